@@ -1,0 +1,190 @@
+"""The ``screening`` command: parse arguments, call the library, turn domain errors into clear messages."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+
+import click
+
+from . import db as dbmod
+
+
+class Context:
+    def __init__(self, db_path: str | None):
+        self.db_path = db_path or dbmod.default_path()
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            try:
+                self._db = dbmod.connect(self.db_path)
+            except (OSError, sqlite3.DatabaseError) as exc:
+                raise click.ClickException(f"cannot open the database {self.db_path}: {exc}")
+        return self._db
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", metavar="PATH", envvar=dbmod.DB_ENV, show_envvar=True,
+              help=f"SQLite database file (default: ./{dbmod.DEFAULT_DB}).")
+@click.version_option(package_name="adverse-media-screening")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None) -> None:
+    """Adverse-media due-diligence screening."""
+    ctx.obj = Context(db_path)
+
+
+@cli.group()
+def watchlist() -> None:
+    """Build the watchlist from news articles, and read it back."""
+
+
+def _domain_errors(fn):
+    """Run a command body, turning watchlist errors into ``Error: ...`` messages instead of tracebacks."""
+    import functools
+
+    from watchlists.errors import WatchlistError
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except WatchlistError as exc:
+            raise click.ClickException(str(exc))
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(f"database error: {exc}")
+    return wrapper
+
+
+@watchlist.command("add")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--source", help="Name of the source (outlet) for articles that do not say it.")
+@click.option("--title", help="Title for a single .txt article (default: its first line).")
+@click.option("--sample", is_flag=True, help="Add the bundled sample article (DW, 20 September 2016).")
+@click.pass_obj
+@_domain_errors
+def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, title: str | None,
+                  sample: bool) -> None:
+    """Add articles (.txt, .html, .json, .jsonl, or folders of them) to the watchlist.
+
+    Prints what was added, skipped as a duplicate, linked as a near-copy, or failed and why. Exits non-zero only
+    if something failed.
+    """
+    from watchlists import ingest, sources
+
+    if not paths and not sample:
+        raise click.UsageError("give at least one file or folder, or --sample")
+    results = []
+    if sample:
+        results.append(ingest.ingest_sample(obj.db, progress=lambda o: click.echo(_fmt(o))))
+    if paths:
+        files = sources.expand_paths(list(paths))
+        from tqdm import tqdm
+
+        # A bar on the terminal for folders; the outcome lines are printed above it.
+        with tqdm(total=len(files), unit="file", desc="Adding articles", file=sys.stderr,
+                  disable=len(files) < 2 or not sys.stderr.isatty()) as bar:
+            seen: set[str] = set()
+
+            def progress(o) -> None:
+                bar.write(_fmt(o), file=sys.stdout)
+                base = o.where.split(" line ")[0].split(" item ")[0]
+                if base not in seen:
+                    seen.add(base)
+                    bar.update(1)
+
+            results.append(ingest.ingest(obj.db, paths, source=source, title=title, progress=progress))
+    outcomes = [o for r in results for o in r.outcomes]
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in _SYMBOLS}
+    from watchlists import store
+
+    version = store.current_version(obj.db)
+    click.echo(f"{counts['added']} added, {counts['duplicate']} duplicates skipped, {counts['linked']} near-copies "
+               f"linked, {counts['failed']} failed; watchlist version {version}.")
+    if counts["failed"]:
+        sys.exit(1)
+
+
+_SYMBOLS = {"added": "+", "duplicate": "=", "linked": "~", "failed": "!"}
+
+
+def _fmt(o) -> str:
+    label = f"{o.where}" + (f" \"{o.title}\"" if o.title and o.status != "failed" else "")
+    return f"{_SYMBOLS[o.status]} {o.status:<9} {label}: {o.message}"
+
+
+@watchlist.command("entities")
+@click.option("--type", "etype", type=click.Choice(["person", "organization"]), help="Only this type.")
+@click.option("--role", type=click.Choice(["subject", "source/authority"]), help="Only this role.")
+@click.option("--min-relevance", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@_domain_errors
+def watchlist_entities(obj: Context, etype, role, min_relevance, limit, as_json) -> None:
+    """List the watchlist's entities, most relevant first."""
+    from watchlists import store
+
+    rows = store.list_entities(obj.db, etype=etype, min_relevance=min_relevance, role=role, limit=limit)
+    if as_json:
+        click.echo(json.dumps({"version": store.current_version(obj.db), "entities": rows}, indent=2,
+                              ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No entities" + (" match." if (etype or role or min_relevance) else
+                                    " yet: add articles with `screening watchlist add PATH` or `--sample`."))
+        return
+    click.echo(f"{'id':>5}  {'type':<12} {'role':<16} {'relevance':>9}  {'mentions':>8}  {'countries':<10} "
+               f"{'risk categories':<40} name")
+    for e in rows:
+        click.echo(f"{e['id']:>5}  {e['type']:<12} {e['role']:<16} {e['relevance']:>9.3f}  {e['mention_count']:>8}  "
+                   f"{','.join(e['countries'][:3]):<10} {','.join(e['risk_categories'])[:40]:<40} {e['name']}")
+    s = store.stats(obj.db)
+    click.echo(f"{len(rows)} shown; watchlist version {s['version']}: {s['entities']} entities "
+               f"({s['persons']} persons, {s['organizations']} organisations, {s['sources']} sources/authorities) "
+               f"from {s['articles']} articles.")
+
+
+@watchlist.command("show")
+@click.argument("entity")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+@_domain_errors
+def watchlist_show(obj: Context, entity: str, as_json: bool) -> None:
+    """Show one entity (by id or name): aliases, and every mention with its excerpt and article."""
+    from watchlists import store
+
+    e = store.get_entity(obj.db, entity)
+    if as_json:
+        click.echo(json.dumps(e, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{e['name']}  (id {e['id']}, {e['type']}, {e['role']})")
+    click.echo(f"  relevance {e['relevance']:.3f}; risk categories: {', '.join(e['risk_categories']) or 'none'}; "
+               f"countries: {', '.join(e['countries']) or 'unknown'}")
+    click.echo(f"  aliases: {', '.join(a['alias'] for a in e['aliases'])}")
+    click.echo(f"  first seen in watchlist version {e['first_version']}, updated in {e['updated_version']}")
+    for m in e["mentions"]:
+        ex = m["excerpt"]
+        highlighted = ex[:m["start"]] + "[[" + ex[m["start"]:m["end"]] + "]]" + ex[m["end"]:]
+        click.echo("")
+        click.echo(f"  - \"{m['article_title'] or '(untitled)'}\" ({m['article_source'] or 'unknown source'}, "
+                   f"{m['article_published'] or 'undated'}){' ' + m['article_url'] if m['article_url'] else ''}")
+        click.echo(f"    {highlighted}")
+        click.echo(f"    offsets {m['start']}-{m['end']}; {m['kind']}; "
+                   f"risk: {', '.join(m['risk_categories']) or 'none'}"
+                   + (f"; stage: {m['stage']} ({', '.join(dict.fromkeys(m['stage_words']))})" if m["stage"] else "")
+                   + (f"; adverse {m['adverse']:.2f}" if m["adverse"] else "")
+                   + ("; reports or acts here" if m["reporting"] else ""))
+        if m["triggers"]:
+            click.echo("    triggers: " + "; ".join(f"{t['category']}: \"{t['words']}\" ({t['in']})"
+                                              for t in m["triggers"]))
+
+
+def main() -> None:
+    """Entry point of the ``screening`` console script."""
+    cli(prog_name="screening")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Own the database: where it lives, how to open it, and its schema with migrations.
+
+Every other module receives an open ``sqlite_utils.Database`` and never opens one itself. Migrations are plain
+functions applied in order and recorded in ``_migrations``; each runs inside one transaction, so a database is
+either at a migration's state or before it, never half-way.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlite_utils
+
+DEFAULT_DB = "screening.db"
+DB_ENV = "SCREENING_DB"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_path() -> str:
+    """Return the database path from ``SCREENING_DB``, else ``screening.db`` in the working directory."""
+    return os.environ.get(DB_ENV) or DEFAULT_DB
+
+
+def connect(path: str | os.PathLike | None = None, migrate_schema: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the SQLite file in WAL mode with a busy timeout, migrated to the latest schema."""
+    path = str(path or default_path())
+    if path != ":memory:":
+        parent = Path(path).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise FileNotFoundError(f"database folder does not exist: {parent}")
+        conn = sqlite3.connect(str(Path(path).expanduser()), timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+    else:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if path != ":memory:":
+        db.enable_wal()
+        conn.execute("PRAGMA synchronous = NORMAL")
+    if migrate_schema:
+        migrate(db)
+    return db
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run a block as one write transaction: all of it is stored, or none of it.
+
+    ``BEGIN IMMEDIATE`` takes the write lock up front, so concurrent writers wait (busy timeout) instead of
+    failing on a lock upgrade. Nested blocks become savepoints.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def memory() -> sqlite_utils.Database:
+    """Return a migrated in-memory database (for tests and dry runs)."""
+    return connect(":memory:")
+
+
+# --- migrations ---------------------------------------------------------------------------------------------
+
+def _m001_watchlist(db: sqlite_utils.Database) -> None:
+    db["watchlist_versions"].create(
+        {"version": int, "created_at": str, "kind": str, "description": str, "actor": str,
+         "articles_added": int, "articles_linked": int, "entities_added": int, "mentions_added": int},
+        pk="version",
+    )
+    db["articles"].create(
+        {"id": int, "url": str, "title": str, "source": str, "author": str, "site": str, "published": str,
+         "language": str, "text": str, "text_hash": str, "minhash": str, "file_name": str, "format": str,
+         "credits": str, "duplicate_of": int, "similarity": float, "version": int, "added_at": str},
+        pk="id", foreign_keys=[("duplicate_of", "articles", "id"), ("version", "watchlist_versions", "version")],
+    )
+    db["articles"].create_index(["text_hash"], unique=True)
+    db["articles"].create_index(["url"])
+    db["article_bands"].create({"band": str, "article_id": int}, pk=("band", "article_id"),
+                               foreign_keys=[("article_id", "articles", "id")])
+    db["entities"].create(
+        {"id": int, "name": str, "name_key": str, "type": str, "scope": str, "role": str, "countries": str,
+         "risk_categories": str, "relevance": float, "mention_count": int, "source_count": int,
+         "first_version": int, "updated_version": int, "created_at": str, "updated_at": str},
+        pk="id", foreign_keys=[("first_version", "watchlist_versions", "version")],
+    )
+    db["entities"].create_index(["name_key", "type", "scope"], unique=True)
+    db["entities"].create_index(["relevance"])
+    db["aliases"].create(
+        {"entity_id": int, "alias": str, "alias_key": str, "version": int},
+        pk=("entity_id", "alias"), foreign_keys=[("entity_id", "entities", "id")],
+    )
+    db["aliases"].create_index(["alias_key"])
+    db["mentions"].create(
+        {"id": int, "entity_id": int, "article_id": int, "alias": str, "excerpt": str, "start": int, "end": int,
+         "paragraph": int, "sentence": int, "kind": str, "context": str, "country": str, "countries": str, "risk_categories": str,
+         "triggers": str, "stage": str, "stage_words": str, "adverse": float, "reporting": int, "version": int},
+        pk="id",
+        foreign_keys=[("entity_id", "entities", "id"), ("article_id", "articles", "id"),
+                      ("version", "watchlist_versions", "version")],
+    )
+    db["mentions"].create_index(["entity_id"])
+    db["mentions"].create_index(["article_id"])
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("001_watchlist", _m001_watchlist),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database lacks, each in its own transaction; return the names applied."""
+    conn = db.conn
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    applied = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    done = []
+    for name, fn in MIGRATIONS:
+        if name in applied:
+            continue
+        with transaction(db):
+            # Another process may have applied it while we waited for the lock.
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
+                continue
+            fn(db)
+            conn.execute("INSERT INTO _migrations VALUES (?, datetime('now'))", [name])
+        done.append(name)
+    return done
+
+
+def schema_version(db: sqlite_utils.Database) -> list[str]:
+    """Return the names of the migrations applied to this database, in order."""
+    return [r[0] for r in db.conn.execute("SELECT name FROM _migrations ORDER BY rowid")]

@@ -1,0 +1,80 @@
+"""Recognise an article we already have: the same text, or a syndicated near-copy of it.
+
+Exact copies meet on a hash of the normalised text. Near-copies (the same agency story with another headline, a
+changed line or a different footer) are found with MinHash over word 5-grams and locality-sensitive hashing: 64
+hash values in 16 bands of 4, so two texts that share a band are compared, and a true Jaccard similarity of 0.8 or
+more over their shingles links the newer to the first. Pure functions; storage keeps the bands.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+NUM_PERM = 64
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+SHINGLE = 5
+NEAR_COPY = 0.8
+_MASKS = [int.from_bytes(hashlib.blake2b(str(i).encode(), digest_size=8).digest(), "big") for i in range(NUM_PERM)]
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Return the lower-cased words of a text, punctuation and spacing ignored."""
+    return _WORDS.findall(text.casefold())
+
+
+def text_hash(text: str) -> str:
+    """Hash the normalised text: two texts that differ only in spacing, case or punctuation hash equal."""
+    return hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
+
+
+def normalise_url(url: str | None) -> str | None:
+    """Return a URL without fragment, default port, ``www.`` or trailing slash, for comparing."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    path = parts.path.rstrip("/") or ""
+    return urlunsplit((parts.scheme.lower() or "http", host, path, parts.query, ""))
+
+
+def shingles(text: str) -> set[int]:
+    """Hash the word 5-grams of a text to 64-bit integers."""
+    w = words(text)
+    if len(w) < SHINGLE:
+        w = w + [""] * (SHINGLE - len(w))
+    out = set()
+    for i in range(len(w) - SHINGLE + 1):
+        h = hashlib.blake2b(" ".join(w[i:i + SHINGLE]).encode(), digest_size=8).digest()
+        out.add(int.from_bytes(h, "big"))
+    return out
+
+
+def minhash(sh: set[int]) -> list[int]:
+    """Return the MinHash signature of a shingle set (XOR-mask permutations)."""
+    if not sh:
+        return [0] * NUM_PERM
+    return [min(h ^ m for h in sh) for m in _MASKS]
+
+
+def bands(sig: list[int]) -> list[str]:
+    """Return the LSH band keys of a signature: texts sharing one are candidates."""
+    out = []
+    for b in range(BANDS):
+        chunk = sig[b * ROWS:(b + 1) * ROWS]
+        out.append(f"{b}:" + hashlib.blake2b(repr(chunk).encode(), digest_size=8).hexdigest())
+    return out
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    """Return the Jaccard similarity of two shingle sets."""
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)

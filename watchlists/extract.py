@@ -1,0 +1,313 @@
+"""Find the people and organisations an article names, each mention with its sentence and offsets.
+
+spaCy's small English model finds the spans; the rules here fix its known errors:
+
+- a leading "the" or a trailing "'s" inside a span ("the UN Security Council", "North Korea's");
+- an organisation tagged as a place: "the Chinese industrial conglomerate, Liaoning Hongxiang" is tagged GPE,
+  its first mention even split into "Liaoning" + "Hongxiang". Adjacent place spans that are not both known places
+  are joined; a span in apposition with a company noun (firm, conglomerate, bank, group...) or carrying a legal
+  form (Ltd, GmbH, Co...) is an organisation; a name that is an organisation anywhere in the article is one
+  everywhere in it; names already on the watchlist as organisations are found as such (entity-ruler patterns);
+- titles before person names ("President", "Mr").
+
+Places and nationalities are not counterparties: they become the mention's country context.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from screening.normalize import name_key
+
+from . import places
+
+PERSON, ORG = "person", "organization"
+_KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
+_COMPANY_NOUNS = (r"firm|company|companies|conglomerate|group|bank|lender|corporation|manufacturer|maker|supplier|"
+                  r"trader|trading house|exporter|importer|insurer|operator|airline|carrier|shipper|shipping line|"
+                  r"subsidiary|giant|retailer|producer|enterprise|business|outfit|broker|brokerage|fund|"
+                  r"investment house|holding|holdings|consortium|startup|start-up|chain|club|side|team|charity|"
+                  r"foundation|organi[sz]ation|agency|militia|party|network|refinery|miner|mining company|developer")
+_APPOSITION_BEFORE = re.compile(rf"\b(?:{_COMPANY_NOUNS})\s*,?\s*(?:called|named|known as)?\s*$", re.IGNORECASE)
+_APPOSITION_AFTER = re.compile(
+    rf"^\s*(?:,\s*(?:a|an|the|which is a|one of the)\s+(?:[\w\-]+\s+){{0,4}}(?:{_COMPANY_NOUNS})\b"
+    rf"|\s+(?:{_COMPANY_NOUNS})\b(?!\s+of\b))",
+    re.IGNORECASE,
+)
+LEGAL_FORMS = (r"Ltd|Limited|Inc|Incorporated|Corp|Corporation|Co|Company|LLC|L\.L\.C|LLP|LP|PLC|plc|GmbH|AG|"
+               r"SA|S\.A|SAS|SARL|S\.p\.A|SpA|BV|B\.V|NV|N\.V|AB|ASA|Oy|OOO|OAO|ZAO|PAO|JSC|PJSC|Pty|Pte|KK|"
+               r"Bhd|Sdn Bhd|Group|Holdings?|Bank|Trading|Industries|Enterprises?|International|Partners|Capital|"
+               r"Investments?|Ventures|Shipping|Petroleum|Resources|Technologies|Systems|Airlines|Motors")
+_LEGAL_INSIDE = re.compile(rf"\b(?:{LEGAL_FORMS})\.?$")
+_LEGAL_AFTER = re.compile(rf"^(\s*,?\s*(?:{LEGAL_FORMS})\.?)(?=\W|$)")
+_TITLES = re.compile(
+    r"^(?:(?:US|U\.S\.|UK|EU|former|ex-|late|then|acting|deputy|vice|chief|prime|general|"
+    r"President|Premier|Prime Minister|Minister|Chancellor|Secretary|Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|"
+    r"King|Queen|Prince|Princess|Sheikh|Sir|Dame|Lord|Lady|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Prof\.?|Judge|"
+    r"Justice|General|Gen\.|Colonel|Col\.|Captain|Capt\.|Chairman|CEO|Director|Ambassador|Pope|Cardinal|"
+    r"Bishop|Rabbi|Imam|Ayatollah|President-elect)\s+)+"
+)
+_BAD_NAME = re.compile(r"^[\W\d_]+$|^\w$")
+_QUOTES = "\"'“”‘’«»"
+
+
+@dataclass
+class Mention:
+    """One occurrence of a person or organisation, with the sentence that names it."""
+
+    name: str
+    type: str
+    paragraph: int
+    sentence: int
+    excerpt: str
+    start: int
+    end: int
+    countries: list[str] = field(default_factory=list)
+    context: str = ""
+    kind: str = "name"
+    country: str | None = None  # the country attached to the name ("Chinese conglomerate X"), if any
+
+
+@dataclass
+class _Span:
+    text: str
+    label: str
+    start: int  # character offsets in the paragraph
+    end: int
+    sent: int
+    source: str = "model"
+
+
+@dataclass
+class Extraction:
+    """What one article yields: its mentions, and the places it names (for country context)."""
+
+    mentions: list[Mention]
+    countries: list[str]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) to drop a leading "the", trailing "'s", quotes and punctuation."""
+    while True:
+        seg = text[start:end]
+        new_start, new_end = start, end
+        m = re.match(r"^(?:the|The|THE)\s+", seg)
+        if m and end - start > m.end():
+            new_start = start + m.end()
+        seg = text[new_start:new_end]
+        m = re.search(r"(?:['’]s?|\s+|[,.;:!?\-–—]|[" + _QUOTES + r"])$", seg)
+        if m and new_end - m.start() < new_end - new_start and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Co|Ltd|Corp|Jr|Sr|St)\.$", seg):
+            new_end = new_start + m.start()
+        seg = text[new_start:new_end]
+        m = re.match(r"^[\s" + _QUOTES + r"(\[]+", seg)
+        if m and m.end() < len(seg):
+            new_start += m.end()
+        if (new_start, new_end) == (start, end):
+            return start, end
+        start, end = new_start, new_end
+
+
+def _spans(doc, text: str) -> list[_Span]:
+    sent_of = {}
+    for i, sent in enumerate(doc.sents):
+        for tok in sent:
+            sent_of[tok.i] = i
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in _KEEP:
+            continue
+        s, e = _trim(text, ent.start_char, ent.end_char)
+        if e <= s:
+            continue
+        out.append(_Span(text[s:e], ent.label_, s, e, sent_of.get(ent.start, 0)))
+    return out
+
+
+def _merge_adjacent(spans: list[_Span], text: str) -> list[_Span]:
+    """Join place-tagged neighbours such as "Liaoning" + "Hongxiang" when they are not both real places."""
+    out: list[_Span] = []
+    for sp in spans:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end:sp.start]
+            if gap == " " and prev.label in ("GPE", "LOC", "ORG", "PERSON") and sp.label in ("GPE", "LOC") \
+                    and prev.sent == sp.sent and not (places.is_place(prev.text) and places.is_place(sp.text)):
+                label = "ORG" if "ORG" in (prev.label, sp.label) else prev.label
+                out[-1] = _Span(text[prev.start:sp.end], label, prev.start, sp.end, prev.sent, "merged")
+                continue
+        out.append(sp)
+    return out
+
+
+def _is_org_context(text: str, sp: _Span) -> bool:
+    before = text[max(0, sp.start - 60):sp.start]
+    after = text[sp.end:sp.end + 80]
+    return bool(_APPOSITION_BEFORE.search(before) or _APPOSITION_AFTER.match(after)
+                or _LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(after))
+
+
+def _fix_labels(spans: list[_Span], text: str) -> None:
+    for sp in spans:
+        if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
+            known_place = places.is_place(sp.text)
+            if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])):
+                continue  # "the company's founder, John Smith" names a person: only a legal form overrides
+            if sp.label == "NORP" and not _LEGAL_AFTER.match(text[sp.end:]):
+                continue  # "Chinese firms": a nationality, not a firm
+            if known_place and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_BEFORE.search(
+                    text[max(0, sp.start - 60):sp.start]):
+                continue  # "London-based bank": the place stays a place
+            sp.label = "ORG"
+        if sp.label == "ORG":
+            m = _LEGAL_AFTER.match(text[sp.end:])
+            if m and not _LEGAL_INSIDE.search(sp.text):
+                sp.end += len(m.group(1))
+                sp.text = text[sp.start:sp.end]
+        if sp.label == "PERSON":
+            m = _TITLES.match(sp.text)
+            if m and m.end() < len(sp.text):
+                sp.start += m.end()
+                sp.text = text[sp.start:sp.end]
+
+
+def _good_name(sp: _Span) -> bool:
+    t = sp.text
+    if _BAD_NAME.match(t) or len(t) > 120 or not any(ch.isupper() for ch in t[:1] + t):
+        return False
+    if sp.label == "PERSON" and (any(ch.isdigit() for ch in t) or len(t.split()) > 6):
+        return False
+    return True
+
+
+class KnownNames:
+    """Entity-ruler patterns for names already on the watchlist: found even where the model misses or mislabels."""
+
+    def __init__(self, nlp, names: Iterable[tuple[str, str]] = ()):
+        from spacy.matcher import PhraseMatcher
+
+        self._nlp = nlp
+        self.matcher = PhraseMatcher(nlp.vocab)
+        self.types: dict[str, str] = {}
+        self.add(names)
+
+    def add(self, names: Iterable[tuple[str, str]]) -> None:
+        """Add (name, type) pairs; only multi-word names, which are distinctive enough to match as phrases."""
+        new = []
+        for name, etype in names:
+            key = name_key(name)
+            if len(key.split()) < 2 or key in self.types or places.is_place(name):
+                continue
+            self.types[key] = etype
+            new.append(name)
+        if new:
+            self.matcher.add("KNOWN", list(self._nlp.tokenizer.pipe(new)))
+
+    def spans(self, doc) -> list[tuple[int, int, str]]:
+        """Return (start_char, end_char, type) of the known names in a doc."""
+        out = []
+        for _, s, e in self.matcher(doc):
+            span = doc[s:e]
+            etype = self.types.get(name_key(span.text))
+            if etype:
+                out.append((span.start_char, span.end_char, etype))
+        return out
+
+
+def _add_known(spans: list[_Span], doc, text: str, known: KnownNames | None) -> list[_Span]:
+    if known is None:
+        return spans
+    sent_starts = [s.start_char for s in doc.sents]
+    for s, e, etype in known.spans(doc):
+        label = "ORG" if etype == ORG else "PERSON"
+        overlapping = [sp for sp in spans if sp.start < e and s < sp.end]
+        if any(sp.label in ("ORG", "PERSON") and sp.start <= s and sp.end >= e for sp in overlapping):
+            continue
+        for sp in overlapping:
+            spans.remove(sp)
+        sent = max(i for i, st in enumerate(sent_starts) if st <= s) if sent_starts else 0
+        spans.append(_Span(text[s:e], label, s, e, sent, "watchlist"))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+_REFERENCE = re.compile(rf"\b(?:the|this|that) (?:[\w\-]+ )?(?:{_COMPANY_NOUNS})\b(?!\s+of\b)", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:He|She)\b")
+
+
+def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Extraction:
+    """Turn the parsed paragraphs of one article into mentions of people and organisations.
+
+    ``docs`` are the spaCy docs of ``paragraphs`` (``ner`` and a sentence splitter), in the same order.
+    """
+    per_para: list[tuple[str, object, list[_Span]]] = []
+    for text, doc in zip(paragraphs, docs):
+        spans = _merge_adjacent(_spans(doc, text), text)
+        spans = _add_known(spans, doc, text, known)
+        _fix_labels(spans, text)
+        per_para.append((text, doc, spans))
+
+    # A name that is an organisation anywhere in the article is one everywhere in it (unless a real place).
+    org_keys = {name_key(sp.text) for _, _, spans in per_para for sp in spans if sp.label == "ORG"}
+    for _, _, spans in per_para:
+        for sp in spans:
+            if sp.label in ("GPE", "LOC", "FAC") and name_key(sp.text) in org_keys and not places.is_place(sp.text):
+                sp.label = "ORG"
+
+    mentions: list[Mention] = []
+    article_countries: list[str] = []
+    all_sents = []  # (paragraph index, sentence index, sentence span) in reading order
+    for p, (text, doc, spans) in enumerate(per_para):
+        for i, sent in enumerate(doc.sents):
+            all_sents.append((p, i, sent))
+    sent_pos = {(p, i): n for n, (p, i, _) in enumerate(all_sents)}
+
+    for p, (text, doc, spans) in enumerate(per_para):
+        sents = list(doc.sents)
+        sent_countries: dict[int, list[tuple[int, str]]] = {}
+        for sp in spans:
+            if sp.label in ("GPE", "LOC", "NORP"):
+                code = places.country_code(sp.text)
+                if code:
+                    sent_countries.setdefault(sp.sent, []).append((sp.start, code))
+                    article_countries.append(code)
+        for sp in spans:
+            if sp.label not in ("PERSON", "ORG") or not _good_name(sp):
+                continue
+            sent = sents[sp.sent] if sp.sent < len(sents) else sents[-1]
+            raw = text[sent.start_char:sent.end_char]
+            lead = len(raw) - len(raw.lstrip())
+            excerpt = raw.strip()
+            s0 = sent.start_char + lead
+            start, end = sp.start - s0, sp.end - s0
+            if start < 0 or end > len(excerpt):  # a span across a sentence break: excerpt the paragraph
+                excerpt, start, end = text.strip(), sp.start - (len(text) - len(text.lstrip())), \
+                    sp.end - (len(text) - len(text.lstrip()))
+            # The country attached to the name comes first: "Chinese ... conglomerate, X", "China's ... X".
+            found = sent_countries.get(sp.sent, [])
+            before = [(pos, c) for pos, c in found if pos < sp.start and sp.start - pos <= 60]
+            primary = [max(before)[1]] if before else []
+            countries = primary + [c for _, c in found if c not in primary]
+            countries = list(dict.fromkeys(countries))
+            etype = PERSON if sp.label == "PERSON" else ORG
+            context = _context(all_sents, sent_pos.get((p, sp.sent)), etype)
+            mentions.append(Mention(sp.text, etype, p, sp.sent, excerpt, start, end, countries, context,
+                                    country=primary[0] if primary else None))
+    return Extraction(mentions, list(dict.fromkeys(article_countries)))
+
+
+def _context(all_sents, pos: int | None, etype: str) -> str:
+    """Return the next sentences that refer back to the entity ("the firm ...", "He ..."), up to two."""
+    if pos is None:
+        return ""
+    out = []
+    for p, i, sent in all_sents[pos + 1:pos + 3]:
+        names_other = any(e.label_ in ("PERSON", "ORG") for e in sent.ents if e.label_ == (
+            "PERSON" if etype == PERSON else "ORG"))
+        txt = sent.text.strip()
+        refers = _REFERENCE.search(txt) if etype == ORG else _PRONOUN.match(txt)
+        if refers and not (names_other and not refers.start() < 40):
+            out.append(txt)
+        else:
+            break
+    return " ".join(out)

@@ -1,0 +1,295 @@
+"""Build the watchlist from articles: read, clean, recognise copies, extract, classify, consolidate, store.
+
+``ingest`` is the one entry point for the CLI, the web app and the benchmarks. Every article is stored in its own
+transaction (the article, its entities, aliases and mentions, or nothing), so a bad file never leaves anything
+half-written and never stops the others. One call is one import: the first article it stores raises the watchlist
+version, and everything stored by the call carries that version. A call that stores nothing leaves the version
+as it was (nothing changed).
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import sqlite_utils
+
+from screening.db import transaction
+from screening.normalize import name_key
+
+from . import cleaning, consolidate, dedupe, extract, nlp, risk, store
+from .errors import ArticleError
+from .sources import RawArticle, read_all
+
+SAMPLE_FILE = "sample_article.txt"
+# The bundled sample: DW, 20 September 2016 (see shared/seeds/README.md).
+SAMPLE_META = {"source": "DW", "url": None}
+BATCH_SIZE = 64
+
+
+@dataclass
+class Prepared:
+    """An article cleaned and ready for extraction."""
+
+    raw: RawArticle
+    title: str | None
+    paragraphs: list[str]
+    clean: cleaning.CleanText
+    text: str
+    text_hash: str
+    shingles: set[int]
+    signature: list[int]
+    bands: list[str]
+    url: str | None
+    published: str | None
+    author: str | None
+    site: str | None
+    source: str | None
+
+
+@dataclass
+class Outcome:
+    """What happened to one input: added, duplicate, linked (near-copy) or failed, with a message."""
+
+    where: str
+    status: str
+    message: str
+    title: str | None = None
+    article_id: int | None = None
+    entities: int = 0
+    mentions: int = 0
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one ``ingest`` call."""
+
+    version: int | None
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status == "failed" for o in self.outcomes)
+
+
+def sample_path() -> Path:
+    """Return the path of the bundled sample article."""
+    return Path(str(resources.files("watchlists") / "data" / SAMPLE_FILE))
+
+
+def prepare(raw: RawArticle) -> Prepared:
+    """Turn a raw article into clean paragraphs and metadata; raise ``ArticleError`` when there is no article."""
+    url, published, author, site = raw.url, raw.published, raw.author, raw.site
+    title = raw.title
+    if raw.html is not None:
+        import trafilatura
+
+        try:
+            doc = trafilatura.bare_extraction(raw.html, with_metadata=True, include_comments=False,
+                                              include_tables=False, url=raw.url)
+        except Exception as exc:  # trafilatura raises many kinds on junk; the message is what matters
+            raise ArticleError(raw.where, f"cannot parse HTML: {exc}")
+        if doc is None or not (getattr(doc, "text", None) or "").strip():
+            raise ArticleError(raw.where, "no article text found in the HTML")
+        body = doc.text
+        title = title or doc.title
+        url = url or doc.url
+        published = published or doc.date
+        author = author or doc.author
+        site = site or doc.sitename
+        if title and body.split("\n", 1)[0].strip() == title.strip():
+            body = body.split("\n", 1)[1] if "\n" in body else ""
+        cleaned = cleaning.clean(body, title=title, has_title_line=False)
+    else:
+        cleaned = cleaning.clean(raw.text or "", title=title, has_title_line=title is None)
+    if cleaned.language not in ("en",):
+        raise ArticleError(raw.where, f"the article is not in English (it reads as {cleaned.language!r}); "
+                                      "only English articles can be extracted")
+    paragraphs = list(cleaned.paragraphs)
+    if cleaned.title and (not paragraphs or paragraphs[0] != cleaned.title):
+        paragraphs.insert(0, cleaned.title)  # the headline is a paragraph of its own, never glued to the lead
+    text = "\n\n".join(paragraphs)
+    if len(dedupe.words(text)) < 3:
+        raise ArticleError(raw.where, "no article text left after removing navigation, captions and credits")
+    sh = dedupe.shingles(text)
+    sig = dedupe.minhash(sh)
+    return Prepared(raw, cleaned.title, paragraphs, cleaned, text, dedupe.text_hash(text), sh, sig,
+                    dedupe.bands(sig), dedupe.normalise_url(url), published or cleaned.published, author, site,
+                    raw.source or site)
+
+
+def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[Outcome],
+                     db: sqlite_utils.Database) -> Iterator[Prepared]:
+    for item in items:
+        if isinstance(item, ArticleError):
+            outcomes.append(Outcome(item.where, "failed", item.problem))
+            continue
+        try:
+            prep = prepare(item)
+        except ArticleError as exc:
+            outcomes.append(Outcome(exc.where, "failed", exc.problem))
+            continue
+        dup = store.find_duplicate(db, prep.url, prep.text_hash)
+        if dup:  # cheap check before the model runs; checked again when storing
+            outcomes.append(Outcome(item.where, "duplicate", f"already in the watchlist as article {dup['id']} "
+                                    f"({dup['reason']})", title=prep.title, article_id=dup["id"]))
+            continue
+        yield prep
+
+
+def _near_copy(db: sqlite_utils.Database, prep: Prepared) -> tuple[int, float] | None:
+    best = None
+    for cand in store.near_copy_candidates(db, prep.bands):
+        sim = dedupe.jaccard(prep.shingles, dedupe.shingles(cand["text"]))
+        if sim >= dedupe.NEAR_COPY and (best is None or sim > best[1]):
+            best = (cand["id"], sim)
+    return best
+
+
+class Importer:
+    """One import: holds the version (created with the first stored article) and the entity-ruler patterns."""
+
+    def __init__(self, db: sqlite_utils.Database, description: str, actor: str | None = None):
+        self.db = db
+        self.description = description
+        self.actor = actor or _actor()
+        self.version: int | None = None
+        self.nlp = nlp.load()
+        self.known = extract.KnownNames(self.nlp, store.known_names(db))
+
+    def _version(self) -> int:
+        if self.version is None:
+            self.version = store.new_version(self.db, "articles", self.description, self.actor)
+        return self.version
+
+    def store(self, prep: Prepared, docs) -> Outcome:
+        """Store one parsed article in one transaction; return what happened."""
+        db = self.db
+        where = prep.raw.where
+        created_version = self.version is None
+        try:
+            with transaction(db):
+                dup = store.find_duplicate(db, prep.url, prep.text_hash)
+                if dup:
+                    return Outcome(where, "duplicate", f"already in the watchlist as article {dup['id']} "
+                                   f"({dup['reason']})", title=prep.title, article_id=dup["id"])
+                version = self._version()
+                row = {"url": prep.url, "title": prep.title, "source": prep.source, "author": prep.author,
+                       "site": prep.site, "published": prep.published, "language": prep.clean.language,
+                       "text": prep.text, "text_hash": prep.text_hash, "minhash": "",
+                       "file_name": os.path.basename(where), "format": prep.raw.format,
+                       "credits": prep.clean.credits}
+                near = _near_copy(db, prep)
+                if near:
+                    row["duplicate_of"], row["similarity"] = near[0], round(near[1], 4)
+                    article_id = store.insert_article(db, version, row, prep.bands)
+                    store.record_version_counts(db, version, linked=1)
+                    return Outcome(where, "linked", f"near-copy of article {near[0]} ({near[1]:.0%} the same "
+                                   "text): linked to it, not counted as a second source", prep.title, article_id)
+                article_id = store.insert_article(db, version, row, prep.bands)
+                result = extract.extract(prep.paragraphs, docs, self.known)
+                clusters = consolidate.cluster(result.mentions, prep.paragraphs)
+                clusters += _credit_clusters(prep)
+                new_entities, n_mentions, touched = 0, 0, []
+                for cl in clusters:
+                    scope = f"article:{article_id}" if cl.lone else ""
+                    entity_id, is_new = store.upsert_entity(db, version, cl.type, cl.name, cl.key, scope)
+                    new_entities += is_new
+                    for alias in cl.aliases:
+                        store.add_alias(db, entity_id, alias, version)
+                    for m in cl.mentions:
+                        sig = risk.classify(m.excerpt, m.start, m.end, m.context) if m.kind == "name" \
+                            else risk.RiskSignal(reporting=True)
+                        store.insert_mention(db, version, entity_id, article_id, {
+                            "alias": m.name, "excerpt": m.excerpt, "start": m.start, "end": m.end,
+                            "paragraph": m.paragraph, "sentence": m.sentence, "kind": m.kind, "context": m.context,
+                            "country": m.country, "countries": m.countries, "risk_categories": sig.categories, "triggers": sig.triggers,
+                            "stage": sig.stage, "stage_words": sig.stage_words, "adverse": sig.adverse,
+                            "reporting": sig.reporting})
+                        n_mentions += 1
+                    touched.append(entity_id)
+                for entity_id in touched:
+                    store.refresh_entity(db, entity_id, version)
+                store.record_version_counts(db, version, articles_added=1, entities_added=new_entities,
+                                            mentions_added=n_mentions)
+        except Exception:
+            if created_version:
+                self.version = None  # the version row was rolled back with the article
+            raise
+        self.known.add((cl.name, cl.type) for cl in clusters if not cl.lone)
+        return Outcome(where, "added", f"{len(clusters)} entities, {n_mentions} mentions", prep.title, article_id,
+                       len(clusters), n_mentions)
+
+
+def _credit_clusters(prep: Prepared) -> list[consolidate.Cluster]:
+    """Agencies credited in a sign-off ("dm/msh (Reuters)") become source organisations, not extracted text."""
+    out = []
+    signoffs = [line for line, reason in prep.clean.removed if reason == "agency sign-off"]
+    for agency in prep.clean.credits:
+        line = next((s for s in signoffs if agency in s), agency)
+        start = line.find(agency)
+        m = extract.Mention(agency, extract.ORG, -1, 0, line, max(start, 0), max(start, 0) + len(agency),
+                            kind="credit")
+        out.append(consolidate.Cluster(extract.ORG, agency, name_key(agency), [m]))
+    return out
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws: Iterable[RawArticle] | None = None,
+           source: str | None = None, title: str | None = None, actor: str | None = None,
+           description: str | None = None,
+           progress: Callable[[Outcome], None] | None = None) -> ImportResult:
+    """Add articles from files and folders (or ready ``RawArticle`` records) to the watchlist.
+
+    ``progress`` is called with each outcome as it happens. Exceptions other than bad input propagate: a
+    database error stops the import, with every article before it stored whole.
+    """
+    paths = list(paths)
+    items: Iterable = raws if raws is not None else read_all(paths, title=title, source=source)
+    importer = Importer(db, description or ("add " + " ".join(str(p) for p in paths))[:500], actor)
+    outcomes: list[Outcome] = []
+    reported = 0
+
+    def flush() -> None:
+        nonlocal reported
+        if progress:
+            for o in outcomes[reported:]:
+                progress(o)
+        reported = len(outcomes)
+
+    stream = _prepared_stream(items, outcomes, db)
+
+    def para_stream():
+        for prep in stream:
+            flush()
+            for i, p in enumerate(prep.paragraphs):
+                yield p, (prep, i == len(prep.paragraphs) - 1)
+
+    docs: list = []
+    for doc, (prep, last) in importer.nlp.pipe(para_stream(), as_tuples=True, batch_size=BATCH_SIZE):
+        docs.append(doc)
+        if last:
+            outcomes.append(importer.store(prep, docs))
+            docs = []
+            flush()
+    flush()
+    return ImportResult(importer.version, outcomes)
+
+
+def ingest_sample(db: sqlite_utils.Database, actor: str | None = None,
+                  progress: Callable[[Outcome], None] | None = None) -> ImportResult:
+    """Add the bundled sample article (DW, 20 September 2016) to the watchlist."""
+    return ingest(db, [sample_path()], source=SAMPLE_META["source"], actor=actor,
+                  description="bundled sample article", progress=progress)

@@ -1,0 +1,66 @@
+"""Tell English lines from lines in another language, by function words and script.
+
+Web copies of English articles carry captions and infographic titles in the site's own language ("USA Treffen
+Barack Obama und Li Keqiang"). Names look alike in every language, so we count only function words: words that
+are stop words of German, French, Spanish, Italian, Dutch or Portuguese and not English words. spaCy ships these
+lists; no model is needed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_OTHERS = ("de", "fr", "es", "it", "nl", "pt")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    import importlib
+
+    english = frozenset(importlib.import_module("spacy.lang.en.stop_words").STOP_WORDS)
+    # Words that are both (an, in, die, so, also, war...) say nothing either way.
+    common_english = english | {"war", "man", "hat", "die", "fast", "bank", "art", "station", "via", "pro",
+                                "son", "con", "us", "no", "ex", "den", "sin", "la", "le", "a", "e", "i", "o"}
+    others = {}
+    for code in _OTHERS:
+        words = importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+        others[code] = frozenset(w for w in words if w not in common_english and len(w) > 1)
+    return english, others
+
+
+def latin_share(text: str) -> float:
+    """Return the share of letters in ``text`` that are Latin script (1.0 when there are no letters)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 1.0
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    return latin / len(letters)
+
+
+def guess_language(text: str) -> str | None:
+    """Guess the language of a line: ``"en"``, another code, ``"other"`` for non-Latin script, or None."""
+    if latin_share(text) < 0.5:
+        return "other"
+    english, others = _stopwords()
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return None
+    en = sum(1 for w in words if w in english)
+    best, best_hits = None, 0
+    for code, stop in others.items():
+        hits = sum(1 for w in words if w in stop)
+        if hits > best_hits:
+            best, best_hits = code, hits
+    if best_hits and (en == 0 or best_hits >= 2 * en + 1):
+        return best
+    if en:
+        return "en"
+    return None
+
+
+def is_foreign(text: str, article_language: str = "en") -> bool:
+    """Tell whether a line is clearly in another language than the article's."""
+    lang = guess_language(text)
+    return lang is not None and lang != article_language

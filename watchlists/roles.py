@@ -1,0 +1,78 @@
+"""Give organisations that only report or act the role "source/authority" instead of "subject".
+
+News outlets, agencies, governments, ministries, courts, regulators and international bodies are named in almost
+every adverse article, as the reporter or the enforcer. Screening a client list against them would flood analysts
+with hits, so they are marked; they stay in the watchlist and can still be searched.
+"""
+from __future__ import annotations
+
+import re
+
+SUBJECT = "subject"
+SOURCE = "source/authority"
+
+OUTLETS = {
+    "reuters", "thomson reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse",
+    "dpa", "bloomberg", "bloomberg news", "wall street journal", "the wall street journal", "wsj",
+    "new york times", "the new york times", "nyt", "washington post", "financial times", "ft", "the economist",
+    "bbc", "bbc news", "cnn", "cnbc", "fox news", "nbc", "nbc news", "abc", "abc news", "cbs", "cbs news", "npr",
+    "the guardian", "guardian", "the times", "the telegraph", "daily telegraph", "the independent", "sky news",
+    "dw", "deutsche welle", "al jazeera", "xinhua", "tass", "interfax", "ria novosti", "kyodo", "yonhap",
+    "nikkei", "south china morning post", "politico", "axios", "the atlantic", "forbes", "fortune", "time",
+    "newsweek", "usa today", "los angeles times", "la times", "der spiegel", "le monde", "el pais", "bild",
+    "daily mail", "the sun", "the mirror", "press association", "pa", "upi", "efe", "ansa", "anadolu",
+    "occrp", "icij", "propublica", "global witness", "transparency international", "radio free europe",
+    "voice of america", "cbc", "abc australia", "channel 4 news", "itv news", "itv", "radio 4", "bbc radio",
+}
+AUTHORITIES = {
+    "white house", "the white house", "kremlin", "the kremlin", "pentagon", "the pentagon", "congress",
+    "senate", "house of representatives", "house of commons", "house of lords", "parliament", "bundestag",
+    "un", "united nations", "un security council", "united nations security council", "security council",
+    "un general assembly", "united nations general assembly", "general assembly", "european union", "eu",
+    "european commission", "european parliament", "council of the european union", "nato", "imf", "world bank",
+    "wto", "who", "world health organization", "oecd", "fatf", "financial action task force", "interpol",
+    "europol", "fbi", "cia", "nsa", "sec", "securities and exchange commission", "doj", "department of justice",
+    "us department of justice", "justice department", "treasury", "us treasury", "treasury department",
+    "ofac", "office of foreign assets control", "federal reserve", "fed", "bank of england", "ecb",
+    "european central bank", "fca", "financial conduct authority", "serious fraud office", "sfo", "hmrc",
+    "cps", "crown prosecution service", "metropolitan police", "scotland yard", "police", "supreme court",
+    "high court", "home office", "foreign office", "state department", "us state department", "g7", "g20",
+    "iaea", "international atomic energy agency", "icc", "international criminal court", "downing street",
+    "number 10", "labour", "conservatives", "tories", "democrats", "republicans", "nhs", "eu commission",
+    "national crime agency", "nca", "ministry of defence", "mod", "unicef", "unesco", "red cross", "opec",
+}
+_PUBLIC_BODY = re.compile(
+    r"\b(?:department|ministry|ministries|council|commission|court|tribunal|police|agency|parliament|senate|"
+    r"congress|government|administration|authority|authorities|regulator|prosecutor'?s? office|attorney general|"
+    r"office of|bureau|assembly|cabinet|treasury|customs|embassy|consulate|federal reserve|central bank|"
+    r"secretariat|inspectorate|ombudsman|army|navy|air force|armed forces|military|coast guard|legislature)\b",
+    re.IGNORECASE,
+)
+_OUTLET_WORDS = re.compile(r"\b(?:news|times|post|journal|herald|gazette|tribune|telegraph|press|radio|"
+                           r"television|tv|broadcasting|daily|weekly|magazine|newspaper)\b", re.IGNORECASE)
+
+
+def _key(name: str) -> str:
+    name = name.lower().replace("’", "'").replace(".", "")
+    name = re.sub(r"^the\s+", "", name.strip())
+    return " ".join(name.split())
+
+
+def role_of(names: list[str], entity_type: str, reporting_share: float = 0.0) -> str:
+    """Return the role of an entity from its names and the share of its mentions that report or act.
+
+    Organisations named like outlets or public bodies, or that report/act in most of their mentions, are
+    sources/authorities; people always stay subjects (a minister can be corrupt).
+    """
+    if entity_type != "organization":
+        return SUBJECT
+    keys = {_key(n) for n in names}
+    if keys & {_key(n) for n in OUTLETS | AUTHORITIES}:
+        return SOURCE
+    if any(_PUBLIC_BODY.search(n) for n in names):
+        return SOURCE
+    if any(_OUTLET_WORDS.search(n) for n in names) and reporting_share >= 0.5:
+        return SOURCE
+    if reporting_share >= 0.75:
+        return SOURCE
+    return SUBJECT

@@ -1,0 +1,260 @@
+"""Storage functions of the watchlist: each takes the database as its first argument.
+
+Writes go through ``screening.db.transaction``: one article, with its entities, aliases and mentions, is stored
+whole or not at all. Reads return plain dicts, with JSON columns decoded.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from screening.normalize import name_key
+
+from . import relevance as rel
+from . import roles
+from .errors import EntityNotFound
+
+_JSON_COLS = ("countries", "risk_categories", "triggers", "stage_words", "credits")
+
+
+def now() -> str:
+    """Return the current UTC time in ISO 8601, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _decode(row: dict) -> dict:
+    out = dict(row)
+    for col in _JSON_COLS:
+        if col in out and isinstance(out[col], str):
+            try:
+                out[col] = json.loads(out[col])
+            except ValueError:
+                pass
+    return out
+
+
+# --- versions -----------------------------------------------------------------------------------------------
+
+def current_version(db: sqlite_utils.Database) -> int:
+    """Return the watchlist version: the number of the last import that changed it (0 when empty)."""
+    row = db.execute("SELECT max(version) FROM watchlist_versions").fetchone()
+    return row[0] or 0
+
+
+def new_version(db: sqlite_utils.Database, kind: str, description: str, actor: str | None) -> int:
+    """Record a new watchlist version (inside the caller's transaction) and return its number."""
+    cur = db.execute(
+        "INSERT INTO watchlist_versions (created_at, kind, description, actor, articles_added, articles_linked,"
+        " entities_added, mentions_added) VALUES (?, ?, ?, ?, 0, 0, 0, 0)",
+        [now(), kind, description, actor],
+    )
+    return cur.lastrowid
+
+
+def versions(db: sqlite_utils.Database) -> list[dict]:
+    """List the watchlist versions, newest first."""
+    return [dict(r) for r in db.query("SELECT * FROM watchlist_versions ORDER BY version DESC")]
+
+
+# --- articles -----------------------------------------------------------------------------------------------
+
+def find_duplicate(db: sqlite_utils.Database, url: str | None, text_hash: str) -> dict | None:
+    """Return the stored article with the same normalised text or URL, if any."""
+    row = next(db.query("SELECT id, title, url FROM articles WHERE text_hash = ?", [text_hash]), None)
+    if row:
+        return {**row, "reason": "same text"}
+    if url:
+        row = next(db.query("SELECT id, title, url FROM articles WHERE url = ?", [url]), None)
+        if row:
+            return {**row, "reason": "same URL"}
+    return None
+
+
+def near_copy_candidates(db: sqlite_utils.Database, band_keys: list[str]) -> list[dict]:
+    """Return the stored original articles that share an LSH band with the given keys."""
+    if not band_keys:
+        return []
+    marks = ",".join("?" * len(band_keys))
+    return [dict(r) for r in db.query(
+        f"SELECT DISTINCT a.id, a.title, a.text FROM article_bands b JOIN articles a ON a.id = b.article_id "
+        f"WHERE b.band IN ({marks}) AND a.duplicate_of IS NULL", band_keys)]
+
+
+def insert_article(db: sqlite_utils.Database, version: int, article: dict, band_keys: list[str]) -> int:
+    """Store an article row (and its LSH bands, unless it is a linked copy); return its id."""
+    cols = ["url", "title", "source", "author", "site", "published", "language", "text", "text_hash", "minhash",
+            "file_name", "format", "credits", "duplicate_of", "similarity"]
+    values = [article.get(c) for c in cols]
+    values[cols.index("credits")] = json.dumps(article.get("credits") or [])
+    cur = db.execute(
+        f"INSERT INTO articles ({', '.join(cols)}, version, added_at) VALUES ({', '.join('?' * len(cols))}, ?, ?)",
+        values + [version, now()],
+    )
+    article_id = cur.lastrowid
+    if article.get("duplicate_of") is None:
+        db.conn.executemany("INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)",
+                            [(b, article_id) for b in band_keys])
+    return article_id
+
+
+def get_article(db: sqlite_utils.Database, article_id: int) -> dict | None:
+    """Return one article row, or None."""
+    row = next(db.query("SELECT * FROM articles WHERE id = ?", [article_id]), None)
+    return _decode(row) if row else None
+
+
+def articles(db: sqlite_utils.Database, limit: int = 100, offset: int = 0) -> list[dict]:
+    """List articles, newest first, without their text."""
+    return [_decode(r) for r in db.query(
+        "SELECT id, url, title, source, published, file_name, duplicate_of, similarity, version, added_at, credits "
+        "FROM articles ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])]
+
+
+# --- entities -----------------------------------------------------------------------------------------------
+
+def upsert_entity(db: sqlite_utils.Database, version: int, etype: str, name: str, key: str,
+                  scope: str = "") -> tuple[int, bool]:
+    """Return the id of the entity with this key, type and scope, creating it if needed; and whether it is new."""
+    row = db.execute("SELECT id FROM entities WHERE name_key = ? AND type = ? AND scope = ?",
+                     [key, etype, scope]).fetchone()
+    if row:
+        return row[0], False
+    cur = db.execute(
+        "INSERT INTO entities (name, name_key, type, scope, role, countries, risk_categories, relevance, "
+        "mention_count, source_count, first_version, updated_version, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, '[]', '[]', 0, 0, 0, ?, ?, ?, ?)",
+        [name, key, etype, scope, roles.SUBJECT, version, version, now(), now()],
+    )
+    return cur.lastrowid, True
+
+
+def add_alias(db: sqlite_utils.Database, entity_id: int, alias: str, version: int) -> None:
+    """Keep a surface form of an entity (first version it was seen in)."""
+    db.execute("INSERT OR IGNORE INTO aliases (entity_id, alias, alias_key, version) VALUES (?, ?, ?, ?)",
+               [entity_id, alias, name_key(alias), version])
+
+
+def insert_mention(db: sqlite_utils.Database, version: int, entity_id: int, article_id: int, m: dict) -> int:
+    """Store one mention: excerpt, offsets, context, countries and risk signal."""
+    cur = db.execute(
+        "INSERT INTO mentions (entity_id, article_id, alias, excerpt, start, end, paragraph, sentence, kind, "
+        "context, country, countries, risk_categories, triggers, stage, stage_words, adverse, reporting, version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [entity_id, article_id, m["alias"], m["excerpt"], m["start"], m["end"], m["paragraph"], m["sentence"],
+         m.get("kind", "name"), m.get("context") or "", m.get("country"), json.dumps(m.get("countries") or []),
+         json.dumps(m.get("risk_categories") or []), json.dumps(m.get("triggers") or []), m.get("stage"),
+         json.dumps(m.get("stage_words") or []), m.get("adverse") or 0.0, int(bool(m.get("reporting"))), version],
+    )
+    return cur.lastrowid
+
+
+def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> None:
+    """Recompute an entity's role, countries, risk categories, counts and relevance from all its mentions."""
+    ent = db.execute("SELECT type, name FROM entities WHERE id = ?", [entity_id]).fetchone()
+    rows = list(db.query(
+        "SELECT m.adverse, m.reporting, m.kind, m.country, m.countries, m.risk_categories, m.article_id, "
+        "coalesce(a.source, 'article ' || a.id) AS source, coalesce(a.published, substr(a.added_at, 1, 10)) AS published "
+        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?", [entity_id]))
+    names = [r[0] for r in db.execute("SELECT alias FROM aliases WHERE entity_id = ?", [entity_id])]
+    named = [r for r in rows if r["kind"] != "credit"]
+    reporting_share = (sum(1 for r in rows if r["reporting"] or r["kind"] == "credit") / len(rows)) if rows else 0
+    role = roles.role_of(names + [ent[1]], ent[0], reporting_share)
+    countries = Counter()
+    for r in named:
+        if r["country"]:
+            countries[r["country"]] += 3  # attached to the name: "Chinese conglomerate X", "China's ... X"
+        for c in json.loads(r["countries"] or "[]"):
+            countries[c] += 1
+    cats = Counter()
+    for r in rows:
+        if r["adverse"] and r["adverse"] > 0:
+            cats.update(json.loads(r["risk_categories"] or "[]"))
+    score = rel.relevance([dict(r) for r in rows], is_source=role == roles.SOURCE)
+    db.execute(
+        "UPDATE entities SET role = ?, countries = ?, risk_categories = ?, relevance = ?, mention_count = ?, "
+        "source_count = ?, updated_version = ?, updated_at = ? WHERE id = ?",
+        [role, json.dumps([c for c, _ in countries.most_common()]), json.dumps([c for c, _ in cats.most_common()]),
+         score, len(rows), len({r["source"] for r in rows}), version, now(), entity_id],
+    )
+
+
+def known_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Return (alias, type) of the watchlist's subject entities, for the extractor's entity-ruler patterns."""
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT al.alias, e.type FROM aliases al JOIN entities e ON e.id = al.entity_id "
+        "WHERE e.role = ? AND e.scope = ''", [roles.SUBJECT])]
+
+
+def list_entities(db: sqlite_utils.Database, etype: str | None = None, min_relevance: float = 0.0,
+                  role: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """List entities, most relevant first, optionally filtered by type, role and minimum relevance."""
+    where, params = ["relevance >= ?"], [min_relevance]
+    if etype:
+        where.append("type = ?")
+        params.append(etype)
+    if role:
+        where.append("role = ?")
+        params.append(role)
+    sql = (f"SELECT * FROM entities WHERE {' AND '.join(where)} ORDER BY relevance DESC, mention_count DESC, name "
+           f"LIMIT ? OFFSET ?")
+    return [_decode(r) for r in db.query(sql, params + [limit if limit is not None else -1, offset])]
+
+
+def find_entities(db: sqlite_utils.Database, ref: str) -> list[dict]:
+    """Find entities by id, or by name or alias (normalised)."""
+    if str(ref).isdigit():
+        rows = list(db.query("SELECT * FROM entities WHERE id = ?", [int(ref)]))
+        if rows:
+            return [_decode(r) for r in rows]
+    key = name_key(str(ref))
+    return [_decode(r) for r in db.query(
+        "SELECT * FROM entities WHERE name_key = ? OR id IN (SELECT entity_id FROM aliases WHERE alias_key = ?) "
+        "ORDER BY relevance DESC, mention_count DESC", [key, key])]
+
+
+def get_entity(db: sqlite_utils.Database, ref: str) -> dict:
+    """Return one entity with its aliases and mentions (excerpt, offsets, article); raise if none or ambiguous."""
+    found = find_entities(db, ref)
+    if not found:
+        raise EntityNotFound(f"no entity with id or name {ref!r}")
+    if len(found) > 1:
+        listing = "; ".join(f"{e['id']}: {e['name']} ({e['type']})" for e in found[:10])
+        raise EntityNotFound(f"{len(found)} entities are named {ref!r}, give the id: {listing}")
+    ent = found[0]
+    ent["aliases"] = [dict(r) for r in db.query(
+        "SELECT alias, version FROM aliases WHERE entity_id = ? ORDER BY version, alias", [ent["id"]])]
+    ent["mentions"] = [_decode(r) for r in db.query(
+        "SELECT m.id, m.alias, m.excerpt, m.start, m.end, m.kind, m.context, m.country, m.countries, m.risk_categories, "
+        "m.triggers, m.stage, m.stage_words, m.adverse, m.reporting, m.version, m.article_id, a.title AS article_title, "
+        "a.source AS article_source, a.published AS article_published, a.url AS article_url "
+        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY m.article_id, m.paragraph, "
+        "m.sentence, m.start", [ent["id"]])]
+    return ent
+
+
+def stats(db: sqlite_utils.Database) -> dict:
+    """Return the watchlist's size: version, articles, entities by type and role, mentions."""
+    q = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "version": current_version(db),
+        "articles": q("SELECT count(*) FROM articles"),
+        "linked_copies": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
+        "entities": q("SELECT count(*) FROM entities"),
+        "persons": q("SELECT count(*) FROM entities WHERE type = 'person'"),
+        "organizations": q("SELECT count(*) FROM entities WHERE type = 'organization'"),
+        "sources": q(f"SELECT count(*) FROM entities WHERE role = '{roles.SOURCE}'"),
+        "mentions": q("SELECT count(*) FROM mentions"),
+        "updated_at": q("SELECT max(created_at) FROM watchlist_versions"),
+    }
+
+
+def record_version_counts(db: sqlite_utils.Database, version: int, articles_added: int = 0, linked: int = 0,
+                          entities_added: int = 0, mentions_added: int = 0) -> None:
+    """Add to the counts of a version (inside the caller's transaction)."""
+    db.execute("UPDATE watchlist_versions SET articles_added = articles_added + ?, articles_linked = "
+               "articles_linked + ?, entities_added = entities_added + ?, mentions_added = mentions_added + ? "
+               "WHERE version = ?", [articles_added, linked, entities_added, mentions_added, version])
+
