@@ -235,11 +235,8 @@ _REFERENCE = re.compile(rf"\b(?:the|this|that) (?:[\w\-]+ )?(?:{_COMPANY_NOUNS})
 _PRONOUN = re.compile(r"^(?:He|She)\b")
 
 
-def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Extraction:
-    """Turn the parsed paragraphs of one article into mentions of people and organisations.
-
-    ``docs`` are the spaCy docs of ``paragraphs`` (``ner`` and a sentence splitter), in the same order.
-    """
+def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> list[tuple[str, object, list[_Span]]]:
+    """Return (text, doc, spans) per paragraph, with every rule applied: the spans ``extract`` is built on."""
     per_para: list[tuple[str, object, list[_Span]]] = []
     for text, doc in zip(paragraphs, docs):
         spans = _merge_adjacent(_spans(doc, text), text)
@@ -253,7 +250,35 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
         for sp in spans:
             if sp.label in ("GPE", "LOC", "FAC") and name_key(sp.text) in org_keys and not places.is_place(sp.text):
                 sp.label = "ORG"
+    return per_para
 
+
+_SPAN_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+
+
+def extract_spans(paragraphs: list[str], docs, known: KnownNames | None = None) -> list[list[tuple[int, int, str]]]:
+    """Return, per paragraph, the (start, end, label) character spans of the names found, label PER, ORG or LOC.
+
+    The same spans ``extract`` turns into mentions (PER and ORG; LOC only gives country context there).
+    """
+    out = []
+    for text, doc, spans in _resolve(paragraphs, docs, known):
+        para = []
+        for sp in spans:
+            label = _SPAN_LABELS.get(sp.label)
+            if label is None or (label != "LOC" and not _good_name(sp)):
+                continue
+            para.append((sp.start, sp.end, label))
+        out.append(para)
+    return out
+
+
+def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Extraction:
+    """Turn the parsed paragraphs of one article into mentions of people and organisations.
+
+    ``docs`` are the spaCy docs of ``paragraphs`` (``ner`` and a sentence splitter), in the same order.
+    """
+    per_para = _resolve(paragraphs, docs, known)
     mentions: list[Mention] = []
     article_countries: list[str] = []
     all_sents = []  # (paragraph index, sentence index, sentence span) in reading order
