@@ -22,12 +22,14 @@ def _stopwords() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     english = frozenset(importlib.import_module("spacy.lang.en.stop_words").STOP_WORDS)
     # Words that are both (an, in, die, so, also, war...) say nothing either way.
     common_english = english | {"war", "man", "hat", "die", "fast", "bank", "art", "station", "via", "pro",
-                                "son", "con", "us", "no", "ex", "den", "sin", "la", "le", "a", "e", "i", "o"}
-    others = {}
+                                "son", "con", "us", "no", "ex", "den", "sin", "a", "e", "i", "o"}
+    others, every_other = {}, set()
     for code in _OTHERS:
         words = importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+        every_other |= set(words)
         others[code] = frozenset(w for w in words if w not in common_english and len(w) > 1)
-    return english, others
+    # English evidence counts only words that are not function words of the other languages too ("a", "in").
+    return frozenset(english - every_other), others
 
 
 def latin_share(text: str) -> float:

@@ -1,0 +1,63 @@
+"""Boilerplate removal on text copied from web pages: what goes, what stays, and the metadata kept."""
+from __future__ import annotations
+
+from watchlists.cleaning import clean, parse_date, split_lines
+from watchlists.ingest import sample_path
+from watchlists.language import guess_language
+
+
+def test_sample_boilerplate_is_removed_with_reasons():
+    c = clean(sample_path().read_text(encoding="utf-8"))
+    removed = dict(c.removed)
+    assert removed["1. Skip to content"] == "navigation"
+    assert removed["3. Skip to more DW sites"] == "navigation"
+    assert removed["Image: picture-alliance/Zuma/Xinhua/Li Xueren"] == "image caption or credit"
+    assert removed["USA Treffen Barack Obama und Li Keqiang"] in ("image caption", "other language (de)")
+    assert removed["Infografik Chronologie von Nordkoreas Atomtests"].startswith("other language")
+    assert removed["dm/msh (Reuters)"] == "agency sign-off"
+    assert removed["North Korea tests its satellite engine"] == "image caption"
+    assert c.title == "US and China to cooperate in tackling North Korea threat"
+    assert c.published == "2016-09-20"
+    assert c.credits == ["Reuters"]
+    assert c.language == "en"
+    kept = "\n".join(c.paragraphs)
+    assert "Chinese authorities are said to be cooperating in the investigation." in kept
+    assert "Chinese conglomerate suspected of supporting North Korea nuclear program" in kept  # a heading stays
+
+
+def test_other_signoffs_and_credits():
+    text = ("Bank boss arrested\n\nThe chief executive of Example Bank was arrested on Tuesday on suspicion of "
+            "fraud, police said.\n\nPhoto: Getty Images\n\nHe denies wrongdoing and will appear in court next "
+            "week, his lawyer said.\n\njr/rc (AFP, dpa)")
+    c = clean(text)
+    assert c.credits == ["AFP", "dpa"]
+    assert all("Getty" not in p for p in c.paragraphs)
+    assert len(c.paragraphs) == 3
+
+
+def test_a_sentence_is_never_taken_for_a_menu_item():
+    text = "Title here\n\n1. The first finding of the report is that Acme Ltd paid bribes to officials.\n"
+    c = clean(text)
+    assert any("Acme Ltd paid bribes" in p for p in c.paragraphs)
+
+
+def test_hard_wrapped_paragraphs_are_joined():
+    lines = split_lines("Title\n\nThe company said on Monday that its chief financial officer had\nresigned "
+                        "after the audit found irregularities in the accounts.\n")
+    assert lines == ["Title", "The company said on Monday that its chief financial officer had resigned after "
+                              "the audit found irregularities in the accounts."]
+
+
+def test_language_of_lines():
+    assert guess_language("Chinese authorities are said to be cooperating in the investigation.") == "en"
+    assert guess_language("USA Treffen Barack Obama und Li Keqiang") == "de"
+    assert guess_language("Le président a annoncé des sanctions contre la Russie.") == "fr"
+    assert guess_language("Президент объявил о санкциях") == "other"
+    assert guess_language("Liaoning Hongxiang") is None  # names alone say nothing
+
+
+def test_dates():
+    assert parse_date("September 20, 2016") == "2016-09-20"
+    assert parse_date("20 Sept 2016") == "2016-09-20"
+    assert parse_date("2016-09-20T10:00:00Z") == "2016-09-20"
+    assert parse_date("not a date") is None
