@@ -149,6 +149,8 @@ def main(argv=None) -> int:
     list(fast.pipe(["Warm up in London with Reuters."]))
     from watchlists import places
     places.is_place("London")
+    places.country_code("Chinese")
+    places._load_cities()
 
     rows = []  # (system, Score, seconds)
 

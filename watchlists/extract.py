@@ -15,6 +15,8 @@ Places and nationalities are not counterparties: they become the mention's count
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -100,7 +102,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         if m and new_end - m.start() < new_end - new_start and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Co|Ltd|Corp|Jr|Sr|St)\.$", seg):
             new_end = new_start + m.start()
         seg = text[new_start:new_end]
-        m = re.match(r"^[\s" + _QUOTES + r"(\[]+", seg)
+        m = re.match(r"^[\s" + _QUOTES + r"(\[]+|^[-–—]+\s+", seg)
         if m and m.end() < len(seg):
             new_start += m.end()
         if (new_start, new_end) == (start, end):
@@ -147,12 +149,19 @@ def _is_org_context(text: str, sp: _Span) -> bool:
                 or _LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(after))
 
 
+# "the Chinese industrial conglomerate, X": a determiner, a company noun right before the name, a comma.
+_PERSON_AS_ORG = re.compile(rf"\b(?:the|a|an)\s+(?:[\w\-]+\s+){{0,3}}(?:{_COMPANY_NOUNS}),\s*$", re.IGNORECASE)
+_SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained)\b")
+
+
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
         if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
             known_place = places.is_place(sp.text)
-            if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])):
-                continue  # "the company's founder, John Smith" names a person: only a legal form overrides
+            if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])
+                                             or _PERSON_AS_ORG.search(text[max(0, sp.start - 60):sp.start])
+                                             and not _SPEAKS.match(text[sp.end:])):
+                continue  # "the company's founder, John Smith" names a person: a legal form or "the firm, X" overrides
             if sp.label == "NORP" and not _LEGAL_AFTER.match(text[sp.end:]):
                 continue  # "Chinese firms": a nationality, not a firm
             if known_place and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_BEFORE.search(
@@ -221,6 +230,10 @@ def _add_known(spans: list[_Span], doc, text: str, known: KnownNames | None) -> 
     for s, e, etype in known.spans(doc):
         label = "ORG" if etype == ORG else "PERSON"
         overlapping = [sp for sp in spans if sp.start < e and s < sp.end]
+        exact = [sp for sp in overlapping if (sp.start, sp.end) == (s, e)]
+        if exact:  # the model found the name: the watchlist decides its type
+            exact[0].label = label
+            continue
         if any(sp.label in ("ORG", "PERSON") and sp.start <= s and sp.end >= e for sp in overlapping):
             continue
         for sp in overlapping:
@@ -244,13 +257,177 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         _fix_labels(spans, text)
         per_para.append((text, doc, spans))
 
+    # Result lines and tables ("Leeds 2 Arsenal 1", "Leeds 10 6 2 2 20 10 20"): the names in them are teams.
+    sporty = _is_sports(paragraphs)
+    for i, (text, doc, spans) in enumerate(per_para):
+        if _DIGIT.search(text) or (sporty and _VERSUS.search(text)):
+            per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
+        if sporty or "." in text:
+            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text))
+
     # A name that is an organisation anywhere in the article is one everywhere in it (unless a real place).
     org_keys = {name_key(sp.text) for _, _, spans in per_para for sp in spans if sp.label == "ORG"}
     for _, _, spans in per_para:
         for sp in spans:
             if sp.label in ("GPE", "LOC", "FAC") and name_key(sp.text) in org_keys and not places.is_place(sp.text):
                 sp.label = "ORG"
+    _add_surnames(per_para)
+    _propagate(per_para)
     return per_para
+
+
+def _add_surnames(per_para) -> None:
+    """Find "Fairweather" after "Gregory Fairweather" where the model missed it: a person's surname alone."""
+    surnames = set()
+    for _, _, spans in per_para:
+        for sp in spans:
+            parts = sp.text.split()
+            if sp.label == "PERSON" and len(parts) > 1 and parts[-1][:1].isupper() and len(parts[-1]) > 2:
+                surnames.add(parts[-1])
+    if not surnames:
+        return
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(surnames, key=len, reverse=True))
+                         + r")\b(?!['’]?\w)")
+    for text, doc, spans in per_para:
+        added = []
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(sp.start < e and s < sp.end for sp in spans):
+                continue
+            sent = next((i for i, st in enumerate(doc.sents) if st.start_char <= s < st.end_char), 0)
+            added.append(_Span(m.group(0), "PERSON", s, e, sent, "surname"))
+        if added:
+            spans.extend(added)
+            spans.sort(key=lambda sp: sp.start)
+
+
+_DIGIT = re.compile(r"\d")
+_SPORTS = re.compile(r"\b(?:soccer|football|rugby|cricket|hockey|basketball|baseball|tennis|league|cup|match|"
+                     r"matches|goals?|scored|striker|midfielder|defender|goalkeeper|halftime|half-time|division|"
+                     r"season|fixtures?|standings|played|innings|wickets?|coach|champions)\b", re.IGNORECASE)
+_NAME = r"(?:\d{4}\s+)?[A-Z][\w'.&-]*(?:\s+(?:[A-Z][\w'.&-]*|II|de|del|da|van|von|la|le|/\s+[A-Z][\w'.&-]*))*"
+_NUM = r"(?:\d+(?:\.\d+)?|\.\d+|\d+/\d+)"
+# "Leeds 2 Arsenal 1", "Sheffield United 4 Birmingham 4" (a score is a number of at most three digits).
+_SCORE_PAIR = re.compile(rf"(?<![\w.])({_NAME})\s+\d{{1,3}}\s*,?\s+({_NAME})\s+\d{{1,3}}"
+                         rf"(?![\w.,:%/-]|\s*(?:-|%|per|million|billion|percent))")
+# A table row: a name, then only numbers ("Leeds 10 6 2 2 20 10 20", "CHICAGO 64 65 .496 5").
+_TABLE_ROW = re.compile(rf"^\s*(?:\d{{1,2}}[.)]?\s+)?({_NAME})\s+{_NUM}(?:\s+{_NUM})+\s*\.?\s*$")
+_VERSUS = re.compile(rf"(?<![\w.])({_NAME})\s+(?:v|vs|vs\.|v\.)\s+({_NAME})")
+
+
+def _is_sports(paragraphs: list[str]) -> bool:
+    """Tell whether an article is about sport: enough sports words in its first paragraphs."""
+    n = 0
+    for text in paragraphs[:6]:
+        n += len(_SPORTS.findall(text))
+        if n >= 2:
+            return True
+    return False
+
+
+def _sent_index(doc, char: int) -> int:
+    starts = [sent.start_char for sent in doc.sents]
+    return max(bisect_right(starts, char) - 1, 0)
+
+
+def _results_line(spans: list[_Span], doc, text: str, sporty: bool) -> list[_Span]:
+    """Make the names in a results line or table row organisations (teams), replacing the model's spans there."""
+    found: list[tuple[int, int]] = []
+    m = _TABLE_ROW.match(text)
+    if m:
+        numbers = text[m.end(1):].split()
+        person = any(sp.label == "PERSON" and sp.start <= m.start(1) and sp.end >= m.end(1) for sp in spans)
+        golf = all(n.isdigit() and 60 <= int(n) <= 80 for n in numbers if n != ".")
+        if not (person and golf):
+            found.append((m.start(1), m.end(1)))
+    else:
+        for m in _SCORE_PAIR.finditer(text):
+            found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+        if sporty:
+            for m in _VERSUS.finditer(text):
+                found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+    if not found:
+        return spans
+    for s, e in found:
+        s, e = _trim(text, s, e)
+        name = text[s:e]
+        if e <= s or places.is_territory(name) or not re.search(r"[A-Za-z]{2}", name):
+            continue
+        spans = [sp for sp in spans if not (sp.start < e and s < sp.end)]
+        spans.append(_Span(name, "ORG", s, e, _sent_index(doc, s), "results"))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+# "Karol Kucera (Slovakia) beat ...": a name with its country in brackets is a person (a team when a score
+# follows: "Levski Sofia (Bulgaria) 1").
+_NAME_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})\s*\(\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)\s*\)(\s*\d{{1,3}}(?![\w.:-]))?")
+# "J. Smith", "A.B. Jones": initials and a surname name a person.
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z][a-z][\w'-]+")
+
+
+def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """Apply the name-(country) and initials rules where the model found no organisation."""
+    new: list[tuple[int, int, str]] = []
+    if "(" in text:
+        for m in _NAME_COUNTRY.finditer(text):
+            if not places.is_territory(m.group(2)) or places.is_territory(m.group(1)):
+                continue
+            label = "ORG" if m.group(3) else "PERSON"
+            new.append((m.start(1), m.end(1), label))
+            new.append((m.start(2), m.end(2), "GPE"))
+    if "." in text:
+        for m in _INITIALS.finditer(text):
+            new.append((m.start(), m.end(), "PERSON"))
+    if not new:
+        return spans
+    for s, e, label in new:
+        s, e = _trim(text, s, e)
+        if e <= s:
+            continue
+        overlapping = [sp for sp in spans if sp.start < e and s < sp.end]
+        if any(sp.label == "ORG" and sp.source != "model" or (sp.label == label and (sp.start, sp.end) == (s, e))
+               for sp in overlapping):
+            continue
+        if label == "PERSON" and any(sp.label == "ORG" for sp in overlapping):
+            continue
+        spans = [sp for sp in spans if sp not in overlapping]
+        spans.append(_Span(text[s:e], label, s, e, _sent_index(doc, s), "pattern"))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+def _propagate(per_para: list[tuple[str, object, list[_Span]]]) -> None:
+    """Give every mention of a name in an article the type most of its mentions have, and add missed mentions.
+
+    A name the model found as a person or organisation in one sentence but missed in another is added there.
+    """
+    votes: dict[str, Counter] = {}
+    for _, _, spans in per_para:
+        for sp in spans:
+            if sp.label in ("PERSON", "ORG"):
+                votes.setdefault(sp.text, Counter())[sp.label] += 1
+    if not votes:
+        return
+    label_of = {name: c.most_common(1)[0][0] for name, c in votes.items()}
+    names = sorted((n for n in label_of if len(n) > 2 and not places.is_territory(n)), key=len, reverse=True)
+    if not names:
+        return
+    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w'’-]|\s+[A-Z])")
+    for text, doc, spans in per_para:
+        for sp in spans:
+            lab = label_of.get(sp.text)
+            if lab and sp.label != lab and (sp.label in ("PERSON", "ORG") or not places.is_place(sp.text)):
+                sp.label = lab
+        added = False
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(sp.start < e and s < sp.end for sp in spans):
+                continue
+            spans.append(_Span(m.group(0), label_of[m.group(0)], s, e, _sent_index(doc, s), "propagated"))
+            added = True
+        if added:
+            spans.sort(key=lambda sp: sp.start)
 
 
 _SPAN_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}

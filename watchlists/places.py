@@ -50,12 +50,9 @@ def country_code(name: str) -> str | None:
         return None
     if k in _ALIASES:
         return _ALIASES[k]
-    from rigour.territories import lookup_territory
-
-    terr = lookup_territory(k)
+    terr = _territory(k)
     if terr is not None:
-        code = terr.code.split("-")[0]
-        return code
+        return terr
     return _load_cities().get(k)
 
 
@@ -67,6 +64,20 @@ def is_place(name: str) -> bool:
         return False
     if k in _ALIASES:
         return True
+    return _territory(k) is not None or k in _load_cities()
+
+
+@lru_cache(maxsize=65536)
+def _territory(k: str) -> str | None:
+    """Return the country code of the territory a normalised name names, or None (one look-up per name)."""
     from rigour.territories import lookup_territory
 
-    return lookup_territory(k) is not None or k in _load_cities()
+    terr = lookup_territory(k)
+    return terr.code.split("-")[0] if terr is not None else None
+
+
+@lru_cache(maxsize=65536)
+def is_territory(name: str) -> bool:
+    """Tell whether a name is a country or a subdivision (not merely a city): "Germany", "Texas", "Liaoning"."""
+    k = _key(name)
+    return bool(k) and (_ALIASES.get(k) is not None or _territory(k) is not None)

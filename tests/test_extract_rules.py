@@ -1,0 +1,79 @@
+"""The extraction rules, on small self-written sentences (no benchmark text)."""
+import pytest
+
+from watchlists import extract as ex
+from watchlists import nlp as wnlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return wnlp.load()
+
+
+def spans(nlp, paragraphs):
+    docs = list(nlp.pipe(paragraphs))
+    return [{(p[s:e], label) for s, e, label in para} for p, para in zip(paragraphs, ex.extract_spans(paragraphs, docs))]
+
+
+def mentions(nlp, paragraphs):
+    docs = list(nlp.pipe(paragraphs))
+    return {(m.name, m.type) for m in ex.extract(paragraphs, docs).mentions}
+
+
+def test_score_line_names_teams(nlp):
+    got = spans(nlp, ["Football results from the English league on Saturday.", "Leeds 2 Arsenal 1"])[1]
+    assert ("Leeds", "ORG") in got and ("Arsenal", "ORG") in got
+
+
+def test_table_row_names_a_team(nlp):
+    got = spans(nlp, ["Standings in the football league after the match on Sunday.", "Leeds 10 6 2 2 20 10 20"])[1]
+    assert got == {("Leeds", "ORG")}
+
+
+def test_country_row_stays_a_place(nlp):
+    got = spans(nlp, ["Medals table of the games.", "Germany 12 9 7"])[1]
+    assert ("Germany", "ORG") not in got
+
+
+def test_versus_in_sports_article(nlp):
+    got = spans(nlp, ["Fixtures for the football league cup on Saturday.", "Millwall v Burnley , Stoke v Reading ."])[1]
+    assert {("Millwall", "ORG"), ("Burnley", "ORG"), ("Stoke", "ORG"), ("Reading", "ORG")} <= got
+
+
+def test_versus_outside_sport_is_left_alone(nlp):
+    got = spans(nlp, ["The Supreme Court heard Smith v Jones on Monday."])[0]
+    assert ("Smith", "ORG") not in got
+
+
+def test_name_with_country_in_brackets_is_a_person(nlp):
+    got = spans(nlp, ["Tennis results from the open on Monday.", "Maria Kovacs (Hungary) beat Anna Berg (Sweden) 6-3 6-4"])[1]
+    assert {("Maria Kovacs", "PER"), ("Anna Berg", "PER"), ("Hungary", "LOC"), ("Sweden", "LOC")} <= got
+
+
+def test_initials_and_surname_is_a_person(nlp):
+    got = spans(nlp, ["The contract was signed by J. Hartwell on behalf of the buyer."])[0]
+    assert ("J. Hartwell", "PER") in got
+
+
+def test_name_found_once_is_found_everywhere(nlp):
+    paras = ["Shares in Quorvex Holdings rose on Tuesday after the bid.",
+             "Analysts said Quorvex Holdings was likely to accept."]
+    got = spans(nlp, paras)
+    assert all(("Quorvex Holdings", "ORG") in g for g in got)
+
+
+def test_byline_dash_is_trimmed(nlp):
+    got = spans(nlp, ["-- Peter Lindqvist , Stockholm newsroom"])[0]
+    assert ("Peter Lindqvist", "PER") in got
+
+
+def test_existing_fixes_still_hold(nlp):
+    got = mentions(nlp, [
+        "The UN Security Council met on Monday.",
+        "North Korea's ally was the Chinese industrial conglomerate, Liaoning Hongxiang, officials said.",
+        "Barack Obama's aides spoke to reporters.",
+    ])
+    assert ("UN Security Council", "organization") in got
+    assert ("Liaoning Hongxiang", "organization") in got
+    assert ("Barack Obama", "person") in got
+    assert not any(name.startswith("the ") or name.endswith("'s") for name, _ in got)
