@@ -397,28 +397,51 @@ def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
     return spans
 
 
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Lord|Lady|Sir|Dame|Baroness|Baron|President|Senator|Judge)\.?\s+$")
+
+
 def _propagate(per_para: list[tuple[str, object, list[_Span]]]) -> None:
     """Give every mention of a name in an article the type most of its mentions have, and add missed mentions.
 
     A name the model found as a person or organisation in one sentence but missed in another is added there.
     """
     votes: dict[str, Counter] = {}
-    for _, _, spans in per_para:
+    for text, _, spans in per_para:
         for sp in spans:
-            if sp.label in ("PERSON", "ORG"):
-                votes.setdefault(sp.text, Counter())[sp.label] += 1
+            if sp.label in ("PERSON", "ORG") and sp.source != "surname":
+                # An organisation vote counts twice (calling a company a person is the worse error), a name after
+                # a title ("Mr Clarke") is a person.
+                titled = _TITLED.search(text[max(0, sp.start - 12):sp.start])
+                lab = "PERSON" if titled else sp.label
+                votes.setdefault(sp.text, Counter())[lab] += 3 if titled else 2 if lab == "ORG" else 1
     if not votes:
         return
-    label_of = {name: c.most_common(1)[0][0] for name, c in votes.items()}
-    names = sorted((n for n in label_of if len(n) > 2 and not places.is_territory(n)), key=len, reverse=True)
-    if not names:
-        return
-    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w'’-]|\s+[A-Z])")
+    label_of = {}
+    for name, c in votes.items():
+        (lab, n1), *rest = c.most_common(2)
+        if rest and n1 < 2 * rest[0][1]:
+            continue  # no clear majority: each mention keeps its own type
+        if lab == "PERSON" and name.isupper():
+            continue  # an acronym ("BAA") is not a person
+        label_of[name] = lab
+    # Where the model missed a name, add it only if it is an organisation or a name of several words: a single
+    # word the model once called a person ("Mini", "Labour") is too often something else.
+    addable = {name for name, lab in label_of.items() if lab == "ORG" or " " in name}
+    names = sorted((n for n in addable if len(n) > 2 and not places.is_territory(n)), key=len, reverse=True)
+    pattern = names and re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w'’-]|\s+[A-Z])")
     for text, doc, spans in per_para:
         for sp in spans:
             lab = label_of.get(sp.text)
-            if lab and sp.label != lab and (sp.label in ("PERSON", "ORG") or not places.is_place(sp.text)):
+            if not lab or sp.label == lab or sp.source == "surname":
+                continue
+            if sp.label in ("PERSON", "ORG"):
+                if lab == "ORG" and _TITLED.search(text[max(0, sp.start - 12):sp.start]):
+                    continue
                 sp.label = lab
+            elif lab == "ORG" and not places.is_place(sp.text):  # a place-tagged name only becomes an organisation
+                sp.label = lab
+        if not names:
+            continue
         added = False
         for m in pattern.finditer(text):
             s, e = m.span()
