@@ -45,11 +45,15 @@ _LEGAL_INSIDE = re.compile(rf"\b(?:{LEGAL_FORMS})\.?$")
 _LEGAL_AFTER = re.compile(rf"^(\s*,?\s*(?:{LEGAL_FORMS})\.?)(?=\W|$)")
 _TITLES = re.compile(
     r"^(?:(?:US|U\.S\.|UK|EU|former|ex-|late|then|acting|deputy|vice|chief|prime|general|"
-    r"President|Premier|Prime Minister|Minister|Chancellor|Secretary|Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|"
-    r"King|Queen|Prince|Princess|Sheikh|Sir|Dame|Lord|Lady|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Prof\.?|Judge|"
-    r"Justice|General|Gen\.|Colonel|Col\.|Captain|Capt\.|Chairman|CEO|Director|Ambassador|Pope|Cardinal|"
+    r"President|Premier|Prime Minister|Minister|Chancellor|Secretary|Senator|Sen\.?|Rep\.?|Governor|Gov\.?|Mayor|"
+    r"King|Queen|Prince|Princess|Sheikh|Sir|Dame|Lord|Lady|Baroness|Baron|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Prof\.?|"
+    r"Judge|Justice|General|Gen\.?|Colonel|Col\.?|Captain|Capt\.?|Chairman|CEO|Director|Ambassador|Pope|Cardinal|"
     r"Bishop|Rabbi|Imam|Ayatollah|President-elect)\s+)+"
 )
+# A name the model calls an organisation or place but that starts with a personal title is a person: "Mr Ebbers".
+_PERSONAL_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Baroness|Prof|Gen|Sen|Rep)\.?\s+[A-Z]")
+_TITLE_WORDS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord", "Lady", "Baroness", "Baron", "Prof",
+                "President", "Minister", "Senator", "Judge", "General", "King", "Queen", "Prince", "Princess"}
 _BAD_NAME = re.compile(r"^[\W\d_]+$|^\w$")
 _QUOTES = "\"'“”‘’«»"
 
@@ -94,12 +98,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while True:
         seg = text[start:end]
         new_start, new_end = start, end
-        m = re.match(r"^(?:the|The|THE)\s+", seg)
+        m = re.match(r"^(?:the|The|THE)\s+|^(?:ex|former|pro|anti)-(?=[A-Z])", seg)
         if m and end - start > m.end():
             new_start = start + m.end()
         seg = text[new_start:new_end]
         m = re.search(r"(?:['’]s?|\s+|[,.;:!?\-–—]|[" + _QUOTES + r"])$", seg)
-        if m and new_end - m.start() < new_end - new_start and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Co|Ltd|Corp|Jr|Sr|St)\.$", seg):
+        if m and m.start() > 0 and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Co|Ltd|Corp|Jr|Sr|St)\.$", seg):
             new_end = new_start + m.start()
         seg = text[new_start:new_end]
         m = re.match(r"^[\s" + _QUOTES + r"(\[]+|^[-–—]+\s+", seg)
@@ -156,6 +160,8 @@ _SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained)\b")
 
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
+        if sp.label in ("ORG", "GPE", "LOC", "FAC", "NORP") and _PERSONAL_TITLE.match(sp.text):
+            sp.label = "PERSON"
         if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
             known_place = places.is_place(sp.text)
             if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])
@@ -276,13 +282,18 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
     return per_para
 
 
+_CAP_BEFORE = re.compile(r"(?<![.!?:]\s)\b[A-Z][\w'’-]*\s+$")
+_CAP_AFTER = re.compile(r"^\s+[A-Z]")
+
+
 def _add_surnames(per_para) -> None:
     """Find "Fairweather" after "Gregory Fairweather" where the model missed it: a person's surname alone."""
     surnames = set()
     for _, _, spans in per_para:
         for sp in spans:
             parts = sp.text.split()
-            if sp.label == "PERSON" and len(parts) > 1 and parts[-1][:1].isupper() and len(parts[-1]) > 2:
+            if sp.label == "PERSON" and len(parts) > 1 and parts[-1][:1].isupper() and len(parts[-1]) > 2 \
+                    and parts[-1] not in _TITLE_WORDS and not parts[-1].isupper():
                 surnames.add(parts[-1])
     if not surnames:
         return
@@ -294,6 +305,8 @@ def _add_surnames(per_para) -> None:
             s, e = m.span()
             if any(sp.start < e and s < sp.end for sp in spans):
                 continue
+            if _CAP_BEFORE.search(text[max(0, s - 30):s]) or _CAP_AFTER.match(text[e:e + 30]):
+                continue  # part of a longer name ("Age Concern"), not the surname alone
             sent = next((i for i, st in enumerate(doc.sents) if st.start_char <= s < st.end_char), 0)
             added.append(_Span(m.group(0), "PERSON", s, e, sent, "surname"))
         if added:

@@ -52,7 +52,7 @@ def country_code(name: str) -> str | None:
         return _ALIASES[k]
     terr = _territory(k)
     if terr is not None:
-        return terr
+        return terr or None
     return _load_cities().get(k)
 
 
@@ -73,7 +73,11 @@ def _territory(k: str) -> str | None:
     from rigour.territories import lookup_territory
 
     terr = lookup_territory(k)
-    return terr.code.split("-")[0] if terr is not None else None
+    if terr is None:
+        return None
+    code = terr.code.split("-")[0]
+    # Historical territories have longer codes ("suhh": the Soviet Union): they are places, not country codes.
+    return code if len(code) == 2 else ""
 
 
 @lru_cache(maxsize=65536)
