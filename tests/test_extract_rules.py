@@ -77,3 +77,34 @@ def test_existing_fixes_still_hold(nlp):
     assert ("Liaoning Hongxiang", "organization") in got
     assert ("Barack Obama", "person") in got
     assert not any(name.startswith("the ") or name.endswith("'s") for name, _ in got)
+
+
+def test_titled_and_given_names_are_persons(nlp):
+    got = mentions(nlp, ["Former WorldCom boss Bernie Ebbers was convicted of fraud.",
+                         "Mr Ebbers denied wrongdoing, his lawyer said."])
+    assert ("Bernie Ebbers", "person") in got
+    assert ("Bernie Ebbers", "organization") not in got
+
+
+def test_possessive_title_and_prefix_are_trimmed(nlp):
+    got = mentions(nlp, ["Gen Pinochet's lawyers said the ex-Yukos boss was ill."])
+    names = {n for n, _ in got}
+    assert "Pinochet" in names
+    assert not any("'s" in n or n.startswith("ex-") or n.startswith("Gen ") for n in names)
+
+
+def test_surname_alone_is_found_but_not_inside_a_longer_name(nlp):
+    got = mentions(nlp, ["Prosecutors charged Gregory Fairweather with fraud on Tuesday.",
+                         "Fairweather, 61, denied the charges.",
+                         "The charity Age Fairweather Trust declined to comment."])
+    assert ("Fairweather", "person") in got
+    assert sum(1 for n, t in got if n == "Fairweather") == 1
+
+
+def test_watchlist_decides_the_type_of_a_one_word_name(nlp):
+    known = ex.KnownNames(nlp, [("Yukos", "organization"), ("Redgum Minerals", "organization")])
+    paras = ["Yukos said the tax bill would bankrupt it.", "Investors sued Redgum Minerals on Friday."]
+    docs = list(nlp.pipe(paras))
+    got = {(m.name, m.type) for m in ex.extract(paras, docs, known).mentions}
+    assert ("Yukos", "organization") in got
+    assert ("Redgum Minerals", "organization") in got

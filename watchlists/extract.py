@@ -158,10 +158,42 @@ _PERSON_AS_ORG = re.compile(rf"\b(?:the|a|an)\s+(?:[\w\-]+\s+){{0,3}}(?:{_COMPAN
 _SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained)\b")
 
 
+def _given_names() -> frozenset[str]:
+    global _GIVEN
+    if _GIVEN is None:
+        from importlib import resources
+
+        text = (resources.files("watchlists") / "data" / "given_names.csv").read_text(encoding="utf-8")
+        names = {n.strip() for line in text.splitlines() for n in line.split(",") if len(n.strip()) > 2}
+        _GIVEN = frozenset(names - _NOT_GIVEN)
+    return _GIVEN
+
+
+_GIVEN: frozenset[str] | None = None
+# Given names that are too often the first word of a company or place name.
+_NOT_GIVEN = {"morgan", "wells", "lloyd", "stanley", "virgin", "sterling", "royal", "grace", "hope", "faith",
+              "mercy", "chase", "rich", "bill", "will", "pat", "jack", "sally", "dick", "cliff", "art", "bud", "ray",
+              "sky", "summer", "august", "april", "may", "june", "don", "van", "ben", "max", "mark", "frank",
+              "rose", "victoria", "georgia", "jordan", "austin", "columbia", "florence", "charlotte", "orlando",
+              "berkeley", "paris", "sydney", "lincoln", "washington", "jefferson", "madison", "jackson",
+              "hamilton", "clinton", "winston", "harvard", "carnegie", "liberty", "ford", "dell", "walt",
+              "dow", "kraft", "tiffany", "marshall", "philip", "philips", "barclay", "rolls", "jaguar"}
+
+
+def _looks_like_person(sp: _Span, text: str) -> bool:
+    """Two or three capitalised words starting with a common given name, no legal form, no company word after."""
+    parts = sp.text.split()
+    return (2 <= len(parts) <= 3 and all(p[:1].isupper() and p[1:].islower() for p in parts)
+            and parts[0].lower() in _given_names() and not _LEGAL_INSIDE.search(sp.text)
+            and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_AFTER.match(text[sp.end:]))
+
+
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
         if sp.label in ("ORG", "GPE", "LOC", "FAC", "NORP") and _PERSONAL_TITLE.match(sp.text):
             sp.label = "PERSON"
+        elif sp.label in ("ORG", "GPE", "FAC") and _looks_like_person(sp, text):
+            sp.label = "PERSON"  # "Bernie Ebbers" is a person even when the model says organisation
         if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
             known_place = places.is_place(sp.text)
             if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])
@@ -204,14 +236,18 @@ class KnownNames:
         self._nlp = nlp
         self.matcher = PhraseMatcher(nlp.vocab)
         self.types: dict[str, str] = {}
+        self.single: dict[str, str] = {}  # one-word names: only relabel what the model found, never search
         self.add(names)
 
     def add(self, names: Iterable[tuple[str, str]]) -> None:
-        """Add (name, type) pairs; only multi-word names, which are distinctive enough to match as phrases."""
+        """Add (name, type) pairs; multi-word names are searched as phrases, one-word names fix the model's type."""
         new = []
         for name, etype in names:
             key = name_key(name)
-            if len(key.split()) < 2 or key in self.types or places.is_place(name):
+            if not key or key in self.types or places.is_place(name):
+                continue
+            if len(key.split()) < 2:
+                self.single.setdefault(key, etype)
                 continue
             self.types[key] = etype
             new.append(name)
@@ -232,6 +268,11 @@ class KnownNames:
 def _add_known(spans: list[_Span], doc, text: str, known: KnownNames | None) -> list[_Span]:
     if known is None:
         return spans
+    if known.single:
+        for sp in spans:
+            if sp.label in ("PERSON", "GPE", "LOC", "NORP") and " " not in sp.text \
+                    and known.single.get(name_key(sp.text)) == ORG:
+                sp.label = "ORG"  # "Yukos" is a company on the watchlist, whatever the model says here
     sent_starts = [s.start_char for s in doc.sents]
     for s, e, etype in known.spans(doc):
         label = "ORG" if etype == ORG else "PERSON"
