@@ -482,7 +482,6 @@ def _propagate(per_para: list[tuple[str, object, list[_Span]]]) -> None:
     # word the model once called a person ("Mini", "Labour") is too often something else.
     addable = {name for name, lab in label_of.items() if lab == "ORG" or " " in name}
     names = sorted((n for n in addable if len(n) > 2 and not places.is_territory(n)), key=len, reverse=True)
-    pattern = names and re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w'’-]|\s+[A-Z])")
     for text, doc, spans in per_para:
         for sp in spans:
             lab = label_of.get(sp.text)
@@ -497,14 +496,31 @@ def _propagate(per_para: list[tuple[str, object, list[_Span]]]) -> None:
         if not names:
             continue
         added = False
-        for m in pattern.finditer(text):
-            s, e = m.span()
+        for name, s, e in _occurrences(text, names):
             if any(sp.start < e and s < sp.end for sp in spans):
                 continue
-            spans.append(_Span(m.group(0), label_of[m.group(0)], s, e, _sent_index(doc, s), "propagated"))
+            spans.append(_Span(name, label_of[name], s, e, _sent_index(doc, s), "propagated"))
             added = True
         if added:
             spans.sort(key=lambda sp: sp.start)
+
+
+_LEFT_EDGE = re.compile(r"[\w'’-]$")
+_RIGHT_EDGE = re.compile(r"^(?:[\w'’-]|\s+[A-Z])")
+
+
+def _occurrences(text: str, names: list[str]) -> list[tuple[str, int, int]]:
+    """Find whole-word occurrences of names (longest first, not overlapping) with plain string search."""
+    found: list[tuple[str, int, int]] = []
+    for name in names:
+        i = text.find(name)
+        while i != -1:
+            e = i + len(name)
+            if not _LEFT_EDGE.search(text[max(0, i - 1):i]) and not _RIGHT_EDGE.match(text[e:e + 3]) \
+                    and not any(s < e and i < f for _, s, f in found):
+                found.append((name, i, e))
+            i = text.find(name, i + 1)
+    return sorted(found, key=lambda t: t[1])
 
 
 _SPAN_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
@@ -580,13 +596,14 @@ def _context(all_sents, pos: int | None, etype: str) -> str:
     if pos is None:
         return ""
     out = []
+    label = "PERSON" if etype == PERSON else "ORG"
     for p, i, sent in all_sents[pos + 1:pos + 3]:
-        names_other = any(e.label_ in ("PERSON", "ORG") for e in sent.ents if e.label_ == (
-            "PERSON" if etype == PERSON else "ORG"))
         txt = sent.text.strip()
         refers = _REFERENCE.search(txt) if etype == ORG else _PRONOUN.match(txt)
-        if refers and not (names_other and not refers.start() < 40):
-            out.append(txt)
-        else:
+        if not refers:
             break
+        # Another name of the same type before the reference takes it over ("Acme ... Globex said the firm").
+        if refers.start() >= 40 and any(e.label_ == label for e in sent.ents):
+            break
+        out.append(txt)
     return " ".join(out)

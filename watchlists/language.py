@@ -10,22 +10,33 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _OTHERS = ("de", "fr", "es", "it", "nl", "pt")
 
 
+def _load_stop_words(code: str) -> frozenset[str]:
+    """Load spaCy's stop-word list of a language without importing its whole language package (seconds)."""
+    import importlib.util
+
+    spacy_spec = importlib.util.find_spec("spacy")
+    path = Path(list(spacy_spec.submodule_search_locations)[0]) / "lang" / code / "stop_words.py"
+    spec = importlib.util.spec_from_file_location(f"_stop_words_{code}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _stopwords() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    import importlib
-
-    english = frozenset(importlib.import_module("spacy.lang.en.stop_words").STOP_WORDS)
+    english = _load_stop_words("en")
     # Words that are both (an, in, die, so, also, war...) say nothing either way.
     common_english = english | {"war", "man", "hat", "die", "fast", "bank", "art", "station", "via", "pro",
                                 "son", "con", "us", "no", "ex", "den", "sin", "a", "e", "i", "o"}
     others, every_other = {}, set()
     for code in _OTHERS:
-        words = importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+        words = _load_stop_words(code)
         every_other |= set(words)
         others[code] = frozenset(w for w in words if w not in common_english and len(w) > 1)
     # English evidence counts only words that are not function words of the other languages too ("a", "in").
@@ -34,6 +45,8 @@ def _stopwords() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
 
 def latin_share(text: str) -> float:
     """Return the share of letters in ``text`` that are Latin script (1.0 when there are no letters)."""
+    if text.isascii():
+        return 1.0
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return 1.0
@@ -41,6 +54,7 @@ def latin_share(text: str) -> float:
     return latin / len(letters)
 
 
+@lru_cache(maxsize=8192)
 def guess_language(text: str) -> str | None:
     """Guess the language of a line: ``"en"``, another code, ``"other"`` for non-Latin script, or None."""
     if latin_share(text) < 0.5:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Sanctioned jurisdictions: helping them is itself a sanctions red flag.
 _SANCTIONED = r"(?:North Korea|N\. Korea|DPRK|Pyongyang|Iran|Tehran|Syria|Damascus|Cuba|Crimea|Donetsk|Luhansk)"
@@ -100,8 +101,9 @@ STAGES: list[tuple[str, int, float, str]] = [
                            r"|\bimprisoned\b|\bfined\b|\bsanctioned\b|\bdesignated by\b|\bblacklisted\b"),
 ]
 
-_COMPILED = {name: [re.compile(p, re.IGNORECASE if name != "proliferation" else re.IGNORECASE) for p in pats]
-             for name, (_l, _w, _r, pats) in TAXONOMY.items()}
+_COMPILED = {name: [re.compile(p, re.IGNORECASE) for p in pats] for name, (_l, _w, _r, pats) in TAXONOMY.items()}
+# One pass that tells whether a text can hold any trigger at all: most sentences hold none.
+_ANY = re.compile("|".join(f"(?:{p})" for _l, _w, _r, pats in TAXONOMY.values() for p in pats), re.IGNORECASE)
 _STAGES = [(n, r, w, re.compile(p, re.IGNORECASE)) for n, r, w, p in STAGES]
 # "sanctions on North Korea", "legal action against X": the words after name the target.
 _TARGETED = re.compile(r"\b(?:sanctions?|action|measures|charges|case|embargo)\s+(?:on|against)\s+", re.IGNORECASE)
@@ -136,13 +138,21 @@ class RiskSignal:
     reporting: bool = False
 
 
-def _find(text: str, where: str) -> list[dict]:
+@lru_cache(maxsize=4096)
+def _find_cached(text: str) -> tuple[tuple[str, str, int], ...]:
+    if not _ANY.search(text):
+        return ()
     found = []
     for name, pats in _COMPILED.items():
         for pat in pats:
             for m in pat.finditer(text):
-                found.append({"category": name, "words": m.group(0), "in": where, "at": m.start()})
-    return found
+                found.append((name, m.group(0), m.start()))
+    return tuple(found)
+
+
+def _find(text: str, where: str) -> list[dict]:
+    """Return the trigger words of every category in a text (cached: a sentence often names several entities)."""
+    return [{"category": c, "words": w, "in": where, "at": at} for c, w, at in _find_cached(text)]
 
 
 def reporting_role(sentence: str, start: int, end: int) -> str | None:

@@ -58,6 +58,9 @@ def _key(name: str) -> str:
     return " ".join(name.split())
 
 
+_KNOWN_KEYS = frozenset(_key(n) for n in OUTLETS | AUTHORITIES)
+
+
 def role_of(names: list[str], entity_type: str, reporting_share: float = 0.0) -> str:
     """Return the role of an entity from its names and the share of its mentions that report or act.
 
@@ -67,7 +70,7 @@ def role_of(names: list[str], entity_type: str, reporting_share: float = 0.0) ->
     if entity_type != "organization":
         return SUBJECT
     keys = {_key(n) for n in names}
-    if keys & {_key(n) for n in OUTLETS | AUTHORITIES}:
+    if keys & _KNOWN_KEYS:
         return SOURCE
     if any(_PUBLIC_BODY.search(n) for n in names):
         return SOURCE

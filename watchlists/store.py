@@ -6,7 +6,6 @@ whole or not at all. Reads return plain dicts, with JSON columns decoded.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import datetime, timezone
 
 import sqlite_utils
@@ -152,32 +151,36 @@ def insert_mention(db: sqlite_utils.Database, version: int, entity_id: int, arti
 
 
 def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> None:
-    """Recompute an entity's role, countries, risk categories, counts and relevance from all its mentions."""
-    ent = db.execute("SELECT type, name FROM entities WHERE id = ?", [entity_id]).fetchone()
-    rows = list(db.query(
-        "SELECT m.adverse, m.reporting, m.kind, m.country, m.countries, m.risk_categories, m.article_id, "
-        "coalesce(a.source, 'article ' || a.id) AS source, coalesce(a.published, substr(a.added_at, 1, 10)) AS published "
-        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?", [entity_id]))
+    """Recompute an entity's role, countries, risk categories, counts and relevance from all its mentions.
+
+    The aggregation runs in SQL (JSON1), so an entity named in thousands of articles costs little to refresh.
+    """
+    etype, name = db.execute("SELECT type, name FROM entities WHERE id = ?", [entity_id]).fetchone()
+    total, reporting, sources = db.execute(
+        "SELECT count(*), coalesce(sum(m.reporting OR m.kind = 'credit'), 0), "
+        "count(DISTINCT coalesce(a.source, 'article ' || a.id)) "
+        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?", [entity_id]).fetchone()
     names = [r[0] for r in db.execute("SELECT alias FROM aliases WHERE entity_id = ?", [entity_id])]
-    named = [r for r in rows if r["kind"] != "credit"]
-    reporting_share = (sum(1 for r in rows if r["reporting"] or r["kind"] == "credit") / len(rows)) if rows else 0
-    role = roles.role_of(names + [ent[1]], ent[0], reporting_share)
-    countries = Counter()
-    for r in named:
-        if r["country"]:
-            countries[r["country"]] += 3  # attached to the name: "Chinese conglomerate X", "China's ... X"
-        for c in json.loads(r["countries"] or "[]"):
-            countries[c] += 1
-    cats = Counter()
-    for r in rows:
-        if r["adverse"] and r["adverse"] > 0:
-            cats.update(json.loads(r["risk_categories"] or "[]"))
-    score = rel.relevance([dict(r) for r in rows], is_source=role == roles.SOURCE)
+    role = roles.role_of(names + [name], etype, reporting / total if total else 0.0)
+    # The country attached to the name ("Chinese conglomerate X", "China's ... X") weighs three times.
+    countries = [r[0] for r in db.execute(
+        "SELECT c FROM (SELECT country AS c, 3 AS w FROM mentions WHERE entity_id = ? AND kind != 'credit' "
+        "AND country IS NOT NULL UNION ALL SELECT j.value, 1 FROM mentions m, json_each(m.countries) j "
+        "WHERE m.entity_id = ? AND m.kind != 'credit') GROUP BY c ORDER BY sum(w) DESC, c",
+        [entity_id, entity_id])]
+    cats = [r[0] for r in db.execute(
+        "SELECT j.value FROM mentions m, json_each(m.risk_categories) j WHERE m.entity_id = ? AND m.adverse > 0 "
+        "GROUP BY j.value ORDER BY count(*) DESC, min(m.id)", [entity_id])]
+    adverse = [dict(r) for r in db.query(
+        "SELECT m.adverse, coalesce(a.source, 'article ' || a.id) AS source, "
+        "coalesce(a.published, substr(a.added_at, 1, 10)) AS published "
+        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? AND m.adverse > 0",
+        [entity_id])]
+    score = rel.relevance(adverse, is_source=role == roles.SOURCE)
     db.execute(
         "UPDATE entities SET role = ?, countries = ?, risk_categories = ?, relevance = ?, mention_count = ?, "
         "source_count = ?, updated_version = ?, updated_at = ? WHERE id = ?",
-        [role, json.dumps([c for c, _ in countries.most_common()]), json.dumps([c for c, _ in cats.most_common()]),
-         score, len(rows), len({r["source"] for r in rows}), version, now(), entity_id],
+        [role, json.dumps(countries), json.dumps(cats), score, total, sources, version, now(), entity_id],
     )
 
 
