@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 
@@ -62,10 +63,12 @@ def _domain_errors(fn):
 @click.option("--source", help="Name of the source (outlet) for articles that do not say it.")
 @click.option("--title", help="Title for a single .txt article (default: its first line).")
 @click.option("--sample", is_flag=True, help="Add the bundled sample article (DW, 20 September 2016).")
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Model worker processes (default: 1 for fewer than 20 files, else up to 2, by CPU count).")
 @click.pass_obj
 @_domain_errors
 def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, title: str | None,
-                  sample: bool) -> None:
+                  sample: bool, workers: int | None) -> None:
     """Add articles (.txt, .html, .json, .jsonl, or folders of them) to the watchlist.
 
     Prints what was added, skipped as a duplicate, linked as a near-copy, or failed and why. Exits non-zero only
@@ -80,6 +83,8 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
         results.append(ingest.ingest_sample(obj.db, progress=lambda o: click.echo(_fmt(o))))
     if paths:
         files = sources.expand_paths(list(paths))
+        if workers is None:
+            workers = 1 if len(files) < 20 else max(1, min(2, os.cpu_count() or 1))
         from tqdm import tqdm
 
         # A bar on the terminal for folders; the outcome lines are printed above it.
@@ -94,7 +99,8 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
                     seen.add(base)
                     bar.update(1)
 
-            results.append(ingest.ingest(obj.db, paths, source=source, title=title, progress=progress))
+            results.append(ingest.ingest(obj.db, paths, source=source, title=title, progress=progress,
+                                         workers=workers))
     outcomes = [o for r in results for o in r.outcomes]
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _SYMBOLS}
     from watchlists import store

@@ -249,10 +249,12 @@ def _actor() -> str:
 
 def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws: Iterable[RawArticle] | None = None,
            source: str | None = None, title: str | None = None, actor: str | None = None,
-           description: str | None = None,
+           description: str | None = None, workers: int = 1,
            progress: Callable[[Outcome], None] | None = None) -> ImportResult:
     """Add articles from files and folders (or ready ``RawArticle`` records) to the watchlist.
 
+    ``workers`` > 1 runs the language model in that many worker processes while this process cleans, extracts
+    and stores (for large imports on several cores; each worker holds its own copy of the model, ~150 MB).
     ``progress`` is called with each outcome as it happens. Exceptions other than bad input propagate: a
     database error stops the import, with every article before it stored whole.
     """
@@ -270,18 +272,22 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
         reported = len(outcomes)
 
     stream = _prepared_stream(items, outcomes, db)
+    pending: dict[int, Prepared] = {}
 
     def para_stream():
-        for prep in stream:
+        # Only a small (article number, last paragraph?) context travels with each paragraph, also to workers.
+        for n, prep in enumerate(stream):
             flush()
+            pending[n] = prep
             for i, p in enumerate(prep.paragraphs):
-                yield p, (prep, i == len(prep.paragraphs) - 1)
+                yield p, (n, i == len(prep.paragraphs) - 1)
 
     docs: list = []
-    for doc, (prep, last) in importer.nlp.pipe(para_stream(), as_tuples=True, batch_size=BATCH_SIZE):
+    for doc, (n, last) in importer.nlp.pipe(para_stream(), as_tuples=True, batch_size=BATCH_SIZE,
+                                            n_process=max(1, workers)):
         docs.append(doc)
         if last:
-            outcomes.append(importer.store(prep, docs))
+            outcomes.append(importer.store(pending.pop(n), docs))
             docs = []
             flush()
     flush()
