@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from normality import ascii_text
 
@@ -23,6 +24,7 @@ def to_ascii(text: str) -> str:
     return out or text
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Return the comparable key of a name: ASCII, casefolded, no punctuation, no leading "the" or trailing "'s"."""
     name = " ".join(name.split())

@@ -72,3 +72,16 @@ def test_matching_core_imports_no_web_or_storage():
             "print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_cli_refuses_a_file_that_is_not_a_database(tmp_path):
+    from click.testing import CliRunner
+
+    from screening.cli import cli
+
+    bad = tmp_path / "notes.db"
+    bad.write_text("these are my notes, not a database\n" * 100)
+    res = CliRunner().invoke(cli, ["--db", str(bad), "watchlist", "entities"])
+    assert res.exit_code == 1
+    assert f"cannot open the database {bad}" in res.output and "Traceback" not in res.output
+    assert bad.read_text().startswith("these are my notes")  # untouched
