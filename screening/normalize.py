@@ -12,7 +12,7 @@ from functools import lru_cache
 from normality import ascii_text
 
 _POSSESSIVE = re.compile(r"['’]s?$")
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^(?:the\s+)+", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w\s]+", re.UNICODE)
 
 
@@ -27,10 +27,10 @@ def to_ascii(text: str) -> str:
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Return the comparable key of a name: ASCII, casefolded, no punctuation, no leading "the" or trailing "'s"."""
-    name = " ".join(name.split())
-    name = _LEADING_THE.sub("", name)
-    name = _POSSESSIVE.sub("", name)
+    name = _POSSESSIVE.sub("", " ".join(name.split()))
     name = to_ascii(name).casefold()
     name = name.replace("&", " and ")
     name = _NON_WORD.sub(" ", name.replace("'", "").replace(".", ""))
+    name = " ".join(name.split())
+    name = _LEADING_THE.sub("", name)
     return " ".join(name.split())
