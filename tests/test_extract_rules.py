@@ -108,3 +108,20 @@ def test_watchlist_decides_the_type_of_a_one_word_name(nlp):
     got = {(m.name, m.type) for m in ex.extract(paras, docs, known).mentions}
     assert ("Yukos", "organization") in got
     assert ("Redgum Minerals", "organization") in got
+
+
+def test_organisation_head_words_and_countries(nlp):
+    got = mentions(nlp, ["Manchester United beat Chelsea on Saturday, and the Lib Dems said Wales were unlucky.",
+                         "The match kicked off at 1500 GMT."])
+    assert ("Manchester United", "organization") in got
+    assert ("Manchester United", "person") not in got
+    assert not any(n in ("Wales", "GMT") for n, _ in got)
+
+
+def test_outlet_sections_are_sources():
+    from watchlists.roles import SOURCE, SUBJECT, role_of
+
+    assert role_of(["BBC Sport"], "organization") == SOURCE
+    assert role_of(["Reuters Health"], "organization") == SOURCE
+    assert role_of(["Acme Sport"], "organization") == SUBJECT
+    assert role_of(["BBC"], "person") == SUBJECT  # people stay subjects

@@ -188,10 +188,26 @@ def _looks_like_person(sp: _Span, text: str) -> bool:
             and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_AFTER.match(text[sp.end:]))
 
 
+# Last words that make a name an organisation, whatever the model says: "Manchester United", "Lib Dems".
+_ORG_HEADS = {"United", "City", "Rovers", "Wanderers", "Athletic", "Albion", "Hotspur", "Rangers", "Celtic", "FC",
+              "Party", "Democrats", "Dems", "Dem", "Republicans", "Conservatives", "Council", "Club", "Association",
+              "Federation", "Union", "League", "Committee", "Foundation", "Trust", "Institute", "University",
+              "College", "Hospital", "Society", "Commission", "Ministry", "Department", "Agency", "Authority",
+              "Corporation", "Bank", "Group", "Holdings", "Airlines", "Airways", "Motors", "Inc", "Ltd", "plc",
+              "PLC", "LLC", "GmbH", "AG", "Industries", "Enterprises", "Partners", "Capital", "Securities"}
+# Words the model takes for names that never are: time zones, budget and market words.
+_NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budget", "Dow", "Nasdaq", "FTSE"}
+
+
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
         if sp.label in ("ORG", "GPE", "LOC", "FAC", "NORP") and _PERSONAL_TITLE.match(sp.text):
             sp.label = "PERSON"
+        elif sp.label in ("PERSON", "GPE", "LOC", "FAC") and " " in sp.text \
+                and sp.text.rsplit(None, 1)[-1] in _ORG_HEADS:
+            sp.label = "ORG"
+        elif sp.label == "ORG" and places.is_country(sp.text) and not _LEGAL_AFTER.match(text[sp.end:]):
+            sp.label = "GPE"  # "Wales beat France": a country (or its team) is not a counterparty
         elif sp.label in ("ORG", "GPE", "FAC") and _looks_like_person(sp, text):
             sp.label = "PERSON"  # "Bernie Ebbers" is a person even when the model says organisation
         if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
@@ -220,7 +236,7 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
 
 def _good_name(sp: _Span) -> bool:
     t = sp.text
-    if _BAD_NAME.match(t) or len(t) > 120 or not any(ch.isupper() for ch in t[:1] + t):
+    if _BAD_NAME.match(t) or len(t) > 120 or not any(ch.isupper() for ch in t[:1] + t) or t in _NOT_NAMES:
         return False
     if sp.label == "PERSON" and (any(ch.isdigit() for ch in t) or len(t.split()) > 6):
         return False

@@ -85,3 +85,20 @@ def is_territory(name: str) -> bool:
     """Tell whether a name is a country or a subdivision (not merely a city): "Germany", "Texas", "Liaoning"."""
     k = _key(name)
     return bool(k) and (_ALIASES.get(k) is not None or _territory(k) is not None)
+
+
+_HOME_NATIONS = {"england", "scotland", "wales", "northern ireland"}
+
+
+@lru_cache(maxsize=65536)
+def is_country(name: str) -> bool:
+    """Tell whether a name is a country ("France", "North Korea", and the UK's home nations), not a region."""
+    k = _key(name)
+    if not k:
+        return False
+    if k in _HOME_NATIONS:
+        return True
+    from rigour.territories import lookup_territory
+
+    terr = lookup_territory(k)
+    return terr is not None and bool(getattr(terr, "is_country", False))

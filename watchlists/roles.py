@@ -59,6 +59,9 @@ def _key(name: str) -> str:
 
 
 _KNOWN_KEYS = frozenset(_key(n) for n in OUTLETS | AUTHORITIES)
+# One-word outlet names that start the names of their sections; too ambiguous ones ("time", "the sun") are left out.
+_OUTLET_FIRST_WORDS = frozenset({"bbc", "reuters", "bloomberg", "cnn", "cnbc", "afp", "xinhua", "nbc", "cbs",
+                                 "itv", "sky", "dw", "tass", "interfax", "yonhap", "kyodo", "nikkei", "politico"})
 
 
 def role_of(names: list[str], entity_type: str, reporting_share: float = 0.0) -> str:
@@ -71,6 +74,9 @@ def role_of(names: list[str], entity_type: str, reporting_share: float = 0.0) ->
         return SUBJECT
     keys = {_key(n) for n in names}
     if keys & _KNOWN_KEYS:
+        return SOURCE
+    # A section or channel of an outlet: "BBC Sport", "Reuters Health", "BBC Radio 4".
+    if any(k.split()[0] in _OUTLET_FIRST_WORDS for k in keys if " " in k):
         return SOURCE
     if any(_PUBLIC_BODY.search(n) for n in names):
         return SOURCE
