@@ -125,3 +125,10 @@ def test_outlet_sections_are_sources():
     assert role_of(["Reuters Health"], "organization") == SOURCE
     assert role_of(["Acme Sport"], "organization") == SUBJECT
     assert role_of(["BBC"], "person") == SUBJECT  # people stay subjects
+
+
+def test_laws_plural_acronyms_and_person_suffixes(nlp):
+    got = mentions(nlp, ["MPs voted for the Prevention of Terrorism Bill after Guy Mansfield QC spoke."])
+    names = {n for n, _ in got}
+    assert "MPs" not in names and not any("Bill" in n for n in names)
+    assert ("Guy Mansfield", "person") in got

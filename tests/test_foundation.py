@@ -85,3 +85,22 @@ def test_cli_refuses_a_file_that_is_not_a_database(tmp_path):
     assert res.exit_code == 1
     assert f"cannot open the database {bad}" in res.output and "Traceback" not in res.output
     assert bad.read_text().startswith("these are my notes")  # untouched
+
+
+def test_relevance_rewards_focused_recent_corroborated_coverage():
+    from datetime import date
+
+    from watchlists.relevance import relevance
+
+    today = date(2026, 11, 28)
+    firm = [{"adverse": 0.9, "source": "A", "published": "2026-10-01"},
+            {"adverse": 0.8, "source": "B", "published": "2026-11-01"}]
+    assert relevance(firm, today=today) > relevance(firm[:1], today=today)  # a second source corroborates
+    old = [dict(m, published="2006-01-01") for m in firm]
+    assert relevance(old, today=today) < relevance(firm, today=today)  # older news weighs less
+    # The same adverse mentions among 500 passing ones: less of a story.
+    assert relevance(firm, today=today, total_mentions=500) < relevance(firm, today=today)
+    assert relevance(firm, today=today, is_source=True) < relevance(firm, today=today) / 5
+    assert relevance([{"adverse": 0, "source": "A", "published": None}], today=today) == 0
+    for r in (relevance(firm, today=today), relevance(old, today=today, total_mentions=3)):
+        assert 0 < r <= 1

@@ -74,3 +74,19 @@ def test_context_sentence_adds_evidence():
     sig = classify(*_at(s, "Liaoning Hongxiang"), context=ctx)
     assert {"sanctions", "proliferation"} <= set(sig.categories)
     assert all(t["in"] == "context" for t in sig.triggers)
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("Home Secretary Charles Clarke defended the new anti-terror laws in Parliament.", "Charles Clarke"),
+    ("Charles Clarke said the Prevention of Terrorism Bill would pass.", "Charles Clarke"),
+    ("Tony Blair said the fight against terrorism would go on.", "Tony Blair"),
+    ("Acme Bank launched a money laundering awareness campaign for its staff.", "Acme Bank"),
+])
+def test_words_about_fighting_a_crime_are_no_allegation(sentence, name):
+    sig = classify(*_at(sentence, name))
+    assert sig.categories == [] and sig.adverse == 0
+
+
+def test_an_investigating_authority_names_the_offence():
+    sig = classify(*_at("The Serious Fraud Office is investigating Acme Ltd.", "Acme Ltd"))
+    assert sig.categories == ["fraud"] and sig.stage == "investigation"

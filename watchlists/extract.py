@@ -197,12 +197,22 @@ _ORG_HEADS = {"United", "City", "Rovers", "Wanderers", "Athletic", "Albion", "Ho
               "PLC", "LLC", "GmbH", "AG", "Industries", "Enterprises", "Partners", "Capital", "Securities"}
 # Words the model takes for names that never are: time zones, budget and market words.
 _NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budget", "Dow", "Nasdaq", "FTSE"}
+# Laws and treaties are not counterparties: "the Prevention of Terrorism Bill", "the Kyoto Protocol".
+_LAW = re.compile(r"\b(?:Bill|Act|Convention|Treaty|Protocol|Directive|Accord|Amendment|Constitution)$")
+_PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "MEPs": people, not a name
+# Suffixes that make a name a person's: "Guy Mansfield QC", "John Smith MP".
+_PERSON_SUFFIX = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|AM|Jr\.?|Sr\.?|OBE|MBE|CBE|KBE)$")
 
 
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
         if sp.label in ("ORG", "GPE", "LOC", "FAC", "NORP") and _PERSONAL_TITLE.match(sp.text):
             sp.label = "PERSON"
+        elif sp.label in ("ORG", "GPE", "FAC", "PERSON") and _PERSON_SUFFIX.search(sp.text) \
+                and len(sp.text.split()) >= 3:
+            sp.label = "PERSON"
+            sp.end = sp.start + _PERSON_SUFFIX.search(sp.text).start()
+            sp.text = text[sp.start:sp.end]
         elif sp.label in ("PERSON", "GPE", "LOC", "FAC") and " " in sp.text \
                 and sp.text.rsplit(None, 1)[-1] in _ORG_HEADS:
             sp.label = "ORG"
@@ -236,7 +246,8 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
 
 def _good_name(sp: _Span) -> bool:
     t = sp.text
-    if _BAD_NAME.match(t) or len(t) > 120 or not any(ch.isupper() for ch in t[:1] + t) or t in _NOT_NAMES:
+    if _BAD_NAME.match(t) or len(t) > 120 or not any(ch.isupper() for ch in t[:1] + t) or t in _NOT_NAMES \
+            or _PLURAL_ACRONYM.match(t) or (sp.label != "PERSON" and _LAW.search(t)):
         return False
     if sp.label == "PERSON" and (any(ch.isdigit() for ch in t) or len(t.split()) > 6):
         return False

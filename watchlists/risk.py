@@ -138,6 +138,15 @@ class RiskSignal:
     reporting: bool = False
 
 
+# Words about fighting a crime, or about the law against it, are no allegation: "anti-terror laws", "the fight
+# against money laundering", "the Prevention of Terrorism Bill", "fraud prevention".
+_POLICY_BEFORE = re.compile(r"(?:\banti-?|\bcounter-?|\bfight(?:ing)? against |\bwar on |\bcombat(?:ing)? |"
+                            r"\btackl(?:e|ing) |\bcrack(?:ing)?[- ]?down on |\bprevent(?:ing|ion of)? |"
+                            r"\bprotect\w* (?:\w+ )?(?:from|against) |\bvictims? of )$", re.IGNORECASE)
+_POLICY_AFTER = re.compile(r"^[\w-]*\s+(?:laws?|legislation|bill|act|powers|rules|regulations?|directive|"
+                           r"prevention|experts?|policy|policies|strategy|measures|awareness)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _find_cached(text: str) -> tuple[tuple[str, str, int], ...]:
     if not _ANY.search(text):
@@ -146,6 +155,9 @@ def _find_cached(text: str) -> tuple[tuple[str, str, int], ...]:
     for name, pats in _COMPILED.items():
         for pat in pats:
             for m in pat.finditer(text):
+                if _POLICY_BEFORE.search(text[max(0, m.start() - 30):m.start()]) \
+                        or _POLICY_AFTER.match(text[m.end():m.end() + 30]):
+                    continue
                 found.append((name, m.group(0), m.start()))
     return tuple(found)
 

@@ -176,7 +176,7 @@ def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> N
         "coalesce(a.published, substr(a.added_at, 1, 10)) AS published "
         "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? AND m.adverse > 0",
         [entity_id])]
-    score = rel.relevance(adverse, is_source=role == roles.SOURCE)
+    score = rel.relevance(adverse, is_source=role == roles.SOURCE, total_mentions=total)
     db.execute(
         "UPDATE entities SET role = ?, countries = ?, risk_categories = ?, relevance = ?, mention_count = ?, "
         "source_count = ?, updated_version = ?, updated_at = ? WHERE id = ?",
