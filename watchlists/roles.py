@@ -40,6 +40,10 @@ AUTHORITIES = {
     "iaea", "international atomic energy agency", "icc", "international criminal court", "downing street",
     "number 10", "labour", "conservatives", "tories", "democrats", "republicans", "nhs", "eu commission",
     "national crime agency", "nca", "ministry of defence", "mod", "unicef", "unesco", "red cross", "opec",
+    "bafin", "amf", "consob", "finma", "asic", "cftc", "finra", "fsa", "ofcom", "ofgem", "ofwat", "ofsted",
+    "competition commission", "office of fair trading", "oft", "ftc", "federal trade commission", "irs",
+    "internal revenue service", "dea", "atf", "homeland security", "mi5", "mi6", "gchq", "bundesbank",
+    "european court of justice", "european court of human rights", "un human rights council", "nasa",
 }
 _PUBLIC_BODY = re.compile(
     r"\b(?:department|ministry|ministries|council|commission|court|tribunal|police|agency|parliament|senate|"
