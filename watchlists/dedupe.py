@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -53,10 +54,12 @@ def shingles(text: str) -> set[int]:
     w = words(text)
     if len(w) < SHINGLE:
         w = w + [""] * (SHINGLE - len(w))
+    # Two fast C checksums of each 5-gram make one 64-bit hash (a cryptographic hash per shingle cost more than
+    # the rest of copy detection together); the values are stable across processes and versions.
     out = set()
     for i in range(len(w) - SHINGLE + 1):
-        h = hashlib.blake2b(" ".join(w[i:i + SHINGLE]).encode(), digest_size=8).digest()
-        out.add(int.from_bytes(h, "big"))
+        g = " ".join(w[i:i + SHINGLE]).encode()
+        out.add((zlib.crc32(g) << 32) | zlib.adler32(g))
     return out
 
 

@@ -115,18 +115,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _spans(doc, text: str) -> list[_Span]:
-    sent_of = {}
-    for i, sent in enumerate(doc.sents):
-        for tok in sent:
-            sent_of[tok.i] = i
+    ents = [ent for ent in doc.ents if ent.label_ in _KEEP]
+    if not ents:
+        return []
+    sent_starts = [sent.start for sent in doc.sents]  # token offsets of the sentences
     out = []
-    for ent in doc.ents:
-        if ent.label_ not in _KEEP:
-            continue
+    for ent in ents:
         s, e = _trim(text, ent.start_char, ent.end_char)
         if e <= s:
             continue
-        out.append(_Span(text[s:e], ent.label_, s, e, sent_of.get(ent.start, 0)))
+        out.append(_Span(text[s:e], ent.label_, s, e, max(bisect_right(sent_starts, ent.start) - 1, 0)))
     return out
 
 
@@ -365,18 +363,15 @@ def _add_surnames(per_para) -> None:
                 surnames.add(parts[-1])
     if not surnames:
         return
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(surnames, key=len, reverse=True))
-                         + r")\b(?!['’]?\w)")
+    names = sorted(surnames, key=len, reverse=True)
     for text, doc, spans in per_para:
         added = []
-        for m in pattern.finditer(text):
-            s, e = m.span()
+        for name, s, e in _occurrences(text, names):
             if any(sp.start < e and s < sp.end for sp in spans):
                 continue
-            if _CAP_BEFORE.search(text[max(0, s - 30):s]) or _CAP_AFTER.match(text[e:e + 30]):
+            if _CAP_BEFORE.search(text[max(0, s - 30):s]):
                 continue  # part of a longer name ("Age Concern"), not the surname alone
-            sent = next((i for i, st in enumerate(doc.sents) if st.start_char <= s < st.end_char), 0)
-            added.append(_Span(m.group(0), "PERSON", s, e, sent, "surname"))
+            added.append(_Span(name, "PERSON", s, e, _sent_index(doc, s), "surname"))
         if added:
             spans.extend(added)
             spans.sort(key=lambda sp: sp.start)
@@ -583,6 +578,7 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
         for i, sent in enumerate(doc.sents):
             all_sents.append((p, i, sent))
     sent_pos = {(p, i): n for n, (p, i, _) in enumerate(all_sents)}
+    contexts: dict[tuple[int, int, str], str] = {}
 
     for p, (text, doc, spans) in enumerate(per_para):
         sents = list(doc.sents)
@@ -612,7 +608,10 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
             countries = primary + [c for _, c in found if c not in primary]
             countries = list(dict.fromkeys(countries))
             etype = PERSON if sp.label == "PERSON" else ORG
-            context = _context(all_sents, sent_pos.get((p, sp.sent)), etype)
+            ckey = (p, sp.sent, etype)
+            if ckey not in contexts:
+                contexts[ckey] = _context(all_sents, sent_pos.get((p, sp.sent)), etype)
+            context = contexts[ckey]
             mentions.append(Mention(sp.text, etype, p, sp.sent, excerpt, start, end, countries, context,
                                     country=primary[0] if primary else None))
     return Extraction(mentions, list(dict.fromkeys(article_countries)))

@@ -102,3 +102,9 @@ def is_country(name: str) -> bool:
 
     terr = lookup_territory(k)
     return terr is not None and bool(getattr(terr, "is_country", False))
+
+
+def preload() -> None:
+    """Load the gazetteer now (about 2 s once per process) instead of at the first article."""
+    _load_cities()
+    _territory("france")

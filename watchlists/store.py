@@ -6,6 +6,7 @@ whole or not at all. Reads return plain dicts, with JSON columns decoded.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime, timezone
 
 import sqlite_utils
@@ -155,11 +156,11 @@ def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> N
 
     The aggregation runs in SQL (JSON1), so an entity named in thousands of articles costs little to refresh.
     """
-    etype, name = db.execute("SELECT type, name FROM entities WHERE id = ?", [entity_id]).fetchone()
-    total, reporting, sources = db.execute(
-        "SELECT count(*), coalesce(sum(m.reporting OR m.kind = 'credit'), 0), "
-        "count(DISTINCT coalesce(a.source, 'article ' || a.id)) "
-        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?", [entity_id]).fetchone()
+    etype, name, total, reporting, sources = db.execute(
+        "SELECT e.type, e.name, count(m.id), coalesce(sum(m.reporting OR m.kind = 'credit'), 0), "
+        "count(DISTINCT coalesce(a.source, 'article ' || a.id)) FROM entities e "
+        "LEFT JOIN mentions m ON m.entity_id = e.id LEFT JOIN articles a ON a.id = m.article_id "
+        "WHERE e.id = ?", [entity_id]).fetchone()
     names = [r[0] for r in db.execute("SELECT alias FROM aliases WHERE entity_id = ?", [entity_id])]
     role = roles.role_of(names + [name], etype, reporting / total if total else 0.0)
     # The country attached to the name ("Chinese conglomerate X", "China's ... X") weighs three times.
@@ -168,14 +169,13 @@ def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> N
         "AND country IS NOT NULL UNION ALL SELECT j.value, 1 FROM mentions m, json_each(m.countries) j "
         "WHERE m.entity_id = ? AND m.kind != 'credit') GROUP BY c ORDER BY sum(w) DESC, c",
         [entity_id, entity_id])]
-    cats = [r[0] for r in db.execute(
-        "SELECT j.value FROM mentions m, json_each(m.risk_categories) j WHERE m.entity_id = ? AND m.adverse > 0 "
-        "GROUP BY j.value ORDER BY count(*) DESC, min(m.id)", [entity_id])]
     adverse = [dict(r) for r in db.query(
-        "SELECT m.adverse, coalesce(a.source, 'article ' || a.id) AS source, "
+        "SELECT m.adverse, m.risk_categories, coalesce(a.source, 'article ' || a.id) AS source, "
         "coalesce(a.published, substr(a.added_at, 1, 10)) AS published "
-        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? AND m.adverse > 0",
-        [entity_id])]
+        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? AND m.adverse > 0 "
+        "ORDER BY m.id", [entity_id])]
+    # Risk categories of the adverse mentions, the most frequent first (ties: the first seen).
+    cats = [c for c, _ in Counter(c for r in adverse for c in json.loads(r["risk_categories"] or "[]")).most_common()]
     score = rel.relevance(adverse, is_source=role == roles.SOURCE, total_mentions=total)
     db.execute(
         "UPDATE entities SET role = ?, countries = ?, risk_categories = ?, relevance = ?, mention_count = ?, "
