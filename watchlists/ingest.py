@@ -8,6 +8,8 @@ as it was (nothing changed).
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import getpass
 import os
 from dataclasses import dataclass, field
@@ -247,6 +249,25 @@ def _actor() -> str:
         return "unknown"
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Let the garbage collector skip the loaded model and gazetteer and run less often during an import.
+
+    Every parsed paragraph allocates thousands of small objects; with the default thresholds the collector walks
+    the model's and the gazetteer's objects again and again (measured: 13% of the import's time on BBC news, none
+    of the model's own). Settings are restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 20), max(thresholds[2], 20))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws: Iterable[RawArticle] | None = None,
            source: str | None = None, title: str | None = None, actor: str | None = None,
            description: str | None = None, workers: int = 1,
@@ -283,13 +304,14 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
                 yield p, (n, i == len(prep.paragraphs) - 1)
 
     docs: list = []
-    for doc, (n, last) in importer.nlp.pipe(para_stream(), as_tuples=True, batch_size=BATCH_SIZE,
-                                            n_process=max(1, workers)):
-        docs.append(doc)
-        if last:
-            outcomes.append(importer.store(pending.pop(n), docs))
-            docs = []
-            flush()
+    with _fewer_collections():
+        for doc, (n, last) in importer.nlp.pipe(para_stream(), as_tuples=True, batch_size=BATCH_SIZE,
+                                                n_process=max(1, workers)):
+            docs.append(doc)
+            if last:
+                outcomes.append(importer.store(pending.pop(n), docs))
+                docs = []
+                flush()
     flush()
     return ImportResult(importer.version, outcomes)
 
