@@ -61,3 +61,19 @@ def test_dates():
     assert parse_date("20 Sept 2016") == "2016-09-20"
     assert parse_date("2016-09-20T10:00:00Z") == "2016-09-20"
     assert parse_date("not a date") is None
+
+
+def test_control_characters_never_reach_the_store(db):
+    from watchlists import ingest, store
+    from watchlists.sources import RawArticle
+
+    text = ("Bank \x1b[31mboss\x1b[0m charged\x07\n\nThe chief executive of Example Bank, John Carver, was charged "
+            "with fraud on Tuesday, prosecutors said.\x00\n")
+    r = ingest.ingest(db, raws=[RawArticle("evil.json", "json", text=text, title="Evil \x1b]0;pwned\x07 title",
+                                           source="Feed\x1b[2J")])
+    assert [o.status for o in r.outcomes] == ["added"], r.outcomes
+    art = store.get_article(db, r.outcomes[0].article_id)
+    for value in (art["title"], art["text"], art["source"]):
+        assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in value), repr(value)
+    for row in db.query("SELECT excerpt, alias FROM mentions"):
+        assert "\x1b" not in row["excerpt"] and "\x1b" not in row["alias"]

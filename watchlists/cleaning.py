@@ -82,9 +82,17 @@ def _is_sentence(line: str) -> bool:
     return bool(_TERMINAL.search(line)) and len(line.split()) >= 6
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str | None) -> str | None:
+    """Drop control characters (terminal escapes, NULs) from untrusted text; keep newlines and tabs."""
+    return _CONTROL.sub("", text) if text else text
+
+
 def split_lines(text: str) -> list[str]:
     """Split text into logical lines, joining hard-wrapped lines of one paragraph."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
+    text = printable(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\u00a0", " ").replace("\u200b", "")
     out: list[str] = []
     prev_blank = True
     for raw in text.split("\n"):
@@ -104,6 +112,7 @@ def split_lines(text: str) -> list[str]:
 
 def clean(text: str, title: str | None = None, has_title_line: bool = True) -> CleanText:
     """Remove boilerplate lines; take the title (first kept line) and a date line near the top as metadata."""
+    title = printable(title)
     lines = split_lines(text)
     removed: list[tuple[str, str]] = []
     kept: list[str] = []

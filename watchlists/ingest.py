@@ -121,9 +121,10 @@ def prepare(raw: RawArticle) -> Prepared:
         raise ArticleError(raw.where, "no article text left after removing navigation, captions and credits")
     sh = dedupe.shingles(text)
     sig = dedupe.minhash(sh)
-    return Prepared(raw, cleaned.title, paragraphs, cleaned, text, dedupe.text_hash(text), sh, sig,
-                    dedupe.bands(sig), dedupe.normalise_url(url), published or cleaned.published, author, site,
-                    raw.source or site)
+    p = cleaning.printable
+    return Prepared(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text), sh, sig,
+                    dedupe.bands(sig), p(dedupe.normalise_url(url)), p(published or cleaned.published), p(author),
+                    p(site), p(raw.source or site))
 
 
 def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[Outcome],
