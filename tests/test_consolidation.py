@@ -42,3 +42,17 @@ def test_within_and_across_articles(db):
     assert len(smiths) == 2
     assert all(s["scope"].startswith("article:") for s in smiths)
     assert r.version == store.current_version(db) == 1
+
+
+def test_each_import_is_a_version_and_rows_remember_theirs(db):
+    r1 = ingest.ingest(db, raws=[_raw(ARTICLE_A, "a.txt", "Daily One")], actor="alice")
+    r2 = ingest.ingest(db, raws=[_raw(ARTICLE_B, "b.txt", "Daily Two")], actor="bob")
+    r3 = ingest.ingest(db, raws=[_raw(ARTICLE_B, "b-again.txt", "Daily Two")], actor="bob")
+    assert (r1.version, r2.version, r3.version) == (1, 2, None)  # nothing stored: no new version
+    assert store.current_version(db) == 2
+    versions = store.versions(db)
+    assert [(v["version"], v["actor"], v["articles_added"]) for v in versions] == [(2, "bob", 1), (1, "alice", 1)]
+    gf = store.get_entity(db, "Gregory Fairweather")
+    assert gf["first_version"] == 1 and gf["updated_version"] == 2
+    assert sorted({m["version"] for m in gf["mentions"]}) == [1, 2]
+    assert {a["alias"]: a["version"] for a in gf["aliases"]}["Gregory Fairweather"] == 1
