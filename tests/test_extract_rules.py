@@ -132,3 +132,17 @@ def test_laws_plural_acronyms_and_person_suffixes(nlp):
     names = {n for n, _ in got}
     assert "MPs" not in names and not any("Bill" in n for n in names)
     assert ("Guy Mansfield", "person") in got
+
+
+def test_two_people_joined_by_and_are_two(nlp):
+    from spacy.tokens import Span
+
+    # The model sometimes tags "Bryson and Thompson" as one person (seen on BBC sport); build that doc by hand.
+    text = "He was tripped by Bryson and Thompson converted the penalty."
+    doc = nlp.make_doc(text)
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0
+    doc.ents = [Span(doc, 4, 7, label="PERSON")]
+    assert doc.ents[0].text == "Bryson and Thompson"
+    names = {(m.name, m.type) for m in ex.extract([text], [doc]).mentions}
+    assert names == {("Bryson", "person"), ("Thompson", "person")}

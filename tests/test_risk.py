@@ -90,3 +90,12 @@ def test_words_about_fighting_a_crime_are_no_allegation(sentence, name):
 def test_an_investigating_authority_names_the_offence():
     sig = classify(*_at("The Serious Fraud Office is investigating Acme Ltd.", "Acme Ltd"))
     assert sig.categories == ["fraud"] and sig.stage == "investigation"
+
+
+def test_sports_penalties_and_approval_are_not_adverse():
+    for s, n in [("Contepomi kicked the penalty three minutes later.", "Contepomi"),
+                 ("Lord Goldsmith said a UN resolution sanctioning military action was needed.", "Lord Goldsmith")]:
+        assert classify(*_at(s, n)).categories == []
+    s = "According to Mr Sands, the minister had taken bribes."
+    assert classify(*_at(s, "Sands")).adverse == 0
+    assert classify(*_at("The regulator imposed a record penalty on Acme Bank.", "Acme Bank")).categories

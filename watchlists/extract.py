@@ -124,8 +124,17 @@ def _spans(doc, text: str) -> list[_Span]:
         s, e = _trim(text, ent.start_char, ent.end_char)
         if e <= s:
             continue
-        out.append(_Span(text[s:e], ent.label_, s, e, max(bisect_right(sent_starts, ent.start) - 1, 0)))
+        sent = max(bisect_right(sent_starts, ent.start) - 1, 0)
+        m = _PERSON_PAIR.match(text, s, e) if ent.label_ == "PERSON" else None
+        if m and m.end() == e:  # "Bryson and Thompson": two people, not one
+            out.append(_Span(m.group(1), "PERSON", m.start(1), m.end(1), sent))
+            out.append(_Span(m.group(2), "PERSON", m.start(2), m.end(2), sent))
+            continue
+        out.append(_Span(text[s:e], ent.label_, s, e, sent))
     return out
+
+
+_PERSON_PAIR = re.compile(r"([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*) (?:and|&) ([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*)")
 
 
 def _merge_adjacent(spans: list[_Span], text: str) -> list[_Span]:

@@ -22,7 +22,7 @@ _HELP = (r"(?:assist|support|help|suppl(?:y|ie|ying)|financ|fund|arm|equip|ship|
 # name -> (label, weight, FATF reference, patterns)
 TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
     "sanctions": ("Sanctions and sanctions evasion", 1.0, "FATF R.6 / R.7 (targeted financial sanctions)", [
-        r"\bsanction(?:s|ed|ing)?\b", r"\bblacklist(?:ed|ing)?\b", r"\bembargo(?:es|ed)?\b",
+        r"\bsanction(?:s|ed)?\b", r"\bblacklist(?:ed|ing)?\b", r"\bembargo(?:es|ed)?\b",
         r"\basset(?:s)? freez\w*|\bfr(?:oze|eeze|ozen) (?:its |his |her |their )?(?:assets|accounts|funds)\b",
         r"\btarget\w* (?:the )?(?:finances|assets|accounts|funds) of\b", r"\bSDN list\b", r"\bOFAC\b",
         r"\bdesignated (?:by|under|as)\b", r"\bevad\w* sanctions\b|\bsanctions[- ](?:evasion|busting|violations?)\b",
@@ -81,7 +81,7 @@ TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
         r"\bpollut\w+ (?:illegally|offence)\b",
     ]),
     "legal_action": ("Legal or regulatory action (offence not named)", 0.5, "enforcement without a named offence", [
-        r"\blegal action\b", r"\blawsuits?\b", r"\bsued\b", r"\bfined\b|\bpenalt(?:y|ies)\b", r"\bindict\w+\b",
+        r"\blegal action\b", r"\blawsuits?\b", r"\bsued\b", r"\bfined\b|\b(?:financial|civil|record|cash|regulatory|criminal) penalt(?:y|ies)\b", r"\bindict\w+\b",
         r"\bcharged\b|\bcharges against\b", r"\barrest\w*\b", r"\bconvicted\b|\bpleaded guilty\b|\bjailed\b",
         r"\bprosecut\w+\b", r"\bcriminal (?:investigation|probe|case)\b", r"\braid(?:ed|s)\b", r"\bwanted by\b",
     ]),
@@ -109,7 +109,8 @@ _STAGES = [(n, r, w, re.compile(p, re.IGNORECASE)) for n, r, w, p in STAGES]
 _TARGETED = re.compile(r"\b(?:sanctions?|action|measures|charges|case|embargo)\s+(?:on|against)\s+", re.IGNORECASE)
 # The entity reports or acts rather than being accused: "according to X", "X said", "X imposed sanctions".
 _REPORTING_BEFORE = re.compile(r"\b(?:according to|a report (?:in|by)|reported by|told|quoted by|cited by|"
-                               r"said in|statement (?:from|by))\s*(?:the\s+)?$", re.IGNORECASE)
+                               r"said in|statement (?:from|by))\s*(?:the\s+)?"
+                               r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Lord|Lady|Sir|Dame)\.?\s+)?$", re.IGNORECASE)
 _LEAD = (r"^(?:'s?\s+\w+\s+)?(?:\s*(?:,[^,]{0,60},|and [A-Z][\w.\- ]{0,40}?|administration|officials?|statement|"
          r"spokes(?:man|woman|person)|\(\w+\))\s*)*\s*(?:has |have |had |will |would |also |reportedly |is reportedly |"
          r"are reportedly |is |are )*")
@@ -144,7 +145,8 @@ _POLICY_BEFORE = re.compile(r"(?:\banti-?|\bcounter-?|\bfight(?:ing)? against |\
                             r"\btackl(?:e|ing) |\bcrack(?:ing)?[- ]?down on |\bprevent(?:ing|ion of)? |"
                             r"\bprotect\w* (?:\w+ )?(?:from|against) |\bvictims? of )$", re.IGNORECASE)
 _POLICY_AFTER = re.compile(r"^[\w-]*\s+(?:laws?|legislation|bill|act|powers|rules|regulations?|directive|"
-                           r"prevention|experts?|policy|policies|strategy|measures|awareness)\b", re.IGNORECASE)
+                           r"prevention|experts?|policy|policies|strategy|measures|awareness|reporting|detection|risks?|"
+                           r"checks?|controls?|training)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
