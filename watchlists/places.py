@@ -68,11 +68,16 @@ def is_place(name: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _territory(k: str) -> str | None:
-    """Return the country code of the territory a normalised name names, or None (one look-up per name)."""
+def _lookup(k: str):
+    """Return rigour's territory for a normalised name, or None (one look-up per name)."""
     from rigour.territories import lookup_territory
 
-    terr = lookup_territory(k)
+    return lookup_territory(k)
+
+
+def _territory(k: str) -> str | None:
+    """Return the country code of the territory a normalised name names, or None."""
+    terr = _lookup(k)
     if terr is None:
         return None
     code = terr.code.split("-")[0]
@@ -98,9 +103,7 @@ def is_country(name: str) -> bool:
         return False
     if k in _HOME_NATIONS:
         return True
-    from rigour.territories import lookup_territory
-
-    terr = lookup_territory(k)
+    terr = _lookup(k)
     return terr is not None and bool(getattr(terr, "is_country", False))
 
 
