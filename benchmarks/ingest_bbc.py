@@ -134,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     # 2. The raw model on the same cleaned paragraphs.
     print("\n== 2. raw model on the same cleaned paragraphs ==")
     t0 = time.perf_counter()
-    prepared, seen_hashes, n_exact, n_prep_fail = [], set(), 0, 0
+    # Ingestion gives the model neither exact copies nor near-copies (linked before the model): skip both here.
+    linked_hashes = {r[0] for r in db.execute("SELECT text_hash FROM articles WHERE duplicate_of IS NOT NULL")}
+    prepared, seen_hashes, n_exact, n_prep_fail = [], set(linked_hashes), 0, 0
     for item in sources.read_all(inputs):
         if isinstance(item, ArticleError):
             n_prep_fail += 1
@@ -145,14 +147,14 @@ def main(argv: list[str] | None = None) -> int:
             n_prep_fail += 1
             continue
         if prep.text_hash in seen_hashes:
-            n_exact += 1  # ingestion skips exact copies before the model
+            n_exact += 1  # ingestion skips exact copies and near-copies before the model
             continue
         seen_hashes.add(prep.text_hash)
         prepared.append(prep.paragraphs)
     t_prepare = time.perf_counter() - t0
     n_paras = sum(len(p) for p in prepared)
     n_chars = sum(len(x) for p in prepared for x in p)
-    print(f"read + cleaned {len(prepared)} model-bound articles ({n_exact} exact copies skipped, {n_prep_fail} "
+    print(f"read + cleaned {len(prepared)} model-bound articles ({n_exact} exact and near copies skipped, {n_prep_fail} "
           f"failures) in {t_prepare:.1f} s: {n_paras} paragraphs, {n_chars / 1e6:.2f} M characters")
     t_raw = model_time(fast, prepared, ingest.BATCH_SIZE)
     raw_rate = n_files / t_raw

@@ -128,7 +128,8 @@ def prepare(raw: RawArticle) -> Prepared:
 
 
 def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[Outcome],
-                     db: sqlite_utils.Database) -> Iterator[Prepared]:
+                     importer: "Importer") -> Iterator[Prepared]:
+    """Yield the articles the model must read; copies and bad input are settled here, before the model."""
     for item in items:
         if isinstance(item, ArticleError):
             outcomes.append(Outcome(item.where, "failed", item.problem))
@@ -138,10 +139,10 @@ def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[
         except ArticleError as exc:
             outcomes.append(Outcome(exc.where, "failed", exc.problem))
             continue
-        dup = store.find_duplicate(db, prep.url, prep.text_hash)
-        if dup:  # cheap check before the model runs; checked again when storing
-            outcomes.append(Outcome(item.where, "duplicate", f"already in the watchlist as article {dup['id']} "
-                                    f"({dup['reason']})", title=prep.title, article_id=dup["id"]))
+        # A duplicate or near-copy of a stored article needs no model (checked again when storing).
+        early = importer.store(prep)
+        if early is not None:
+            outcomes.append(early)
             continue
         yield prep
 
@@ -171,8 +172,12 @@ class Importer:
             self.version = store.new_version(self.db, "articles", self.description, self.actor)
         return self.version
 
-    def store(self, prep: Prepared, docs) -> Outcome:
-        """Store one parsed article in one transaction; return what happened."""
+    def store(self, prep: Prepared, docs=None) -> Outcome | None:
+        """Store one article in one transaction; return what happened.
+
+        Without ``docs`` (before the model has run) only a duplicate or a near-copy is stored (linked); for
+        anything else it returns None, and the article comes back with its docs.
+        """
         db = self.db
         where = prep.raw.where
         created_version = self.version is None
@@ -182,13 +187,15 @@ class Importer:
                 if dup:
                     return Outcome(where, "duplicate", f"already in the watchlist as article {dup['id']} "
                                    f"({dup['reason']})", title=prep.title, article_id=dup["id"])
+                near = _near_copy(db, prep)
+                if not near and docs is None:
+                    return None
                 version = self._version()
                 row = {"url": prep.url, "title": prep.title, "source": prep.source, "author": prep.author,
                        "site": prep.site, "published": prep.published, "language": prep.clean.language,
                        "text": prep.text, "text_hash": prep.text_hash, "minhash": "",
                        "file_name": os.path.basename(where), "format": prep.raw.format,
                        "credits": prep.clean.credits}
-                near = _near_copy(db, prep)
                 if near:
                     row["duplicate_of"], row["similarity"] = near[0], round(near[1], 4)
                     article_id = store.insert_article(db, version, row, prep.bands)
@@ -293,7 +300,7 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
                 progress(o)
         reported = len(outcomes)
 
-    stream = _prepared_stream(items, outcomes, db)
+    stream = _prepared_stream(items, outcomes, importer)
     pending: dict[int, Prepared] = {}
 
     def para_stream():
