@@ -2,6 +2,8 @@
 added, the exit status is non-zero only when something failed, and nothing is half-written."""
 from __future__ import annotations
 
+import sqlite3
+
 import json
 import time
 from pathlib import Path
@@ -327,11 +329,11 @@ def test_a_storage_error_rolls_back_the_article(tmp_path, dbp, monkeypatch):
     def failing(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise RuntimeError("disk on fire")
+            raise sqlite3.OperationalError("disk I/O error")
         return real(*args, **kwargs)
 
     monkeypatch.setattr(store, "insert_mention", failing)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(sqlite3.OperationalError):
         ingest.ingest(db, [a])
     db.close()
     assert_consistent(dbp, added=0)
@@ -340,4 +342,25 @@ def test_a_storage_error_rolls_back_the_article(tmp_path, dbp, monkeypatch):
     result = ingest.ingest(db, [a])
     assert [o.status for o in result.outcomes] == ["added"] and result.version == 1
     db.close()
+    assert_consistent(dbp, added=1)
+
+
+def test_an_unexpected_error_on_one_article_fails_it_alone(tmp_path, dbp, monkeypatch):
+    """A bug met on one odd article is reported for that file; the others are added; nothing half-written."""
+    from watchlists import extract
+
+    a = write(tmp_path / "a.txt", ARTICLES[0])
+    b = write(tmp_path / "b.txt", ARTICLES[1])
+    real = extract.extract
+
+    def broken_on_a(paragraphs, docs, known=None):
+        if any("Harald Brennan" in p for p in paragraphs):
+            raise ValueError("unexpected span")
+        return real(paragraphs, docs, known)
+
+    monkeypatch.setattr(extract, "extract", broken_on_a)
+    res = CliRunner().invoke(cli, ["--db", str(dbp), "watchlist", "add", str(a), str(b)])
+    assert res.exit_code == 1, res.output
+    assert f"! failed    {a}: could not be processed (ValueError: unexpected span)" in res.output
+    assert "1 added" in res.output and "Traceback" not in res.output
     assert_consistent(dbp, added=1)

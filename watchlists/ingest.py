@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import getpass
+import logging
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,6 +28,7 @@ from . import cleaning, consolidate, dedupe, extract, nlp, risk, store
 from .errors import ArticleError
 from .sources import RawArticle, read_all
 
+log = logging.getLogger(__name__)
 SAMPLE_FILE = "sample_article.txt"
 # The bundled sample: DW, 20 September 2016 (see shared/seeds/README.md).
 SAMPLE_META = {"source": "DW", "url": None}
@@ -284,8 +287,9 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
 
     ``workers`` > 1 runs the language model in that many worker processes while this process cleans, extracts
     and stores (for large imports on several cores; each worker holds its own copy of the model, ~150 MB).
-    ``progress`` is called with each outcome as it happens. Exceptions other than bad input propagate: a
-    database error stops the import, with every article before it stored whole.
+    ``progress`` is called with each outcome as it happens. Bad input, and an unexpected error on one article,
+    make that article's outcome "failed" and the others go on; a database error stops the import, with every
+    article before it stored whole.
     """
     paths = list(paths)
     items: Iterable = raws if raws is not None else read_all(paths, title=title, source=source)
@@ -317,7 +321,15 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
                                                 n_process=max(1, workers)):
             docs.append(doc)
             if last:
-                outcomes.append(importer.store(pending.pop(n), docs))
+                prep = pending.pop(n)
+                try:
+                    outcomes.append(importer.store(prep, docs))
+                except sqlite3.Error:
+                    raise  # the store itself failed: stop, every article before this one is stored whole
+                except Exception as exc:  # a bug on one odd article must not stop the others
+                    log.exception("could not process %s", prep.raw.where)
+                    outcomes.append(Outcome(prep.raw.where, "failed", f"could not be processed ({type(exc).__name__}: "
+                                            f"{exc}); nothing was stored for it", prep.title))
                 docs = []
                 flush()
     flush()
