@@ -50,3 +50,24 @@ def test_a_text_is_a_full_copy_of_itself(words):
     sh = dedupe.shingles(text)
     assert dedupe.jaccard(sh, sh) == 1.0
     assert dedupe.bands(dedupe.minhash(sh)) == dedupe.bands(dedupe.minhash(set(sh)))
+
+
+_WORDS = ("Acme", "was", "charged", "with", "fraud", "laundering", "money", "North", "Korea", "N.", "helping", "arms",
+          "to", "Iran", "sanctions", "on", "anti-terror", "laws", "al-Qaeda", "war", "crimes", "the", "firm", "bribes",
+          "tax", "evasion", "VAT", "OFAC", "SDN", "list", "nuclear", "program", "Ponzi", "scheme", "cyber-attack",
+          "fined", "record", "penalty", "drug", "cartel", "smuggling", "insider", "trading", "kidnapped", ",", ".")
+
+
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=25))
+@settings(max_examples=400, deadline=None)
+def test_the_trigger_index_finds_what_every_pattern_finds(words):
+    from watchlists import risk
+
+    text = " ".join(words)
+    everything = []
+    for name, pat in risk._PATTERNS_COMPILED:  # every pattern, no index: the slow reference
+        for m in pat.finditer(text):
+            if not (risk._POLICY_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+                    or risk._POLICY_AFTER.match(text[m.end():m.end() + 30])):
+                everything.append((name, m.group(0), m.start()))
+    assert risk._find_cached.__wrapped__(text) == tuple(everything)

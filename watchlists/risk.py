@@ -101,9 +101,65 @@ STAGES: list[tuple[str, int, float, str]] = [
                            r"|\bimprisoned\b|\bfined\b|\bsanctioned\b|\bdesignated by\b|\bblacklisted\b"),
 ]
 
-_COMPILED = {name: [re.compile(p, re.IGNORECASE) for p in pats] for name, (_l, _w, _r, pats) in TAXONOMY.items()}
-# One pass that tells whether a text can hold any trigger at all: most sentences hold none.
-_ANY = re.compile("|".join(f"(?:{p})" for _l, _w, _r, pats in TAXONOMY.values() for p in pats), re.IGNORECASE)
+
+
+def _literal_prefixes(seq) -> set[str] | None:
+    """Return the lower-cased literal starts of everything a parsed pattern can match, or None if one is empty."""
+    from re import _constants as c  # the parser's own node names (stable since Python 3.11)
+
+    out = {""}
+    for op, av in seq:
+        if op is c.AT and out == {""}:
+            continue  # a leading \b
+        if op is c.LITERAL:
+            out = {p + chr(av).lower() for p in out}
+            continue
+        if op in (c.SUBPATTERN, c.BRANCH):
+            branches = [av[3]] if op is c.SUBPATTERN else av[1]
+            subs = [_literal_prefixes(b) for b in branches]
+            if all(sub is not None for sub in subs):
+                out = {p + s for p in out for sub in subs for s in sub}
+        break
+    return None if "" in out else out
+
+
+def _prefilter(patterns: list[tuple[str, str]]):
+    """Index the trigger patterns by the literal letters their matches start with.
+
+    Returns one regex that finds, at every word start of a lower-cased text, the longest known start; a map from
+    each start to the patterns that can match there (those of its own prefixes too); and the patterns with no
+    literal start, which are always tried.
+    """
+    from re import _parser
+
+    by_prefix: dict[str, list[int]] = {}
+    rest: list[int] = []
+    for i, (_name, p) in enumerate(patterns):
+        found = _literal_prefixes(_parser.parse(p, re.IGNORECASE))
+        if found is None:
+            rest.append(i)
+        else:
+            for prefix in found:
+                by_prefix.setdefault(prefix, []).append(i)
+    closure = {pre: sorted({i for q, ids in by_prefix.items() if pre.startswith(q) for i in ids})
+               for pre in by_prefix}
+    alternation = "|".join(sorted(map(re.escape, by_prefix), key=len, reverse=True))
+    return re.compile(rf"\b(?=({alternation}))"), closure, rest
+
+
+_PATTERNS = [(name, p) for name, (_l, _w, _r, pats) in TAXONOMY.items() for p in pats]
+_PATTERNS_COMPILED = [(name, re.compile(p, re.IGNORECASE)) for name, p in _PATTERNS]
+# One cheap pass finds which trigger patterns can match a text at all (most sentences hold none): a literal
+# alternation of the triggers' first letters over the lower-cased text; only those patterns then run.
+_ANY_PREFIX, _BY_PREFIX, _ANY_REST = _prefilter(_PATTERNS)
+
+
+def _candidate_patterns(text: str) -> list[int]:
+    ids = {i for m in _ANY_PREFIX.finditer(text.lower()) for i in _BY_PREFIX[m.group(1)]}
+    ids.update(i for i in _ANY_REST if _PATTERNS_COMPILED[i][1].search(text))
+    return sorted(ids)
+
+
 _STAGES = [(n, r, w, re.compile(p, re.IGNORECASE)) for n, r, w, p in STAGES]
 # "sanctions on North Korea", "legal action against X": the words after name the target.
 _TARGETED = re.compile(r"\b(?:sanctions?|action|measures|charges|case|embargo)\s+(?:on|against)\s+", re.IGNORECASE)
@@ -151,16 +207,14 @@ _POLICY_AFTER = re.compile(r"^[\w-]*\s+(?:laws?|legislation|bill|act|powers|rule
 
 @lru_cache(maxsize=4096)
 def _find_cached(text: str) -> tuple[tuple[str, str, int], ...]:
-    if not _ANY.search(text):
-        return ()
     found = []
-    for name, pats in _COMPILED.items():
-        for pat in pats:
-            for m in pat.finditer(text):
-                if _POLICY_BEFORE.search(text[max(0, m.start() - 30):m.start()]) \
-                        or _POLICY_AFTER.match(text[m.end():m.end() + 30]):
-                    continue
-                found.append((name, m.group(0), m.start()))
+    for i in _candidate_patterns(text):
+        name, pat = _PATTERNS_COMPILED[i]
+        for m in pat.finditer(text):
+            if _POLICY_BEFORE.search(text[max(0, m.start() - 30):m.start()]) \
+                    or _POLICY_AFTER.match(text[m.end():m.end() + 30]):
+                continue
+            found.append((name, m.group(0), m.start()))
     return tuple(found)
 
 
