@@ -129,9 +129,10 @@ def clean(text: str, title: str | None = None, has_title_line: bool = True) -> C
     language = max(votes, key=votes.get) if votes else "en"
 
     n = len(lines)
+    credit = [bool(_CREDIT.search(line)) for line in lines]
     drop_as_caption_title = set()
     for i, line in enumerate(lines):
-        if _CREDIT.search(line) and i > 0 and not _is_sentence(lines[i - 1]) and len(lines[i - 1].split()) <= 14:
+        if credit[i] and i > 0 and not _is_sentence(lines[i - 1]) and len(lines[i - 1].split()) <= 14:
             drop_as_caption_title.add(i - 1)
 
     for i, line in enumerate(lines):
@@ -141,7 +142,7 @@ def clean(text: str, title: str | None = None, has_title_line: bool = True) -> C
         if _NAV.match(line) or (i < 12 and _NUMBERED_MENU.match(line) and not _is_sentence(line)
                                 and not kept):
             reason = "navigation"
-        elif _CREDIT.search(line):
+        elif credit[i]:
             reason = "image caption or credit"
         elif i in drop_as_caption_title:
             reason = "image caption"

@@ -29,9 +29,9 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text.casefold())
 
 
-def text_hash(text: str) -> str:
+def text_hash(text: str, text_words: list[str] | None = None) -> str:
     """Hash the normalised text: two texts that differ only in spacing, case or punctuation hash equal."""
-    return hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
+    return hashlib.sha256(" ".join(words(text) if text_words is None else text_words).encode()).hexdigest()
 
 
 def normalise_url(url: str | None) -> str | None:
@@ -49,9 +49,9 @@ def normalise_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower() or "http", host, path, parts.query, ""))
 
 
-def shingles(text: str) -> set[int]:
-    """Hash the word 5-grams of a text to 64-bit integers."""
-    w = words(text)
+def shingles(text: str, text_words: list[str] | None = None) -> set[int]:
+    """Hash the word 5-grams of a text to 64-bit integers (``text_words``: its ``words``, if already known)."""
+    w = words(text) if text_words is None else list(text_words)
     if len(w) < SHINGLE:
         w = w + [""] * (SHINGLE - len(w))
     # Two fast C checksums of each 5-gram make one 64-bit hash (a cryptographic hash per shingle cost more than

@@ -120,12 +120,13 @@ def prepare(raw: RawArticle) -> Prepared:
     if cleaned.title and (not paragraphs or paragraphs[0] != cleaned.title):
         paragraphs.insert(0, cleaned.title)  # the headline is a paragraph of its own, never glued to the lead
     text = "\n\n".join(paragraphs)
-    if len(dedupe.words(text)) < 3:
+    text_words = dedupe.words(text)
+    if len(text_words) < 3:
         raise ArticleError(raw.where, "no article text left after removing navigation, captions and credits")
-    sh = dedupe.shingles(text)
+    sh = dedupe.shingles(text, text_words)
     sig = dedupe.minhash(sh)
     p = cleaning.printable
-    return Prepared(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text), sh, sig,
+    return Prepared(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text, text_words), sh, sig,
                     dedupe.bands(sig), p(dedupe.normalise_url(url)), p(published or cleaned.published), p(author),
                     p(site), p(raw.source or site))
 

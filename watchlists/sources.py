@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
@@ -71,6 +72,9 @@ def expand_paths(paths: list[str | Path]) -> list[tuple[Path, str | None]]:
     return out
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def decode(data: bytes, where: str) -> tuple[str, str]:
     """Decode bytes as text: BOMs first, then UTF-8, then Windows-1252; refuse binary data.
 
@@ -94,7 +98,7 @@ def decode(data: bytes, where: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             text, enc = data.decode("latin-1"), "latin-1"
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f") + sample.count("\ufffd")
+    controls = len(_CONTROLS.findall(sample)) + sample.count("\ufffd")
     if sample and controls / len(sample) > 0.05:
         raise ArticleError(where, "binary data, not text")
     return text, enc
