@@ -324,7 +324,7 @@ def test_a_storage_error_rolls_back_the_article(tmp_path, dbp, monkeypatch):
     a = write(tmp_path / "a.txt", ARTICLES[0])
     db = dbmod.connect(dbp)
     calls = {"n": 0}
-    real = store.insert_mention
+    real = store.insert_mentions
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -332,12 +332,12 @@ def test_a_storage_error_rolls_back_the_article(tmp_path, dbp, monkeypatch):
             raise sqlite3.OperationalError("disk I/O error")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "insert_mention", failing)
+    monkeypatch.setattr(store, "insert_mentions", failing)
     with pytest.raises(sqlite3.OperationalError):
         ingest.ingest(db, [a])
     db.close()
     assert_consistent(dbp, added=0)
-    monkeypatch.setattr(store, "insert_mention", real)
+    monkeypatch.setattr(store, "insert_mentions", real)
     db = dbmod.connect(dbp)
     result = ingest.ingest(db, [a])
     assert [o.status for o in result.outcomes] == ["added"] and result.version == 1

@@ -215,18 +215,19 @@ class Importer:
                     scope = f"article:{article_id}" if cl.lone else ""
                     entity_id, is_new = store.upsert_entity(db, version, cl.type, cl.name, cl.key, scope)
                     new_entities += is_new
-                    for alias in cl.aliases:
-                        store.add_alias(db, entity_id, alias, version)
+                    store.add_aliases(db, entity_id, cl.aliases, version)
+                    rows = []
                     for m in cl.mentions:
                         sig = risk.classify(m.excerpt, m.start, m.end, m.context) if m.kind == "name" \
                             else risk.RiskSignal(reporting=True)
-                        store.insert_mention(db, version, entity_id, article_id, {
+                        rows.append({
                             "alias": m.name, "excerpt": m.excerpt, "start": m.start, "end": m.end,
                             "paragraph": m.paragraph, "sentence": m.sentence, "kind": m.kind, "context": m.context,
-                            "country": m.country, "countries": m.countries, "risk_categories": sig.categories, "triggers": sig.triggers,
-                            "stage": sig.stage, "stage_words": sig.stage_words, "adverse": sig.adverse,
-                            "reporting": sig.reporting})
-                        n_mentions += 1
+                            "country": m.country, "countries": m.countries, "risk_categories": sig.categories,
+                            "triggers": sig.triggers, "stage": sig.stage, "stage_words": sig.stage_words,
+                            "adverse": sig.adverse, "reporting": sig.reporting})
+                    store.insert_mentions(db, version, entity_id, article_id, rows)
+                    n_mentions += len(rows)
                     touched.append(entity_id)
                 for entity_id in touched:
                     store.refresh_entity(db, entity_id, version)

@@ -131,24 +131,25 @@ def upsert_entity(db: sqlite_utils.Database, version: int, etype: str, name: str
     return cur.lastrowid, True
 
 
-def add_alias(db: sqlite_utils.Database, entity_id: int, alias: str, version: int) -> None:
-    """Keep a surface form of an entity (first version it was seen in)."""
-    db.execute("INSERT OR IGNORE INTO aliases (entity_id, alias, alias_key, version) VALUES (?, ?, ?, ?)",
-               [entity_id, alias, name_key(alias), version])
+def add_aliases(db: sqlite_utils.Database, entity_id: int, aliases: list[str], version: int) -> None:
+    """Keep the surface forms of an entity (each with the first version it was seen in)."""
+    db.conn.executemany("INSERT OR IGNORE INTO aliases (entity_id, alias, alias_key, version) VALUES (?, ?, ?, ?)",
+                        [(entity_id, alias, name_key(alias), version) for alias in aliases])
 
 
-def insert_mention(db: sqlite_utils.Database, version: int, entity_id: int, article_id: int, m: dict) -> int:
-    """Store one mention: excerpt, offsets, context, countries and risk signal."""
-    cur = db.execute(
+def insert_mentions(db: sqlite_utils.Database, version: int, entity_id: int, article_id: int,
+                    mentions: list[dict]) -> None:
+    """Store mentions of one entity in one article: excerpt, offsets, context, countries and risk signal."""
+    db.conn.executemany(
         "INSERT INTO mentions (entity_id, article_id, alias, excerpt, start, end, paragraph, sentence, kind, "
         "context, country, countries, risk_categories, triggers, stage, stage_words, adverse, reporting, version) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [entity_id, article_id, m["alias"], m["excerpt"], m["start"], m["end"], m["paragraph"], m["sentence"],
-         m.get("kind", "name"), m.get("context") or "", m.get("country"), json.dumps(m.get("countries") or []),
-         json.dumps(m.get("risk_categories") or []), json.dumps(m.get("triggers") or []), m.get("stage"),
-         json.dumps(m.get("stage_words") or []), m.get("adverse") or 0.0, int(bool(m.get("reporting"))), version],
+        [(entity_id, article_id, m["alias"], m["excerpt"], m["start"], m["end"], m["paragraph"], m["sentence"],
+          m.get("kind", "name"), m.get("context") or "", m.get("country"), json.dumps(m.get("countries") or []),
+          json.dumps(m.get("risk_categories") or []), json.dumps(m.get("triggers") or []), m.get("stage"),
+          json.dumps(m.get("stage_words") or []), m.get("adverse") or 0.0, int(bool(m.get("reporting"))), version)
+         for m in mentions],
     )
-    return cur.lastrowid
 
 
 def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> None:
@@ -156,13 +157,14 @@ def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> N
 
     The aggregation runs in SQL (JSON1), so an entity named in thousands of articles costs little to refresh.
     """
-    etype, name, total, reporting, sources = db.execute(
-        "SELECT e.type, e.name, count(m.id), coalesce(sum(m.reporting OR m.kind = 'credit'), 0), "
+    etype, name, aliases, total, reporting, sources = db.execute(
+        "SELECT e.type, e.name, (SELECT group_concat(alias, char(31)) FROM aliases WHERE entity_id = e.id), "
+        "count(m.id), coalesce(sum(m.reporting OR m.kind = 'credit'), 0), "
         "count(DISTINCT coalesce(a.source, 'article ' || a.id)) FROM entities e "
         "LEFT JOIN mentions m ON m.entity_id = e.id LEFT JOIN articles a ON a.id = m.article_id "
         "WHERE e.id = ?", [entity_id]).fetchone()
-    names = [r[0] for r in db.execute("SELECT alias FROM aliases WHERE entity_id = ?", [entity_id])]
-    role = roles.role_of(names + [name], etype, reporting / total if total else 0.0)
+    names = (aliases or "").split("\x1f") + [name]
+    role = roles.role_of(names, etype, reporting / total if total else 0.0)
     # The country attached to the name ("Chinese conglomerate X", "China's ... X") weighs three times.
     countries = [r[0] for r in db.execute(
         "SELECT c FROM (SELECT country AS c, 3 AS w FROM mentions WHERE entity_id = ? AND kind != 'credit' "
