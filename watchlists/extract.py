@@ -582,11 +582,11 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
     per_para = _resolve(paragraphs, docs, known)
     mentions: list[Mention] = []
     article_countries: list[str] = []
-    all_sents = []  # (paragraph index, sentence index, sentence span) in reading order
+    all_sents = []  # (paragraph index, sentence index, sentence span, its text) in reading order
     for p, (text, doc, spans) in enumerate(per_para):
         for i, sent in enumerate(doc.sents):
-            all_sents.append((p, i, sent))
-    sent_pos = {(p, i): n for n, (p, i, _) in enumerate(all_sents)}
+            all_sents.append((p, i, sent, text[sent.start_char:sent.end_char].strip()))
+    sent_pos = {(p, i): n for n, (p, i, _s, _t) in enumerate(all_sents)}
     contexts: dict[tuple[int, int, str], str] = {}
 
     for p, (text, doc, spans) in enumerate(per_para):
@@ -632,8 +632,7 @@ def _context(all_sents, pos: int | None, etype: str) -> str:
         return ""
     out = []
     label = "PERSON" if etype == PERSON else "ORG"
-    for p, i, sent in all_sents[pos + 1:pos + 3]:
-        txt = sent.text.strip()
+    for p, i, sent, txt in all_sents[pos + 1:pos + 3]:
         refers = _REFERENCE.search(txt) if etype == ORG else _PRONOUN.match(txt)
         if not refers:
             break
