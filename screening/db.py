@@ -83,7 +83,7 @@ def _m001_watchlist(db: sqlite_utils.Database) -> None:
     )
     db["articles"].create(
         {"id": int, "url": str, "title": str, "source": str, "author": str, "site": str, "published": str,
-         "language": str, "text": str, "text_hash": str, "minhash": str, "file_name": str, "format": str,
+         "language": str, "text": str, "text_hash": str, "file_name": str, "format": str,
          "credits": str, "duplicate_of": int, "similarity": float, "version": int, "added_at": str},
         pk="id", foreign_keys=[("duplicate_of", "articles", "id"), ("version", "watchlist_versions", "version")],
     )

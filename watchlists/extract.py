@@ -87,10 +87,9 @@ class _Span:
 
 @dataclass
 class Extraction:
-    """What one article yields: its mentions, and the places it names (for country context)."""
+    """What one article yields: its mentions of people and organisations."""
 
     mentions: list[Mention]
-    countries: list[str]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -581,7 +580,6 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
     """
     per_para = _resolve(paragraphs, docs, known)
     mentions: list[Mention] = []
-    article_countries: list[str] = []
     all_sents = []  # (paragraph index, sentence index, sentence span, its text) in reading order
     for p, (text, doc, spans) in enumerate(per_para):
         for i, sent in enumerate(doc.sents):
@@ -597,7 +595,6 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
                 code = places.country_code(sp.text)
                 if code:
                     sent_countries.setdefault(sp.sent, []).append((sp.start, code))
-                    article_countries.append(code)
         for sp in spans:
             if sp.label not in ("PERSON", "ORG") or not _good_name(sp):
                 continue
@@ -623,7 +620,7 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
             context = contexts[ckey]
             mentions.append(Mention(sp.text, etype, p, sp.sent, excerpt, start, end, countries, context,
                                     country=primary[0] if primary else None))
-    return Extraction(mentions, list(dict.fromkeys(article_countries)))
+    return Extraction(mentions)
 
 
 def _context(all_sents, pos: int | None, etype: str) -> str:

@@ -46,7 +46,6 @@ class Prepared:
     text: str
     text_hash: str
     shingles: set[int]
-    signature: list[int]
     bands: list[str]
     url: str | None
     published: str | None
@@ -124,11 +123,10 @@ def prepare(raw: RawArticle) -> Prepared:
     if len(text_words) < 3:
         raise ArticleError(raw.where, "no article text left after removing navigation, captions and credits")
     sh = dedupe.shingles(text, text_words)
-    sig = dedupe.minhash(sh)
     p = cleaning.printable
-    return Prepared(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text, text_words), sh, sig,
-                    dedupe.bands(sig), p(dedupe.normalise_url(url)), p(published or cleaned.published), p(author),
-                    p(site), p(raw.source or site))
+    return Prepared(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text, text_words), sh,
+                    dedupe.bands(dedupe.minhash(sh)), p(dedupe.normalise_url(url)),
+                    p(published or cleaned.published), p(author), p(site), p(raw.source or site))
 
 
 def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[Outcome],
@@ -197,7 +195,7 @@ class Importer:
                 version = self._version()
                 row = {"url": prep.url, "title": prep.title, "source": prep.source, "author": prep.author,
                        "site": prep.site, "published": prep.published, "language": prep.clean.language,
-                       "text": prep.text, "text_hash": prep.text_hash, "minhash": "",
+                       "text": prep.text, "text_hash": prep.text_hash,
                        "file_name": os.path.basename(where), "format": prep.raw.format,
                        "credits": prep.clean.credits}
                 if near:

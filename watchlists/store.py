@@ -85,7 +85,7 @@ def near_copy_candidates(db: sqlite_utils.Database, band_keys: list[str]) -> lis
 
 def insert_article(db: sqlite_utils.Database, version: int, article: dict, band_keys: list[str]) -> int:
     """Store an article row (and its LSH bands, unless it is a linked copy); return its id."""
-    cols = ["url", "title", "source", "author", "site", "published", "language", "text", "text_hash", "minhash",
+    cols = ["url", "title", "source", "author", "site", "published", "language", "text", "text_hash",
             "file_name", "format", "credits", "duplicate_of", "similarity"]
     values = [article.get(c) for c in cols]
     values[cols.index("credits")] = json.dumps(article.get("credits") or [])
