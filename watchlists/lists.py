@@ -1,0 +1,502 @@
+"""Read official watchlists (a generic CSV, the OFAC SDN legacy CSV set) into plain ``ListEntry`` objects.
+
+Pure: files in, dataclasses out; no database. The readers are fast enough to run on the whole SDN list inside a
+benchmark (``read_ofac_sdn`` then ``to_record``), and they raise ``ListError`` naming the file, the row and the
+problem. Storage is ``watchlists.store.import_list``.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from screening.model import AIRCRAFT, ORGANIZATION, PERSON, VESSEL, Record, entity_type
+from screening.normalize import name_key
+
+from .errors import WatchlistError
+
+FORMATS = ("csv", "ofac-sdn")
+MAX_PROBLEMS = 20
+OFAC_NULL = "-0-"
+OFAC_COMPANIONS = ("alt.csv", "add.csv", "sdn_comments.csv")
+
+
+class ListError(WatchlistError):
+    """A list file cannot be imported; ``problems`` holds every ``FILE: row N: problem`` line found."""
+
+    def __init__(self, where: str, problems: list[str] | str):
+        self.where = where
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        shown = self.problems[:MAX_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        if len(self.problems) == 1:
+            text = self.problems[0]
+        else:
+            text = (f"{where}: {len(self.problems)} problems, nothing imported:\n  " + "\n  ".join(shown)
+                    + (f"\n  and {more} more" if more else ""))
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One entry of an official list, as read from the file (names as written, attributes normalised)."""
+
+    list_id: str                        # the list's own id (OFAC ent_num, the CSV `id` column)
+    name: str
+    aliases: tuple[str, ...] = ()
+    type: str = ORGANIZATION
+    birth_dates: tuple[str, ...] = ()   # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    countries: tuple[str, ...] = ()     # ISO 3166 alpha-2, lower case
+    programs: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    remarks: str = ""
+    row: int = 0                        # where it starts in the file (1 = first line)
+    alias_kinds: tuple[str, ...] = ()   # the kind of each alias, in step with ``aliases``: aka, fka, nka
+
+    def names(self) -> tuple[str, ...]:
+        """Return the primary name then the aliases."""
+        return (self.name,) + self.aliases
+
+
+def to_record(entry: ListEntry, source: str) -> Record:
+    """Return the engine's view of a list entry: id (the list's id), names (primary first), attributes."""
+    return Record(id=str(entry.list_id), names=entry.names(), type=entry.type, countries=entry.countries,
+                  birth_dates=entry.birth_dates, source=source)
+
+
+# --- files --------------------------------------------------------------------------------------------------
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ListError(str(path), f"{path}: no such file")
+    except IsADirectoryError:
+        raise ListError(str(path), f"{path}: is a folder, not a file")
+    except OSError as exc:
+        raise ListError(str(path), f"{path}: cannot read: {exc.strerror or exc}")
+
+
+def decode(data: bytes, where: str, notes: list[str] | None = None) -> str:
+    """Decode UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (said in ``notes``)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ListError(where, f"{where}: not valid UTF-16 although it starts with a UTF-16 mark ({exc.reason})")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ListError(where, f"{where}: neither UTF-8 ({utf8_error}) nor Windows-1252 (byte 0x{data[exc.start]:02x}"
+                               f" at offset {exc.start}); save it as UTF-8")
+    if notes is not None:
+        notes.append(f"{where}: not UTF-8 ({utf8_error}), read as Windows-1252")
+    return text
+
+
+def files_sha256(paths: list[Path]) -> str:
+    """Return one SHA-256 over the given files' names and bytes (what an import read)."""
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+# --- countries and dates ------------------------------------------------------------------------------------
+
+_SKIP = str.maketrans("", "", ".()[],;:_-/ʻ'’")
+
+
+def _territory_key(name: str) -> str:
+    # As rigour's normalize_territory_name does for Latin text, without transliterating every other script.
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFKC", folded).casefold().translate(_SKIP)
+    return " ".join("".join(c if c.isalnum() else " " for c in folded).split())
+
+
+@lru_cache(maxsize=1)
+def _latin_territory_names() -> dict[str, str]:
+    """Map the Latin-script territory names rigour knows to their codes (strong names over weak over places).
+
+    rigour's own ``lookup_territory`` transliterates every name of every script on first use (about 1.4 s);
+    official lists write countries in English, so this map answers them in a few milliseconds.
+    """
+    try:
+        from rigour._core import territories_jsonl
+        from rigour.data import iter_jsonl_text
+    except ImportError:  # another rigour layout: the slow path alone still answers
+        return {}
+    strong: dict[str, str] = {}
+    weak: dict[str, str] = {}
+    places: dict[str, str] = {}
+    for data in iter_jsonl_text(territories_jsonl()):
+        code = data["code"]
+        groups = ((strong, list(data.get("names_strong") or []) + [data.get("name"), data.get("full_name")]),
+                  (weak, data.get("names_weak") or []), (places, data.get("places") or []))
+        for target, names in groups:
+            for n in names:
+                if n and all(c.isascii() or unicodedata.name(c, "").startswith("LATIN") or not c.isalpha()
+                             for c in n):
+                    target[_territory_key(n)] = code
+    return {**places, **weak, **strong}
+
+
+@lru_cache(maxsize=8192)
+def country_code(text: str) -> str | None:
+    """Return the lower-case ISO alpha-2 code of a country code, name or demonym ("DE", "Korea, North"), or None.
+
+    A subdivision gives its country ("Crimea" -> ua); historical states (the Soviet Union) give None.
+    """
+    from rigour.territories import lookup_by_identifier, lookup_territory
+
+    text = " ".join(text.split())
+    if not text:
+        return None
+    terr = lookup_by_identifier(text) if len(text) <= 3 else None
+    code = terr.code if terr is not None else _latin_territory_names().get(_territory_key(text))
+    if code is None and not text.isascii():
+        terr = lookup_territory(text)
+        code = terr.code if terr is not None else None
+    if code is None:
+        return None
+    code = code.split("-")[0]
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def iso_date(text: str) -> str | None:
+    """Return a valid "YYYY", "YYYY-MM" or "YYYY-MM-DD" as given, or None."""
+    m = _ISO_DATE.match(text.strip())
+    if not m:
+        return None
+    y, mo, d = (int(g) if g else None for g in m.groups())
+    try:
+        date(y, mo or 1, d or 1)
+    except ValueError:
+        return None
+    return m.group(0) if 1800 <= y <= 2100 else None
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_OFAC_DATE = re.compile(r"^(?:(\d{1,2})\s+)?(?:([A-Za-z]{3})[a-z]*\.?\s+)?(\d{4})$")
+_YEAR_SPAN = 10  # a range of more years than this gives its two ends only
+
+
+def _ofac_date(text: str) -> tuple[int, int | None, int | None] | None:
+    m = _OFAC_DATE.match(text.strip().rstrip("."))
+    if not m:
+        return None
+    day, mon, year = m.groups()
+    month = _MONTHS.get(mon.lower()) if mon else None
+    if (mon and month is None) or (day and month is None):
+        return None
+    try:
+        date(int(year), month or 1, int(day) if day else 1)
+    except ValueError:
+        return None
+    return int(year), month, int(day) if day else None
+
+
+def _fmt_date(d: tuple[int, int | None, int | None]) -> str:
+    y, m, dd = d
+    return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{dd:02d}" if m and dd else "")
+
+
+def ofac_birth_dates(text: str) -> tuple[str, ...]:
+    """Read an OFAC DOB ("12 Jan 1960", "circa 1955", "1960 to 1962", "Jan 1960") into ISO dates; () if unreadable.
+
+    "circa" keeps the year given; a range from 1 January (or a bare year) to 31 December (or a bare year) gives
+    every year in it; another range gives its two ends.
+    """
+    text = re.sub(r"^(?:circa|approximately|approx\.?|about)\s+", "", text.strip().rstrip("."), flags=re.IGNORECASE)
+    parts = re.split(r"\s+to\s+|(?<=\d{4})\s*-\s*(?=\d{4}$)", text)
+    dates = [_ofac_date(p) for p in parts]
+    if not dates or None in dates or len(dates) > 2:
+        return ()
+    if len(dates) == 1 or dates[0] == dates[1]:
+        return (_fmt_date(dates[0]),)
+    (y1, m1, d1), (y2, m2, d2) = dates
+    whole_years = (m1 in (None, 1) and d1 in (None, 1)) and ((m2, d2) in ((None, None), (12, 31), (12, None)))
+    if whole_years and 0 <= y2 - y1 <= _YEAR_SPAN:
+        return tuple(f"{y:04d}" for y in range(y1, y2 + 1))
+    return (_fmt_date(dates[0]), _fmt_date(dates[1]))
+
+
+# --- generic CSV --------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("name", "aliases", "type", "birth_date", "country", "id", "remarks")
+_HEADER_SYNONYMS = {"alias": "aliases", "entity_type": "type", "birth_dates": "birth_date", "dob": "birth_date",
+                    "date_of_birth": "birth_date", "countries": "country", "list_id": "id", "remark": "remarks"}
+
+
+def _header_name(cell: str) -> str:
+    key = re.sub(r"[\s\-]+", "_", cell.strip().lower())
+    return _HEADER_SYNONYMS.get(key, key)
+
+
+def _split(value: str | None, sep: str = ";") -> list[str]:
+    return [p.strip() for p in (value or "").split(sep) if p.strip()]
+
+
+def read_csv(path: str | Path, notes: list[str] | None = None) -> list[ListEntry]:
+    """Read a CSV with a header (``name`` required; ``aliases``, ``type``, ``birth_date``, ``country``, ``id``,
+    ``remarks`` optional) and validate every row; raise ``ListError`` listing every bad row."""
+    path = Path(path)
+    where = path.name
+    text = decode(_read_bytes(path), where, notes)
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise ListError(where, f"{where}: empty file (expected a header row with a `name` column)")
+    header = [_header_name(c) for c in rows[0]]
+    dupes = sorted({h for h in header if h and header.count(h) > 1})
+    if dupes:
+        raise ListError(where, f"{where}: row 1: repeated column {', '.join(dupes)}")
+    if "name" not in header:
+        raise ListError(where, f"{where}: row 1: no `name` column (header: {', '.join(c for c in rows[0] if c)}; "
+                               f"columns read: {', '.join(CSV_COLUMNS)})")
+    records = []
+    for n, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        extra = [c for c in cells[len(header):] if c.strip()]
+        records.append((n, {h: cells[i] if i < len(cells) else "" for i, h in enumerate(header) if h}, extra))
+    entries, problems = entries_from_rows(records, where)
+    if problems:
+        raise ListError(where, problems)
+    if not entries:
+        raise ListError(where, f"{where}: no entries below the header")
+    return entries
+
+
+def entries_from_rows(records: list[tuple[int, dict, list]], where: str) -> tuple[list[ListEntry], list[str]]:
+    """Validate CSV rows (row number, cells by column, extra cells) into entries; return them and every problem."""
+    entries: list[ListEntry] = []
+    problems: list[str] = []
+    ids: dict[str, int] = {}
+    derived: dict[str, int] = {}
+    for n, row, extra in records:
+        bad = []
+        if extra:
+            bad.append(f"{len(extra)} cell(s) beyond the header's columns")
+        name = " ".join((row.get("name") or "").split())
+        if not name:
+            bad.append("empty name")
+        try:
+            etype = entity_type(row.get("type"))
+        except ValueError as exc:
+            bad.append(str(exc))
+            etype = None
+        dates = []
+        for d in _split(row.get("birth_date")):
+            iso = iso_date(d)
+            if iso is None:
+                bad.append(f"unreadable birth date {d!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            elif iso not in dates:
+                dates.append(iso)
+        countries = []
+        for c in _split(row.get("country")):
+            code = country_code(c)
+            if code is None:
+                bad.append(f"unknown country {c!r} (use an ISO alpha-2 code or an English country name)")
+            elif code not in countries:
+                countries.append(code)
+        list_id = (row.get("id") or "").strip()
+        if list_id:
+            if list_id in ids:
+                bad.append(f"duplicate id {list_id!r} (first on row {ids[list_id]})")
+            else:
+                ids[list_id] = n
+        if bad:
+            problems.extend(f"{where}: row {n}: {p}" for p in bad)
+            continue
+        if not list_id:
+            # Without ids, entries are known again on re-import by type and name (repeats numbered).
+            base = f"name:{etype}:{name_key(name)}"
+            derived[base] = derived.get(base, 0) + 1
+            list_id = base if derived[base] == 1 else f"{base}#{derived[base]}"
+        aliases = tuple(dict.fromkeys(a for a in (" ".join(x.split()) for x in _split(row.get("aliases")))
+                                      if a != name))
+        entries.append(ListEntry(list_id=list_id, name=name, aliases=aliases, type=etype, birth_dates=tuple(dates),
+                                 countries=tuple(countries), remarks=(row.get("remarks") or "").strip(), row=n,
+                                 alias_kinds=("aka",) * len(aliases)))
+    return entries, problems
+
+
+# --- OFAC SDN legacy CSV ------------------------------------------------------------------------------------
+
+_OFAC_TYPES = {"individual": PERSON, "vessel": VESSEL, "aircraft": AIRCRAFT}
+_ALT_PREFIX = re.compile(r"^alt\.\s+", re.IGNORECASE)
+_AKA = re.compile(r"^([afn])\.k\.a\.,?\s+(.+)$", re.IGNORECASE)
+_DOB = re.compile(r"^DOB\s+(.+)$")
+_NATIONALITY = re.compile(r"^(?:nationality|citizen(?:ship)?)(?:\s+of\s+registration)?\s*:?\s+(.+)$", re.IGNORECASE)
+_COUNTRY_HEDGES = re.compile(r"^(?:possibly|probably|region:)\s+", re.IGNORECASE)
+
+
+def _null(value: str) -> str:
+    value = value.strip()
+    return "" if value == OFAC_NULL else value
+
+
+def _ofac_rows(path: Path, columns: int, notes: list[str] | None) -> list[tuple[int, list[str]]]:
+    """Read one OFAC CSV file: no header, ``-0-`` for null, CRLF, a trailing Ctrl-Z; check the column count."""
+    # Ctrl-Z ends OFAC files, and files glued together from several downloads carry it mid-way too.
+    text = decode(_read_bytes(path), path.name, notes).replace("\x1a", "")
+    out, problems = [], []
+    for n, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        if not out and not problems and not cells[0].strip().isdigit():
+            raise ListError(path.name, f"{path.name}: row {n}: ent_num {cells[0][:30]!r} is not a number: not an "
+                                       f"OFAC file (they have no header; use --format csv for a list with one)")
+        if len(cells) != columns:
+            problems.append(f"{path.name}: row {n}: {len(cells)} columns, expected {columns}")
+        elif not cells[0].strip().isdigit():
+            problems.append(f"{path.name}: row {n}: ent_num {cells[0][:30]!r} is not a number")
+        else:
+            out.append((n, [_null(c) for c in cells]))
+    if problems:
+        raise ListError(path.name, problems)
+    return out
+
+
+def ofac_companions(path: str | Path) -> dict[str, Path | None]:
+    """Return the companion files (alt.csv, add.csv, sdn_comments.csv) beside an sdn.csv, None where absent."""
+    folder = Path(path).parent
+    found = {}
+    for name in OFAC_COMPANIONS:
+        matches = [p for p in (folder / name, folder / name.upper()) if p.is_file()]
+        found[name] = matches[0] if matches else None
+    return found
+
+
+def _clean_alias(value: str) -> str:
+    value = value.strip()
+    if value.endswith("'."):
+        value = value[:-1]
+    if value.startswith("'") and not value.endswith("'"):  # cut short (the rest was in sdn_comments.csv)
+        value = value[1:]
+    for _ in range(2):  # ''NICKNAME'' is a quoted nickname inside the quotes
+        if len(value) >= 2 and value[0] == value[-1] == "'":
+            value = value[1:-1].strip()
+    return " ".join(value.split())
+
+
+def parse_remarks(remarks: str) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """Read aliases (a.k.a./f.k.a./n.k.a. 'X'), birth dates (DOB) and nationality/citizenship from OFAC remarks.
+
+    Return (aliases as (name, kind), ISO birth dates, country codes).
+    """
+    aliases, dates, countries = [], [], []
+    fields = remarks.split(";")
+    for i, f in enumerate(fields):
+        f = _ALT_PREFIX.sub("", f.strip())
+        if i == len(fields) - 1 and f.endswith(".") and not f.endswith("'."):
+            f = f[:-1]
+        if not f:
+            continue
+        if m := _AKA.match(f):
+            alias = _clean_alias(m.group(2))
+            if alias:
+                aliases.append((alias, m.group(1).lower() + "ka"))
+        elif m := _DOB.match(f):
+            dates.extend(d for d in ofac_birth_dates(m.group(1)) if d not in dates)
+        elif m := _NATIONALITY.match(f):
+            code = country_code(_COUNTRY_HEDGES.sub("", m.group(1).strip().rstrip(".")))
+            if code and code not in countries:
+                countries.append(code)
+    return aliases, dates, countries
+
+
+def read_ofac_sdn(path: str | Path, notes: list[str] | None = None) -> list[ListEntry]:
+    """Read OFAC's sdn.csv, with alt.csv (aliases), add.csv (addresses) and sdn_comments.csv beside it if present."""
+    path = Path(path)
+    sdn = _ofac_rows(path, 12, notes)
+    if not sdn:
+        raise ListError(path.name, f"{path.name}: no entries")
+    found = ofac_companions(path)
+    alts: dict[str, list[tuple[str, str]]] = {}
+    adds: dict[str, list[tuple[str, str]]] = {}   # (address, country)
+    comments: dict[str, str] = {}
+    if found["alt.csv"]:
+        for _, (ent, _num, kind, alias, _rem) in _ofac_rows(found["alt.csv"], 5, notes):
+            if alias:
+                alts.setdefault(ent, []).append((" ".join(alias.split()), kind.lower() or "aka"))
+    if found["add.csv"]:
+        for _, (ent, _num, street, city, country, rem) in _ofac_rows(found["add.csv"], 6, notes):
+            text = ", ".join(p for p in (street, city, country) if p) + (f" ({rem})" if rem else "")
+            adds.setdefault(ent, []).append((text, country))
+    if found["sdn_comments.csv"]:
+        for _, (ent, extended) in _ofac_rows(found["sdn_comments.csv"], 2, notes):
+            comments[ent] = comments.get(ent, "") + extended  # the overflow continues the Remarks mid-word
+    entries, problems, seen, repeats = [], [], {}, 0
+    for n, cells in sdn:
+        ent, name, sdn_type, program, title, call_sign, vess_type, tonnage, grt, flag, owner, remarks = cells
+        if ent in seen:
+            # Files glued from several downloads repeat rows; a repeat that differs is a real conflict.
+            if seen[ent][1] == cells:
+                repeats += 1
+            else:
+                problems.append(f"{path.name}: row {n}: ent_num {ent} again, different from row {seen[ent][0]}")
+            continue
+        seen[ent] = (n, cells)
+        name = " ".join(name.split())
+        if not name:
+            problems.append(f"{path.name}: row {n}: empty name (ent_num {ent})")
+            continue
+        remarks = remarks + comments.get(ent, "") if remarks else comments.get(ent, "")
+        rem_aliases, dates, countries = parse_remarks(remarks)
+        for text, country in adds.get(ent, ()):
+            code = country_code(_COUNTRY_HEDGES.sub("", country)) if country else None
+            if code and code not in countries:
+                countries.append(code)
+        if flag and (code := country_code(flag)) and code not in countries:
+            countries.append(code)
+        names: dict[str, str] = {}
+        for alias, kind in alts.get(ent, []) + rem_aliases:
+            if alias != name and alias not in names:
+                names[alias] = kind
+        details = [f"{label} {value}" for label, value in (
+            ("Title:", title if title and title not in remarks else ""), ("Call sign", call_sign),
+            ("Vessel type", vess_type), ("Tonnage", tonnage), ("GRT", grt), ("Flag", flag),
+            ("Owner", owner)) if value]
+        entries.append(ListEntry(
+            list_id=ent, name=name, aliases=tuple(names), type=_OFAC_TYPES.get(sdn_type.lower(), ORGANIZATION),
+            birth_dates=tuple(dates), countries=tuple(countries),
+            programs=tuple(p.strip() for p in program.strip("[] ").split("] [") if p.strip()),
+            addresses=tuple(dict.fromkeys(a for a, _ in adds.get(ent, ()) if a)),
+            remarks=" ".join(p for p in (remarks.strip(), "; ".join(details) + "." if details else "") if p), row=n,
+            alias_kinds=tuple(names.values())))
+    if problems:
+        raise ListError(path.name, problems)
+    if notes is not None and repeats:
+        notes.append(f"{path.name}: {repeats} rows repeat an earlier row exactly; read once")
+    if notes is not None:
+        orphans = sum(len(v) for k, v in alts.items() if k not in seen) + sum(
+            len(v) for k, v in adds.items() if k not in seen)
+        if orphans:
+            notes.append(f"{orphans} alias/address rows name no entry of {path.name}; ignored")
+    return entries
+
+
+def read_list(path: str | Path, fmt: str, notes: list[str] | None = None) -> list[ListEntry]:
+    """Read a list file in one of ``FORMATS``."""
+    if fmt == "csv":
+        return read_csv(path, notes)
+    if fmt == "ofac-sdn":
+        return read_ofac_sdn(path, notes)
+    raise ListError(str(path), f"unknown list format {fmt!r} (use {' or '.join(FORMATS)})")
