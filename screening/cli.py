@@ -120,6 +120,55 @@ def _fmt(o) -> str:
     return f"{_SYMBOLS[o.status]} {o.status:<9} {label}: {o.message}"
 
 
+@watchlist.command("import")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["csv", "ofac-sdn"]), required=True,
+              help="csv: a header with name (and aliases, type, birth_date, country, id, remarks); ofac-sdn: "
+                   "OFAC's sdn.csv, with alt.csv, add.csv and sdn_comments.csv beside it when present.")
+@click.option("--name", "list_name", metavar="LISTNAME",
+              help="Name of the list; importing the same name again updates it (default: ofac-sdn, or "
+                   "csv:<file name without extension>).")
+@click.pass_obj
+@_domain_errors
+def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None) -> None:
+    """Import an official list (sanctions, PEPs, internal) into the watchlist as one new version.
+
+    Re-importing a list under the same name adds new entries, updates changed ones and marks the missing ones
+    delisted; an identical file changes nothing. A file with bad rows is refused whole, listing every problem.
+    """
+    from pathlib import Path
+
+    from watchlists import lists, store
+
+    path = Path(file)
+    notes: list[str] = []
+    files = [path]
+    if fmt == "ofac-sdn":
+        found = lists.ofac_companions(path) if path.is_file() else {}
+        files += [p for p in found.values() if p]
+        if found:
+            click.echo(f"Reading {path.name} with " + ", ".join(
+                f"{n} {'found' if p else 'absent'}" for n, p in found.items()) + ".")
+    entries = lists.read_list(path, fmt, notes)
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
+    name = list_name or ("ofac-sdn" if fmt == "ofac-sdn" else f"csv:{path.stem}")
+    from tqdm import tqdm
+
+    with tqdm(total=len(entries), unit="entry", desc=f"Storing {name}", file=sys.stderr, leave=False,
+              disable=len(entries) < 2000 or not sys.stderr.isatty()) as bar:
+        result = store.import_list(obj.db, entries, name=name, fmt=fmt, file_name=path.name,
+                                   sha256=lists.files_sha256(files), progress=lambda n: bar.update(n - bar.n))
+    aliases = f"{result.aliases} aliases"
+    if result.version is None:
+        click.echo(f"List {name}: {result.read} entries read ({aliases}), unchanged: nothing stored; "
+                   f"watchlist version {store.current_version(obj.db)}.")
+        return
+    click.echo(f"List {name}: {result.read} entries read ({aliases}); {result.added} added, {result.updated} "
+               f"updated{f' ({result.relisted} relisted)' if result.relisted else ''}, {result.delisted} delisted, "
+               f"{result.unchanged} unchanged; watchlist version {result.version}.")
+
+
 @watchlist.command("entities")
 @click.option("--type", "etype", type=click.Choice(["person", "organization"]), help="Only this type.")
 @click.option("--role", type=click.Choice(["subject", "source/authority"]), help="Only this role.")
@@ -165,6 +214,9 @@ def watchlist_show(obj: Context, entity: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(e, indent=2, ensure_ascii=False))
         return
+    if e.get("origin") == "list":
+        _show_list_entity(e)
+        return
     click.echo(f"{e['name']}  (id {e['id']}, {e['type']}, {e['role']})")
     click.echo(f"  relevance {e['relevance']:.3f}; risk categories: {', '.join(e['risk_categories']) or 'none'}; "
                f"countries: {', '.join(e['countries']) or 'unknown'}")
@@ -185,6 +237,23 @@ def watchlist_show(obj: Context, entity: str, as_json: bool) -> None:
         if m["triggers"]:
             click.echo("    triggers: " + "; ".join(f"{t['category']}: \"{t['words']}\" ({t['in']})"
                                               for t in m["triggers"]))
+
+
+def _show_list_entity(e: dict) -> None:
+    """Print an entity that comes from an official list: its list, list id, attributes and remarks."""
+    click.echo(f"{e['name']}  (id {e['id']}, {e['type']}, list {e['list_name']}, list id {e['list_id']})")
+    if e.get("delisted_version"):
+        click.echo(f"  DELISTED in watchlist version {e['delisted_version']}")
+    click.echo(f"  programs: {', '.join(e['programs'] or []) or 'none'}; "
+               f"birth dates: {', '.join(e['birth_dates'] or []) or 'unknown'}; "
+               f"countries: {', '.join(e['countries'] or []) or 'unknown'}")
+    others = [a["alias"] + (f" ({a['kind']})" if a["kind"] else "") for a in e["aliases"] if a["alias"] != e["name"]]
+    click.echo(f"  aliases: {'; '.join(others) or 'none'}")
+    for address in e["addresses"] or []:
+        click.echo(f"  address: {address}")
+    click.echo(f"  first seen in watchlist version {e['first_version']}, updated in {e['updated_version']}")
+    if e.get("remarks"):
+        click.echo(f"  remarks: {e['remarks']}")
 
 
 def main() -> None:

@@ -116,8 +116,34 @@ def _m001_watchlist(db: sqlite_utils.Database) -> None:
     db["mentions"].create_index(["article_id"])
 
 
+def _m002_lists(db: sqlite_utils.Database) -> None:
+    # One row per imported list (by name), updated by each import that changes it.
+    db["list_sources"].create(
+        {"id": int, "name": str, "format": str, "file_name": str, "sha256": str, "imported_at": str,
+         "version": int, "record_count": int},
+        pk="id", foreign_keys=[("version", "watchlist_versions", "version")],
+    )
+    db["list_sources"].create_index(["name"], unique=True)
+    # List entries live in `entities` beside news entities; their scope is `list:<source id>:<list id>`, so
+    # equal names on a list never collide with each other or with news entities.
+    for sql in (
+        "ALTER TABLE entities ADD COLUMN origin TEXT NOT NULL DEFAULT 'news'",
+        "ALTER TABLE entities ADD COLUMN list_source_id INTEGER REFERENCES list_sources(id)",
+        "ALTER TABLE entities ADD COLUMN list_id TEXT",
+        "ALTER TABLE entities ADD COLUMN birth_dates TEXT",
+        "ALTER TABLE entities ADD COLUMN programs TEXT",
+        "ALTER TABLE entities ADD COLUMN addresses TEXT",
+        "ALTER TABLE entities ADD COLUMN remarks TEXT",
+        "ALTER TABLE entities ADD COLUMN delisted_version INTEGER REFERENCES watchlist_versions(version)",
+        "ALTER TABLE aliases ADD COLUMN kind TEXT",
+    ):
+        db.execute(sql)
+    db["entities"].create_index(["list_source_id", "list_id"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
+    ("002_lists", _m002_lists),
 ]
 
 

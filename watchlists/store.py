@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlite_utils
 
+from screening.model import UNKNOWN, Record
 from screening.normalize import name_key
 
 from . import relevance as rel
 from . import roles
 from .errors import EntityNotFound
 
-_JSON_COLS = ("countries", "risk_categories", "triggers", "stage_words", "credits")
+_JSON_COLS = ("countries", "risk_categories", "triggers", "stage_words", "credits", "birth_dates", "programs",
+              "addresses")
 
 
 def now() -> str:
@@ -214,6 +218,12 @@ def find_entities(db: sqlite_utils.Database, ref: str) -> list[dict]:
         rows = list(db.query("SELECT * FROM entities WHERE id = ?", [int(ref)]))
         if rows:
             return [_decode(r) for r in rows]
+    if ":" in str(ref):  # LISTNAME:LISTID, e.g. ofac-sdn:306
+        list_name, list_id = str(ref).rsplit(":", 1)
+        rows = list(db.query("SELECT e.* FROM entities e JOIN list_sources s ON s.id = e.list_source_id "
+                             "WHERE s.name = ? AND e.list_id = ?", [list_name.strip(), list_id.strip()]))
+        if rows:
+            return [_decode(r) for r in rows]
     key = name_key(str(ref))
     return [_decode(r) for r in db.query(
         "SELECT * FROM entities WHERE name_key = ? OR id IN (SELECT entity_id FROM aliases WHERE alias_key = ?) "
@@ -231,6 +241,8 @@ def get_entity(db: sqlite_utils.Database, ref: str) -> dict:
     ent = found[0]
     ent["aliases"] = [dict(r) for r in db.query(
         "SELECT alias, version FROM aliases WHERE entity_id = ? ORDER BY version, alias", [ent["id"]])]
+    if ent.get("origin") == "list":
+        ent.update(_list_details(db, ent))
     ent["mentions"] = [_decode(r) for r in db.query(
         "SELECT m.id, m.alias, m.excerpt, m.start, m.end, m.kind, m.context, m.country, m.countries, m.risk_categories, "
         "m.triggers, m.stage, m.stage_words, m.adverse, m.reporting, m.version, m.article_id, a.title AS article_title, "
@@ -263,3 +275,188 @@ def record_version_counts(db: sqlite_utils.Database, version: int, articles_adde
                "articles_linked + ?, entities_added = entities_added + ?, mentions_added = mentions_added + ? "
                "WHERE version = ?", [articles_added, linked, entities_added, mentions_added, version])
 
+
+
+# --- official lists -----------------------------------------------------------------------------------------
+
+@dataclass
+class ListImport:
+    """What one list import did: counts, and the watchlist version it created (None when nothing changed)."""
+
+    name: str
+    format: str
+    read: int = 0
+    added: int = 0
+    updated: int = 0       # relisted entries included
+    relisted: int = 0
+    delisted: int = 0
+    unchanged: int = 0
+    aliases: int = 0       # aliases of the entries read (primary names not counted)
+    version: int | None = None
+    source_id: int | None = None
+
+
+def _list_fields(e) -> tuple:
+    """Return the stored form of a list entry's attributes (compared to tell an update from no change)."""
+    return (e.name, e.type, json.dumps(list(e.countries)), json.dumps(list(e.birth_dates)),
+            json.dumps(list(e.programs)), json.dumps(list(e.addresses)), e.remarks)
+
+
+def _list_aliases(e) -> dict[str, str]:
+    """Return a list entry's names as stored in ``aliases``: the primary name (kind 'name') and each alias."""
+    out = {e.name: "name"}
+    for alias, kind in zip(e.aliases, e.alias_kinds or ("aka",) * len(e.aliases)):
+        out.setdefault(alias, kind)
+    return out
+
+
+def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str, file_name: str, sha256: str,
+                actor: str | None = None, progress: Callable[[int], None] | None = None) -> ListImport:
+    """Store a list's entries (``watchlists.lists.ListEntry``) as one watchlist version, in one transaction.
+
+    Entries are matched to the entities of the same list name by their list id: new ones are added, changed ones
+    updated, those no longer on the list marked delisted (kept, with the version that delisted them). An import
+    that changes nothing stores nothing and creates no version. ``progress`` receives a count of entries done.
+    """
+    from screening.db import transaction
+
+    from .lists import ListError
+
+    result = ListImport(name=name, format=fmt, read=len(entries), aliases=sum(len(e.aliases) for e in entries))
+    with transaction(db):
+        src = db.execute("SELECT id, format FROM list_sources WHERE name = ?", [name]).fetchone()
+        if src and src[1] != fmt:
+            raise ListError(name, f"the list {name!r} was imported as {src[1]}, not {fmt}: give another --name")
+        stored: dict[str, tuple] = {}
+        stored_aliases: dict[int, dict[str, str]] = {}
+        if src:
+            for row in db.execute(
+                    "SELECT id, list_id, name, type, countries, birth_dates, programs, addresses, remarks, "
+                    "delisted_version FROM entities WHERE list_source_id = ?", [src[0]]):
+                stored[row[1]] = (row[0], tuple(row[2:9]), row[9])
+            for eid, alias, kind in db.execute(
+                    "SELECT a.entity_id, a.alias, a.kind FROM aliases a JOIN entities e ON e.id = a.entity_id "
+                    "WHERE e.list_source_id = ?", [src[0]]):
+                stored_aliases.setdefault(eid, {})[alias] = kind
+        new, changed = [], []
+        for e in entries:
+            old = stored.get(e.list_id)
+            if old is None:
+                new.append(e)
+            elif old[2] is not None or old[1] != _list_fields(e) or stored_aliases.get(old[0], {}) != _list_aliases(e):
+                changed.append((old[0], old[2] is not None, e))
+        present = {e.list_id for e in entries}
+        gone = [eid for list_id, (eid, _, delisted) in stored.items() if list_id not in present and delisted is None]
+        result.source_id = src[0] if src else None
+        result.unchanged = len(entries) - len(new) - len(changed)
+        if not (new or changed or gone):
+            return result
+        version = new_version(db, "list", f"{fmt} list {name!r} from {file_name}", actor or _actor())
+        stamp = now()
+        if src:
+            db.execute("UPDATE list_sources SET file_name = ?, sha256 = ?, imported_at = ?, version = ?, "
+                       "record_count = ? WHERE id = ?", [file_name, sha256, stamp, version, len(entries), src[0]])
+            source_id = src[0]
+        else:
+            source_id = db.execute(
+                "INSERT INTO list_sources (name, format, file_name, sha256, imported_at, version, record_count) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", [name, fmt, file_name, sha256, stamp, version, len(entries)]).lastrowid
+        done = 0
+        for e in new:
+            fields = _list_fields(e)
+            eid = db.execute(
+                "INSERT INTO entities (name, name_key, type, scope, role, countries, risk_categories, relevance, "
+                "mention_count, source_count, first_version, updated_version, created_at, updated_at, origin, "
+                "list_source_id, list_id, birth_dates, programs, addresses, remarks) "
+                "VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 0, 0, ?, ?, ?, ?, 'list', ?, ?, ?, ?, ?, ?)",
+                [e.name, name_key(e.name), e.type, f"list:{source_id}:{e.list_id}", roles.SUBJECT, fields[2],
+                 version, version, stamp, stamp, source_id, e.list_id, fields[3], fields[4], fields[5],
+                 e.remarks]).lastrowid
+            db.conn.executemany(
+                "INSERT INTO aliases (entity_id, alias, alias_key, version, kind) VALUES (?, ?, ?, ?, ?)",
+                [(eid, alias, name_key(alias), version, kind) for alias, kind in _list_aliases(e).items()])
+            done += 1
+            if progress and done % 500 == 0:
+                progress(done)
+        for eid, was_delisted, e in changed:
+            fields = _list_fields(e)
+            db.execute(
+                "UPDATE entities SET name = ?, name_key = ?, type = ?, countries = ?, birth_dates = ?, programs = ?, "
+                "addresses = ?, remarks = ?, delisted_version = NULL, updated_version = ?, updated_at = ? "
+                "WHERE id = ?",
+                [e.name, name_key(e.name), e.type, fields[2], fields[3], fields[4], fields[5], e.remarks, version,
+                 stamp, eid])
+            want, have = _list_aliases(e), stored_aliases.get(eid, {})
+            db.conn.executemany("DELETE FROM aliases WHERE entity_id = ? AND alias = ?",
+                                [(eid, a) for a in have if a not in want])
+            db.conn.executemany("UPDATE aliases SET kind = ? WHERE entity_id = ? AND alias = ?",
+                                [(k, eid, a) for a, k in want.items() if a in have and have[a] != k])
+            db.conn.executemany(
+                "INSERT INTO aliases (entity_id, alias, alias_key, version, kind) VALUES (?, ?, ?, ?, ?)",
+                [(eid, a, name_key(a), version, k) for a, k in want.items() if a not in have])
+            result.relisted += was_delisted
+            done += 1
+            if progress and done % 500 == 0:
+                progress(done)
+        db.conn.executemany("UPDATE entities SET delisted_version = ?, updated_version = ?, updated_at = ? "
+                            "WHERE id = ?", [(version, version, stamp, eid) for eid in gone])
+        result.added, result.updated, result.delisted = len(new), len(changed), len(gone)
+        result.version, result.source_id = version, source_id
+        record_version_counts(db, version, entities_added=len(new))
+        db.execute("UPDATE watchlist_versions SET description = description || ? WHERE version = ?",
+                   [f": {len(entries)} read, {len(new)} added, {len(changed)} updated, {len(gone)} delisted",
+                    version])
+        if progress:
+            progress(len(entries))
+    return result
+
+
+def _actor() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name here (a container without a passwd entry)
+        return "unknown"
+
+
+def list_sources(db: sqlite_utils.Database) -> list[dict]:
+    """List the imported lists with their active and delisted entry counts, by name."""
+    return [dict(r) for r in db.query(
+        "SELECT s.*, (SELECT count(*) FROM entities e WHERE e.list_source_id = s.id AND e.delisted_version IS NULL) "
+        "AS active, (SELECT count(*) FROM entities e WHERE e.list_source_id = s.id AND e.delisted_version IS NOT "
+        "NULL) AS delisted FROM list_sources s ORDER BY s.name")]
+
+
+def _list_details(db: sqlite_utils.Database, ent: dict) -> dict:
+    """Return what ``get_entity`` adds for a list entity: its list's name and format, and its aliases' kinds."""
+    row = db.execute("SELECT name, format FROM list_sources WHERE id = ?", [ent["list_source_id"]]).fetchone()
+    kinds = dict(db.execute("SELECT alias, kind FROM aliases WHERE entity_id = ?", [ent["id"]]).fetchall())
+    aliases = [dict(a, kind=kinds.get(a["alias"])) for a in ent["aliases"]]
+    return {"list_name": row[0] if row else None, "list_format": row[1] if row else None, "aliases": aliases}
+
+
+def _alpha2(codes) -> tuple[str, ...]:
+    # Countries of news entities can hold region codes ("eu"); the engine compares ISO alpha-2 country codes only.
+    return tuple(dict.fromkeys(c.lower() for c in codes or () if isinstance(c, str) and len(c) == 2
+                               and c.isalpha() and c.lower() != "eu"))
+
+
+def match_records(db: sqlite_utils.Database) -> list[Record]:
+    """Return every active (not delisted) entity, news and list, as the engine's ``Record``: all names (the entity
+    name first, then its aliases), type, countries, birth dates, and source ('news' or the list's name)."""
+    names: dict[int, list[str]] = {}
+    for eid, alias in db.execute(
+            "SELECT a.entity_id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id "
+            "WHERE e.delisted_version IS NULL ORDER BY a.entity_id, a.version, a.rowid"):
+        names.setdefault(eid, []).append(alias)
+    out = []
+    for eid, name, etype, countries, birth_dates, origin, list_name in db.execute(
+            "SELECT e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name FROM entities e "
+            "LEFT JOIN list_sources s ON s.id = e.list_source_id WHERE e.delisted_version IS NULL ORDER BY e.id"):
+        out.append(Record(
+            id=str(eid), names=tuple(dict.fromkeys([name] + names.get(eid, []))), type=etype or UNKNOWN,
+            countries=_alpha2(json.loads(countries) if countries else ()),
+            birth_dates=tuple(json.loads(birth_dates)) if birth_dates else (),
+            source=list_name if origin == "list" and list_name else "news"))
+    return out

@@ -1,0 +1,356 @@
+"""Official lists: the CSV and OFAC SDN readers, validation, storage with versions, records for the engine, CLI."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screening import db as dbmod
+from screening.cli import cli
+from screening.model import Record
+from watchlists import lists, store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lists"
+OFAC = FIXTURES / "ofac"
+
+
+def ofac_entries() -> dict[str, lists.ListEntry]:
+    return {e.list_id: e for e in lists.read_ofac_sdn(OFAC / "sdn.csv")}
+
+
+def import_file(db, path, fmt="ofac-sdn", name="ofac-sdn") -> store.ListImport:
+    entries = lists.read_list(path, fmt)
+    return store.import_list(db, entries, name=name, fmt=fmt, file_name=Path(path).name,
+                             sha256=lists.files_sha256([Path(path)]))
+
+
+def counts(result: store.ListImport) -> tuple:
+    return result.added, result.updated, result.delisted, result.unchanged
+
+
+# --- parsing ------------------------------------------------------------------------------------------------
+
+def test_ofac_fixture_is_in_the_real_format():
+    for name in ("sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"):
+        data = (OFAC / name).read_bytes()
+        assert data.endswith(b"\r\n\x1a") and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"-0- ," in (OFAC / "sdn.csv").read_bytes()
+
+
+def test_read_ofac_sdn_joins_aliases_addresses_and_comments():
+    e = ofac_entries()
+    assert len(e) == 7
+    assert {k: v.type for k, v in e.items()} == {
+        "36": "organization", "306": "organization", "2674": "person", "7848": "person", "4243": "vessel",
+        "15431": "aircraft", "28263": "person"}
+    bank = e["306"]
+    assert bank.aliases == ("NATIONAL BANK OF CUBA", "BNC")  # alt.csv first, then the remarks' a.k.a.
+    assert bank.countries == ("ch", "es") and len(bank.addresses) == 2
+    assert bank.addresses[0] == "Zweierstrasse 35, Zurich CH-8022, Switzerland"
+    abbas = e["2674"]
+    assert abbas.name == "ABBAS, Abu"  # as written: the engine handles name order
+    assert abbas.birth_dates == ("1948-12-10",) and abbas.programs == ("SDGT",)
+    assert abbas.remarks.startswith("DOB 10 Dec 1948;")
+    duri = e["7848"]
+    assert duri.aliases == ("ABU BRAYS", "'ABD AL-'IZZ", "FOOPIE")
+    assert set(duri.birth_dates) == {"1940", "1941", "1942"} and duri.countries == ("iq",)
+    swan = e["4243"]
+    assert swan.aliases == ("ANA I",) and swan.alias_kinds == ("fka",)  # alt.csv and remarks: one alias
+    assert swan.countries == ("cy",) and "Call sign P3QG3" in swan.remarks
+    plane = e["15431"]
+    assert plane.programs == ("SDGT", "IRAN") and plane.alias_kinds == ("nka",)
+    tian = e["28263"]  # Remarks continue in sdn_comments.csv in the middle of an alias
+    assert tian.aliases == ("tianyinyin0404", "snowsjohn")
+    assert tian.countries == ("cn", "kp") and tian.remarks.endswith("Linked To: LAZARUS GROUP.")
+    assert e["36"].row == 1 and tian.row == 7
+
+
+def test_read_ofac_sdn_without_companions(tmp_path):
+    shutil.copy(OFAC / "sdn.csv", tmp_path / "sdn.csv")
+    assert lists.ofac_companions(tmp_path / "sdn.csv") == dict.fromkeys(lists.OFAC_COMPANIONS)
+    e = {x.list_id: x for x in lists.read_ofac_sdn(tmp_path / "sdn.csv")}
+    assert e["306"].aliases == ("BNC",) and e["306"].addresses == ()
+    assert e["28263"].aliases == ("tianyinyin0404", "snowsjo")  # the truncated alias, as OFAC's sdn.csv has it
+
+
+@pytest.mark.parametrize("text, dates", [
+    ("12 Jan 1960", ("1960-01-12",)),
+    ("circa 1955", ("1955",)),
+    ("1962", ("1962",)),
+    ("Jan 1960", ("1960-01",)),
+    ("1960 to 1962", ("1960", "1961", "1962")),
+    ("01 Jan 1980 to 31 Dec 1981", ("1980", "1981")),
+    ("circa 1979-1982", ("1979", "1980", "1981", "1982")),
+    ("10 Mar 1960 to 10 Mar 1960", ("1960-03-10",)),
+    ("05 Mar 1960 to 20 Apr 1961", ("1960-03-05", "1961-04-20")),
+    ("31 Feb 1960", ()),
+    ("sometime in the sixties", ()),
+])
+def test_ofac_birth_dates(text, dates):
+    assert lists.ofac_birth_dates(text) == dates
+
+
+def test_parse_remarks_reads_aliases_dates_and_nationalities():
+    aliases, dates, countries = lists.parse_remarks(
+        "DOB 03 May 1938; alt. DOB 1939; POB Egypt; nationality Egypt; alt. citizen Sudan; Passport 1084010 "
+        "(Egypt); Citizen's Card Number 123; n.k.a. 'NEW NAME'; a.k.a. 'ABU ''ALI'.")
+    assert aliases == [("NEW NAME", "nka"), ("ABU ''ALI", "aka")]
+    assert dates == ["1938-05-03", "1939"]
+    assert countries == ["eg", "sd"]  # the place of birth and document countries are not nationalities
+
+
+@pytest.mark.parametrize("text, code", [
+    ("DE", "de"), ("de", "de"), ("DEU", "de"), ("Germany", "de"), ("Korea, North", "kp"), ("Burma", "mm"),
+    ("Congo, Democratic Republic of the", "cd"), ("Côte d'Ivoire", "ci"), ("Crimea", "ua"), ("Russian", "ru"),
+    ("Soviet Union", None), ("Atlantis", None), ("", None),
+])
+def test_country_code(text, code):
+    assert lists.country_code(text) == code
+
+
+def test_read_csv_header_any_case_and_attributes():
+    e = lists.read_csv(FIXTURES / "good.csv")
+    assert [x.list_id for x in e] == ["C-1", "C-2", "C-3", "C-4"]
+    doe = e[0]
+    assert (doe.name, doe.type, doe.aliases, doe.birth_dates, doe.countries, doe.remarks, doe.row) == (
+        "DOE, John", "person", ("Johnny Doe", "J. Doe"), ("1960-01-12", "1961"), ("us", "ca"), "Internal case 17", 2)
+    assert [x.type for x in e] == ["person", "organization", "vessel", "person"]
+    assert e[3].name == "Müller, Jürgen" and e[3].birth_dates == ("1975-03",) and e[3].countries == ("de",)
+
+
+def test_read_csv_bom_semicolons_cp1252_and_derived_ids(tmp_path):
+    p = tmp_path / "bom.csv"
+    p.write_bytes("\ufeffNAME;Country\nJürgen Müller;DE\nJürgen Müller;AT\n".encode("utf-8"))
+    notes: list[str] = []
+    e = lists.read_csv(p, notes)
+    assert [x.name for x in e] == ["Jürgen Müller"] * 2 and notes == []
+    assert e[0].list_id != e[1].list_id and e[0].type == "unknown"
+    p.write_bytes("name,country\nJürgen Müller,de\n".encode("cp1252"))
+    e = lists.read_csv(p, notes)
+    assert e[0].name == "Jürgen Müller"
+    assert len(notes) == 1 and "read as Windows-1252" in notes[0] and "bom.csv" in notes[0]
+    p.write_bytes(b"name\n\x81\x8d\xff\xfe\n")
+    with pytest.raises(lists.ListError, match="neither UTF-8 .* nor Windows-1252"):
+        lists.read_csv(p)
+
+
+def test_read_csv_lists_every_bad_row():
+    with pytest.raises(lists.ListError) as err:
+        lists.read_csv(FIXTURES / "bad.csv")
+    assert err.value.problems == [
+        "bad.csv: row 3: empty name",
+        "bad.csv: row 4: unknown entity type 'robot' (use person, organization, vessel, aircraft or unknown)",
+        "bad.csv: row 5: unreadable birth date '12/01/1970' (use YYYY, YYYY-MM or YYYY-MM-DD)",
+        "bad.csv: row 6: unknown country 'Atlantis' (use an ISO alpha-2 code or an English country name)",
+        "bad.csv: row 7: duplicate id 'B-1' (first on row 2)",
+    ]
+    assert str(err.value).startswith("bad.csv: 5 problems, nothing imported:\n  bad.csv: row 3: empty name")
+
+
+def test_read_csv_caps_the_problem_list(tmp_path):
+    p = tmp_path / "many.csv"
+    p.write_text("name,type\n" + "".join(f"n{i},robot\n" for i in range(30)))
+    with pytest.raises(lists.ListError) as err:
+        lists.read_csv(p)
+    lines = str(err.value).splitlines()
+    assert len(err.value.problems) == 30 and len(lines) == 22 and lines[-1].strip() == "and 10 more"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "empty file"),
+    ("aliases,type\nX,person\n", "no `name` column"),
+    ("name,Name\nX,Y\n", "repeated column name"),
+    ("name\n\n", "no entries"),
+])
+def test_read_csv_structure_errors(tmp_path, content, message):
+    p = tmp_path / "x.csv"
+    p.write_text(content)
+    with pytest.raises(lists.ListError, match=message):
+        lists.read_csv(p)
+
+
+def test_wrong_format_and_repeated_rows(tmp_path):
+    with pytest.raises(lists.ListError, match="row 1: ent_num 'Name' is not a number: not an OFAC file"):
+        lists.read_ofac_sdn(FIXTURES / "good.csv")
+    sdn = (OFAC / "sdn.csv").read_bytes().rstrip(b"\x1a")
+    first = sdn.split(b"\r\n")[0]
+    (tmp_path / "sdn.csv").write_bytes(sdn + first + b"\r\n\x1a")
+    notes: list[str] = []
+    assert len(lists.read_ofac_sdn(tmp_path / "sdn.csv", notes)) == 7
+    assert notes == ["sdn.csv: 1 rows repeat an earlier row exactly; read once"]
+    (tmp_path / "sdn.csv").write_bytes(sdn + first.replace(b"AIRLINES", b"LINES") + b"\r\n\x1a")
+    with pytest.raises(lists.ListError, match="row 8: ent_num 36 again, different from row 1"):
+        lists.read_ofac_sdn(tmp_path / "sdn.csv")
+
+
+def test_to_record():
+    r = lists.to_record(ofac_entries()["2674"], "ofac-sdn")
+    assert r == Record(id="2674", names=("ABBAS, Abu", "ZAYDAN, Muhammad"), type="person", countries=(),
+                       birth_dates=("1948-12-10",), source="ofac-sdn")
+
+
+def test_lists_module_is_pure():
+    code = ("import sys, watchlists.lists; bad = [m for m in ('sqlite3', 'sqlite_utils', 'flask', 'spacy') "
+            "if m in sys.modules]; assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- storage ------------------------------------------------------------------------------------------------
+
+def test_import_ofac_stores_entities_aliases_and_a_version(db):
+    result = import_file(db, OFAC / "sdn.csv")
+    assert counts(result) == (7, 0, 0, 0) and result.read == 7 and result.aliases == 11
+    assert result.version == store.current_version(db) == 1
+    v = store.versions(db)[0]
+    assert v["kind"] == "list" and v["entities_added"] == 7 and "7 added" in v["description"]
+    [src] = store.list_sources(db)
+    assert (src["name"], src["format"], src["record_count"], src["active"], src["version"]) == (
+        "ofac-sdn", "ofac-sdn", 7, 7, 1)
+    kinds = dict(db.execute("SELECT a.alias, a.kind FROM aliases a JOIN entities e ON e.id = a.entity_id "
+                            "WHERE e.list_id = '4243'").fetchall())
+    assert kinds == {"SAND SWAN": "name", "ANA I": "fka"}
+    ent = store.get_entity(db, "ofac-sdn:2674")
+    assert (ent["origin"], ent["list_name"], ent["list_id"], ent["programs"], ent["birth_dates"]) == (
+        "list", "ofac-sdn", "2674", ["SDGT"], ["1948-12-10"])
+    assert ent["mentions"] == [] and ent["remarks"].startswith("DOB 10 Dec 1948")
+
+
+def test_identical_reimport_stores_nothing(db):
+    import_file(db, OFAC / "sdn.csv")
+    before = db.execute("SELECT count(*), max(updated_at) FROM entities").fetchone()
+    again = import_file(db, OFAC / "sdn.csv")
+    assert again.version is None and counts(again) == (0, 0, 0, 7)
+    assert store.current_version(db) == 1 and len(store.versions(db)) == 1
+    assert db.execute("SELECT count(*), max(updated_at) FROM entities").fetchone() == before
+
+
+def test_changed_reimport_updates_adds_delists_and_relists(db, tmp_path):
+    import_file(db, OFAC / "sdn.csv")
+    rows = (OFAC / "sdn.csv").read_bytes().rstrip(b"\x1a").split(b"\r\n")[:-1]
+    changed = [r.replace(b"DOB 10 Dec 1948", b"DOB 10 Dec 1949") for r in rows if not r.startswith(b"36,")]
+    changed.append(b'99999,"NEW TRADING LLC",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ')
+    (tmp_path / "sdn.csv").write_bytes(b"\r\n".join(changed) + b"\r\n\x1a")
+    for name in lists.OFAC_COMPANIONS:
+        shutil.copy(OFAC / name, tmp_path / name)
+    result = import_file(db, tmp_path / "sdn.csv")
+    assert counts(result) == (1, 1, 1, 5) and result.version == 2
+    abbas = store.get_entity(db, "ofac-sdn:2674")
+    assert abbas["birth_dates"] == ["1949-12-10"] and abbas["updated_version"] == 2 and abbas["first_version"] == 1
+    gone = store.get_entity(db, "ofac-sdn:36")
+    assert gone["delisted_version"] == 2
+    ids = {r.names[0] for r in store.match_records(db)}
+    assert "AEROCARIBBEAN AIRLINES" not in ids and "NEW TRADING LLC" in ids
+    assert store.list_sources(db)[0]["delisted"] == 1
+    back = import_file(db, OFAC / "sdn.csv")  # the first file again: 36 returns, 99999 leaves
+    assert (back.added, back.updated, back.relisted, back.delisted) == (0, 2, 1, 1)
+    assert store.get_entity(db, "ofac-sdn:36")["delisted_version"] is None
+
+
+def test_alias_changes_are_updates(db, tmp_path):
+    import_file(db, FIXTURES / "good.csv", "csv", "clients")
+    p = tmp_path / "good.csv"
+    p.write_text((FIXTURES / "good.csv").read_text(encoding="utf-8").replace("Johnny Doe;", ""), encoding="utf-8")
+    result = import_file(db, p, "csv", "clients")
+    assert counts(result) == (0, 1, 0, 3)
+    doe = next(r for r in store.match_records(db) if r.names[0] == "DOE, John")
+    assert doe.names == ("DOE, John", "J. Doe")
+
+
+def test_same_names_on_lists_do_not_collide(db, tmp_path):
+    p = tmp_path / "twins.csv"
+    p.write_text("name,type,id\nJohn Smith,person,1\nJohn Smith,person,2\n")
+    assert import_file(db, p, "csv", "twins").added == 2
+    assert import_file(db, p, "csv", "other").added == 2
+    assert len(store.find_entities(db, "John Smith")) == 4
+
+
+def test_a_list_name_keeps_its_format(db):
+    import_file(db, OFAC / "sdn.csv")
+    with pytest.raises(lists.ListError, match="was imported as ofac-sdn"):
+        import_file(db, FIXTURES / "good.csv", "csv", "ofac-sdn")
+
+
+def test_bad_csv_stores_nothing(db):
+    with pytest.raises(lists.ListError):
+        import_file(db, FIXTURES / "bad.csv", "csv", "bad")
+    assert db.execute("SELECT count(*) FROM entities").fetchone()[0] == 0
+    assert store.current_version(db) == 0 and store.list_sources(db) == []
+
+
+def test_match_records_news_and_lists(db):
+    with dbmod.transaction(db):
+        v = store.new_version(db, "articles", "test", "me")
+        eid, _ = store.upsert_entity(db, v, "person", "Barack Obama", "barack obama")
+        store.add_aliases(db, eid, ["Barack Obama", "Obama"], v)
+        db.execute("UPDATE entities SET countries = ? WHERE id = ?", ['["us", "eu", "kp"]', eid])
+    import_file(db, OFAC / "sdn.csv")
+    records = {r.names[0]: r for r in store.match_records(db)}
+    assert len(records) == 8
+    assert records["Barack Obama"] == Record(id=str(eid), names=("Barack Obama", "Obama"), type="person",
+                                             countries=("us", "kp"), birth_dates=(), source="news")
+    tian = records["TIAN, Yinyin"]
+    assert tian.names == ("TIAN, Yinyin", "tianyinyin0404", "snowsjohn") and tian.source == "ofac-sdn"
+    assert tian.birth_dates == ("1986-07-12",) and tian.countries == ("cn", "kp") and tian.id.isdigit()
+    assert records["SAND SWAN"].type == "vessel"
+
+
+def test_migration_002_keeps_news_rows(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(dbmod, "MIGRATIONS", dbmod.MIGRATIONS[:1])
+    old = dbmod.connect(path)
+    old.execute("INSERT INTO entities (name, name_key, type, scope) VALUES ('X', 'x', 'person', '')")
+    old.conn.commit()
+    old.close()
+    monkeypatch.undo()
+    db = dbmod.connect(path)
+    assert dbmod.schema_version(db) == ["001_watchlist", "002_lists"]
+    assert db.execute("SELECT origin, delisted_version FROM entities").fetchone() == ("news", None)
+    db.close()
+
+
+# --- command line -------------------------------------------------------------------------------------------
+
+def run(tmp_path, *args):
+    return CliRunner().invoke(cli, ["--db", str(tmp_path / "cli.db"), *args])
+
+
+def test_cli_import_ofac_and_show(tmp_path):
+    r = run(tmp_path, "watchlist", "import", str(OFAC / "sdn.csv"), "--format", "ofac-sdn")
+    assert r.exit_code == 0, r.output
+    assert "alt.csv found, add.csv found, sdn_comments.csv found" in r.output
+    assert "List ofac-sdn: 7 entries read (11 aliases); 7 added, 0 updated, 0 delisted, 0 unchanged; " \
+           "watchlist version 1." in r.output
+    r = run(tmp_path, "watchlist", "import", str(OFAC / "sdn.csv"), "--format", "ofac-sdn")
+    assert r.exit_code == 0 and "unchanged: nothing stored; watchlist version 1" in r.output
+    r = run(tmp_path, "watchlist", "show", "ofac-sdn:28263")
+    assert r.exit_code == 0, r.output
+    for text in ("TIAN, Yinyin", "list ofac-sdn, list id 28263", "programs: DPRK3, CYBER2",
+                 "birth dates: 1986-07-12", "countries: cn, kp", "snowsjohn (aka)", "address: Nanjing, Jiangsu, China",
+                 "remarks: DOB 12 Jul 1986;"):
+        assert text in r.output
+
+
+def test_cli_import_csv_default_name(tmp_path):
+    r = run(tmp_path, "watchlist", "import", str(FIXTURES / "good.csv"), "--format", "csv")
+    assert r.exit_code == 0, r.output
+    assert "List csv:good: 4 entries read (4 aliases); 4 added" in r.output
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["no-such.csv", "--format", "csv"], 1, "Error: no-such.csv: no such file"),
+    ([str(FIXTURES / "good.csv"), "--format", "xml"], 2, "Invalid value for '--format'"),
+    ([str(FIXTURES / "good.csv")], 2, "Missing option '--format'"),
+    ([str(FIXTURES / "bad.csv"), "--format", "csv"], 1, "Error: bad.csv: 5 problems, nothing imported:"),
+    ([str(FIXTURES / "good.csv"), "--format", "ofac-sdn"], 1, "ent_num 'Name' is not a number"),
+])
+def test_cli_import_errors_are_clear(tmp_path, args, code, message):
+    r = run(tmp_path, "watchlist", "import", *args)
+    assert r.exit_code == code and message in r.output, r.output
+    assert "Traceback" not in r.output and isinstance(r.exception, SystemExit)
+    if "bad.csv" in args[0]:
+        assert "bad.csv: row 7: duplicate id 'B-1' (first on row 2)" in r.output
+        assert store.current_version(dbmod.connect(tmp_path / "cli.db")) == 0
