@@ -1,0 +1,76 @@
+"""The screening engine's front door: compare two names, or match a query against a watchlist.
+
+Pure (no Flask, no SQL, no openpyxl). ``ALGORITHM`` and ``ALGORITHM_VERSION`` name the scoring; every stored result
+records them with the threshold it was judged by. The threshold is policy: callers pass it, ``DEFAULT_THRESHOLD`` is
+only the value the benchmarks were measured at.
+"""
+from __future__ import annotations
+
+from .model import UNKNOWN, Match, Query, Reason, Record, Skipped
+from .normalize import UnscreenableName, analyze, problem
+from .scoring import compare_birth_date, compare_countries, compare_names, compare_type, name_reasons
+
+ALGORITHM = "aligned-words"
+ALGORITHM_VERSION = "1.0"
+DEFAULT_THRESHOLD = 0.70
+
+
+def algorithm_id() -> str:
+    """Return "name/version" of the scoring, as recorded with results."""
+    return f"{ALGORITHM}/{ALGORITHM_VERSION}"
+
+
+def _pair_type(query_type: str, record_type: str) -> str:
+    if query_type != UNKNOWN:
+        return query_type
+    return record_type
+
+
+def score_pair(query: Query, name: str, record: Record | None = None) -> Match:
+    """Score a query against one name (of a record, when given), with every reason."""
+    rtype = record.type if record else UNKNOWN
+    kind = _pair_type(query.type, rtype)
+    qf = analyze(query.name, kind)
+    cf = analyze(name, kind)
+    ns = compare_names(qf, cf, kind)
+    reasons = name_reasons(ns)
+    score = ns.score
+    factor, reason = compare_type(query.type, rtype)
+    score *= factor
+    reasons.append(reason)
+    if record is not None:
+        factor, bonus, reason = compare_birth_date(query.birth_date, record.birth_dates)
+        score = score * factor + bonus * score
+        reasons.append(reason)
+        factor, bonus, reason = compare_countries(query.countries, record.countries)
+        score = score * factor + bonus * score
+        reasons.append(reason)
+    score = max(0.0, min(1.0, score))
+    return Match(record_id=record.id if record else "", score=round(score, 4), query_name=query.name,
+                 matched_name=name, reasons=tuple(reasons), name_score=round(ns.score, 4), record_type=rtype,
+                 algorithm=algorithm_id())
+
+
+def compare(name_a: str, name_b: str, type: str = UNKNOWN) -> Match | Skipped:
+    """Score two names against each other; a name that cannot be screened comes back as ``Skipped``."""
+    for n in (name_a, name_b):
+        why = problem(n)
+        if why:
+            return Skipped(n if isinstance(n, str) else "", why)
+    return score_pair(Query(name_a, type=type), name_b)
+
+
+def match_record(query: Query, record: Record) -> Match:
+    """Score a query against every name of a record and return the best, with its reasons."""
+    best: Match | None = None
+    for name in record.names:
+        try:
+            m = score_pair(query, name, record)
+        except UnscreenableName:
+            continue
+        if best is None or m.score > best.score:
+            best = m
+    if best is None:
+        return Match(record.id, 0.0, query.name, "", (Reason("name", "unknown", "no comparable name"),),
+                     algorithm=algorithm_id())
+    return best

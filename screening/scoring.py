@@ -1,0 +1,367 @@
+"""Score one pair of names, and one query against one record, with the reasons a reviewer reads.
+
+Pure: works on the ``NameForm`` objects of ``screening.normalize``. Every feature returns a 0..1 value and a
+sentence. The name score aligns the words of both names (order does not matter), then weighs what aligned against
+what did not: a word missing on one side (a middle name) costs little, two different words in the same place (a
+different surname) cost much. Attributes (type, birth date, country) then raise or lower the name score; an
+attribute one side does not have is unknown, never a mismatch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from .model import ORGANIZATION, PERSON, UNKNOWN, Reason
+from .normalize import ABBREVIATIONS, NameForm, Word, _word
+
+# The weights of the formula; changing any of them changes ALGORITHM_VERSION (screening.engine).
+MISSING_COST = 0.2        # per unit of weight of a word only one side has (a middle name)
+MISSING_COST_ORG = 0.5    # a company name with a distinctive word more is often another company
+CONFLICT_COST = 2.5       # per unit of weight of words both sides have but that differ
+PATRONYMIC_FACTOR = 0.7  # "Salman bin Muhammad" is not "Muhammad bin Salman": son and father swapped
+SINGLE_WORD_CAP = 0.6     # two multi-word names agreeing on one word only never score above this
+TYPE_CONFLICT_FACTOR = 0.75
+DOB_CONFLICT_FACTOR = 0.7
+COUNTRY_CONFLICT_FACTOR = 0.9
+DOB_AGREE_BONUS = 0.05
+COUNTRY_AGREE_BONUS = 0.02
+DOB_TOLERANCE_YEARS = 2
+
+
+def allowance(length: int) -> int:
+    """Return how many edits a word of this length may differ by and still be the same word misspelt."""
+    if length <= 3:
+        return 0
+    if length <= 7:
+        return 1
+    if length <= 11:
+        return 2
+    return 3
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatch:
+    """How two words compare: a 0..1 similarity and the kind of agreement ("same", "nickname"...)."""
+
+    score: float
+    kind: str
+
+
+NO_MATCH = WordMatch(0.0, "")
+SAME = WordMatch(1.0, "same")
+
+
+def compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -> WordMatch:
+    """Compare two words: same, name variant, nickname, initial, abbreviation, spelling, sound or script."""
+    if a.text == b.text:
+        return SAME
+    if a.numeric or b.numeric:
+        return NO_MATCH
+    la, lb = len(a.text), len(b.text)
+    if la == 1 or lb == 1:
+        if person and a.text[0] == b.text[0]:
+            return WordMatch(0.7, "initial")
+        return NO_MATCH
+    shared = a.symbols & b.symbols
+    if shared:
+        nick = any(s.startswith("nick") for s in shared)
+        return WordMatch(0.9, "nickname" if nick else "variant")
+    if not person and (a.abbreviation or b.abbreviation):
+        short, long = (a, b) if la < lb else (b, a)
+        if short.abbreviation and ABBREVIATIONS.get(short.text) == long.text:
+            return WordMatch(0.9, "abbreviation")
+        if short.abbreviation and short.text[0] == long.text[0] and len(long.text) >= len(short.text) + 2 \
+                and _subsequence(short.text, long.text):
+            return WordMatch(0.8, "abbreviation")
+    length = max(la, lb)
+    if (a.abbreviation or b.abbreviation) and length <= 5:
+        return NO_MATCH          # "NABC" is not a misspelling of "ABC"
+    allowed = allowance(length) + (1 if translit and length >= 3 else 0)
+    if length == 3 and min(la, lb) == 2 and _subsequence(a.text if la == 2 else b.text, b.text if la == 2 else a.text):
+        allowed = max(allowed, 1)
+    dist = OSA.distance(a.text, b.text, score_cutoff=allowed + 1)
+    phonetic = a.phonetic == b.phonetic and a.text[0] == b.text[0] and len(a.phonetic) >= 2
+    if dist <= allowed or (phonetic and dist <= allowed + 1):
+        # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other.
+        if not phonetic and dist > 1 and _known_different(a, b):
+            return NO_MATCH
+        score = 1.0 - dist / length
+        if phonetic:
+            return WordMatch(max(score, 0.8), "sound")
+        return WordMatch(max(score, 0.5), "spelling")
+    if abjad and a.skeleton and len(a.skeleton) >= 2 and a.skeleton == b.skeleton:
+        return WordMatch(0.8, "script")
+    if abjad and len(a.skeleton) >= 3 and Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=1) <= 1:
+        return WordMatch(0.7, "script")
+    return NO_MATCH
+
+
+def _known_different(a: Word, b: Word) -> bool:
+    na = {s for s in a.symbols if s.startswith("name:")}
+    nb = {s for s in b.symbols if s.startswith("name:")}
+    return bool(na) and bool(nb) and not (na & nb)
+
+
+@dataclass(frozen=True, slots=True)
+class NameScore:
+    """The outcome of comparing two names: the score and the alignment behind it."""
+
+    score: float
+    pairs: tuple[tuple[Word, Word, WordMatch], ...]
+    missing_query: tuple[Word, ...]
+    missing_record: tuple[Word, ...]
+    legal: str           # "same", "different", "" (not both known)
+    capped: bool
+    joined: bool
+    order: bool = False
+
+
+def _items(form: NameForm, person: bool):
+    """Return the comparable units of a name: each word, and each pair of neighbours run together."""
+    words = form.words
+    items = [((i,), w) for i, w in enumerate(words)]
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if a.numeric or b.numeric:
+            continue
+        merged = _word(a.text + b.text, form.type, False)
+        items.append(((i, i + 1), merged))
+    return items
+
+
+def _acronyms(q: NameForm, c: NameForm):
+    """Yield (query indices, record indices) where a short word stands for the initials of words on the other side."""
+    for short, long, flip in ((q, c, False), (c, q, True)):
+        for i, w in enumerate(short.words):
+            n = len(w.text)
+            if not 2 <= n <= 6 or w.numeric:
+                continue
+            initials = [x.text[0] for x in long.words]
+            for j in range(len(long.words) - n + 1):
+                if "".join(initials[j:j + n]) == w.text and all(len(x.text) > 1 for x in long.words[j:j + n]):
+                    run = tuple(range(j, j + n))
+                    yield ((run, (i,)) if flip else ((i,), run))
+
+
+def compare_names(q: NameForm, c: NameForm, kind: str = UNKNOWN) -> NameScore:
+    """Align the words of two names and score the alignment in 0..1."""
+    if q.script and q.script == c.script and q.native and c.native:
+        # Both written in the same script: compare what was written, not two lossy transliterations.
+        return compare_names(_native_form(q), _native_form(c), kind)
+    person = kind == PERSON or (kind == UNKNOWN and not q.legal and not c.legal)
+    translit = q.transliterated or c.transliterated
+    abjad = q.abjad or c.abjad
+    q_items = _items(q, person)
+    c_items = _items(c, person)
+    cands = []
+    for qi, a in q_items:
+        for cj, b in c_items:
+            if len(qi) > 1 and len(cj) > 1:
+                continue
+            m = compare_words(a, b, person, translit, abjad)
+            if m.score > 0 and (len(qi) == 1 and len(cj) == 1 or m.score >= 0.8):
+                wa = sum(q.words[i].weight for i in qi)
+                wb = sum(c.words[j].weight for j in cj)
+                cands.append((m.score * min(wa, wb), m.score, qi, cj, m))
+    if not person:
+        for qi, cj in _acronyms(q, c):
+            wa = sum(q.words[i].weight for i in qi)
+            wb = sum(c.words[j].weight for j in cj)
+            cands.append((0.85 * min(wa, wb), 0.85, qi, cj, WordMatch(0.85, "acronym")))
+    cands.sort(key=lambda t: (-t[0], -t[1], abs(t[2][0] - t[3][0])))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs = []
+    for _, _, qi, cj, m in cands:
+        if used_q.intersection(qi) or used_c.intersection(cj):
+            continue
+        used_q.update(qi)
+        used_c.update(cj)
+        a = q.words[qi[0]] if len(qi) == 1 else _word(" ".join(q.words[i].text for i in qi), q.type, False)
+        b = c.words[cj[0]] if len(cj) == 1 else _word(" ".join(c.words[j].text for j in cj), c.type, False)
+        wa = sum(q.words[i].weight for i in qi)
+        wb = sum(c.words[j].weight for j in cj)
+        pairs.append((a, b, m, wa, wb))
+    return _score_alignment(q, c, pairs, used_q, used_c, person)
+
+
+def _native_form(f: NameForm) -> NameForm:
+    words = tuple(_word(t, f.type, False) for t in f.native)
+    return NameForm(original=f.original, type=f.type, words=words, legal=f.legal, transliterated=False,
+                    abjad=False, joined="".join(f.native), script="", native=())
+
+
+def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bool) -> NameScore:
+    miss_q = tuple(w for i, w in enumerate(q.words) if i not in used_q)
+    miss_c = tuple(w for j, w in enumerate(c.words) if j not in used_c)
+    num = den = 0.0
+    subst = 0
+    for a, b, m, wa, wb in pairs:
+        w = (wa + wb) / 2
+        num += w * m.score
+        den += w
+        if wa >= 0.5 and wb >= 0.5:
+            subst += 1
+    uq = sum(w.weight for w in miss_q)
+    uc = sum(w.weight for w in miss_c)
+    # Numbers are identifiers ("Management Company 23"): a number only one side has is a conflict.
+    uq_num = sum(1 for w in miss_q if w.numeric)
+    uc_num = sum(1 for w in miss_c if w.numeric)
+    conflict = min(uq, uc) + 0.5 * max(uq_num - uc_num, uc_num - uq_num, 0)
+    order = person and _patronymic_swapped(q, c, pairs)
+    missing = abs(uq - uc)
+    den += CONFLICT_COST * conflict + (MISSING_COST if person else MISSING_COST_ORG) * missing
+    score = num / den if den else 0.0
+    legal = ""
+    if q.legal and c.legal:
+        legal = "same" if set(q.legal) & set(c.legal) else "different"
+        if legal == "different":
+            score *= 0.95
+    if order:
+        score *= PATRONYMIC_FACTOR
+    capped = False
+    if q.substantive >= 2 and c.substantive >= 2 and subst < 2 and score > SINGLE_WORD_CAP:
+        score = SINGLE_WORD_CAP
+        capped = True
+    joined = False
+    if q.joined == c.joined and score < 1.0 and len(q.joined) >= 4:
+        score, joined, capped = 1.0, True, False
+    return NameScore(max(0.0, min(1.0, score)), tuple((a, b, m) for a, b, m, _, _ in pairs), miss_q, miss_c,
+                     legal, capped, joined, order)
+
+
+_BIN = frozenset(("bin", "ibn", "ben", "bint", "binti", "ould"))
+
+
+def _patronymic_swapped(q: NameForm, c: NameForm, pairs) -> bool:
+    """True when a name before "bin" on one side aligns with a name after "bin" on the other (son / father)."""
+    qb = next((i for i, w in enumerate(q.words) if w.text in _BIN), None)
+    cb = next((i for i, w in enumerate(c.words) if w.text in _BIN), None)
+    if qb is None or cb is None:
+        return False
+    qpos = {id(w): i for i, w in enumerate(q.words)}
+    cpos = {id(w): i for i, w in enumerate(c.words)}
+    for a, b, m, _, _ in pairs:
+        i, j = qpos.get(id(a)), cpos.get(id(b))
+        if i is None or j is None or not a.substantive or i == qb or j == cb:
+            continue
+        if (i < qb) != (j < cb):
+            return True
+    return False
+
+
+_KIND_TEXT = {
+    "same": "same word",
+    "variant": "spelling variants of one name",
+    "nickname": "nickname",
+    "initial": "initial",
+    "abbreviation": "abbreviation",
+    "spelling": "spelling differs slightly",
+    "sound": "sounds alike",
+    "script": "same consonants across scripts",
+    "acronym": "initials",
+}
+
+
+def name_reasons(ns: NameScore) -> list[Reason]:
+    """Describe a name comparison in sentences, one per finding."""
+    out = []
+    if ns.joined:
+        out.append(Reason("name", "match", "the names have the same letters, split into words differently",
+                          ns.score))
+    agree = [f"{a.text} = {b.text} ({_KIND_TEXT.get(m.kind, m.kind)})" for a, b, m in ns.pairs]
+    if agree:
+        out.append(Reason("name_parts", "match" if all(m.kind == "same" for _, _, m in ns.pairs) else "partial",
+                          "words agree: " + "; ".join(agree), ns.score))
+    if ns.missing_query and ns.missing_record:
+        out.append(Reason("name_conflict", "conflict",
+                          "words differ: " + " ".join(w.text for w in ns.missing_query) + " / "
+                          + " ".join(w.text for w in ns.missing_record), 0.0))
+    elif ns.missing_query:
+        out.append(Reason("name_missing", "partial",
+                          "only in the query: " + " ".join(w.text for w in ns.missing_query), 0.0))
+    elif ns.missing_record:
+        out.append(Reason("name_missing", "partial",
+                          "only in the watchlist name: " + " ".join(w.text for w in ns.missing_record), 0.0))
+    if ns.legal == "same":
+        out.append(Reason("legal_form", "match", "same legal form", 1.0))
+    elif ns.legal == "different":
+        out.append(Reason("legal_form", "conflict", "different legal forms (small penalty)", 0.0))
+    if ns.order:
+        out.append(Reason("name_order", "conflict",
+                          "a name before \"bin\" on one side is after it on the other (son and father swapped?)", 0.0))
+    if ns.capped:
+        out.append(Reason("name_cap", "conflict",
+                          f"only one distinctive word agrees: score held at {SINGLE_WORD_CAP:.2f}", SINGLE_WORD_CAP))
+    return out
+
+
+# --- attributes ---------------------------------------------------------------------------------------------
+
+def _kind(t: str) -> str:
+    if t in ("vessel", "aircraft"):
+        return "object"
+    return t
+
+
+def compare_type(query_type: str, record_type: str) -> tuple[float, Reason]:
+    """Entity types agree, conflict (a person is not a company) or are unknown."""
+    if query_type == UNKNOWN or record_type == UNKNOWN or not query_type or not record_type:
+        return 1.0, Reason("type", "unknown", "entity type not known on both sides", 0.5)
+    if _kind(query_type) == _kind(record_type):
+        return 1.0, Reason("type", "match", f"both are {record_type}s", 1.0)
+    return TYPE_CONFLICT_FACTOR, Reason("type", "conflict",
+                                        f"types differ: {query_type} / {record_type}", 0.0)
+
+
+def _year(value: str) -> int | None:
+    try:
+        return int(str(value)[:4])
+    except (TypeError, ValueError):
+        return None
+
+
+def compare_birth_date(query_date: str | None, record_dates: tuple[str, ...]) -> tuple[float, float, Reason]:
+    """Birth dates agree (same date or year), fall within two years, conflict, or are unknown."""
+    if not query_date or not record_dates:
+        return 1.0, 0.0, Reason("birth_date", "unknown", "birth date not known on both sides", 0.5)
+    qy = _year(query_date)
+    best = None
+    for d in record_dates:
+        ry = _year(d)
+        if qy is None or ry is None:
+            continue
+        if str(d) == str(query_date) or (len(str(d)) == 4 or len(str(query_date)) == 4) and ry == qy:
+            return 1.0, DOB_AGREE_BONUS, Reason("birth_date", "match", f"birth date agrees: {d}", 1.0)
+        gap = abs(ry - qy)
+        if best is None or gap < best[0]:
+            best = (gap, d)
+    if best is None:
+        return 1.0, 0.0, Reason("birth_date", "unknown", "birth dates could not be compared", 0.5)
+    gap, d = best
+    if gap <= DOB_TOLERANCE_YEARS:
+        return 1.0, 0.0, Reason("birth_date", "partial",
+                                f"birth dates close: {query_date} / {d} (within {DOB_TOLERANCE_YEARS} years)", 0.7)
+    return DOB_CONFLICT_FACTOR, 0.0, Reason("birth_date", "conflict",
+                                            f"birth dates differ: {query_date} / {d}", 0.0)
+
+
+def compare_countries(query: tuple[str, ...], record: tuple[str, ...]) -> tuple[float, float, Reason]:
+    """Countries overlap, differ, or are unknown."""
+    if not query or not record:
+        return 1.0, 0.0, Reason("country", "unknown", "country not known on both sides", 0.5)
+    common = sorted(set(query) & set(record))
+    if common:
+        return 1.0, COUNTRY_AGREE_BONUS, Reason("country", "match", "same country: " + ", ".join(common), 1.0)
+    return COUNTRY_CONFLICT_FACTOR, 0.0, Reason(
+        "country", "conflict", "different countries: " + ", ".join(query) + " / " + ", ".join(record), 0.0)
+
+
+__all__ = ["compare_names", "compare_words", "name_reasons", "compare_type", "compare_birth_date",
+           "compare_countries", "NameScore", "WordMatch", "allowance", "ORGANIZATION", "PERSON"]
