@@ -1,0 +1,369 @@
+"""The matching engine as a user sees it: which names match at the default threshold, and why; attributes; names
+that cannot be screened; invariants (hypothesis); the engine stays pure; the index finds what exhaustive search finds.
+
+Cases marked ``xfail(strict=True)`` are engine behaviour we believe is wrong (reported to the engine's owner); the
+reason says what the engine returned when the case was written. A fix turns them into failures: then drop the mark.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screening.engine import ALGORITHM, DEFAULT_THRESHOLD, algorithm_id, compare, match_record, score_pair
+from screening.index import Matcher
+from screening.model import Match, Query, Record, Skipped
+from screening.normalize import analyze, problem
+
+
+def xfail(reason: str):
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+def score(a: str, b: str, type: str = "unknown") -> float:
+    m = compare(a, b, type)
+    assert isinstance(m, Match), m
+    return m.score
+
+
+def texts(m: Match) -> str:
+    return " | ".join(m.explain())
+
+
+# --- names that should match, and names that should not ---------------------------------------------------
+
+MATCHES = [
+    pytest.param("Keqiang Li", "Li Keqiang", "person", id="reordered-chinese-person"),
+    pytest.param("Keqiang Li", "Li Keqiang", "unknown", id="reordered-chinese-untyped", marks=xfail(
+        "'Li' is read as the Roman numeral 51 when the type is not person: 0.3185, 'words differ: li / 51'")),
+    pytest.param("PUTIN, Vladimir Vladimirovich", "Vladimir Putin", "unknown", id="list-order-patronymic"),
+    pytest.param("J. Smith", "John Smith", "person", id="initial"),
+    pytest.param("Bill Clinton", "William Clinton", "unknown", id="nickname"),
+    pytest.param("Sean Penn", "Shawn Penn", "unknown", id="spelling-variant-sean", marks=xfail(
+        "Sean / Shawn not seen as variants (no shared symbol, metaphone SN / XN): 0.2857")),
+    pytest.param("Olaf Scholze", "Olaf Scholz", "unknown", id="typo"),
+    pytest.param("Владимир Путин", "Vladimir Putin", "unknown", id="cyrillic"),
+    pytest.param("Muammar Qaddafi", "Moammar Gadhafi", "unknown", id="qaddafi-gadhafi", marks=xfail(
+        "Qaddafi / Gadhafi not aligned (OSA 2 > allowance 1, no shared symbol): 0.2571, 'words differ'; "
+        "normalize.py's docstring claims this pair")),
+    pytest.param("Muammar Qaddafi", "Muammar Gaddafi", "unknown", id="qaddafi-gaddafi"),
+    pytest.param("Osama bin Laden", "Usama bin Ladin", "unknown", id="arabic-transcription"),
+    pytest.param("ANGLO-CARIBBEAN CO., LTD.", "Anglo Caribbean Company Limited", "unknown", id="legal-form-spelt"),
+    pytest.param("OOO Romashka", "Romashka LLC", "unknown", id="legal-form-russian"),
+    pytest.param("Siemens AG", "Siemens Aktiengesellschaft", "unknown", id="legal-form-german"),
+    pytest.param("People's Liberation Army", "PLA", "organization", id="acronym"),
+    pytest.param("AT&T Inc.", "AT and T Inc.", "unknown", id="ampersand"),
+    pytest.param("Ma Xiaohong", "Ma Xiao Hong", "person", id="split-given-name"),
+    pytest.param("Alpha Fund III LP", "Alpha Fund 3 LP", "unknown", id="roman-series-number"),
+]
+
+NON_MATCHES = [
+    pytest.param("Acme Ltd", "Zenith Ltd", "unknown", id="same-legal-form-only"),
+    pytest.param("Bashar al-Assad", "Hafez al-Assad", "unknown", id="father-and-son"),
+    pytest.param("Octavian Scholz", "Olaf Scholz", "unknown", id="other-given-name"),
+    pytest.param("Bank of America", "Bank of China", "unknown", id="generic-words-only"),
+    pytest.param("Bank Melli Iran", "Bank Mellat Iran", "unknown", id="one-letter-family"),
+    pytest.param("Alpha Fund III LP", "Alpha Fund IV LP", "unknown", id="series-differs"),
+    pytest.param("Bill Clinton", "Hillary Clinton", "person", id="spouse"),
+    pytest.param("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi", "unknown", id="son-and-father",
+                 marks=xfail("scores exactly 0.70 (patronymic factor 0.7 on 1.0): at the default threshold, so a "
+                             "match")),
+    pytest.param("John Smith", "Jane Smith", "person", id="john-jane", marks=xfail(
+        "0.95 'john = jane (nickname)': diminutives.csv groups every name of a line under its first name, so "
+        "John and Jane (both listed under joanna) share a symbol; so do Ian / John, Jean / John")),
+    pytest.param("AT&T Inc.", "T and T Inc.", "unknown", id="at-and-t", marks=xfail(
+        "0.7619: the 'AT' of AT&T is taken for a legal form (rigour: jsc) and dropped, so AT&T is compared as "
+        "'T and T'")),
+]
+
+
+@pytest.mark.parametrize("a, b, type", MATCHES)
+def test_variants_of_one_name_match(a, b, type):
+    assert score(a, b, type) >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("a, b, type", NON_MATCHES)
+def test_different_names_do_not_match(a, b, type):
+    assert score(a, b, type) < DEFAULT_THRESHOLD
+
+
+# --- the reasons a reviewer reads ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b, type, expected", [
+    ("Bill Clinton", "William Clinton", "unknown", "bill = william (nickname)"),
+    ("J. Smith", "John Smith", "person", "j = john (initial)"),
+    ("Olaf Scholze", "Olaf Scholz", "unknown", "scholze = scholz"),
+    ("Bashar al-Assad", "Hafez al-Assad", "unknown", "words differ: bashar / hafez"),
+    ("Bank of America", "Bank of China", "unknown", "words differ: america / china"),
+    ("PUTIN, Vladimir Vladimirovich", "Vladimir Putin", "unknown", "only in the query: vladimirovich"),
+    ("People's Liberation Army", "PLA", "organization", "(initials)"),
+    ("OOO Romashka", "Romashka LLC", "unknown", "same legal form"),
+    ("Siemens AG", "Siemens LLC", "organization", "different legal forms"),
+    ("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi", "unknown", "son and father swapped"),
+])
+def test_reasons_name_the_finding(a, b, type, expected):
+    assert expected in texts(compare(a, b, type))
+
+
+def test_conflicting_words_are_a_conflict_outcome():
+    m = compare("Bashar al-Assad", "Hafez al-Assad")
+    assert [r.outcome for r in m.reasons if r.feature == "name_conflict"] == ["conflict"]
+
+
+@xfail("'Siemens AG' / 'Siemens LLC' scores 1.0 although the reasons say 'different legal forms (small penalty)': "
+       "the same-letters rule (joined words) resets the score to 1.0 after the penalty")
+def test_different_legal_forms_cost_something():
+    assert score("Siemens AG", "Siemens LLC", "organization") < score("Siemens AG", "Siemens AG", "organization")
+
+
+# --- attributes: birth date, country, type ------------------------------------------------------------------
+
+SMITH = Record("r1", ("John Smith",), "person", ("us",), ("1960",), "test")
+
+
+def attrs(**kw) -> Match:
+    return match_record(Query("John Smith", **kw), SMITH)
+
+
+def reason(m: Match, feature: str):
+    [r] = [r for r in m.reasons if r.feature == feature]
+    return r
+
+
+def test_birth_years_far_apart_lower_the_score_with_a_conflict():
+    same, far = attrs(birth_date="1960"), attrs(birth_date="1990")
+    assert far.score < same.score and far.score < DEFAULT_THRESHOLD + 0.01
+    r = reason(far, "birth_date")
+    assert r.outcome == "conflict" and "1990" in r.text and "1960" in r.text
+
+
+def test_birth_year_one_apart_does_not_lower_the_score():
+    near, none = attrs(birth_date="1961"), attrs()
+    assert near.score >= none.score
+    assert reason(near, "birth_date").outcome == "partial"
+
+
+def test_unknown_birth_date_is_unknown_not_a_conflict():
+    m = attrs()
+    assert reason(m, "birth_date").outcome == "unknown" and m.score == 1.0
+    assert reason(match_record(Query("John Smith", birth_date="1960"), Record("r2", ("John Smith",))),
+                  "birth_date").outcome == "unknown"
+
+
+def test_birth_date_within_the_year_agrees():
+    assert reason(attrs(birth_date="1960-05-01"), "birth_date").outcome == "match"
+
+
+def test_different_countries_lower_the_score():
+    other, same, none = attrs(countries=("ru",)), attrs(countries=("us",)), attrs()
+    assert other.score < none.score <= same.score
+    assert reason(other, "country").outcome == "conflict" and "ru" in reason(other, "country").text
+    assert reason(none, "country").outcome == "unknown"
+
+
+def test_person_query_against_an_organization_lowers_the_score():
+    company = Record("o1", ("John Smith",), "organization")
+    m = match_record(Query("John Smith", type="person"), company)
+    assert m.score < match_record(Query("John Smith", type="organization"), company).score
+    assert reason(m, "type").outcome == "conflict"
+    assert reason(match_record(Query("John Smith"), company), "type").outcome == "unknown"
+
+
+def test_match_record_takes_the_best_alias():
+    rec = Record("p", ("PUTIN, Vladimir Vladimirovich", "Путин Владимир"), "person")
+    m = match_record(Query("Владимир Путин"), rec)
+    assert m.matched_name == "Путин Владимир" and m.score == 1.0 and m.record_id == "p"
+
+
+# --- names that cannot be screened, and awkward ones --------------------------------------------------------
+
+@pytest.mark.parametrize("name, why", [
+    ("", "empty"), ("   ", "empty"), ("\u200b\t", "empty"), ("12345", "digits"), ("!!!", "no letters"),
+])
+def test_unscreenable_names_are_skipped_with_a_reason(name, why):
+    for m in (compare(name, "John Smith"), compare("John Smith", name)):
+        assert isinstance(m, Skipped) and why in m.reason
+    assert isinstance(Matcher([SMITH]).screen(Query(name)), Skipped)
+
+
+@pytest.mark.parametrize("name", [
+    "x" * 10_000,
+    ("Vladimir " * 2_000).strip(),
+    "Vladimir Путин",
+    "李克强 Li Keqiang",
+    "محمد bin Salman",
+    "Ωmega Ltd. ООО 株式会社",
+])
+def test_long_and_mixed_script_names_give_a_match(name):
+    for m in (compare(name, "Vladimir Putin"), compare("Vladimir Putin", name), compare(name, name)):
+        assert isinstance(m, Match) and 0.0 <= m.score <= 1.0
+    assert compare(name, name).score == 1.0
+
+
+def test_every_match_records_the_algorithm(matcher):
+    found = [compare("Bill Clinton", "William Clinton"), score_pair(Query("A B"), "C D"),
+             match_record(Query("John Smith"), SMITH), match_record(Query("John Smith"), Record("e", ("!!!",)))]
+    found += matcher.match(Query("Clinton"), threshold=0.0, limit=None)
+    assert len(found) > 4
+    for m in found:
+        assert m.algorithm == algorithm_id() and m.algorithm.startswith(ALGORITHM + "/")
+
+
+# --- invariants ---------------------------------------------------------------------------------------------
+
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+TYPES = st.sampled_from(["unknown", "person", "organization"])
+NAME_WORDS = ["john", "Jon", "SMITH", "al-", "bin", "Muhammad", "Ltd.", "Co", "&", "Bank", "of", "III", "li",
+              "Владимир", "Путин", "李", "محمد", "O'Neil", "Müller", "the", "Mr", "4", "PLA"]
+NAMES = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(NAME_WORDS), min_size=1, max_size=5).map(" ".join))
+
+
+@PROPERTY
+@given(NAMES, NAMES, TYPES)
+def test_scores_are_between_0_and_1_and_symmetric(a, b, type):
+    m = compare(a, b, type)
+    if isinstance(m, Skipped):
+        assert problem(a) or problem(b)
+        return
+    assert 0.0 <= m.score <= 1.0 and 0.0 <= m.name_score <= 1.0
+    assert compare(b, a, type).score == pytest.approx(m.score, abs=1e-6)
+
+
+@PROPERTY
+@given(NAMES, TYPES)
+def test_a_name_against_itself_scores_1(name, type):
+    if problem(name):
+        assert isinstance(compare(name, name, type), Skipped)
+    else:
+        assert compare(name, name, type).score == 1.0
+
+
+@PROPERTY
+@given(NAMES)
+def test_normalising_a_person_name_twice_changes_nothing(name):
+    # The invariant holds for persons as long as the first pass leaves a word with letters ("fourty" -> "40" does
+    # not); for companies see the next two tests.
+    if problem(name):
+        return
+    once = analyze(name, "person").text
+    if problem(once):
+        return
+    assert analyze(once, "person").text == once
+
+
+@PROPERTY
+@given(NAMES, TYPES)
+def test_normalising_settles_after_the_second_pass(name, type):
+    # Legal forms and Roman numerals can appear only after the first pass (transliteration, "_" splitting), so
+    # for companies the form is stable from the second pass on, not the first.
+    if problem(name):
+        return
+    once = analyze(name, type).text
+    if problem(once):
+        return
+    twice = analyze(once, type).text
+    if problem(twice):
+        return
+    assert analyze(twice, type).text == twice
+
+
+@xfail("'Şahin A.Ş.' gives 'sahin as': legal forms are looked for before transliteration, so the Turkish A.Ş. is "
+       "kept as a name word on the first pass and only removed on the second ('sahin')")
+def test_normalising_a_company_name_twice_changes_nothing():
+    once = analyze("Şahin A.Ş.").text
+    assert analyze(once).text == once
+
+
+def test_the_engine_imports_no_storage_or_web_code():
+    code = ("import sys, screening.engine, screening.index, screening.normalize, screening.scoring; "
+            "print(sorted(m for m in ('flask', 'sqlite_utils', 'openpyxl', 'sqlite3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# --- the index: candidates first, careful scores second -----------------------------------------------------
+
+RECORDS = [
+    Record("p-putin", ("PUTIN, Vladimir Vladimirovich", "Путин Владимир Владимирович"), "person", ("ru",),
+           ("1952-10-07",), "ofac-sdn"),
+    Record("p-wclinton", ("William Jefferson Clinton",), "person", ("us",), ("1946",), "peps"),
+    Record("p-hclinton", ("Hillary Rodham Clinton",), "person", ("us",), ("1947",), "peps"),
+    Record("p-ladin", ("Usama bin Ladin", "Osama bin Laden"), "person", ("sa",), ("1957",), "ofac-sdn"),
+    Record("p-scholz", ("Olaf Scholz",), "person", ("de",), ("1958",), "peps"),
+    Record("p-bassad", ("Bashar al-Assad",), "person", ("sy",), ("1965",), "ofac-sdn"),
+    Record("p-hassad", ("Hafez al-Assad",), "person", ("sy",), ("1930",), "ofac-sdn"),
+    Record("p-ma", ("Ma Xiaohong",), "person", ("cn",), (), "news"),
+    Record("p-li", ("Li Keqiang",), "person", ("cn",), ("1955",), "peps"),
+    Record("p-smith", ("John Smith",), "person", ("gb",), ("1970",), "internal"),
+    Record("o-anglo", ("Anglo-Caribbean Co., Ltd.",), "organization", ("pa",), (), "ofac-sdn"),
+    Record("o-romashka", ("OOO Romashka", "Romashka LLC"), "organization", ("ru",), (), "internal"),
+    Record("o-pla", ("People's Liberation Army", "PLA"), "organization", ("cn",), (), "internal"),
+    Record("o-melli", ("Bank Melli Iran",), "organization", ("ir",), (), "ofac-sdn"),
+    Record("o-mellat", ("Bank Mellat",), "organization", ("ir",), (), "ofac-sdn"),
+    Record("o-hongxiang", ("Liaoning Hongxiang Industrial Group Co., Ltd.",), "organization", ("cn",), (), "news"),
+    Record("o-empty", ("12345",), "organization", (), (), "internal"),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(RECORDS)
+
+VARIANTS = [
+    ("Vladimir Putin", "p-putin"),                    # reordered, patronymic missing
+    ("Vladmir Puttin", "p-putin"),                    # typos
+    ("Владимир Путин", "p-putin"),                    # another script
+    ("Bill Clinton", "p-wclinton"),                   # nickname, middle name missing
+    ("Osama bin Laden", "p-ladin"),                   # alias
+    ("Usama bin Laden", "p-ladin"),
+    ("Olaf Scholze", "p-scholz"),
+    ("Xiaohong Ma", "p-ma"),
+    ("Keqiang Li", "p-li"),                           # the record's type decides: a person, so no Roman numeral
+    ("Anglo Caribbean Company Limited", "o-anglo"),
+    ("Romashka", "o-romashka"),
+    ("PLA", "o-pla"),
+    ("Bank Melli", "o-melli"),
+    ("Liaoning Hongxiang Industrial Group", "o-hongxiang"),
+    ("Hongxiang Industrial Group", "o-hongxiang"),
+]
+UNRELATED = ["Jane Doe", "Acme Trading Ltd", "Bank of China", "Assad", "Clinton", "Maria Schmidt",
+             "Gazprom Neft", "Hafiz Saeed"]
+
+
+@pytest.mark.parametrize("name, expected", VARIANTS)
+def test_the_right_record_ranks_first(matcher, name, expected):
+    found = matcher.match(Query(name), threshold=DEFAULT_THRESHOLD)
+    assert found and found[0].record_id == expected, [(m.record_id, m.score) for m in found]
+
+
+def test_attributes_rank_the_right_namesake_first(matcher):
+    q = Query("Clinton", type="person", countries=("us",), birth_date="1947")
+    assert matcher.match(q, threshold=0.0)[0].record_id == "p-hclinton"
+
+
+@pytest.mark.parametrize("name", UNRELATED)
+def test_nothing_passes_the_threshold_for_unrelated_names(matcher, name):
+    assert matcher.match(Query(name), threshold=DEFAULT_THRESHOLD) == []
+
+
+def test_limit_is_honoured_and_results_are_best_first(matcher):
+    every = matcher.match(Query("Clinton"), threshold=0.0, limit=None)
+    assert len(every) >= 2
+    assert [m.score for m in every] == sorted((m.score for m in every), reverse=True)
+    assert matcher.match(Query("Clinton"), threshold=0.0, limit=1) == every[:1]
+
+
+def test_unscreenable_watchlist_names_are_set_aside(matcher):
+    assert [r for r, _, _ in matcher.skipped_names] == ["o-empty"]
+
+
+@pytest.mark.parametrize("name", [n for n, _ in VARIANTS] + UNRELATED + ["Vladimir", "Romashka Bank", "Li", "Ma"])
+@pytest.mark.parametrize("threshold", [DEFAULT_THRESHOLD, 0.5])
+def test_the_index_loses_nothing_against_exhaustive_search(matcher, name, threshold):
+    for q in (Query(name), Query(name, type="person"), Query(name, type="organization")):
+        fast = matcher.match(q, threshold=threshold, limit=None)
+        slow = matcher.exhaustive(q, threshold=threshold)
+        assert [(m.record_id, m.score) for m in fast] == [(m.record_id, m.score) for m in slow]
