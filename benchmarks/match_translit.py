@@ -1,0 +1,226 @@
+"""Recall and false-match rate on transliterated person names (Wikidata pairs, Merhav & Ash, COLING 2018).
+
+    python benchmarks/match_translit.py [DATA_DIR] [--n 2000] [--seed 1] [--threshold 0.70] [--errors K]
+        [--lang hebrew korean russian arabic chinese]
+
+DATA_DIR defaults to ``../shared/data/name_matching/wikidata_transliteration_pairs`` beside the repository (read in
+place, never copied). Per language, N pairs are drawn at random (seeded; empty lines and malformed rows skipped):
+
+- Hebrew (``wd_hebrew``) and Korean (``wd_korean``): full names, ``English<TAB>native``, compared as they are.
+- Russian (``wd_russian_20``), Arabic (``wd_arabic.normalized.aligned.tokens``) and Chinese
+  (``wd_chinese.normalized.aligned.tokens``): single words, ``latin_token<TAB>characters<TAB>frequency``. In all
+  three files the second field holds exactly one character per space-separated item (checked: no item is longer),
+  so the native word is the characters joined with no separator ("ш и р а н и" -> "ширани", "古 普 塔" -> "古普塔").
+  The Latin side is lower case as in the file; the frequency (how often the pair was seen) is ignored, each distinct
+  row counts once. Rows whose frequency is not an integer are malformed and skipped.
+
+Every pair is compared with ``compare(english, native, type="person")``. A ``Skipped`` answer counts as a miss and
+is reported separately. Printed per language: recall at the threshold (share of true pairs scoring >= it), mean
+score, share skipped; and a negative control: the same number of mismatched pairs, the English side of pair i
+against the native side of pair i+k (k drawn at random per pair, 1 <= k < N; redrawn when the two rows share their
+native or their Latin form, which happens among word-level rows: "mohamed" and "muhammad" both give محمد), whose
+share at or above the threshold is the false-match rate. Beside them: a plain rapidfuzz baseline, ``fuzz.WRatio``
+on ``normality.ascii_text(x).casefold()`` of both sides, divided by 100, at the same threshold. Speed: true pairs
+per second of our engine (each name seen for the first time, so its analysis cache is cold; models and tables are
+loaded before timing), and the ratio against the baseline in the same process. ``--errors K`` prints K misses
+and up to K false matches per language with their score and the engine's reasons.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from normality import ascii_text
+from rapidfuzz import fuzz
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from screening.engine import DEFAULT_THRESHOLD, algorithm_id, compare  # noqa: E402
+from screening.model import Skipped  # noqa: E402
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/name_matching/wikidata_transliteration_pairs"
+# language -> (file, format): "full" = English<TAB>native; "tokens" = latin<TAB>c h a r s<TAB>frequency
+LANGUAGES = {
+    "hebrew": ("wd_hebrew", "full"),
+    "korean": ("wd_korean", "full"),
+    "russian": ("wd_russian_20", "tokens"),
+    "arabic": ("wd_arabic.normalized.aligned.tokens", "tokens"),
+    "chinese": ("wd_chinese.normalized.aligned.tokens", "tokens"),
+}
+
+
+def read_pairs(path: Path, fmt: str) -> tuple[list[tuple[str, str]], int]:
+    """Return the (latin, native) pairs of a file and the number of malformed rows skipped."""
+    pairs: list[tuple[str, str]] = []
+    bad = 0
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            parts = line.split("\t")
+            if fmt == "full":
+                if len(parts) != 2:
+                    bad += 1
+                    continue
+                latin, native = parts[0].strip(), parts[1].strip()
+            else:
+                if len(parts) != 3 or not parts[2].strip().isdigit():
+                    bad += 1
+                    continue
+                latin, native = parts[0].strip(), "".join(parts[1].split())
+            if not latin or not native:
+                bad += 1
+                continue
+            pairs.append((latin, native))
+    return pairs, bad
+
+
+def mismatched(pairs: list[tuple[str, str]], rng: random.Random) -> list[tuple[str, str]]:
+    """Pair the Latin side of row i with the native side of row i+k (k random per row), never the same person."""
+    n = len(pairs)
+    out: list[tuple[str, str]] = []
+    if n < 2:
+        return out
+    for i, (latin, native) in enumerate(pairs):
+        j = i
+        for _ in range(20):
+            j = (i + rng.randrange(1, n)) % n
+            if pairs[j][1] != native and pairs[j][0].casefold() != latin.casefold():
+                break
+        out.append((latin, pairs[j][1]))
+    return out
+
+
+def ours(a: str, b: str):
+    """Return (score, Match or Skipped); a skipped pair scores 0."""
+    m = compare(a, b, type="person")
+    if isinstance(m, Skipped):
+        return 0.0, m
+    return m.score, m
+
+
+def baseline(a: str, b: str) -> float:
+    return fuzz.WRatio((ascii_text(a) or "").casefold(), (ascii_text(b) or "").casefold()) / 100
+
+
+@dataclass
+class Result:
+    lang: str
+    n: int
+    malformed: int
+    recall: float = 0.0
+    mean: float = 0.0
+    skipped: float = 0.0
+    false_rate: float = 0.0
+    neg_mean: float = 0.0
+    rf_recall: float = 0.0
+    rf_mean: float = 0.0
+    rf_false: float = 0.0
+    per_second: float = 0.0
+    rf_per_second: float = 0.0
+    misses: list = field(default_factory=list)
+    false_matches: list = field(default_factory=list)
+
+
+def run_language(lang: str, data: Path, n: int, seed: int, threshold: float) -> Result:
+    fname, fmt = LANGUAGES[lang]
+    pairs, bad = read_pairs(data / fname, fmt)
+    rng = random.Random(f"{seed}:{lang}")
+    sample = rng.sample(pairs, min(n, len(pairs)))
+    negatives = mismatched(sample, rng)
+    res = Result(lang, len(sample), bad)
+
+    t0 = time.perf_counter()
+    pos = [ours(a, b) for a, b in sample]
+    elapsed = time.perf_counter() - t0
+    res.per_second = len(sample) / elapsed if elapsed else 0.0
+    t0 = time.perf_counter()
+    rf_pos = [baseline(a, b) for a, b in sample]
+    elapsed = time.perf_counter() - t0
+    res.rf_per_second = len(sample) / elapsed if elapsed else 0.0
+    neg = [ours(a, b) for a, b in negatives]
+    rf_neg = [baseline(a, b) for a, b in negatives]
+
+    k = len(sample) or 1
+    kn = len(negatives) or 1
+    res.recall = sum(s >= threshold for s, _ in pos) / k
+    res.mean = sum(s for s, _ in pos) / k
+    res.skipped = sum(isinstance(m, Skipped) for _, m in pos) / k
+    res.false_rate = sum(s >= threshold for s, _ in neg) / kn
+    res.neg_mean = sum(s for s, _ in neg) / kn
+    res.rf_recall = sum(s >= threshold for s in rf_pos) / k
+    res.rf_mean = sum(rf_pos) / k
+    res.rf_false = sum(s >= threshold for s in rf_neg) / kn
+    res.misses = [(a, b, s, m) for (a, b), (s, m) in zip(sample, pos) if s < threshold]
+    res.false_matches = [(a, b, s, m) for (a, b), (s, m) in zip(negatives, neg) if s >= threshold]
+    return res
+
+
+def show(a: str, b: str, score: float, m) -> str:
+    why = m.reason if isinstance(m, Skipped) else " | ".join(
+        r for r in m.explain() if not r.startswith("entity type"))
+    return f"    {score:.3f}  {a}  ~  {b}\n           {why}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data", nargs="?", default=str(DEFAULT), help="folder of the Wikidata transliteration pairs")
+    ap.add_argument("--n", type=int, default=2000, help="pairs sampled per language")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--errors", type=int, default=0, help="print this many misses and false matches per language")
+    ap.add_argument("--lang", nargs="+", choices=list(LANGUAGES), default=list(LANGUAGES))
+    args = ap.parse_args()
+    data = Path(args.data)
+
+    t0 = time.perf_counter()
+    for a, b in [("George Washington", "ג'ורג' וושינגטון"), ("Ludwig van Beethoven", "루트비히 판 베토벤"),
+                 ("gupta", "古普塔"), ("mogherini", "موغيريني"), ("shirani", "ширани")]:
+        compare(a, b, type="person")      # loads rigour, ICU and the name tables before anything is timed
+        baseline(a, b)
+    print(f"ours = {algorithm_id()}, threshold {args.threshold:.2f}, n = {args.n} per language, seed {args.seed}"
+          f" (engine loaded in {time.perf_counter() - t0:.1f} s)")
+
+    results = []
+    for lang in args.lang:
+        r = run_language(lang, data, args.n, args.seed, args.threshold)
+        results.append(r)
+        print(f"\n{lang} ({LANGUAGES[lang][0]}): {r.n} pairs" + (f", {r.malformed} malformed rows skipped"
+                                                                  if r.malformed else ""))
+        print(f"  ours:      recall {r.recall:.3f}  mean score {r.mean:.3f}  skipped {r.skipped:.3f}"
+              f"  | mismatched: false-match {r.false_rate:.3f}  mean score {r.neg_mean:.3f}")
+        print(f"  rapidfuzz: recall {r.rf_recall:.3f}  mean score {r.rf_mean:.3f}"
+              f"                  | mismatched: false-match {r.rf_false:.3f}")
+        ratio = r.per_second / r.rf_per_second if r.rf_per_second else 0.0
+        print(f"  speed:     ours {r.per_second:,.0f} pairs/s, rapidfuzz {r.rf_per_second:,.0f} pairs/s"
+              f" (ours / rapidfuzz = {ratio:.3f})")
+        if args.errors:
+            print(f"  misses ({len(r.misses)}), first {min(args.errors, len(r.misses))}:")
+            for a, b, s, m in r.misses[:args.errors]:
+                print(show(a, b, s, m))
+            if r.false_matches:
+                print(f"  false matches ({len(r.false_matches)}), first {min(args.errors, len(r.false_matches))}:")
+                for a, b, s, m in r.false_matches[:args.errors]:
+                    print(show(a, b, s, m))
+
+    print("\n| language | n | ours recall | ours false-match | rapidfuzz recall | rapidfuzz false-match |"
+          " ours pairs/s |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r.lang} | {r.n} | {r.recall:.3f} | {r.false_rate:.3f} | {r.rf_recall:.3f} | {r.rf_false:.3f} |"
+              f" {r.per_second:,.0f} |")
+    total = sum(r.n for r in results) or 1
+    print(f"| all (pooled) | {total} | {sum(r.recall * r.n for r in results) / total:.3f} |"
+          f" {sum(r.false_rate * r.n for r in results) / total:.3f} |"
+          f" {sum(r.rf_recall * r.n for r in results) / total:.3f} |"
+          f" {sum(r.rf_false * r.n for r in results) / total:.3f} | |")
+    print(f"\ntotal {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
