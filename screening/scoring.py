@@ -19,6 +19,7 @@ from .normalize import ABBREVIATIONS, NameForm, Word, _word
 MISSING_COST = 0.2        # per unit of weight of a word only one side has (a middle name)
 MISSING_COST_ORG = 0.5    # a company name with a distinctive word more is often another company
 CONFLICT_COST = 2.5       # per unit of weight of words both sides have but that differ
+ACRONYM_SCORE = 0.65      # initials alone ("BP" / "Boutique Patraca") are a weak sign, below the threshold
 PATRONYMIC_FACTOR = 0.7  # "Salman bin Muhammad" is not "Muhammad bin Salman": son and father swapped
 SINGLE_WORD_CAP = 0.6     # two multi-word names agreeing on one word only never score above this
 TYPE_CONFLICT_FACTOR = 0.75
@@ -87,7 +88,7 @@ def compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -
         allowed = max(allowed, 1)
     dist = OSA.distance(a.text, b.text, score_cutoff=allowed + 1)
     phonetic = a.phonetic == b.phonetic and a.text[0] == b.text[0] and len(a.phonetic) >= 2
-    if dist <= allowed or (phonetic and dist <= allowed + 1):
+    if dist <= allowed or (phonetic and length >= 6 and dist <= allowed + 1):
         # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other.
         if not phonetic and dist > 1 and _known_different(a, b):
             return NO_MATCH
@@ -173,7 +174,7 @@ def compare_names(q: NameForm, c: NameForm, kind: str = UNKNOWN) -> NameScore:
         for qi, cj in _acronyms(q, c):
             wa = sum(q.words[i].weight for i in qi)
             wb = sum(c.words[j].weight for j in cj)
-            cands.append((0.85 * min(wa, wb), 0.85, qi, cj, WordMatch(0.85, "acronym")))
+            cands.append((ACRONYM_SCORE * min(wa, wb), ACRONYM_SCORE, qi, cj, WordMatch(ACRONYM_SCORE, "acronym")))
     cands.sort(key=lambda t: (-t[0], -t[1], abs(t[2][0] - t[3][0])))
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -216,7 +217,11 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     conflict = min(uq, uc) + 0.5 * max(uq_num - uc_num, uc_num - uq_num, 0)
     order = person and _patronymic_swapped(q, c, pairs)
     missing = abs(uq - uc)
-    den += CONFLICT_COST * conflict + (MISSING_COST if person else MISSING_COST_ORG) * missing
+    cost = MISSING_COST if person else MISSING_COST_ORG
+    if subst <= 1 and max(q.substantive, c.substantive) >= 2:
+        # One word in common and more on one side: "Maria Putin" is not "Putin", "Vladimir Putin" not "VLADIMIR".
+        cost = max(cost, MISSING_COST_ORG)
+    den += CONFLICT_COST * conflict + cost * missing
     score = num / den if den else 0.0
     legal = ""
     if q.legal and c.legal:
