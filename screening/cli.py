@@ -256,6 +256,254 @@ def _show_list_entity(e: dict) -> None:
         click.echo(f"  remarks: {e['remarks']}")
 
 
+
+# --- matching -----------------------------------------------------------------------------------------------
+
+_QUERY_TYPES = ("person", "organization", "unknown")
+MAX_EXCERPTS = 2
+
+
+def _reason_dicts(reasons) -> list[dict]:
+    return [{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in reasons]
+
+
+def _echo_reasons(reasons, indent: str = "    ") -> None:
+    for r in reasons:
+        click.echo(f"{indent}{r.outcome:<9} {r.text}")
+
+
+def _excerpts(entity: dict) -> list[dict]:
+    """Return up to ``MAX_EXCERPTS`` mentions of a news entity, the most adverse first, as plain dicts."""
+    mentions = sorted(entity.get("mentions") or [], key=lambda m: -(m.get("adverse") or 0))
+    return [{"excerpt": m["excerpt"], "article_title": m["article_title"], "source": m["article_source"],
+             "published": m["article_published"], "url": m["article_url"]} for m in mentions[:MAX_EXCERPTS]]
+
+
+def _list_details(entity: dict) -> dict | None:
+    if entity.get("origin") != "list":
+        return None
+    return {"list_name": entity.get("list_name"), "list_id": entity.get("list_id"),
+            "programs": entity.get("programs") or [], "remarks": entity.get("remarks") or ""}
+
+
+@cli.command("match")
+@click.argument("name")
+@click.option("--type", "qtype", type=click.Choice(_QUERY_TYPES, case_sensitive=False), default="unknown",
+              show_default=True, help="Type of the name screened.")
+@click.option("--country", "countries", multiple=True, metavar="CC",
+              help="Country of the name screened: ISO alpha-2 code or English name (repeat for several).")
+@click.option("--dob", metavar="DATE", help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="At most this many results.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Lowest score shown (default: the engine's benchmark threshold, 0.70).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+@_domain_errors
+def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], dob: str | None, limit: int,
+              threshold: float | None, as_json: bool) -> None:
+    """Screen NAME against the watchlist (news entities and imported lists): best candidates with their reasons.
+
+    A name that cannot be screened (empty, digits only...) prints "Not screened: REASON" and exits 0.
+    """
+    from screening.engine import DEFAULT_THRESHOLD, algorithm_id
+    from screening.model import Query
+    from screening.normalize import problem
+    from watchlists import lists, store
+
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLD
+    codes = []
+    for c in countries:
+        code = lists.country_code(c)
+        if code is None:
+            raise click.BadParameter(f"unknown country {c!r} (use an ISO alpha-2 code or an English name)",
+                                     param_hint="--country")
+        codes.append(code)
+    if dob is not None and lists.iso_date(dob) is None:
+        raise click.BadParameter(f"unreadable date {dob!r} (use YYYY, YYYY-MM or YYYY-MM-DD)", param_hint="--dob")
+    query = Query(name=name, type=qtype.lower(), countries=tuple(dict.fromkeys(codes)),
+                  birth_date=dob.strip() if dob else None)
+    version = store.current_version(obj.db)
+    head = {"query": {"name": name, "type": query.type, "countries": list(query.countries),
+                      "birth_date": query.birth_date},
+            "threshold": threshold, "algorithm": algorithm_id(), "watchlist_version": version}
+    why = problem(name)
+    if why:
+        if as_json:
+            click.echo(json.dumps({**head, "skipped": why}, indent=2, ensure_ascii=False))
+        else:
+            click.echo(f"Not screened: {why}")
+        return
+    records = store.match_records(obj.db)
+    if not records:
+        raise click.ClickException(
+            f"the watchlist in {obj.db_path} is empty: add articles with `screening watchlist add PATH` (or "
+            f"`--sample`) or import a list with `screening watchlist import FILE --format ...`")
+    from screening.index import Matcher
+
+    found = Matcher(records).screen(query, threshold=threshold, limit=limit)
+    if not isinstance(found, list):        # Skipped: the engine refused a name ``problem`` let through
+        click.echo(json.dumps({**head, "skipped": found.reason}, indent=2, ensure_ascii=False) if as_json
+                   else f"Not screened: {found.reason}")
+        return
+    results = []
+    for m in found:
+        e = store.get_entity(obj.db, m.record_id)
+        results.append((m, e))
+    if as_json:
+        click.echo(json.dumps({**head, "results": [{
+            "entity_id": e["id"], "entity_name": e["name"], "matched_name": m.matched_name, "score": m.score,
+            "name_score": m.name_score, "type": e["type"],
+            "source": e.get("list_name") if e.get("origin") == "list" else "news",
+            "reasons": _reason_dicts(m.reasons),
+            "excerpts": _excerpts(e) if e.get("origin") != "list" else [],
+            "list": _list_details(e)} for m, e in results]}, indent=2, ensure_ascii=False))
+        return
+    attrs = [f"type {query.type}"] + ([f"countries {', '.join(query.countries)}"] if query.countries else []) \
+        + ([f"born {query.birth_date}"] if query.birth_date else [])
+    click.echo(f"Screening \"{name}\" ({'; '.join(attrs)}) against watchlist version {version} "
+               f"({len(records)} entities); algorithm {algorithm_id()}, threshold {threshold:.2f}")
+    if not results:
+        click.echo(f"No candidates at or above {threshold:.2f}.")
+        return
+    for i, (m, e) in enumerate(results, start=1):
+        source = f"list {e.get('list_name')}" if e.get("origin") == "list" else "news"
+        alias = f"\"{m.matched_name}\" of " if m.matched_name != e["name"] else ""
+        click.echo("")
+        click.echo(f"{i}. {m.score:.2f}  {alias}{e['name']}  (entity {e['id']}, {e['type']}, {source}; "
+                   f"name score {m.name_score:.2f})")
+        _echo_reasons(m.reasons)
+        details = _list_details(e)
+        if details:
+            click.echo(f"    list {details['list_name']}, list id {details['list_id']}; programs: "
+                       f"{', '.join(details['programs']) or 'none'}")
+            if details["remarks"]:
+                click.echo(f"    remarks: {details['remarks']}")
+            continue
+        for x in _excerpts(e):
+            click.echo(f"    > {x['excerpt']}")
+            click.echo(f"      \"{x['article_title'] or '(untitled)'}\" ({x['source'] or 'unknown source'}, "
+                       f"{x['published'] or 'undated'}){' ' + x['url'] if x['url'] else ''}")
+    click.echo("")
+    click.echo(f"{len(results)} candidate{'s' if len(results) != 1 else ''} at or above {threshold:.2f}"
+               + (f" (--limit {limit} reached: there may be more)" if len(results) == limit else "") + ".")
+
+
+def read_pairs(path: str) -> list[tuple[int, str, str, str]]:
+    """Read a CSV of name pairs (``name_a``, ``name_b``, optional ``type``) as (row, name_a, name_b, type).
+
+    Rows are numbered as in a spreadsheet (the header is row 1). Raise ``click.ClickException`` listing every bad
+    row; an empty or unscreenable name is not an error here (the engine reports it as skipped).
+    """
+    import csv
+    import io
+    from pathlib import Path
+
+    from screening.model import entity_type
+
+    where = path
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise click.ClickException(f"{where}: no such file")
+    except IsADirectoryError:
+        raise click.ClickException(f"{where}: is a folder, not a file")
+    except OSError as exc:
+        raise click.ClickException(f"{where}: cannot read: {exc.strerror or exc}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{where}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                                   f"save it as UTF-8")
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise click.ClickException(f"{where}: empty file (expected a header row with name_a and name_b)")
+    header = [c.strip().lower() for c in rows[0]]
+    missing = [c for c in ("name_a", "name_b") if c not in header]
+    if missing:
+        raise click.ClickException(f"{where}: row 1: missing column{'s' if len(missing) > 1 else ''} "
+                                   f"{' and '.join(missing)} (header: {', '.join(c for c in rows[0] if c)})")
+    col = {h: header.index(h) for h in ("name_a", "name_b", "type") if h in header}
+    pairs, problems = [], []
+    for n, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        cell = {h: cells[i] if i < len(cells) else "" for h, i in col.items()}
+        extra = [c for c in cells[len(header):] if c.strip()]
+        if extra:
+            problems.append(f"{where}: row {n}: {len(extra)} cell(s) beyond the header's columns (a name with an "
+                            f"unquoted comma?)")
+            continue
+        try:
+            etype = entity_type(cell.get("type"))
+        except ValueError as exc:
+            problems.append(f"{where}: row {n}: {exc}")
+            continue
+        pairs.append((n, cell["name_a"], cell["name_b"], etype))
+    if problems:
+        if len(problems) == 1:
+            raise click.ClickException(problems[0])
+        raise click.ClickException(f"{where}: {len(problems)} bad rows, nothing compared:\n  " + "\n  ".join(problems))
+    return pairs
+
+
+def _top_reason(reasons) -> str:
+    """The reason a table row shows: the first conflict about the names, else the first finding."""
+    names = [r for r in reasons if r.feature.startswith("name") or r.feature == "legal_form"]
+    conflict = next((r for r in names if r.outcome == "conflict"), None)
+    return (conflict or (names[0] if names else reasons[0])).text if reasons else ""
+
+
+@cli.command("compare")
+@click.argument("names", nargs=-1, metavar="[NAME_A NAME_B]")
+@click.option("--type", "ptype", type=click.Choice(_QUERY_TYPES, case_sensitive=False), default="unknown",
+              show_default=True, help="Type of both names.")
+@click.option("--pairs", "pairs_file", metavar="FILE",
+              help="CSV with columns name_a, name_b and optional type (UTF-8): one result per row, in order.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, as_json: bool) -> None:
+    """Score two names against each other (no watchlist needed), or every pair of a CSV file with --pairs."""
+    from screening.engine import algorithm_id, compare
+
+    if pairs_file and names:
+        raise click.UsageError("give either two names or --pairs FILE, not both")
+    if not pairs_file and len(names) != 2:
+        raise click.UsageError("give two names (NAME_A NAME_B) or --pairs FILE")
+    if not pairs_file:
+        a, b = names
+        m = compare(a, b, ptype.lower())
+        if as_json:
+            out = {"name_a": a, "name_b": b, "type": ptype.lower(), "algorithm": algorithm_id()}
+            out.update({"skipped": m.reason} if not hasattr(m, "score")
+                       else {"score": m.score, "reasons": _reason_dicts(m.reasons)})
+            click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        elif not hasattr(m, "score"):
+            click.echo(f"Not compared: {m.query_name!r}: {m.reason}")
+        else:
+            click.echo(f"{m.score:.4f}  {a} / {b}  ({algorithm_id()})")
+            _echo_reasons(m.reasons, indent="  ")
+        return
+    rows = read_pairs(pairs_file)
+    results = [(n, a, b, t, compare(a, b, t)) for n, a, b, t in rows]
+    if as_json:
+        click.echo(json.dumps([
+            {"row": n, "name_a": a, "name_b": b, "type": t,
+             **({"skipped": m.reason} if not hasattr(m, "score")
+                else {"score": m.score, "reasons": _reason_dicts(m.reasons)})}
+            for n, a, b, t, m in results], indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'row':>5}  {'score':>6}  names / top reason  ({algorithm_id()})")
+    for n, a, b, t, m in results:
+        if not hasattr(m, "score"):
+            click.echo(f"{n:>5}  {'-':>6}  {a} / {b}: skipped ({m.reason})")
+        else:
+            click.echo(f"{n:>5}  {m.score:>6.4f}  {a} / {b}: {_top_reason(m.reasons)}")
+    skipped = sum(1 for *_, m in results if not hasattr(m, "score"))
+    click.echo(f"{len(results)} pairs compared" + (f", {skipped} skipped" if skipped else "") + ".")
+
+
 def main() -> None:
     """Entry point of the ``screening`` console script."""
     cli(prog_name="screening")

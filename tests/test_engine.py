@@ -54,7 +54,9 @@ MATCHES = [
     pytest.param("ANGLO-CARIBBEAN CO., LTD.", "Anglo Caribbean Company Limited", "unknown", id="legal-form-spelt"),
     pytest.param("OOO Romashka", "Romashka LLC", "unknown", id="legal-form-russian"),
     pytest.param("Siemens AG", "Siemens Aktiengesellschaft", "unknown", id="legal-form-german"),
-    pytest.param("People's Liberation Army", "PLA", "organization", id="acronym"),
+    pytest.param("People's Liberation Army", "PLA", "organization", id="acronym", marks=xfail(
+        "0.65 since 9d002da: ACRONYM_SCORE puts initials alone below the threshold on purpose ('BP' / 'Boutique "
+        "Patraca'); a policy choice that contradicts this case, to be settled, not a slip")),
     pytest.param("AT&T Inc.", "AT and T Inc.", "unknown", id="ampersand"),
     pytest.param("Ma Xiaohong", "Ma Xiao Hong", "person", id="split-given-name"),
     pytest.param("Alpha Fund III LP", "Alpha Fund 3 LP", "unknown", id="roman-series-number"),
