@@ -20,6 +20,25 @@ def algorithm_id() -> str:
     return f"{ALGORITHM}/{ALGORITHM_VERSION}"
 
 
+def infer_type(name: str, given: str = UNKNOWN) -> str:
+    """Return the given type, or "organization" when an untyped name carries a legal form ("Acme Ltd")."""
+    if given != UNKNOWN:
+        return given
+    try:
+        form = analyze(name, UNKNOWN)
+    except UnscreenableName:
+        return UNKNOWN
+    if form.legal or (len(form.words) >= 2 and form.words[-1].text in COMPANY_ENDINGS):
+        return "organization"
+    return UNKNOWN
+
+
+# Last words that make an untyped name a company even where no legal form was recognised.
+COMPANY_ENDINGS = frozenset(
+    "corp corporation inc incorporated co company ltd limited llc plc holdings group bank fund trust "
+    "partners industries enterprises international".split())
+
+
 def _pair_type(query_type: str, record_type: str) -> str:
     if query_type != UNKNOWN:
         return query_type
@@ -29,13 +48,20 @@ def _pair_type(query_type: str, record_type: str) -> str:
 def score_pair(query: Query, name: str, record: Record | None = None) -> Match:
     """Score a query against one name (of a record, when given), with every reason."""
     rtype = record.type if record else UNKNOWN
-    kind = _pair_type(query.type, rtype)
+    qtype = infer_type(query.name, query.type)
+    if qtype == UNKNOWN and rtype == UNKNOWN:
+        # Neither side typed: a legal form on either makes the pair a pair of companies (symmetric).
+        qtype = infer_type(name, UNKNOWN)
+    kind = _pair_type(qtype, rtype)
     qf = analyze(query.name, kind)
     cf = analyze(name, kind)
     ns = compare_names(qf, cf, kind)
     reasons = name_reasons(ns)
     score = ns.score
-    factor, reason = compare_type(query.type, rtype)
+    factor, reason = compare_type(qtype, rtype)
+    if qtype != query.type and reason.outcome != "unknown":
+        reason = Reason(reason.feature, reason.outcome, reason.text + " (query type inferred from its legal form)",
+                        reason.score)
     score *= factor
     reasons.append(reason)
     if record is not None:

@@ -12,18 +12,21 @@ sit in a small separate index probed by every query word.
 """
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .engine import DEFAULT_THRESHOLD, match_record, score_pair
+import numpy as np
+
+from .engine import DEFAULT_THRESHOLD, infer_type, match_record, score_pair
 from .model import ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
 from .normalize import NameForm, UnscreenableName, Word, analyze, problem
-from .scoring import CONFLICT_COST, MISSING_COST, SINGLE_WORD_CAP, compare_words
+from .scoring import ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_WORD_CAP, compare_words
 
 DROP_ABOVE = 300  # a query word reaching more names than this is not probed when the others suffice
+BOUND_MARGIN = 0.7  # the bound charges this share of the scorer's costs, to stay optimistic
+AFFIX_WORD = 10   # words this long are also found by their first or last four letters
 LONG_WORD = 8     # words this long also enter the two-deletion neighbourhood
 
 
@@ -49,6 +52,39 @@ def _depth(text: str) -> int:
     return 2 if n >= LONG_WORD else 1
 
 
+def _keys(form: NameForm):
+    """Yield the index keys of a name with their weight: its words, neighbours run together, initials."""
+    words = form.words
+    for w in words:
+        yield w, w.weight
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        yield Word(a.text + b.text, 1.0, frozenset(), "", "", False, False), a.weight + b.weight
+    if form.type != PERSON:
+        for key, idx in _initials(words):
+            yield key, ACRONYM_SCORE * sum(words[i].weight for i in idx)
+
+
+def _initials(words):
+    for n in range(2, min(6, len(words)) + 1):
+        for i in range(len(words) - n + 1):
+            run = words[i:i + n]
+            if all(len(w.text) > 1 and not w.numeric for w in run):
+                yield Word("".join(w.text[0] for w in run), 1.0, frozenset(), "", "", False, False), \
+                    tuple(range(i, i + n))
+
+
+def _query_keys(form: NameForm):
+    """Yield the extra lookup units of a query: neighbours run together, and initials for companies."""
+    words = form.words
+    for i in range(len(words) - 1):
+        a, b = words[i], words[i + 1]
+        if not (a.numeric or b.numeric):
+            yield Word(a.text + b.text, min(a.weight, b.weight), frozenset(), "", "", False, False), (i, i + 1)
+    if form.type != PERSON:
+        yield from _initials(words)
+
+
 @dataclass
 class _Name:
     record: int
@@ -65,13 +101,12 @@ class Matcher:
         self.names: list[_Name] = []
         self._vocab: dict[str, int] = {}
         self._words: list[Word] = []
-        self._postings: list[array] = []          # word id -> name ids (multi-word names)
-        self._mono: dict[int, array] = {}          # word id -> name ids (names with one distinctive word)
+        self._build_post: list[list[tuple[int, float]]] = []   # word id -> (name id, weight) while building
         self._deletes: dict[str, list[int]] = defaultdict(list)
         self._symbols: dict[str, list[int]] = defaultdict(list)
         self._sounds: dict[str, list[int]] = defaultdict(list)
         self._skeletons: dict[str, list[int]] = defaultdict(list)
-        self._name_keys: list[tuple[tuple[int, float], ...]] = []   # name id -> (vocab id, weight) of its keys
+        self._affixes: dict[str, list[int]] = defaultdict(list)   # long words by first and last four letters
         self.skipped_names: list[tuple[str, str, str]] = []
         for ri, rec in enumerate(self.records):
             kind = rec.type if rec.type in (PERSON, ORGANIZATION) else UNKNOWN
@@ -82,6 +117,7 @@ class Matcher:
                     self.skipped_names.append((rec.id, text, str(exc)))
                     continue
                 self._add_name(ri, text, form)
+        self._freeze()
         self._lookup = lru_cache(maxsize=200_000)(self._lookup_word)
 
     def __len__(self) -> int:
@@ -96,7 +132,7 @@ class Matcher:
         vid = len(self._words)
         self._vocab[word.text] = vid
         self._words.append(word)
-        self._postings.append(array("i"))
+        self._build_post.append([])
         for d in _deletes(word.text, 1 if len(word.text) >= 3 else 0):
             self._deletes[d].append(vid)
         for s in word.symbols:
@@ -105,37 +141,48 @@ class Matcher:
             self._sounds[word.phonetic].append(vid)
         if len(word.skeleton) >= 2:
             self._skeletons[word.skeleton].append(vid)
+        if len(word.text) >= AFFIX_WORD:
+            # Three edits in a long word rarely touch both ends: "abdelrahmon" ~ "abderrahmane".
+            self._affixes["<" + word.text[:4]].append(vid)
+            self._affixes[">" + word.text[-4:]].append(vid)
         return vid
 
     def _add_name(self, ri: int, text: str, form: NameForm) -> None:
         ni = len(self.names)
-        subst = form.substantive
-        self.names.append(_Name(ri, text, form, subst))
-        keys = [(w, w.weight) for w in form.words]
-        # Two neighbouring words run together ("jin ping" -> "jinping") and initials ("peoples liberation army").
-        for i in range(len(form.words) - 1):
-            a, b = form.words[i], form.words[i + 1]
-            keys.append((Word(a.text + b.text, 1.0, frozenset(), "", "", False, False), a.weight + b.weight))
-        if form.type != PERSON:
-            for n in range(2, min(6, len(form.words)) + 1):
-                for i in range(len(form.words) - n + 1):
-                    run = form.words[i:i + n]
-                    if all(len(w.text) > 1 for w in run):
-                        keys.append((Word("".join(w.text[0] for w in run), 1.0, frozenset(), "", "", False, False),
-                                     sum(w.weight for w in run)))
-        seen = set()
-        name_keys = []
-        for w, weight in keys:
-            vid = self._vid(w)
-            name_keys.append((vid, weight))
-            if vid in seen:
+        self.names.append(_Name(ri, text, form, form.substantive))
+        seen: dict[int, float] = {}
+        for key, weight in _keys(form):
+            vid = self._vid(key)
+            seen[vid] = max(weight, seen.get(vid, 0.0))
+        for vid, weight in seen.items():
+            self._build_post[vid].append((ni, weight))
+
+    def _freeze(self) -> None:
+        """Turn the postings into arrays: per word, the names holding it (multi-word and single-word apart)."""
+        subst = np.array([n.substantive for n in self.names], dtype=np.int16)
+        self._name_weight = np.array([n.form.weight for n in self.names], dtype=np.float64)
+        self._name_subst = subst
+        # Single letters may align with any word of the same initial: the bound counts them as agreeing.
+        self._name_initial_count = np.array([sum(1 for w in n.form.words if len(w.text) == 1) for n in self.names],
+                                            dtype=np.float64)
+        self._name_initials = np.array([sum(w.weight for w in n.form.words if len(w.text) == 1) for n in self.names],
+                                       dtype=np.float64)
+        empty_i = np.zeros(0, dtype=np.int32)
+        empty_f = np.zeros(0, dtype=np.float32)
+        self._post: list[tuple[np.ndarray, np.ndarray]] = []
+        self._mono: list[tuple[np.ndarray, np.ndarray]] = []
+        for entries in self._build_post:
+            if not entries:
+                self._post.append((empty_i, empty_f))
+                self._mono.append((empty_i, empty_f))
                 continue
-            seen.add(vid)
-            if subst >= 2:
-                self._postings[vid].append(ni)
-            else:
-                self._mono.setdefault(vid, array("i")).append(ni)
-        self._name_keys.append(tuple(name_keys))
+            ids = np.fromiter((e[0] for e in entries), dtype=np.int32, count=len(entries))
+            ws = np.fromiter((e[1] for e in entries), dtype=np.float32, count=len(entries))
+            multi = subst[ids] >= 2
+            self._post.append((ids[multi], ws[multi]))
+            self._mono.append((ids[~multi], ws[~multi]))
+        self._post_size = np.array([len(p[0]) for p in self._post], dtype=np.int64)
+        del self._build_post
 
     # --- looking up -------------------------------------------------------------------------------------------
 
@@ -157,103 +204,132 @@ class Matcher:
             cands.update(self._sounds.get(word.phonetic, ()))
         if abjad and len(word.skeleton) >= 2:
             cands.update(self._skeletons.get(word.skeleton, ()))
+        if len(word.text) >= AFFIX_WORD - 1:
+            cands.update(self._affixes.get("<" + word.text[:4], ()))
+            cands.update(self._affixes.get(">" + word.text[-4:], ()))
         words = self._words
         for vid in cands:
             if vid in found:
                 continue
             if compare_words(word, words[vid], person, translit, abjad).score > 0:
                 found.add(vid)
-        return tuple(found)
+        return tuple(sorted(found))
 
     def _query_forms(self, query: Query) -> list[NameForm]:
-        kinds = [query.type] if query.type in (PERSON, ORGANIZATION) else [PERSON, ORGANIZATION]
-        return [analyze(query.name, k) for k in kinds]
+        qtype = infer_type(query.name, query.type)
+        kinds = [qtype] if qtype in (PERSON, ORGANIZATION) else [PERSON, ORGANIZATION]
+        forms = []
+        for k in kinds:
+            f = analyze(query.name, k)
+            if not any(f.words == g.words for g in forms):
+                forms.append(f)
+        return forms
 
     def candidates(self, query: Query, threshold: float = DEFAULT_THRESHOLD) -> set[int]:
         """Return the ids of the names that could score at or above ``threshold`` against the query."""
         out: set[int] = set()
         for form in self._query_forms(query):
-            out |= self._candidates_for(form, threshold)
+            out.update(self._candidates_for(form, threshold).tolist())
         return out
 
-    def _bound(self, form: NameForm, qmap: dict[int, tuple[int, ...]], ni: int, threshold: float) -> bool:
-        """Cheap optimistic test: could this name reach the threshold if every reached word agreed fully?"""
-        nm = self.names[ni]
-        matched: set[int] = set()
-        wc_m = 0.0
-        for vid, weight in self._name_keys[ni]:
-            hit = qmap.get(vid)
-            if hit is not None:
-                matched.update(hit)
-                wc_m += weight
-        if not matched:
-            return False
-        qw = form.words
-        wq = sum(w.weight for w in qw)
-        wq_m = sum(qw[i].weight for i in matched)
-        wc = nm.form.weight
-        wc_m = min(wc_m, wc)
-        if form.substantive >= 2 and nm.substantive >= 2 and threshold > SINGLE_WORD_CAP:
-            if sum(1 for i in matched if qw[i].substantive) < 2:
-                return False
+    def _candidates_for(self, form: NameForm, threshold: float) -> np.ndarray:
+        person = form.type == PERSON
+        translit, abjad = form.transliterated, form.abjad
+        words = form.words
+        n = len(words)
+        # Each query unit: a word, two neighbours run together, or (companies) initials of a run of words.
+        units: list[tuple[Word, tuple[int, ...]]] = [(w, (i,)) for i, w in enumerate(words)]
+        for key, idx in _query_keys(form):
+            units.append((key, idx))
+        looked = []
+        for w, idx in units:
+            if len(idx) > 1 and len(w.text) == len(idx):          # initials: exact only
+                v = self._vocab.get(w.text)
+                vids = (v,) if v is not None else ()
+            else:
+                vids = self._lookup(w, person, translit, abjad)
+            size = int(self._post_size[list(vids)].sum()) if vids else 0
+            looked.append((w, idx, vids, size))
+        qsub = [i for i, w in enumerate(words) if w.substantive]
+        drop = -1
+        if len(qsub) >= 2 and threshold > SINGLE_WORD_CAP:
+            k = max(qsub, key=lambda i: looked[i][3])
+            if looked[k][3] > DROP_ABOVE:
+                drop = k
+        parts_n, parts_m, parts_c = [], [], []
+        dropped = None
+        for k, (w, idx, vids, size) in enumerate(looked):
+            if not vids:
+                continue
+            mask = 0
+            for i in idx:
+                mask |= 1 << i
+            arrays = [self._mono[v] for v in vids if len(self._mono[v][0])]
+            if k == drop:
+                dropped = (mask, vids)
+            else:
+                arrays += [self._post[v] for v in vids if len(self._post[v][0])]
+            if not arrays:
+                continue
+            if len(arrays) > 1:
+                ids = np.concatenate([a[0] for a in arrays])
+                ws = np.concatenate([a[1] for a in arrays])
+                ids, first = np.unique(ids, return_index=True)
+                ws = ws[first]
+            else:
+                ids, ws = arrays[0]
+            parts_n.append(ids)
+            parts_c.append(ws)
+            parts_m.append(np.full(len(ids), mask, dtype=np.int64))
+        if not parts_n:
+            return np.zeros(0, dtype=np.int32)
+        allnames = np.concatenate(parts_n)
+        masks = np.concatenate(parts_m)
+        uniq, inv = np.unique(allnames, return_inverse=True)
+        order = np.argsort(inv, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(inv[order]) != 0])
+        name_mask = np.bitwise_or.reduceat(masks[order], starts)
+        wc_m = np.bincount(inv, weights=np.concatenate(parts_c))
+        if dropped is not None:
+            # The most common word was not probed; names found otherwise still get credit for holding it.
+            mask, vids = dropped
+            ids = np.concatenate([self._post[v][0] for v in vids])
+            ws = np.concatenate([self._post[v][1] for v in vids])
+            srt = np.argsort(ids, kind="stable")
+            ids, ws = ids[srt], ws[srt]
+            pos = np.minimum(np.searchsorted(ids, uniq), len(ids) - 1)
+            hit = ids[pos] == uniq
+            name_mask = np.where(hit, name_mask | mask, name_mask)
+            wc_m = wc_m + np.where(hit, ws[pos], 0.0)
+        # Weight and number of distinctive query words behind each combination of matched words.
+        bits = (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
+        table_w = bits @ np.array([w.weight for w in words])
+        table_s = bits @ np.array([1.0 if w.substantive else 0.0 for w in words])
+        initials = 0
+        for i, w in enumerate(words):
+            if len(w.text) == 1:
+                initials |= 1 << i
+        name_mask = name_mask | initials
+        wq_m = table_w[name_mask]
+        s_m = table_s[name_mask] + self._name_initial_count[uniq]
+        if threshold <= 0:
+            return uniq
+        wq = form.weight
+        wc = self._name_weight[uniq]
+        wq_m = np.minimum(wq_m, wq)
+        wc_m = np.minimum(wc_m + self._name_initials[uniq], wc)
         uq, uc = wq - wq_m, wc - wc_m
         a = (wq_m + wc_m) / 2
-        # Half the scorer's costs: a margin for alignments the bound cannot see (merged words, acronyms).
-        bound = a / (a + 0.5 * CONFLICT_COST * min(uq, uc) + 0.5 * MISSING_COST * abs(uq - uc))
-        return bound >= threshold
-
-    def _candidates_for(self, form: NameForm, threshold: float) -> set[int]:
-        person = form.type == PERSON
-        translit = form.transliterated
-        abjad = form.abjad
-        probes: list[tuple[int, tuple[int, ...]]] = []       # (posting size, vocab ids) per query word
-        words = list(form.words)
-        for i in range(len(form.words) - 1):
-            a, b = form.words[i], form.words[i + 1]
-            words.append(Word(a.text + b.text, min(a.weight, b.weight), frozenset(), "", "", False, False))
-        if form.type != PERSON:
-            for w in form.words:
-                if 2 <= len(w.text) <= 6:
-                    vid = self._vocab.get(w.text)
-                    if vid is not None:
-                        probes.append((len(self._postings[vid]), (vid,)))
-        word_matches = []
-        qmap: dict[int, tuple[int, ...]] = {}
-        n = len(form.words)
-        for k, w in enumerate(words):
-            vids = self._lookup(w, person, translit, abjad)
-            size = sum(len(self._postings[v]) for v in vids)
-            word_matches.append((w, vids, size))
-            idx = (k,) if k < n else (k - n, k - n + 1)
-            for v in vids:
-                qmap[v] = tuple(sorted(set(qmap.get(v, ())) | set(idx)))
-        substantive = [(w, vids, size) for w, vids, size in word_matches[: len(form.words)] if w.substantive]
-        out: set[int] = set()
-        # Names with a single distinctive word: every query word probes them.
-        for _, vids, _ in word_matches:
-            for v in vids:
-                mono = self._mono.get(v)
-                if mono is not None:
-                    out.update(mono)
-        drop = None
-        if len(substantive) >= 2 and threshold > SINGLE_WORD_CAP:
-            common = max(substantive, key=lambda t: t[2])
-            if common[2] > DROP_ABOVE:
-                drop = common[0]
-        pool = substantive if substantive else word_matches[: len(form.words)]
-        pool = pool + word_matches[len(form.words):]
-        for w, vids, _ in pool:
-            if w is drop:
-                continue
-            for v in vids:
-                out.update(self._postings[v])
-        for _, vids in probes:
-            for v in vids:
-                out.update(self._postings[v])
-                qmap.setdefault(v, tuple(range(n)))
-        if threshold <= 0:
-            return out
-        return {ni for ni in out if self._bound(form, qmap, ni, threshold)}
+        # The scorer's costs, with a margin for what the bound cannot see (merged words, acronyms, numbers).
+        missing = np.full(len(uniq), MISSING_COST if person else MISSING_COST_ORG)
+        single = (s_m <= 1) & (np.maximum(self._name_subst[uniq], form.substantive) >= 2)
+        missing = np.where(single, np.maximum(missing, MISSING_COST_ORG), missing)
+        den = a + BOUND_MARGIN * (CONFLICT_COST * np.minimum(uq, uc) + missing * np.abs(uq - uc))
+        bound = np.divide(a, den, out=np.zeros_like(a), where=den > 0)
+        if form.substantive >= 2 and threshold > SINGLE_WORD_CAP:
+            capped = (self._name_subst[uniq] >= 2) & (s_m < 2)
+            bound = np.where(capped, np.minimum(bound, SINGLE_WORD_CAP), bound)
+        return uniq[bound >= threshold]
 
     # --- matching ---------------------------------------------------------------------------------------------
 
