@@ -37,18 +37,31 @@ _BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
 def to_ascii(text: str) -> str:
-    """Transliterate to ASCII (Cyrillic, Greek, Arabic, Hebrew, CJK... through ICU), keeping letters and digits."""
+    """Transliterate to ASCII (Cyrillic, Greek, Arabic, Hebrew, CJK... through ICU), keeping letters and digits.
+
+    Hebrew is read by our own table (geresh letters, vowel letters); Hangul by Revised Romanisation and Han through
+    ICU, each native word kept whole ("루트비히" -> "ruteubihi") except a lone unspaced name of 2 to 4 syllables
+    ("김정은" -> "gim jeong eun"). The apostrophes and question marks ICU writes for aleph, ayin and hamza never
+    split a word.
+    """
     if text.isascii():
         return text
     text = unicodedata.normalize("NFC", text)
-    text = _romanise_hangul(text)
+    text = _NAME_DOTS.sub(" ", text)
+    text = _romanise_hebrew(text)
+    text = _arabic_letters(text)
+    text = _romanise_east_asian(text)
     if text.isascii():
         return text
     from rigour.text.translit import maybe_ascii
     out = maybe_ascii(text)
     if not out.isascii():
         out = ascii_text(out) or out
-    return out
+    return _GLOTTAL.sub("", out)
+
+
+_NAME_DOTS = re.compile(r"[·・‧•･]")   # "乔治·华盛顿": the dot between the words of a transcribed foreign name
+_GLOTTAL = re.compile(r"[?'ʼʻ`]")
 
 
 @lru_cache(maxsize=65536)
@@ -63,28 +76,238 @@ def name_key(name: str) -> str:
     return " ".join(name.split())
 
 
-# --- Hangul ---------------------------------------------------------------------------------------------------
+# --- Hebrew ---------------------------------------------------------------------------------------------------
+# Geresh letters first: the apostrophe after them is part of the letter ("ג'ורג'" = George), and the name
+# normaliser strips apostrophes before it transliterates (see ``analyze``).
+_GERESH_LETTERS = {"ג": "j", "ז": "zh", "צ": "ch", "ץ": "ch", "ת": "th", "ח": "kh", "ד": "dh", "ע": "gh"}
+_GERESH = re.compile("([" + "".join(_GERESH_LETTERS) + "])[\u05f3'’‘ʼ`´]")
+_HEBREW_LETTERS = {
+    "א": "a", "ב": "b", "ג": "g", "ד": "d", "ה": "h", "ו": "o", "ז": "z", "ח": "h", "ט": "t", "י": "i", "כ": "kh",
+    "ך": "kh", "ל": "l", "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s", "ע": "a", "פ": "p", "ף": "f", "צ": "ts",
+    "ץ": "ts", "ק": "k", "ר": "r", "ש": "sh", "ת": "t",
+}
+_HEBREW_SOFT = {"פ": "f"}
+_HEBREW_WORD = re.compile(r"[\u05d0-\u05eaa-z]+")
+
+
+def _hebrew_geresh(text: str) -> str:
+    """Write the Hebrew letters marked with a geresh as their Latin sound ("ג'" -> "j"), before apostrophes go."""
+    if not any("\u05d0" <= ch <= "\u05ea" for ch in text):
+        return text
+    return _GERESH.sub(lambda m: _GERESH_LETTERS[m.group(1)], text)
+
+
+def _romanise_hebrew(text: str) -> str:
+    if not any("\u0590" <= ch <= "\u05ff" for ch in text):
+        return text
+    text = _hebrew_geresh(text)
+    # Points (niqqud, cantillation) go; maqaf and geresh/gershayim left over are separators or nothing.
+    text = "".join(ch for ch in text if not ("\u0591" <= ch <= "\u05c7"))
+    text = text.replace("\u05be", " ").replace("\u05f3", "").replace("\u05f4", "")
+    return _HEBREW_WORD.sub(lambda m: _hebrew_word(m.group(0)), text)
+
+
+def _hebrew_word(word: str) -> str:
+    out = []
+    n = len(word)
+    i = 0
+    while i < n:
+        ch = word[i]
+        nxt = word[i + 1] if i + 1 < n else ""
+        if ch not in _HEBREW_LETTERS:
+            out.append(ch)
+        elif ch == "ו":
+            if nxt == "ו":                       # double vav: a consonant, "w" at the start (Washington), else "v"
+                out.append("w" if i == 0 else "v")
+                i += 1
+            else:
+                out.append("v" if i == 0 else "o")
+        elif ch == "י":
+            if nxt == "י":
+                out.append("y")
+                i += 1
+            else:
+                out.append("y" if i == 0 else "i")
+        elif ch == "א" and i == 0 and nxt in "וי" and n > 2:
+            pass                                 # aleph carrying a vowel letter: "אוסקר" = "oskr", "אילזה" = "ilza"
+        elif ch == "כ" and i == 0:
+            out.append("k")
+        elif ch == "ה" and i == n - 1 and n > 1:
+            out.append("a")                      # word-final he is a vowel (Moshe, Sarah, Golda, Tanya)
+        elif ch in _HEBREW_SOFT and i > 0:
+            out.append(_HEBREW_SOFT[ch])         # inside a word mostly "f" (Ephraim, Alfasi)
+        else:
+            out.append(_HEBREW_LETTERS[ch])
+        i += 1
+    return "".join(out)
+
+
+# --- Arabic ---------------------------------------------------------------------------------------------------
+# Ta marbuta is read as the vowel it ends ("فاطمة" -> "fatma", not "fatmt"); ayin as a vowel and hamza alone as
+# nothing, so that neither splits a word ("سعيد" -> "sayd", not "s" + "yd"); alif maqsura as "a" (Musa, Mustafa).
+_ARABIC_LETTERS = str.maketrans({"ة": "a", "ع": "a", "ء": "", "ى": "a"})
+
+
+def _arabic_letters(text: str) -> str:
+    if not any("\u0600" <= ch <= "\u06ff" for ch in text):
+        return text
+    return text.translate(_ARABIC_LETTERS)
+
+
+# --- Hangul and Han -------------------------------------------------------------------------------------------
 # Revised Romanisation, syllable by syllable (Unicode composes Hangul syllables arithmetically from jamo).
 _L = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
 _V = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu",
       "eu", "ui", "i"]
 _T = ["", "k", "k", "ks", "n", "nj", "nh", "t", "l", "lk", "lm", "lb", "ls", "lt", "lp", "lh", "m", "p", "ps", "t",
       "t", "ng", "t", "t", "k", "t", "p", "t"]
+# Korean surnames that are a bare vowel in Revised Romanisation, written as they usually are in Latin letters.
+_HANGUL_SURNAME = {"이": "yi", "오": "oh", "우": "woo"}
+_EAST_ASIAN_WORD = re.compile(r"[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_OR_OTHER = re.compile(r"[^\W\d_]")
 
 
-def _romanise_hangul(text: str) -> str:
-    if not any("\uac00" <= ch <= "\ud7a3" for ch in text):
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3"
+
+
+def _hangul_syllable(ch: str) -> str:
+    code = ord(ch) - 0xAC00
+    lead, rest = divmod(code, 588)
+    vowel, tail = divmod(rest, 28)
+    return _L[lead] + _V[vowel] + _T[tail]
+
+
+@lru_cache(maxsize=65536)
+def _han_syllable(ch: str) -> str:
+    return (ascii_text(ch) or "").replace(" ", "")
+
+
+def _lone_personal_name(word: str, text: str) -> bool:
+    """True when ``word`` is the whole name, 2 to 4 syllables, read as an East Asian personal name."""
+    if not 2 <= len(word) <= 4 or text.strip() != word:
+        return False
+    if _is_hangul(word[0]):
+        return all(_is_hangul(ch) for ch in word)
+    if any(_is_hangul(ch) for ch in word):
+        return False
+    # Han: a Chinese surname first, and not a foreign name spelt in transcription characters ("古普塔" = Gupta).
+    if word[0] not in CHINESE_SURNAMES:
+        return False
+    return len(word) == 2 or not all(ch in TRANSCRIPTION_HAN for ch in word[1:])
+
+
+def _romanise_east_asian(text: str) -> str:
+    if not _EAST_ASIAN_WORD.search(text):
         return text
-    out = []
-    for ch in text:
+
+    def word(m: re.Match) -> str:
+        w = m.group(0)
+        syllables = [_hangul_syllable(ch) if _is_hangul(ch) else _han_syllable(ch) for ch in w]
+        if _lone_personal_name(w, text):
+            if _is_hangul(w[0]) and w[0] in _HANGUL_SURNAME:
+                syllables[0] = _HANGUL_SURNAME[w[0]]
+            return " " + " ".join(syllables) + " "
+        if _is_hangul(w[0]):
+            syllables = _hangul_loanword(w, syllables)
+        return " " + "".join(syllables) + " "
+    return _EAST_ASIAN_WORD.sub(word, text)
+
+
+def _hangul_loanword(word: str, syllables: list[str]) -> list[str]:
+    """Read a Hangul word the way foreign names are transcribed into it: "ㄹㄹ" is "ll" (셀라 "sella"), and the
+    vowel "eu" written only to carry a lone consonant is dropped (그랜트 "graent", 스피비 "spibi")."""
+    out = list(syllables)
+    for i, ch in enumerate(word):
+        if not _is_hangul(ch):
+            continue
         code = ord(ch) - 0xAC00
-        if 0 <= code < 11172:
-            lead, rest = divmod(code, 588)
-            vowel, tail = divmod(rest, 28)
-            out.append(" " + _L[lead] + _V[vowel] + _T[tail])
+        lead, rest = divmod(code, 588)
+        vowel, tail = divmod(rest, 28)
+        if vowel == 18 and tail == 0 and lead != 11 and len(word) > 1:     # 트 스 드 브 크 (not 으)
+            out[i] = _L[lead]
+        if i and lead == 5 and out[i - 1].endswith("l") and out[i].startswith("r"):
+            out[i] = "l" + out[i][1:]
+    return out
+
+
+def _east_asian_classes(text: str) -> dict[str, str]:
+    """Return the consonant classes of the romanised words of a name written in Hangul or Han, by word.
+
+    A word that is a single syllable ("gim", "jeong", "eun") gets none (""): its two or three consonants say too
+    little. A whole Han word gets the classes of its pinyin read the way foreign names are transcribed (x = s,
+    q = ch, zh = j, c = ts).
+    """
+    out: dict[str, str] = {}
+    text = unicodedata.normalize("NFC", _NAME_DOTS.sub(" ", text))
+    for m in _EAST_ASIAN_WORD.finditer(text):
+        w = m.group(0)
+        if len(w) == 1 or _lone_personal_name(w, text):
+            for i, ch in enumerate(w):
+                if _is_hangul(ch):
+                    out[_HANGUL_SURNAME[ch] if i == 0 and ch in _HANGUL_SURNAME and len(w) > 1
+                        else _hangul_syllable(ch)] = ""
+                else:
+                    out[_han_syllable(ch)] = ""
+        elif not any(_is_hangul(ch) for ch in w):
+            roman = "".join(_han_syllable(ch) for ch in w)
+            out.setdefault(roman, consonant_classes(_fold_pinyin(roman)))
+    return out
+
+
+def _fold_pinyin(text: str) -> str:
+    return _PINYIN_C.sub("ts", text.replace("zh", "j")).replace("x", "s").replace("q", "ch")
+
+
+_PINYIN_C = re.compile(r"c(?!h)")
+
+# --- consonant classes ----------------------------------------------------------------------------------------
+# Letters that scripts and romanisations swap for one another fall in one class: b/p/f/v, c/g/j/k/q, s/z, d/t,
+# l/r, m/n. Vowels, h, w and y carry no class. Two words of a transliterated pair with the same classes in the
+# same order are one name heard through two writing systems ("buccille" / "bukkill", "beethoven" / "betoben").
+_CLASS_DIGRAPHS = (("sch", "s"), ("ch", "k"), ("kh", "k"), ("gh", "k"), ("ck", "k"), ("qu", "k"), ("sh", "s"),
+                   ("zh", "k"), ("ts", "s"), ("tz", "s"), ("th", "d"), ("ph", "b"))
+_CLASS_OF = {**{c: "b" for c in "bpfv"}, **{c: "k" for c in "cgjkq"}, **{c: "s" for c in "sz"},
+             **{c: "d" for c in "dt"}, **{c: "l" for c in "lr"}, **{c: "m" for c in "mn"}, "x": "ks"}
+
+
+@lru_cache(maxsize=200_000)
+def consonant_classes(text: str) -> str:
+    """Return the consonant classes of a word, doubles collapsed ("washington" -> "smkdm", "george" -> "klk")."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        for dg, cls in _CLASS_DIGRAPHS:
+            if text.startswith(dg, i):
+                i += len(dg)
+                break
         else:
-            out.append(ch)
+            cls = _CLASS_OF.get(text[i], "")
+            i += 1
+        for c in cls:
+            if not out or out[-1] != c:
+                out.append(c)
     return "".join(out)
+
+
+def word_classes(w: "Word") -> str:
+    """Return the consonant classes of a word ("" for a lone East Asian syllable)."""
+    return consonant_classes(w.text) if w.classes is None else w.classes
+
+
+CHINESE_SURNAMES = frozenset(
+    "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董袁潘于蒋蔣"
+    "蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閻段雷侯龙龍史陶黎贺賀"
+    "顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯习習温溫胥温柳常乔喬易骆駱"
+)
+# Characters Chinese uses to transcribe foreign names (the core of the Xinhua table, simplified and traditional).
+TRANSCRIPTION_HAN = frozenset(
+    "阿埃艾爱愛安昂奥奧巴拜班邦保鲍鮑贝貝本比彼毕畢宾賓波伯博布查達达戴丹当當道德登迪蒂丁东東杜敦多厄恩尔爾法凡范菲费費芬丰豐"
+    "夫弗福富盖蓋甘冈岡戈格贡貢古瓜圭哈海汉漢豪赫亨洪胡华華霍基吉加贾賈杰傑金卡凯凱坎康考柯科克肯库庫夸誇奎昆拉莱萊赖賴兰蘭"
+    "朗劳勞勒雷蕾里利莉丽麗列林琳隆卢盧鲁魯路伦倫罗羅洛马馬迈邁麦麥曼芒梅门門蒙米密明莫默姆穆纳納娜奈南内尼妮涅宁寧纽紐努诺"
+    "諾欧歐帕派潘庞龐佩彭皮普齐齊奇琪乔喬切钦欽丘萨薩塞桑瑟森沙莎珊尚舍施什史斯松苏蘇索塔泰坦汤湯唐特提托瓦万萬旺威韦韋维維"
+    "温溫沃乌烏伍西希锡錫夏谢謝辛休雅亚亞扬揚耶伊因英尤于约約扎泽澤詹兹茲佐卜茨斐徹彻顿頓兰蘭塔拉纳尔姆"
+)
 
 
 # --- word lists -----------------------------------------------------------------------------------------------
@@ -138,6 +361,31 @@ def _nicknames() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in groups.items()}
 
 
+# Korean surnames and how they are written in Latin letters (the Revised Romanisation first, as ``to_ascii``
+# writes it). Each group is one symbol ("kor:bak"), so "Park" ~ "박" counts as one name; the scorer uses these only
+# when one side was written in another script. "yu" is both 유 and 류, "jeon"/"jun"/"chun" both 전 and 준/천.
+KOREAN_SURNAMES = {
+    "yi": "yi lee rhee ri rhie yee lie", "bak": "bak park pak bark", "choe": "choe choi choy chey",
+    "jeong": "jeong jung chung jong cheong", "gang": "gang kang", "jo": "jo cho joe", "yun": "yun yoon",
+    "im": "im lim rim yim", "sin": "sin shin sheen", "oh": "oh o", "gwon": "gwon kwon", "an": "an ahn",
+    "yu": "yu yoo you", "jeon": "jeon chun jun chon jon", "gim": "gim kim", "han": "han", "song": "song",
+    "hong": "hong", "mun": "mun moon", "go": "go ko koh", "seo": "seo suh so", "bae": "bae pae",
+    "baek": "baek paek paik back", "hwang": "hwang", "ryu": "ryu yu yoo rhew ryoo", "jang": "jang chang",
+    "nam": "nam", "no": "no noh roh", "ha": "ha", "gwak": "gwak kwak", "seong": "seong sung", "cha": "cha",
+    "ju": "ju joo chu", "woo": "woo u", "gu": "gu koo ku", "min": "min", "na": "na ra", "jin": "jin chin",
+    "yang": "yang", "son": "son sohn", "heo": "heo hur huh", "nam-gung": "namgung namkung",
+}
+
+
+@lru_cache(maxsize=1)
+def _korean_surnames() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for key, spellings in KOREAN_SURNAMES.items():
+        for sp in spellings.split():
+            out.setdefault(sp, set()).add("kor:" + key)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 @lru_cache(maxsize=8)
 def _person_prefix_remover():
     from rigour.names import remove_person_prefixes
@@ -157,6 +405,7 @@ class Word:
     skeleton: str               # consonants only, doubles collapsed: for names written in abjads
     abbreviation: bool          # written with a period or known short form: may stand for a longer word
     numeric: bool
+    classes: str | None = None  # consonant classes when not those of the text ("" = none: an East Asian syllable)
 
     @property
     def substantive(self) -> bool:
@@ -220,6 +469,8 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
     abjad = script in ("ARABIC", "HEBREW", "SYRIAC")
     # Bracketed asides ("ICBC (Asia) Limited") are part of the name for companies, noise for people.
     text = _BRACKETS.sub(lambda m: " " + m.group(1) + " ", text)
+    if script == "HEBREW":
+        text = _hebrew_geresh(text)     # "ג'" is a letter of its own (j), not "ג" and an apostrophe
     folded = _APOSTROPHES.sub("", text.casefold()).replace("&", " and ")
     legal: tuple[str, ...] = ()
     if type != "person":
@@ -249,6 +500,9 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
         tokens = [t for t in _SPLIT.split(to_ascii(text).casefold()) if t] or ["?"]
     tokens = tokens[:MAX_WORDS]
     words = tuple(_word(t, type, t in abbrevs) for t in tokens)
+    if script in ("HANGUL", "CJK"):
+        classes = _east_asian_classes(folded)
+        words = tuple(_with_classes(w, classes[w.text]) if w.text in classes else w for w in words)
     if not any(w.substantive for w in words):
         # A name made only of generic words ("Management Company") is compared on all of them.
         words = tuple(_reweigh(w) for w in words)
@@ -328,10 +582,14 @@ def _numbers(tokens: list[str], type: str) -> list[str]:
     return out
 
 
+def _with_classes(w: Word, classes: str) -> Word:
+    return Word(w.text, w.weight, w.symbols, w.phonetic, w.skeleton, w.abbreviation, w.numeric, classes)
+
+
 def _reweigh(w: Word) -> Word:
     keep = w.text in PARTICLES or w.numeric
     return Word(w.text, w.weight if keep else max(w.weight, 0.5), w.symbols, w.phonetic,
-                w.skeleton, w.abbreviation, w.numeric)
+                w.skeleton, w.abbreviation, w.numeric, w.classes)
 
 
 @lru_cache(maxsize=200_000)
@@ -356,6 +614,7 @@ def _symbols(token: str) -> frozenset[str]:
     if len(token) < 2 or token.isdigit():
         return frozenset()
     out = {"nick:" + f for f in _nicknames().get(token, ())}
+    out.update(_korean_surnames().get(token, ()))
     for sym in _rigour_symbols(token):
         out.add(sym)
     return frozenset(out)

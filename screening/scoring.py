@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from .model import ORGANIZATION, PERSON, UNKNOWN, Reason
-from .normalize import ABBREVIATIONS, NameForm, Word, _word
+from .normalize import ABBREVIATIONS, NameForm, Word, _word, consonant_classes, word_classes
 
 # The weights of the formula; changing any of them changes ALGORITHM_VERSION (screening.engine).
 MISSING_COST = 0.2        # per unit of weight of a word only one side has (a middle name)
@@ -60,6 +60,57 @@ SAME = WordMatch(1.0, "same")
 
 def compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -> WordMatch:
     """Compare two words: same, name variant, nickname, initial, abbreviation, spelling, sound or script."""
+    m = _compare_words(a, b, person, translit, abjad)
+    if abjad and m.score < CLASS_SCORE:
+        # An Arabic article written onto the word ("alhsn") is tried without it ("hsn" ~ "hassan").
+        for x, y in ((a, b), (b, a)):
+            if x.text.startswith("al") and len(x.text) >= 5 and not y.text.startswith("al"):
+                alt = _compare_words(_word(x.text[2:], PERSON if person else UNKNOWN, False), y, person, translit,
+                                     abjad)
+                if alt.score - ARTICLE_COST > m.score:
+                    m = WordMatch(alt.score - ARTICLE_COST, alt.kind)
+    return m
+
+
+ARTICLE_COST = 0.05       # the article dropped ("alhsn" ~ "hassan") is a guess: a little below the plain match
+
+
+# Consonant classes (screening.normalize.consonant_classes) of the words of a transliterated pair.
+CLASS_SCORE = 0.80        # same classes in the same order, three or more
+CLASS_NEAR_SCORE = 0.75   # one class apart, four or more, same first class
+CLASS_LENGTH_RATIO = 0.6  # the shorter word at least this share of the longer
+CLASS_MIN_LETTERS = 0.35  # and the two spellings this similar (rapidfuzz Indel similarity): random pairs of
+CLASS_NEAR_MIN_LETTERS = 0.45   # words with the same classes rarely share as many letters as true ones
+
+
+def _class_match(a: Word, b: Word) -> WordMatch:
+    ca, cb = word_classes(a), word_classes(b)
+    if not ca or not cb:
+        return NO_MATCH
+    la, lb = len(a.text), len(b.text)
+    if min(la, lb) < CLASS_LENGTH_RATIO * max(la, lb):
+        return NO_MATCH
+    if ca == cb and len(ca) >= 3:
+        if Indel.normalized_similarity(a.text, b.text) >= CLASS_MIN_LETTERS:
+            return WordMatch(CLASS_SCORE, "classes")
+        return NO_MATCH
+    if min(len(ca), len(cb)) >= 4 and ca[0] == cb[0] and Levenshtein.distance(ca, cb, score_cutoff=1) <= 1 \
+            and Indel.normalized_similarity(a.text, b.text) >= CLASS_NEAR_MIN_LETTERS:
+        return WordMatch(CLASS_NEAR_SCORE, "classes")
+    return NO_MATCH
+
+
+def _shared_symbols(a: Word, b: Word, translit: bool) -> set[str]:
+    shared = a.symbols & b.symbols
+    if not shared or not translit:
+        return {s for s in shared if not s.startswith("kor:")}
+    if len(a.text) <= 3 and len(b.text) <= 3:
+        # rigour's groups merge readings of one Chinese character (Kim / Jin, Tae / Dae): not one name in Latin.
+        shared = {s for s in shared if not s.startswith("name:")}
+    return shared
+
+
+def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -> WordMatch:
     if a.text == b.text:
         return SAME
     if a.numeric or b.numeric:
@@ -69,7 +120,7 @@ def compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -
         if person and a.text[0] == b.text[0]:
             return WordMatch(0.7, "initial")
         return NO_MATCH
-    shared = a.symbols & b.symbols
+    shared = _shared_symbols(a, b, translit)
     if shared:
         nick = any(s.startswith("nick") for s in shared)
         return WordMatch(0.9, "nickname" if nick else "variant")
@@ -77,8 +128,11 @@ def compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -
         short, long = (a, b) if la < lb else (b, a)
         if short.abbreviation and ABBREVIATIONS.get(short.text) == long.text:
             return WordMatch(0.9, "abbreviation")
+        # "IND." ~ "industrial": a written abbreviation of one word (merged items carry no phonetic key), with a
+        # vowel (consonant acronyms such as "PPC" are initials, not abbreviations).
         if short.abbreviation and short.text[0] == long.text[0] and len(long.text) >= len(short.text) + 2 \
-                and _subsequence(short.text, long.text):
+                and len(short.text) >= 3 and len(long.text) <= 4 * len(short.text) and long.phonetic \
+                and any(ch in "aeiou" for ch in short.text) and _subsequence(short.text, long.text):
             return WordMatch(0.8, "abbreviation")
     length = max(la, lb)
     if (a.abbreviation or b.abbreviation) and length <= 5:
@@ -88,19 +142,34 @@ def compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -
         allowed = max(allowed, 1)
     dist = OSA.distance(a.text, b.text, score_cutoff=allowed + 1)
     phonetic = a.phonetic == b.phonetic and a.text[0] == b.text[0] and len(a.phonetic) >= 2
+    best = NO_MATCH
     if dist <= allowed or (phonetic and length >= 6 and dist <= allowed + 1):
         # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other.
         if not phonetic and dist > 1 and _known_different(a, b):
             return NO_MATCH
         score = 1.0 - dist / length
         if phonetic:
-            return WordMatch(max(score, 0.8), "sound")
-        return WordMatch(max(score, 0.5), "spelling")
-    if abjad and a.skeleton and len(a.skeleton) >= 2 and a.skeleton == b.skeleton:
+            best = WordMatch(max(score, 0.8), "sound")
+        else:
+            best = WordMatch(max(score, 0.5), "spelling")
+        if not translit or best.score >= CLASS_SCORE:
+            return best
+    if translit:
+        cm = _class_match(a, b)
+        if cm.score > best.score:
+            best = cm
+    if best.score >= 0.8 or not abjad:
+        return best
+    if a.skeleton and len(a.skeleton) >= 2 and a.skeleton == b.skeleton:
         return WordMatch(0.8, "script")
-    if abjad and len(a.skeleton) >= 3 and Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=1) <= 1:
+    if max(len(a.skeleton), len(b.skeleton)) >= 3 and _same_class(a.skeleton[:1], b.skeleton[:1]) \
+            and Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=1) <= 1 and best.score < 0.7:
         return WordMatch(0.7, "script")
-    return NO_MATCH
+    return best
+
+
+def _same_class(x: str, y: str) -> bool:
+    return bool(x) and bool(y) and (x == y or consonant_classes(x) == consonant_classes(y) != "")
 
 
 def _known_different(a: Word, b: Word) -> bool:
@@ -270,6 +339,7 @@ _KIND_TEXT = {
     "spelling": "spelling differs slightly",
     "sound": "sounds alike",
     "script": "same consonants across scripts",
+    "classes": "same consonant sounds across scripts",
     "acronym": "initials",
 }
 
