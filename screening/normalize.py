@@ -183,6 +183,11 @@ def _han_syllable(ch: str) -> str:
     return (ascii_text(ch) or "").replace(" ", "")
 
 
+def _han_word(word: str) -> str:
+    """Romanise a Han word kept whole: its pinyin run together ("古普塔" -> "guputa")."""
+    return "".join(_han_syllable(ch) for ch in word)
+
+
 def _lone_personal_name(word: str, text: str) -> bool:
     """True when ``word`` is the whole name, 2 to 4 syllables, read as an East Asian personal name."""
     if not 2 <= len(word) <= 4 or text.strip() != word:
@@ -210,7 +215,8 @@ def _romanise_east_asian(text: str) -> str:
             return " " + " ".join(syllables) + " "
         if _is_hangul(w[0]):
             syllables = _hangul_loanword(w, syllables)
-        return " " + "".join(syllables) + " "
+            return " " + "".join(syllables) + " "
+        return " " + _han_word(w) + " "
     return _EAST_ASIAN_WORD.sub(word, text)
 
 
@@ -250,7 +256,7 @@ def _east_asian_classes(text: str) -> dict[str, str]:
                 else:
                     out[_han_syllable(ch)] = ""
         elif not any(_is_hangul(ch) for ch in w):
-            roman = "".join(_han_syllable(ch) for ch in w)
+            roman = _han_word(w)
             out.setdefault(roman, consonant_classes(_fold_pinyin(roman)))
     return out
 
