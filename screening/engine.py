@@ -45,8 +45,8 @@ def _pair_type(query_type: str, record_type: str) -> str:
     return record_type
 
 
-def score_pair(query: Query, name: str, record: Record | None = None) -> Match:
-    """Score a query against one name (of a record, when given), with every reason."""
+def score_pair(query: Query, name: str, record: Record | None = None, explain: bool = True) -> Match:
+    """Score a query against one name (of a record, when given), with every reason (none if not ``explain``)."""
     rtype = record.type if record else UNKNOWN
     qtype = infer_type(query.name, query.type)
     if qtype == UNKNOWN and rtype == UNKNOWN:
@@ -56,7 +56,7 @@ def score_pair(query: Query, name: str, record: Record | None = None) -> Match:
     qf = analyze(query.name, kind)
     cf = analyze(name, kind)
     ns = compare_names(qf, cf, kind)
-    reasons = name_reasons(ns)
+    reasons = name_reasons(ns) if explain else []
     score = ns.score
     factor, reason = compare_type(qtype, rtype)
     if qtype != query.type and reason.outcome != "unknown":

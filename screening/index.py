@@ -22,7 +22,7 @@ import numpy as np
 from .engine import DEFAULT_THRESHOLD, infer_type, match_record, score_pair
 from .model import ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
 from .normalize import NameForm, UnscreenableName, Word, analyze, problem
-from .scoring import ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_WORD_CAP, compare_words
+from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, compare_words)
 
 DROP_ABOVE = 300  # a query word reaching more names than this is not probed when the others suffice
 BOUND_MARGIN = 0.7  # the bound charges this share of the scorer's costs, to stay optimistic
@@ -188,10 +188,10 @@ class Matcher:
 
     def _lookup_word(self, word: Word, person: bool, translit: bool, abjad: bool) -> tuple[int, ...]:
         """Return the vocabulary words a query word can align with."""
-        found: set[int] = set()
+        found: dict[int, float] = {}
         exact = self._vocab.get(word.text)
         if exact is not None:
-            found.add(exact)
+            found[exact] = 1.0
         cands: set[int] = set()
         depth = 2 if len(word.text) >= LONG_WORD else (1 if len(word.text) >= 3 else 0)
         if translit:
@@ -211,9 +211,10 @@ class Matcher:
         for vid in cands:
             if vid in found:
                 continue
-            if compare_words(word, words[vid], person, translit, abjad).score > 0:
-                found.add(vid)
-        return tuple(sorted(found))
+            score = compare_words(word, words[vid], person, translit, abjad).score
+            if score > 0:
+                found[vid] = score
+        return tuple(sorted(found.items()))
 
     def _query_forms(self, query: Query) -> list[NameForm]:
         qtype = infer_type(query.name, query.type)
@@ -245,41 +246,49 @@ class Matcher:
         for w, idx in units:
             if len(idx) > 1 and len(w.text) == len(idx):          # initials: exact only
                 v = self._vocab.get(w.text)
-                vids = (v,) if v is not None else ()
+                found = ((v, ACRONYM_SCORE),) if v is not None else ()
             else:
-                vids = self._lookup(w, person, translit, abjad)
-            size = int(self._post_size[list(vids)].sum()) if vids else 0
-            looked.append((w, idx, vids, size))
+                found = self._lookup(w, person, translit, abjad)
+            vids = [v for v, _ in found]
+            size = int(self._post_size[vids].sum()) if vids else 0
+            looked.append((w, idx, found, size))
         qsub = [i for i, w in enumerate(words) if w.substantive]
         drop = -1
         if len(qsub) >= 2 and threshold > SINGLE_WORD_CAP:
             k = max(qsub, key=lambda i: looked[i][3])
             if looked[k][3] > DROP_ABOVE:
                 drop = k
-        parts_n, parts_m, parts_c = [], [], []
+        parts_n, parts_m, parts_c, parts_cs, parts_q = [], [], [], [], []
         dropped = None
-        for k, (w, idx, vids, size) in enumerate(looked):
-            if not vids:
+        for k, (w, idx, found, size) in enumerate(looked):
+            if not found:
                 continue
             mask = 0
             for i in idx:
                 mask |= 1 << i
-            arrays = [self._mono[v] for v in vids if len(self._mono[v][0])]
+            qweight = sum(words[i].weight for i in idx)
+            arrays = [(self._mono[v], sim) for v, sim in found if len(self._mono[v][0])]
             if k == drop:
-                dropped = (mask, vids)
+                dropped = (mask, qweight, found)
             else:
-                arrays += [self._post[v] for v in vids if len(self._post[v][0])]
+                arrays += [(self._post[v], sim) for v, sim in found if len(self._post[v][0])]
             if not arrays:
                 continue
             if len(arrays) > 1:
-                ids = np.concatenate([a[0] for a in arrays])
-                ws = np.concatenate([a[1] for a in arrays])
+                ids = np.concatenate([a[0][0] for a in arrays])
+                ws = np.concatenate([a[0][1] for a in arrays])
+                sims = np.concatenate([np.full(len(a[0][0]), a[1]) for a in arrays])
+                order = np.lexsort((-sims, ids))          # per name, the best-agreeing word first
+                ids, ws, sims = ids[order], ws[order], sims[order]
                 ids, first = np.unique(ids, return_index=True)
-                ws = ws[first]
+                ws, sims = ws[first], sims[first]
             else:
-                ids, ws = arrays[0]
+                (ids, ws), sim = arrays[0]
+                sims = np.full(len(ids), sim)
             parts_n.append(ids)
             parts_c.append(ws)
+            parts_cs.append(ws * sims)
+            parts_q.append(qweight * sims)
             parts_m.append(np.full(len(ids), mask, dtype=np.int64))
         if not parts_n:
             return np.zeros(0, dtype=np.int32)
@@ -290,17 +299,22 @@ class Matcher:
         starts = np.flatnonzero(np.r_[True, np.diff(inv[order]) != 0])
         name_mask = np.bitwise_or.reduceat(masks[order], starts)
         wc_m = np.bincount(inv, weights=np.concatenate(parts_c))
+        wq_sim = np.bincount(inv, weights=np.concatenate(parts_q))
+        wc_sim = np.bincount(inv, weights=np.concatenate(parts_cs))
         if dropped is not None:
             # The most common word was not probed; names found otherwise still get credit for holding it.
-            mask, vids = dropped
-            ids = np.concatenate([self._post[v][0] for v in vids])
-            ws = np.concatenate([self._post[v][1] for v in vids])
-            srt = np.argsort(ids, kind="stable")
-            ids, ws = ids[srt], ws[srt]
+            mask, qweight, found = dropped
+            ids = np.concatenate([self._post[v][0] for v, _ in found])
+            ws = np.concatenate([self._post[v][1] for v, _ in found])
+            sims = np.concatenate([np.full(len(self._post[v][0]), sim) for v, sim in found])
+            srt = np.lexsort((-sims, ids))
+            ids, ws, sims = ids[srt], ws[srt], sims[srt]
             pos = np.minimum(np.searchsorted(ids, uniq), len(ids) - 1)
             hit = ids[pos] == uniq
             name_mask = np.where(hit, name_mask | mask, name_mask)
             wc_m = wc_m + np.where(hit, ws[pos], 0.0)
+            wc_sim = wc_sim + np.where(hit, ws[pos] * sims[pos], 0.0)
+            wq_sim = wq_sim + np.where(hit, qweight * sims[pos], 0.0)
         # Weight and number of distinctive query words behind each combination of matched words.
         bits = (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
         table_w = bits @ np.array([w.weight for w in words])
@@ -319,11 +333,13 @@ class Matcher:
         wq_m = np.minimum(wq_m, wq)
         wc_m = np.minimum(wc_m + self._name_initials[uniq], wc)
         uq, uc = wq - wq_m, wc - wc_m
-        a = (wq_m + wc_m) / 2
+        # The agreeing words, weighted by how well they agree (the scorer's numerator, at best).
+        q_init = sum(w.weight for w in words if len(w.text) == 1)
+        a = (np.minimum(wq_sim + q_init, wq_m) + np.minimum(wc_sim + self._name_initials[uniq], wc_m)) / 2
         # The scorer's costs, with a margin for what the bound cannot see (merged words, acronyms, numbers).
         missing = np.full(len(uniq), MISSING_COST if person else MISSING_COST_ORG)
         single = (s_m <= 1) & (np.maximum(self._name_subst[uniq], form.substantive) >= 2)
-        missing = np.where(single, np.maximum(missing, MISSING_COST_ORG), missing)
+        missing = np.where(single, np.maximum(missing, SINGLE_MISSING_COST), missing)
         den = a + BOUND_MARGIN * (CONFLICT_COST * np.minimum(uq, uc) + missing * np.abs(uq - uc))
         bound = np.divide(a, den, out=np.zeros_like(a), where=den > 0)
         if form.substantive >= 2 and threshold > SINGLE_WORD_CAP:
@@ -346,15 +362,17 @@ class Matcher:
         return self._score(query, range(len(self.names)), threshold, limit)
 
     def _score(self, query: Query, name_ids, threshold: float, limit: int | None) -> list[Match]:
-        best: dict[int, Match] = {}
+        best: dict[int, tuple[float, int]] = {}
         for ni in name_ids:
             nm = self.names[ni]
-            rec = self.records[nm.record]
-            m = score_pair(query, nm.text, rec)
-            if m.score >= threshold and (nm.record not in best or m.score > best[nm.record].score):
-                best[nm.record] = m
-        out = sorted(best.values(), key=lambda m: (-m.score, m.record_id))
-        return out[:limit] if limit else out
+            # Scores first, reasons only for what is kept.
+            score = score_pair(query, nm.text, self.records[nm.record], explain=False).score
+            if score >= threshold and (nm.record not in best or score > best[nm.record][0]):
+                best[nm.record] = (score, ni)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.records[kv[0]].id))
+        if limit:
+            ranked = ranked[:limit]
+        return [score_pair(query, self.names[ni].text, self.records[ri]) for ri, (_, ni) in ranked]
 
     def screen(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int | None = 10
                ) -> list[Match] | Skipped:

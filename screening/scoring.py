@@ -17,10 +17,13 @@ from .normalize import ABBREVIATIONS, NameForm, Word, _word, consonant_classes, 
 
 # The weights of the formula; changing any of them changes ALGORITHM_VERSION (screening.engine).
 MISSING_COST = 0.2        # per unit of weight of a word only one side has (a middle name)
-MISSING_COST_ORG = 0.5    # a company name with a distinctive word more is often another company
+MISSING_COST_ORG = 0.4    # a company name with a distinctive word more is often another company
+SINGLE_MISSING_COST = 0.5  # ...and when only one word agrees: "Maria Putin" is not "Putin"
 CONFLICT_COST = 2.5       # per unit of weight of words both sides have but that differ
+MERGED_MIN = 0.9          # two words run together must be nearly the other word ("jin ping" / "jinping")
+LEGAL_FORM_FACTOR = 0.95   # "Siemens AG" / "Siemens LLC": different legal forms, a small penalty
 ACRONYM_SCORE = 0.65      # initials alone ("BP" / "Boutique Patraca") are a weak sign, below the threshold
-PATRONYMIC_FACTOR = 0.7  # "Salman bin Muhammad" is not "Muhammad bin Salman": son and father swapped
+PATRONYMIC_FACTOR = 0.65 # "Salman bin Muhammad" is not "Muhammad bin Salman": son and father swapped
 SINGLE_WORD_CAP = 0.6     # two multi-word names agreeing on one word only never score above this
 TYPE_CONFLICT_FACTOR = 0.75
 DOB_CONFLICT_FACTOR = 0.7
@@ -200,7 +203,8 @@ def _items(form: NameForm, person: bool):
         a, b = words[i], words[i + 1]
         if a.numeric or b.numeric:
             continue
-        merged = _word(a.text + b.text, form.type, False)
+        m = _word(a.text + b.text, form.type, False)
+        merged = Word(m.text, m.weight, m.symbols, "", m.skeleton, False, False)   # no phonetic: a merged item
         items.append(((i, i + 1), merged))
     return items
 
@@ -219,6 +223,32 @@ def _acronyms(q: NameForm, c: NameForm):
                     yield ((run, (i,)) if flip else ((i,), run))
 
 
+_WORD_CACHE: dict[tuple, WordMatch] = {}
+_ITEM_CACHE: dict[tuple, list] = {}
+
+
+def _cached_items(form: NameForm, person: bool):
+    key = (form.original, form.type, form.script, person)
+    items = _ITEM_CACHE.get(key)
+    if items is None or items[0] is not form:
+        if len(_ITEM_CACHE) > 200_000:
+            _ITEM_CACHE.clear()
+        items = _ITEM_CACHE[key] = (form, _items(form, person))
+    return items[1]
+
+
+def _cached_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -> WordMatch:
+    """``compare_words``, remembered: the same two words meet again and again across a screening run."""
+    key = (a.text, a.abbreviation, bool(a.phonetic), b.text, b.abbreviation, bool(b.phonetic), person, translit,
+           abjad)
+    m = _WORD_CACHE.get(key)
+    if m is None:
+        if len(_WORD_CACHE) > 500_000:
+            _WORD_CACHE.clear()
+        m = _WORD_CACHE[key] = compare_words(a, b, person, translit, abjad)
+    return m
+
+
 def compare_names(q: NameForm, c: NameForm, kind: str = UNKNOWN) -> NameScore:
     """Align the words of two names and score the alignment in 0..1."""
     if q.script and q.script == c.script and q.native and c.native:
@@ -227,15 +257,20 @@ def compare_names(q: NameForm, c: NameForm, kind: str = UNKNOWN) -> NameScore:
     person = kind == PERSON or (kind == UNKNOWN and not q.legal and not c.legal)
     translit = q.transliterated or c.transliterated
     abjad = q.abjad or c.abjad
-    q_items = _items(q, person)
-    c_items = _items(c, person)
+    q_items = _cached_items(q, person)
+    c_items = _cached_items(c, person)
     cands = []
     for qi, a in q_items:
         for cj, b in c_items:
-            if len(qi) > 1 and len(cj) > 1:
-                continue
-            m = compare_words(a, b, person, translit, abjad)
-            if m.score > 0 and (len(qi) == 1 and len(cj) == 1 or m.score >= 0.8):
+            if len(qi) > 1 or len(cj) > 1:
+                # Run-together words only count when nearly the same letters ("jin ping" / "jinping").
+                if len(qi) > 1 and len(cj) > 1:
+                    continue
+                la, lb = len(a.text), len(b.text)
+                if a.text[0] != b.text[0] or abs(la - lb) > max(2, max(la, lb) // 4):
+                    continue
+            m = _cached_words(a, b, person, translit, abjad)
+            if m.score > 0 and (len(qi) == 1 and len(cj) == 1 or m.score >= MERGED_MIN):
                 wa = sum(q.words[i].weight for i in qi)
                 wb = sum(c.words[j].weight for j in cj)
                 cands.append((m.score * min(wa, wb), m.score, qi, cj, m))
@@ -271,34 +306,40 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     miss_q = tuple(w for i, w in enumerate(q.words) if i not in used_q)
     miss_c = tuple(w for j, w in enumerate(c.words) if j not in used_c)
     num = den = 0.0
-    subst = 0
+    subst = initials = 0
     for a, b, m, wa, wb in pairs:
         w = (wa + wb) / 2
         num += w * m.score
         den += w
         if wa >= 0.5 and wb >= 0.5:
-            subst += 1
-    uq = sum(w.weight for w in miss_q)
-    uc = sum(w.weight for w in miss_c)
-    # Numbers are identifiers ("Management Company 23"): a number only one side has is a conflict.
-    uq_num = sum(1 for w in miss_q if w.numeric)
-    uc_num = sum(1 for w in miss_c if w.numeric)
-    conflict = min(uq, uc) + 0.5 * max(uq_num - uc_num, uc_num - uq_num, 0)
+            if m.kind == "initial":
+                initials += 1
+            else:
+                subst += 1
+    # Numbers are identifiers. Two different numbers ("Fund VII" / "Fund VIII") mark siblings of one family and
+    # cost their weight once; a number only one side has ("Management Company 23") is a conflict.
+    nq = [w for w in miss_q if w.numeric]
+    nc = [w for w in miss_c if w.numeric]
+    both = min(len(nq), len(nc))
+    sibling = sum(w.weight for w in nq[:both])
+    uq = sum(w.weight for w in miss_q if not w.numeric) + sum(w.weight for w in nq[both:])
+    uc = sum(w.weight for w in miss_c if not w.numeric) + sum(w.weight for w in nc[both:])
+    conflict = min(uq, uc) + 0.5 * (len(nq) - both + len(nc) - both)
+    den += sibling
     order = person and _patronymic_swapped(q, c, pairs)
     missing = abs(uq - uc)
     cost = MISSING_COST if person else MISSING_COST_ORG
     if subst <= 1 and max(q.substantive, c.substantive) >= 2:
         # One word in common and more on one side: "Maria Putin" is not "Putin", "Vladimir Putin" not "VLADIMIR".
-        cost = max(cost, MISSING_COST_ORG)
+        cost = max(cost, SINGLE_MISSING_COST)
     den += CONFLICT_COST * conflict + cost * missing
     score = num / den if den else 0.0
-    legal = ""
-    if q.legal and c.legal:
-        legal = "same" if set(q.legal) & set(c.legal) else "different"
-        if legal == "different":
-            score *= 0.95
     if order:
         score *= PATRONYMIC_FACTOR
+    if not any(w.substantive for w in miss_q + miss_c):
+        # An initial is evidence only when nothing else is left over: "J. Smith" / "John Smith", not
+        # "A. Rubaysh Ibrahim" / "Abu Ibrahim".
+        subst += initials
     capped = False
     if q.substantive >= 2 and c.substantive >= 2 and subst < 2 and score > SINGLE_WORD_CAP:
         score = SINGLE_WORD_CAP
@@ -306,6 +347,11 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     joined = False
     if q.joined == c.joined and score < 1.0 and len(q.joined) >= 4:
         score, joined, capped = 1.0, True, False
+    legal = ""
+    if q.legal and c.legal:
+        legal = "same" if set(q.legal) & set(c.legal) else "different"
+        if legal == "different":
+            score *= LEGAL_FORM_FACTOR
     return NameScore(max(0.0, min(1.0, score)), tuple((a, b, m) for a, b, m, _, _ in pairs), miss_q, miss_c,
                      legal, capped, joined, order)
 
@@ -319,6 +365,8 @@ def _patronymic_swapped(q: NameForm, c: NameForm, pairs) -> bool:
     cb = next((i for i, w in enumerate(c.words) if w.text in _BIN), None)
     if qb is None or cb is None:
         return False
+    if qb in (0, len(q.words) - 1) or cb in (0, len(c.words) - 1):
+        return False      # "bin Salman Mohammed": a list-style reordering, not a son / father order
     qpos = {id(w): i for i, w in enumerate(q.words)}
     cpos = {id(w): i for i, w in enumerate(c.words)}
     for a, b, m, _, _ in pairs:

@@ -54,25 +54,24 @@ MATCHES = [
     pytest.param("ANGLO-CARIBBEAN CO., LTD.", "Anglo Caribbean Company Limited", "unknown", id="legal-form-spelt"),
     pytest.param("OOO Romashka", "Romashka LLC", "unknown", id="legal-form-russian"),
     pytest.param("Siemens AG", "Siemens Aktiengesellschaft", "unknown", id="legal-form-german"),
-    pytest.param("People's Liberation Army", "PLA", "organization", id="acronym", marks=xfail(
-        "0.65 since 9d002da: ACRONYM_SCORE puts initials alone below the threshold on purpose ('BP' / 'Boutique "
-        "Patraca'); a policy choice that contradicts this case, to be settled, not a slip")),
     pytest.param("AT&T Inc.", "AT and T Inc.", "unknown", id="ampersand"),
     pytest.param("Ma Xiaohong", "Ma Xiao Hong", "person", id="split-given-name"),
     pytest.param("Alpha Fund III LP", "Alpha Fund 3 LP", "unknown", id="roman-series-number"),
+    # Policy: funds of one series are siblings under one sponsor; screening raises them (labelled so in
+    # OpenSanctions' name bench: "KKR Asian Fund III" / "KKR Asian Fund IV").
+    pytest.param("Alpha Fund III LP", "Alpha Fund IV LP", "unknown", id="series-sibling"),
 ]
 
 NON_MATCHES = [
     pytest.param("Acme Ltd", "Zenith Ltd", "unknown", id="same-legal-form-only"),
+    pytest.param("Management Company 23", "Management Company", "unknown", id="number-on-one-side"),
+    pytest.param("A-Rubaysh Ibrahim", "Abu Ibrahim", "person", id="initial-with-word-left-over"),
     pytest.param("Bashar al-Assad", "Hafez al-Assad", "unknown", id="father-and-son"),
     pytest.param("Octavian Scholz", "Olaf Scholz", "unknown", id="other-given-name"),
     pytest.param("Bank of America", "Bank of China", "unknown", id="generic-words-only"),
     pytest.param("Bank Melli Iran", "Bank Mellat Iran", "unknown", id="one-letter-family"),
-    pytest.param("Alpha Fund III LP", "Alpha Fund IV LP", "unknown", id="series-differs"),
     pytest.param("Bill Clinton", "Hillary Clinton", "person", id="spouse"),
-    pytest.param("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi", "unknown", id="son-and-father",
-                 marks=xfail("scores exactly 0.70 (patronymic factor 0.7 on 1.0): at the default threshold, so a "
-                             "match")),
+    pytest.param("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi", "unknown", id="son-and-father"),
     pytest.param("John Smith", "Jane Smith", "person", id="john-jane", marks=xfail(
         "0.95 'john = jane (nickname)': diminutives.csv groups every name of a line under its first name, so "
         "John and Jane (both listed under joanna) share a symbol; so do Ian / John, Jean / John")),
@@ -115,8 +114,14 @@ def test_conflicting_words_are_a_conflict_outcome():
     assert [r.outcome for r in m.reasons if r.feature == "name_conflict"] == ["conflict"]
 
 
-@xfail("'Siemens AG' / 'Siemens LLC' scores 1.0 although the reasons say 'different legal forms (small penalty)': "
-       "the same-letters rule (joined words) resets the score to 1.0 after the penalty")
+def test_initials_alone_are_reported_but_below_the_threshold():
+    # Policy: "PLA" / "People's Liberation Army" is shown as initials, but initials alone do not raise an alert
+    # ("BP PLC" / "Boutique Patraca", "TIM S.A." / "Taliban Islamic Movement" were false alerts on real names).
+    m = compare("People's Liberation Army", "PLA", "organization")
+    assert 0.5 <= m.score < DEFAULT_THRESHOLD
+    assert any("initials" in t for t in m.explain())
+
+
 def test_different_legal_forms_cost_something():
     assert score("Siemens AG", "Siemens LLC", "organization") < score("Siemens AG", "Siemens AG", "organization")
 
