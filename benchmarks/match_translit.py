@@ -19,8 +19,10 @@ is reported separately. Printed per language: recall at the threshold (share of 
 score, share skipped; and a negative control: the same number of mismatched pairs, the English side of pair i
 against the native side of pair i+k (k drawn at random per pair, 1 <= k < N; redrawn when the two rows share their
 native or their Latin form, which happens among word-level rows: "mohamed" and "muhammad" both give محمد), whose
-share at or above the threshold is the false-match rate. Beside them: a plain rapidfuzz baseline, ``fuzz.WRatio``
-on ``normality.ascii_text(x).casefold()`` of both sides, divided by 100, at the same threshold. Speed: true pairs
+share at or above the threshold is the false-match rate; and a harder control, each English name against the
+native name of the other sampled row whose romanisation (``name_key``) is most like it (``nearest``). Beside them:
+a plain rapidfuzz baseline, ``fuzz.WRatio`` on ``normality.ascii_text(x).casefold()`` of both sides, divided by
+100, at the same threshold. Speed: true pairs
 per second of our engine (each name seen for the first time, so its analysis cache is cold; models and tables are
 loaded before timing), and the ratio against the baseline in the same process. ``--errors K`` prints K misses
 and up to K false matches per language with their score and the engine's reasons.
