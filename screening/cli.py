@@ -294,8 +294,9 @@ def _list_details(entity: dict) -> dict | None:
               help="Country of the name screened: ISO alpha-2 code or English name (repeat for several).")
 @click.option("--dob", metavar="DATE", help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="At most this many results.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Lowest score shown (default: the engine's benchmark threshold, 0.70).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, envvar="SCREENING_THRESHOLD",
+              show_envvar=True,
+              help="Lowest score shown: the matching policy (default: the engine's benchmark threshold, 0.70).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.pass_obj
 @_domain_errors

@@ -116,6 +116,16 @@ def test_threshold_and_limit(list_db):
     assert out["threshold"] == 0 and len(out["results"]) == 1
 
 
+def test_threshold_policy_from_the_environment(list_db):
+    # Deployments set their matching policy once (SCREENING_THRESHOLD); the output says which threshold judged it.
+    r = CliRunner().invoke(cli, ["--db", str(list_db), "match", "Acme Trading", "--json"],
+                           env={"SCREENING_THRESHOLD": "0.99"})
+    out = json.loads(r.stdout)
+    assert out["threshold"] == 0.99
+    assert all(hit["score"] >= 0.99 for hit in out["results"])
+    assert json.loads(run(list_db, "match", "Acme Trading", "--json").stdout)["threshold"] == DEFAULT_THRESHOLD
+
+
 def test_no_candidates_is_said(list_db):
     r = run(list_db, "match", "Zebulon Quixote")
     assert r.exit_code == 0 and "No candidates at or above 0.70." in r.output
