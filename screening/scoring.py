@@ -196,17 +196,18 @@ class NameScore:
 
 
 def _items(form: NameForm, person: bool):
-    """Return the comparable units of a name: each word, and each pair of neighbours run together."""
+    """Return the comparable units of a name, with their weight: each word, and neighbours run together."""
     words = form.words
-    items = [((i,), w) for i, w in enumerate(words)]
+    single = [((i,), w, w.weight) for i, w in enumerate(words)]
+    merged = []
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
         if a.numeric or b.numeric:
             continue
         m = _word(a.text + b.text, form.type, False)
-        merged = Word(m.text, m.weight, m.symbols, "", m.skeleton, False, False)   # no phonetic: a merged item
-        items.append(((i, i + 1), merged))
-    return items
+        item = Word(m.text, m.weight, m.symbols, "", m.skeleton, False, False)   # no phonetic: a merged item
+        merged.append(((i, i + 1), item, a.weight + b.weight))
+    return single, merged
 
 
 def _acronyms(q: NameForm, c: NameForm):
@@ -257,23 +258,29 @@ def compare_names(q: NameForm, c: NameForm, kind: str = UNKNOWN) -> NameScore:
     person = kind == PERSON or (kind == UNKNOWN and not q.legal and not c.legal)
     translit = q.transliterated or c.transliterated
     abjad = q.abjad or c.abjad
-    q_items = _cached_items(q, person)
-    c_items = _cached_items(c, person)
+    q_single, q_merged = _cached_items(q, person)
+    c_single, c_merged = _cached_items(c, person)
     cands = []
-    for qi, a in q_items:
-        for cj, b in c_items:
-            if len(qi) > 1 or len(cj) > 1:
-                # Run-together words only count when nearly the same letters ("jin ping" / "jinping").
-                if len(qi) > 1 and len(cj) > 1:
-                    continue
-                la, lb = len(a.text), len(b.text)
-                if a.text[0] != b.text[0] or abs(la - lb) > max(2, max(la, lb) // 4):
-                    continue
+    for qi, a, wa in q_single:
+        for cj, b, wb in c_single:
             m = _cached_words(a, b, person, translit, abjad)
-            if m.score > 0 and (len(qi) == 1 and len(cj) == 1 or m.score >= MERGED_MIN):
-                wa = sum(q.words[i].weight for i in qi)
-                wb = sum(c.words[j].weight for j in cj)
-                cands.append((m.score * min(wa, wb), m.score, qi, cj, m))
+            if m.score > 0:
+                cands.append((m.score * (wa if wa < wb else wb), m.score, qi, cj, m))
+    # Run-together words only count when nearly the same letters ("jin ping" / "jinping").
+    for merged, singles, flip in ((q_merged, c_single, False), (c_merged, q_single, True)):
+        for mi, a, wa in merged:
+            ta = a.text
+            la = len(ta)
+            for sj, b, wb in singles:
+                tb = b.text
+                lb = len(tb)
+                if ta[0] != tb[0] or abs(la - lb) > max(2, max(la, lb) // 4):
+                    continue
+                m = _cached_words(b, a, person, translit, abjad) if flip else \
+                    _cached_words(a, b, person, translit, abjad)
+                if m.score >= MERGED_MIN:
+                    w = wa if wa < wb else wb
+                    cands.append((m.score * w, m.score, sj, mi, m) if flip else (m.score * w, m.score, mi, sj, m))
     if not person:
         for qi, cj in _acronyms(q, c):
             wa = sum(q.words[i].weight for i in qi)
