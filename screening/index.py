@@ -21,7 +21,7 @@ import numpy as np
 
 from .engine import DEFAULT_THRESHOLD, infer_type, match_record, score_pair
 from .model import ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
-from .normalize import NameForm, UnscreenableName, Word, analyze, problem
+from .normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
 from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, compare_words)
 
 DROP_ABOVE = 300  # a query word reaching more names than this is not probed when the others suffice
@@ -107,6 +107,7 @@ class Matcher:
         self._sounds: dict[str, list[int]] = defaultdict(list)
         self._skeletons: dict[str, list[int]] = defaultdict(list)
         self._affixes: dict[str, list[int]] = defaultdict(list)   # long words by first and last four letters
+        self._classes: dict[str, list[int]] = defaultdict(list)   # consonant classes (and one deleted): scripts
         self.skipped_names: list[tuple[str, str, str]] = []
         for ri, rec in enumerate(self.records):
             kind = rec.type if rec.type in (PERSON, ORGANIZATION) else UNKNOWN
@@ -140,7 +141,12 @@ class Matcher:
         if len(word.phonetic) >= 2:
             self._sounds[word.phonetic].append(vid)
         if len(word.skeleton) >= 2:
-            self._skeletons[word.skeleton].append(vid)
+            for d in _deletes(word.skeleton, 1 if len(word.skeleton) >= 3 else 0):
+                self._skeletons[d].append(vid)
+        classes = word_classes(word)
+        if len(classes) >= 3:
+            for d in _deletes(classes, 1):
+                self._classes[d].append(vid)
         if len(word.text) >= AFFIX_WORD:
             # Three edits in a long word rarely touch both ends: "abdelrahmon" ~ "abderrahmane".
             self._affixes["<" + word.text[:4]].append(vid)
@@ -203,7 +209,14 @@ class Matcher:
         if len(word.phonetic) >= 2:
             cands.update(self._sounds.get(word.phonetic, ()))
         if abjad and len(word.skeleton) >= 2:
-            cands.update(self._skeletons.get(word.skeleton, ()))
+            # Consonants written, vowels not: the same skeleton, or one consonant apart.
+            for d in _deletes(word.skeleton, 1 if len(word.skeleton) >= 3 else 0):
+                cands.update(self._skeletons.get(d, ()))
+        if translit:
+            classes = word_classes(word)
+            if len(classes) >= 3:
+                for d in _deletes(classes, 1):
+                    cands.update(self._classes.get(d, ()))
         if len(word.text) >= AFFIX_WORD - 1:
             cands.update(self._affixes.get("<" + word.text[:4], ()))
             cands.update(self._affixes.get(">" + word.text[-4:], ()))

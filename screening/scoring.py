@@ -240,8 +240,8 @@ def _cached_items(form: NameForm, person: bool):
 
 def _cached_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -> WordMatch:
     """``compare_words``, remembered: the same two words meet again and again across a screening run."""
-    key = (a.text, a.abbreviation, bool(a.phonetic), b.text, b.abbreviation, bool(b.phonetic), person, translit,
-           abjad)
+    key = (a.text, a.abbreviation, bool(a.phonetic), a.classes, b.text, b.abbreviation, bool(b.phonetic), b.classes,
+           person, translit, abjad)
     m = _WORD_CACHE.get(key)
     if m is None:
         if len(_WORD_CACHE) > 500_000:
