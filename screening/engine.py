@@ -45,9 +45,39 @@ def _pair_type(query_type: str, record_type: str) -> str:
     return record_type
 
 
+def alternatives(name: str) -> list[str]:
+    """Return a name with its slash-separated alternatives ("Al-Qa'ida/Islamic Army" -> both parts too)."""
+    if "/" not in name:
+        return [name]
+    parts = [p.strip() for p in name.split("/")]
+    parts = [p for p in parts if p and not problem(p)]
+    return [name] + parts if len(parts) >= 2 else [name]
+
+
 def score_pair(query: Query, name: str, record: Record | None = None, explain: bool = True) -> Match:
-    """Score a query against one name (of a record, when given), with every reason (none if not ``explain``)."""
-    rtype = record.type if record else UNKNOWN
+    """Score a query against one name (of a record, when given), with every reason (none if not ``explain``).
+
+    A name written as alternatives ("X/Y") is scored as each of them, and the best is kept.
+    """
+    if "/" in name or "/" in query.name:
+        best = None
+        for qn in alternatives(query.name):
+            for n in alternatives(name):
+                if qn == query.name and n == name:
+                    m = _score_one(query, n, record, explain)
+                else:
+                    m = _score_one(Query(qn, query.type, query.countries, query.birth_date), n, record, explain)
+                    m = Match(m.record_id, m.score, query.name, m.matched_name, m.reasons, m.name_score,
+                              m.record_type, m.algorithm)
+                if best is None or m.score > best.score:
+                    best = m
+        return best
+    return _score_one(query, name, record, explain)
+
+
+def _score_one(query: Query, name: str, record: Record | None, explain: bool) -> Match:
+    # Two names compared on their own are of the type the caller gave for the pair.
+    rtype = record.type if record else query.type
     qtype = infer_type(query.name, query.type)
     if qtype == UNKNOWN and rtype == UNKNOWN:
         # Neither side typed: a legal form on either makes the pair a pair of companies (symmetric).

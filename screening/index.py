@@ -19,7 +19,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .engine import DEFAULT_THRESHOLD, infer_type, match_record, score_pair
+from .engine import DEFAULT_THRESHOLD, alternatives, infer_type, match_record, score_pair
 from .model import ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
 from .normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
 from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, compare_words)
@@ -111,7 +111,7 @@ class Matcher:
         self.skipped_names: list[tuple[str, str, str]] = []
         for ri, rec in enumerate(self.records):
             kind = rec.type if rec.type in (PERSON, ORGANIZATION) else UNKNOWN
-            for text in dict.fromkeys(rec.names):
+            for text in dict.fromkeys(n for name in rec.names for n in alternatives(name)):
                 try:
                     form = analyze(text, kind)
                 except UnscreenableName as exc:

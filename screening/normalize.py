@@ -517,7 +517,7 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
 
 
 _ROMAN_WORD = re.compile(r"(?<![\w.])(?:ii|iii|iv|vi|vii|viii|ix|xi|xii|xiii|xiv|xv|xvi|xx)(?![\w.])")
-_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}(?![a-z])")
+_ACRONYM = re.compile(r"\b[a-z](?:\.[a-z])+\.?(?![a-z])")     # "a.b.c." and "l.x.c"
 _SYLLABIC = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "YI", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
 
 

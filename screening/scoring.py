@@ -22,6 +22,7 @@ SINGLE_MISSING_COST = 0.5  # ...and when only one word agrees: "Maria Putin" is 
 CONFLICT_COST = 2.5       # per unit of weight of words both sides have but that differ
 MERGED_MIN = 0.9          # two words run together must be nearly the other word ("jin ping" / "jinping")
 LEGAL_FORM_FACTOR = 0.95   # "Siemens AG" / "Siemens LLC": different legal forms, a small penalty
+INITIAL_SCORE = 0.7        # "J." / "John"
 ACRONYM_SCORE = 0.65      # initials alone ("BP" / "Boutique Patraca") are a weak sign, below the threshold
 PATRONYMIC_FACTOR = 0.65 # "Salman bin Muhammad" is not "Muhammad bin Salman": son and father swapped
 SINGLE_WORD_CAP = 0.6     # two multi-word names agreeing on one word only never score above this
@@ -210,12 +211,12 @@ def _items(form: NameForm, person: bool):
     return single, merged
 
 
-def _acronyms(q: NameForm, c: NameForm):
+def _acronyms(q: NameForm, c: NameForm, longest: int = 6):
     """Yield (query indices, record indices) where a short word stands for the initials of words on the other side."""
     for short, long, flip in ((q, c, False), (c, q, True)):
         for i, w in enumerate(short.words):
             n = len(w.text)
-            if not 2 <= n <= 6 or w.numeric:
+            if not 2 <= n <= longest or w.numeric:
                 continue
             initials = [x.text[0] for x in long.words]
             for j in range(len(long.words) - n + 1):
@@ -281,11 +282,12 @@ def compare_names(q: NameForm, c: NameForm, kind: str = UNKNOWN) -> NameScore:
                 if m.score >= MERGED_MIN:
                     w = wa if wa < wb else wb
                     cands.append((m.score * w, m.score, sj, mi, m) if flip else (m.score * w, m.score, mi, sj, m))
-    if not person:
-        for qi, cj in _acronyms(q, c):
-            wa = sum(q.words[i].weight for i in qi)
-            wb = sum(c.words[j].weight for j in cj)
-            cands.append((ACRONYM_SCORE * min(wa, wb), ACRONYM_SCORE, qi, cj, WordMatch(ACRONYM_SCORE, "acronym")))
+    for qi, cj in _acronyms(q, c, 3 if person else 6):
+        wa = sum(q.words[i].weight for i in qi)
+        wb = sum(c.words[j].weight for j in cj)
+        # A person's initials run together ("JC" / "Jean-Claude") count as initials; a company's as an acronym.
+        m = WordMatch(INITIAL_SCORE, "initial") if person else WordMatch(ACRONYM_SCORE, "acronym")
+        cands.append((m.score * min(wa, wb), m.score, qi, cj, m))
     cands.sort(key=lambda t: (-t[0], -t[1], abs(t[2][0] - t[3][0])))
     used_q: set[int] = set()
     used_c: set[int] = set()
