@@ -364,7 +364,10 @@ def _nicknames() -> dict[str, frozenset[str]]:
         formal = parts[0]
         for p in parts:
             groups.setdefault(p, set()).add(formal)
-    return {k: frozenset(v) for k, v in groups.items()}
+    # A name that is itself a formal name stands for itself only: "Jane" and "John" are both listed under
+    # "Joanna" but are not each other's nickname.
+    formals = {line.split(",")[0].strip() for line in text.splitlines() if line.strip()}
+    return {k: frozenset({k} if k in formals else v) for k, v in groups.items()}
 
 
 # Korean surnames and how they are written in Latin letters (the Revised Romanisation first, as ``to_ascii``
@@ -567,7 +570,8 @@ def _roman(token: str) -> int | None:
 def _numbers(tokens: list[str], type: str) -> list[str]:
     """Write numbers one way: "forty-four" = "44", "first" = "1st" = "1", "III" = "3" (not in person names)."""
     out: list[str] = []
-    for t in tokens:
+    last = len(tokens) - 1
+    for k, t in enumerate(tokens):
         m = _ORDINAL_SUFFIX.match(t)
         if m:
             out.append(m.group(1))
@@ -581,7 +585,9 @@ def _numbers(tokens: list[str], type: str) -> list[str]:
             out.append(str(_TENS[t]))
         elif t in _ORDINALS and type != "person":
             out.append(str(_ORDINALS[t]))
-        elif type != "person" and len(out) >= 1 and _roman(t):
+        elif type != "person" and len(out) >= 1 and (_ROMAN_WORD.fullmatch(t) or t in ("i", "v", "x") and k == last) \
+                and _roman(t):
+            # Series numerals after a name ("Fund III", "Trust I"); not "Li", "Di", "Mix" or "Vi".
             out.append(str(_roman(t)))
         else:
             out.append(t)

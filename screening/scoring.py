@@ -9,6 +9,7 @@ attribute one side does not have is unknown, never a mismatch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
@@ -145,9 +146,10 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
     if length == 3 and min(la, lb) == 2 and _subsequence(a.text if la == 2 else b.text, b.text if la == 2 else a.text):
         allowed = max(allowed, 1)
     dist = OSA.distance(a.text, b.text, score_cutoff=allowed + 1)
-    phonetic = a.phonetic == b.phonetic and a.text[0] == b.text[0] and len(a.phonetic) >= 2
+    phonetic = a.text[0] == b.text[0] and (a.phonetic == b.phonetic and len(a.phonetic) >= 2
+                                           or dist <= allowed + 1 and length >= 5 and _nysiis(a.text) == _nysiis(b.text))
     best = NO_MATCH
-    if dist <= allowed or (phonetic and length >= 6 and dist <= allowed + 1):
+    if dist <= allowed or (phonetic and length >= 5 and dist <= allowed + 1):
         # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other.
         if not phonetic and dist > 1 and _known_different(a, b):
             return NO_MATCH
@@ -174,6 +176,13 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
 
 def _same_class(x: str, y: str) -> bool:
     return bool(x) and bool(y) and (x == y or consonant_classes(x) == consonant_classes(y) != "")
+
+
+@lru_cache(maxsize=200_000)
+def _nysiis(text: str) -> str:
+    """NYSIIS phonetic key (jellyfish): "Sean" and "Shawn" both give SAN."""
+    import jellyfish
+    return jellyfish.nysiis(text)
 
 
 def _known_different(a: Word, b: Word) -> bool:
