@@ -50,8 +50,10 @@ def alternatives(name: str) -> list[str]:
     if "/" not in name:
         return [name]
     parts = [p.strip() for p in name.split("/")]
-    parts = [p for p in parts if p and not problem(p)]
-    return [name] + parts if len(parts) >= 2 else [name]
+    # "Ltd/ADR", "INC /DE/" are annotations, not alternatives: every part needs four letters or more.
+    if any(sum(ch.isalpha() for ch in p) < 4 for p in parts):
+        return [name]
+    return [name] + parts
 
 
 def score_pair(query: Query, name: str, record: Record | None = None, explain: bool = True) -> Match:

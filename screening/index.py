@@ -22,11 +22,11 @@ import numpy as np
 from .engine import DEFAULT_THRESHOLD, alternatives, infer_type, match_record, score_pair
 from .model import ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
 from .normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
-from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, compare_words)
+from .scoring import (_nysiis, ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, compare_words)
 
 DROP_ABOVE = 300  # a query word reaching more names than this is not probed when the others suffice
 BOUND_MARGIN = 0.7  # the bound charges this share of the scorer's costs, to stay optimistic
-AFFIX_WORD = 10   # words this long are also found by their first or last four letters
+AFFIX_WORD = 8    # words this long are also found by their first or last three letters
 LONG_WORD = 8     # words this long also enter the two-deletion neighbourhood
 
 
@@ -147,10 +147,12 @@ class Matcher:
         if len(classes) >= 3:
             for d in _deletes(classes, 1):
                 self._classes[d].append(vid)
+        if len(word.text) >= 4 and word.phonetic:
+            self._sounds["~" + _nysiis(word.text)].append(vid)
         if len(word.text) >= AFFIX_WORD:
-            # Three edits in a long word rarely touch both ends: "abdelrahmon" ~ "abderrahmane".
-            self._affixes["<" + word.text[:4]].append(vid)
-            self._affixes[">" + word.text[-4:]].append(vid)
+            # Edits in a long word rarely touch both ends: "abdelrahmon" ~ "abderrahmane", "curniero" ~ "carnicero".
+            self._affixes["<" + word.text[:3]].append(vid)
+            self._affixes[">" + word.text[-3:]].append(vid)
         return vid
 
     def _add_name(self, ri: int, text: str, form: NameForm) -> None:
@@ -217,9 +219,11 @@ class Matcher:
             if len(classes) >= 3:
                 for d in _deletes(classes, 1):
                     cands.update(self._classes.get(d, ()))
+        if len(word.text) >= 4:
+            cands.update(self._sounds.get("~" + _nysiis(word.text), ()))
         if len(word.text) >= AFFIX_WORD - 1:
-            cands.update(self._affixes.get("<" + word.text[:4], ()))
-            cands.update(self._affixes.get(">" + word.text[-4:], ()))
+            cands.update(self._affixes.get("<" + word.text[:3], ()))
+            cands.update(self._affixes.get(">" + word.text[-3:], ()))
         words = self._words
         for vid in cands:
             if vid in found:
@@ -242,8 +246,10 @@ class Matcher:
     def candidates(self, query: Query, threshold: float = DEFAULT_THRESHOLD) -> set[int]:
         """Return the ids of the names that could score at or above ``threshold`` against the query."""
         out: set[int] = set()
-        for form in self._query_forms(query):
-            out.update(self._candidates_for(form, threshold).tolist())
+        for name in alternatives(query.name):
+            q = query if name == query.name else Query(name, query.type, query.countries, query.birth_date)
+            for form in self._query_forms(q):
+                out.update(self._candidates_for(form, threshold).tolist())
         return out
 
     def _candidates_for(self, form: NameForm, threshold: float) -> np.ndarray:

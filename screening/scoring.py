@@ -291,7 +291,7 @@ def compare_names(q: NameForm, c: NameForm, kind: str = UNKNOWN) -> NameScore:
                 if m.score >= MERGED_MIN:
                     w = wa if wa < wb else wb
                     cands.append((m.score * w, m.score, sj, mi, m) if flip else (m.score * w, m.score, mi, sj, m))
-    for qi, cj in _acronyms(q, c, 3 if person else 6):
+    for qi, cj in _acronyms(q, c, 2 if person else 6):
         wa = sum(q.words[i].weight for i in qi)
         wb = sum(c.words[j].weight for j in cj)
         # A person's initials run together ("JC" / "Jean-Claude") count as initials; a company's as an acronym.
