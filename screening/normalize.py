@@ -9,8 +9,8 @@ engine consumes the ``NameForm`` built here:
 - honorifics and titles dropped (rigour's person prefixes plus the ones sanctions lists use);
 - company legal forms folded to one canonical class across jurisdictions (rigour: "Co., Ltd." = "LLC" = "OOO";
   "AG" = "S.A." = "PLC" = "JSC") and kept apart from the name's own words;
-- per word: a weight (particles and generic company words count less), rigour's name symbols (Qaddafi /
-  Gadhafi, Bill / William), nicknames, a phonetic key and a consonant skeleton.
+- per word: a weight (particles and generic company words count less), rigour's name symbols (Muammar /
+  Moammar, Bill / William), nicknames, a phonetic key and a consonant skeleton.
 
 ``name_key`` (the watchlist's consolidation key) lives here too.
 """

@@ -370,3 +370,27 @@ def test_the_index_loses_nothing_against_exhaustive_search(matcher, name, thresh
         fast = matcher.match(q, threshold=threshold, limit=None)
         slow = matcher.exhaustive(q, threshold=threshold)
         assert [(m.record_id, m.score) for m in fast] == [(m.record_id, m.score) for m in slow]
+
+
+# --- names written as alternatives, and the index reaching what exhaustive scoring finds -----------------------
+
+def test_a_name_written_as_alternatives_matches_each_of_them():
+    m = compare("Al Qaeda", "Al-Qa'ida/Islamic Army", "organization")
+    assert m.score >= DEFAULT_THRESHOLD and m.matched_name == "Al-Qa'ida"
+    assert compare("Islamic Army", "Al-Qa'ida/Islamic Army", "organization").score == 1.0
+
+
+def test_annotations_after_a_slash_are_not_alternatives():
+    # SEC and list exports write "Ltd/ADR", "INC /DE/": "ADR" alone must not be screened as a name.
+    matcher = Matcher([Record("adr", ("ADR",), "organization")])
+    assert matcher.match(Query("Meridian Energy Ltd/ADR")) == []
+
+
+def test_the_index_reaches_misspellings_at_both_ends_and_sound_alikes():
+    records = [Record("1", ("EL CARNICERO",), "person"), Record("2", ("MOHAMMED, Aboud Rogo",), "person"),
+               Record("3", ("Jack Quinn",), "person"), Record("4", ("Tidewater Marine Company",), "organization")]
+    matcher = Matcher(records)
+    for query in ("El Curniero", "Mohamemd Rougi", "Jack Qin", "Tide Water Marine"):
+        expected = {m.record_id for m in matcher.exhaustive(Query(query))}
+        assert expected, query
+        assert {m.record_id for m in matcher.match(Query(query), limit=None)} == expected, query
