@@ -22,7 +22,8 @@ import numpy as np
 from .engine import DEFAULT_THRESHOLD, alternatives, infer_type, match_record, score_pair
 from .model import ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
 from .normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
-from .scoring import (_nysiis, ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, compare_words)
+from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST,
+                      SINGLE_WORD_CAP, _nysiis, allowance, compare_words)
 
 DROP_ABOVE = 300  # a query word reaching more names than this is not probed when the others suffice
 BOUND_MARGIN = 0.7  # the bound charges this share of the scorer's costs, to stay optimistic
@@ -75,14 +76,22 @@ def _initials(words):
 
 
 def _query_keys(form: NameForm):
-    """Yield the extra lookup units of a query: neighbours run together, and initials for companies."""
+    """Yield the extra lookup units of a query: neighbours run together."""
     words = form.words
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
         if not (a.numeric or b.numeric):
             yield Word(a.text + b.text, min(a.weight, b.weight), frozenset(), "", "", False, False), (i, i + 1)
-    if form.type != PERSON:
-        yield from _initials(words)
+
+
+def _query_initials(words):
+    """Yield (initials, indices) of every run of two to six words, as plain strings (looked up exactly)."""
+    letters = "".join(w.text[0] if len(w.text) > 1 and not w.numeric else " " for w in words)
+    for n in range(2, min(6, len(words)) + 1):
+        for i in range(len(words) - n + 1):
+            run = letters[i:i + n]
+            if " " not in run:
+                yield run, tuple(range(i, i + n))
 
 
 @dataclass
@@ -206,8 +215,9 @@ class Matcher:
             depth = max(depth, 2 if len(word.text) >= 4 else depth)
         for d in _deletes(word.text, depth):
             cands.update(self._deletes.get(d, ()))
+        by_symbol: set[int] = set()
         for s in word.symbols:
-            cands.update(self._symbols.get(s, ()))
+            by_symbol.update(self._symbols.get(s, ()))
         if len(word.phonetic) >= 2:
             cands.update(self._sounds.get(word.phonetic, ()))
         if abjad and len(word.skeleton) >= 2:
@@ -225,7 +235,11 @@ class Matcher:
             cands.update(self._affixes.get("<" + word.text[:3], ()))
             cands.update(self._affixes.get(">" + word.text[-3:], ()))
         words = self._words
-        for vid in cands:
+        if not (translit or abjad or word.abbreviation):
+            # Latin spellings: a word more letters apart than the scorer allows cannot be a misspelling of it.
+            n = len(word.text)
+            cands = {v for v in cands if abs(len(words[v].text) - n) <= allowance(max(n, len(words[v].text))) + 1}
+        for vid in cands | by_symbol:
             if vid in found:
                 continue
             score = compare_words(word, words[vid], person, translit, abjad).score
@@ -263,14 +277,16 @@ class Matcher:
             units.append((key, idx))
         looked = []
         for w, idx in units:
-            if len(idx) > 1 and len(w.text) == len(idx):          # initials: exact only
-                v = self._vocab.get(w.text)
-                found = ((v, ACRONYM_SCORE),) if v is not None else ()
-            else:
-                found = self._lookup(w, person, translit, abjad)
+            found = self._lookup(w, person, translit, abjad)
             vids = [v for v, _ in found]
             size = int(self._post_size[vids].sum()) if vids else 0
             looked.append((w, idx, found, size))
+        if not person:
+            # Initials of a run of query words, looked up exactly ("peoples liberation army" -> "pla").
+            for text, idx in _query_initials(words):
+                v = self._vocab.get(text)
+                if v is not None:
+                    looked.append((None, idx, ((v, ACRONYM_SCORE),), int(self._post_size[v])))
         qsub = [i for i, w in enumerate(words) if w.substantive]
         drop = -1
         if len(qsub) >= 2 and threshold > SINGLE_WORD_CAP:

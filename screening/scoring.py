@@ -146,10 +146,15 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
     if length == 3 and min(la, lb) == 2 and _subsequence(a.text if la == 2 else b.text, b.text if la == 2 else a.text):
         allowed = max(allowed, 1)
     dist = OSA.distance(a.text, b.text, score_cutoff=allowed + 1)
-    phonetic = a.text[0] == b.text[0] and (a.phonetic == b.phonetic and len(a.phonetic) >= 2
-                                           or dist <= allowed + 1 and length >= 5 and _nysiis(a.text) == _nysiis(b.text))
+    same_start = a.text[0] == b.text[0]
+    sound_m = same_start and a.phonetic == b.phonetic and len(a.phonetic) >= 2          # metaphone
+    sound_n = same_start and min(la, lb) >= 4 and dist <= allowed + 1 \
+        and _nysiis(a.text) == _nysiis(b.text)                                        # NYSIIS: Sean / Shawn
+    phonetic = sound_m or sound_n
+    # Sounding alike buys one edit beyond the allowance: from six letters by metaphone, five by NYSIIS.
+    beyond = (sound_m and length >= 6) or (sound_n and length >= 5)
     best = NO_MATCH
-    if dist <= allowed or (phonetic and length >= 5 and dist <= allowed + 1):
+    if dist <= allowed or (beyond and dist <= allowed + 1):
         # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other.
         if not phonetic and dist > 1 and _known_different(a, b):
             return NO_MATCH
