@@ -28,8 +28,17 @@ def infer_type(name: str, given: str = UNKNOWN) -> str:
         form = analyze(name, UNKNOWN)
     except UnscreenableName:
         return UNKNOWN
-    if form.legal or (len(form.words) >= 2 and form.words[-1].text in COMPANY_ENDINGS):
+    if len(form.words) >= 1 and form.words[-1].text in COMPANY_ENDINGS and len(form.words) >= 2:
         return "organization"
+    if form.legal:
+        # A legal form is evidence when it is written as one: three letters or more, or with dots ("OOO", "S.A.",
+        # "Ltd"), or at the end of the name. "Ku" of "Ku Young Hyok" and "Ag" of "Iyad Ag Ghali" are names.
+        from rigour.names import extract_org_types
+        text = " ".join(name.casefold().split())
+        for found, _ in extract_org_types(text, generic=True):
+            letters = sum(ch.isalpha() for ch in found)
+            if letters >= 3 or "." in found or text.endswith(found.strip()):
+                return "organization"
     return UNKNOWN
 
 

@@ -20,7 +20,7 @@ from typing import Iterable
 import numpy as np
 
 from .engine import DEFAULT_THRESHOLD, alternatives, infer_type, match_record, score_pair
-from .model import ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
+from .model import ENTITY_TYPES, ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
 from .normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
 from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST,
                       SINGLE_WORD_CAP, _nysiis, allowance, compare_words)
@@ -119,7 +119,7 @@ class Matcher:
         self._classes: dict[str, list[int]] = defaultdict(list)   # consonant classes (and one deleted): scripts
         self.skipped_names: list[tuple[str, str, str]] = []
         for ri, rec in enumerate(self.records):
-            kind = rec.type if rec.type in (PERSON, ORGANIZATION) else UNKNOWN
+            kind = rec.type if rec.type in ENTITY_TYPES else UNKNOWN
             for text in dict.fromkeys(n for name in rec.names for n in alternatives(name)):
                 try:
                     form = analyze(text, kind)

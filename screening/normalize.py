@@ -482,7 +482,7 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
         text = _hebrew_geresh(text)     # "ג'" is a letter of its own (j), not "ג" and an apostrophe
     folded = _APOSTROPHES.sub("", text.casefold()).replace("&", " and ")
     legal: tuple[str, ...] = ()
-    if type != "person":
+    if type not in ("person", "vessel", "aircraft"):
         # Series numerals first, or rigour reads "II, Inc." as a legal form.
         folded = _ROMAN_WORD.sub(lambda m: str(_roman(m.group(0)) or m.group(0)), folded)
         from rigour.names import extract_org_types, remove_org_types
@@ -607,7 +607,7 @@ def _reweigh(w: Word) -> Word:
 @lru_cache(maxsize=200_000)
 def _word(token: str, type: str, dotted: bool) -> Word:
     numeric = token.isdigit()
-    if token in PARTICLES and type != "organization":
+    if token in PARTICLES:
         weight = 0.2
     elif numeric:
         weight = 0.3     # series numbers ("Fund III" / "Fund IV") tell siblings apart, they do not make a name

@@ -387,10 +387,10 @@ def test_annotations_after_a_slash_are_not_alternatives():
 
 
 def test_the_index_reaches_misspellings_at_both_ends_and_sound_alikes():
-    records = [Record("1", ("EL CARNICERO",), "person"), Record("2", ("MOHAMMED, Aboud Rogo",), "person"),
+    records = [Record("1", ("EL CARNICERO",), "person"), Record("2", ("KHODORKOVSKY, Mikhail",), "person"),
                Record("3", ("Sean Penn",), "person"), Record("4", ("Tidewater Marine Company",), "organization")]
     matcher = Matcher(records)
-    for query in ("El Curniero", "Mohamemd Rougi", "Shawn Penn", "Tide Water Marine"):
+    for query in ("El Curniero", "Mikhail Khordorovsky", "Shawn Penn", "Tide Water Marine"):
         expected = {m.record_id for m in matcher.exhaustive(Query(query))}
         assert expected, query
         assert {m.record_id for m in matcher.match(Query(query), limit=None)} == expected, query
