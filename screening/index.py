@@ -19,7 +19,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .engine import DEFAULT_THRESHOLD, alternatives, infer_type, match_record, score_pair
+from .engine import DEFAULT_THRESHOLD, alternatives, infer_type, score_pair
 from .model import ENTITY_TYPES, ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
 from .normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
 from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST,
@@ -44,13 +44,6 @@ def _deletes(text: str, depth: int) -> set[str]:
         out |= nxt
         frontier = nxt
     return out
-
-
-def _depth(text: str) -> int:
-    n = len(text)
-    if n <= 3:
-        return 1 if n == 3 else 0
-    return 2 if n >= LONG_WORD else 1
 
 
 def _keys(form: NameForm):
@@ -417,6 +410,3 @@ class Matcher:
             return Skipped(query.name if isinstance(query.name, str) else "", why)
         return self.match(query, threshold, limit)
 
-    def best(self, query: Query, record_index: int) -> Match:
-        """Score a query against one record by its position (all its names)."""
-        return match_record(query, self.records[record_index])

@@ -5,7 +5,7 @@ Pure dataclasses, no behaviour beyond validation of their own fields. Storage tu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 PERSON = "person"
 ORGANIZATION = "organization"
@@ -95,12 +95,3 @@ class Skipped:
 
     query_name: str
     reason: str
-
-
-@dataclass
-class Settings:
-    """The matching policy: the threshold and limits. Recorded with every result, never hidden in the engine."""
-
-    threshold: float = 0.0
-    limit: int = 10
-    extra: dict = field(default_factory=dict)
