@@ -1,0 +1,293 @@
+"""Read a client list (xlsx, xlsm, csv, tsv) into plain rows, find its columns, and validate every row.
+
+One adapter per format yields ``(row_number, [cells])`` as the spreadsheet numbers rows; ``detect_mapping`` finds the
+header row and which column holds the name, first and last name, client id, type, country and birth date (user
+overrides win); ``client_rows`` turns rows into ``ClientRow`` objects, each valid or with its problems in words.
+File problems raise ``ClientFileError`` naming the file (and row when there is one). openpyxl stays in this module,
+at the edge of the engine.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+
+MAX_HEADER_SEARCH = 20          # the header row is looked for among the first rows
+MAX_CELL_CHARS = 10_000
+FIELDS = ("name", "first_name", "last_name", "client_id", "type", "country", "birth_date")
+
+# Header words per field, several languages; compared after casefolding and dropping accents and punctuation.
+SYNONYMS = {
+    "name": ["name", "full name", "client name", "customer name", "customer", "client", "account name", "party name",
+             "counterparty", "counterparty name", "legal name", "company name", "entity name", "beneficiary",
+             "beneficiary name", "payee", "payee name", "supplier", "supplier name", "vendor", "vendor name",
+             "nom", "nom complet", "raison sociale", "denomination", "name des kunden", "kundenname", "firma",
+             "nombre", "nombre completo", "razon social", "nome", "ragione sociale", "naam"],
+    "first_name": ["first name", "firstname", "given name", "given names", "forename", "prenom", "vorname", "nombre de pila",
+                   "primer nombre"],
+    "last_name": ["last name", "lastname", "surname", "family name", "nom de famille", "nachname", "apellido",
+                  "apellidos", "cognome"],
+    "client_id": ["id", "client id", "customer id", "client number", "customer number", "account", "account number",
+                  "account no", "reference", "ref", "cif", "kunden nr", "kundennummer", "numero client", "code client",
+                  "identifiant", "id cliente", "numero de cliente"],
+    "type": ["type", "entity type", "client type", "customer type", "party type", "kind", "category", "typ",
+             "tipo", "type de client"],
+    "country": ["country", "nationality", "country of residence", "residence", "citizenship", "jurisdiction",
+                "country code", "pays", "nationalite", "land", "staatsangehorigkeit", "pais", "nacionalidad", "paese"],
+    "birth_date": ["birth date", "date of birth", "dob", "birthdate", "born", "date de naissance", "geburtsdatum",
+                   "fecha de nacimiento", "data di nascita", "year of birth", "birth year"],
+}
+
+
+class ClientFileError(ValueError):
+    """A client file that cannot be read, with the file (and row) in the message."""
+
+
+def _key(text: object) -> str:
+    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
+
+
+_LOOKUP = {_key(s): f for f, words in SYNONYMS.items() for s in words}
+
+
+# --- adapters -------------------------------------------------------------------------------------------------
+
+def read_rows(path: str | Path, sheet: str | None = None) -> Iterator[tuple[int, list]]:
+    """Yield (row number as the spreadsheet shows it, cells) from an xlsx/xlsm or csv/tsv file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ClientFileError(f"{path}: no such file")
+    suffix = path.suffix.casefold()
+    if suffix in (".xlsx", ".xlsm"):
+        yield from _xlsx_rows(path, sheet)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        if sheet:
+            raise ClientFileError(f"{path.name}: --sheet applies to workbooks, not to {suffix} files")
+        yield from _csv_rows(path)
+    else:
+        raise ClientFileError(f"{path.name}: not a client list (use .xlsx, .xlsm, .csv or .tsv)")
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    if not zipfile.is_zipfile(path):
+        head = path.read_bytes()[:8]
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ClientFileError(f"{path.name}: an encrypted or old-format (.xls) workbook; save it as .xlsx "
+                                  "without a password")
+        raise ClientFileError(f"{path.name}: not an xlsx workbook (the file is not a zip archive)")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:           # openpyxl raises many types for corrupt parts
+        raise ClientFileError(f"{path.name}: the workbook cannot be read ({type(exc).__name__}: {exc})") from None
+    try:
+        if sheet:
+            if sheet not in wb.sheetnames:
+                raise ClientFileError(f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
+            sheets = [wb[sheet]]
+        else:
+            sheets = [wb[n] for n in wb.sheetnames]
+        for ws in sheets:
+            rows = ws.iter_rows(values_only=True)
+            seen_data = False
+            for number, row in enumerate(rows, start=1):
+                cells = list(row)
+                if any(c not in (None, "") for c in cells):
+                    seen_data = True
+                    yield number, cells
+            if seen_data:
+                return         # the first sheet with data, unless one was named
+    finally:
+        wb.close()
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+        return raw.decode("utf-16")
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="strict")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if raw[:200].count(b"\x00") > 20:
+        raise ClientFileError(f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
+    return raw.decode("cp1252", errors="replace")
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
+    text = _decode(path.read_bytes(), path.name)
+    if "\x00" in text:
+        raise ClientFileError(f"{path.name}: contains NUL bytes; not a text file")
+    sample = text[:20_000]
+    if path.suffix.casefold() == ".tsv":
+        delimiter = "\t"
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if any(c.strip() for c in cells):
+                yield number, cells
+    except csv.Error as exc:
+        raise ClientFileError(f"{path.name}: row {reader.line_num}: {exc}") from None
+
+
+# --- columns --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Mapping:
+    """Where the header is and which column holds each field (0-based), with the headers as written."""
+
+    header_row: int
+    headers: list[str]
+    columns: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> list[str]:
+        """Return "field <- header (column X)" lines, as shown before screening."""
+        from openpyxl.utils import get_column_letter
+        return [f"{f} <- {self.headers[i]!r} (column {get_column_letter(i + 1)})"
+                for f, i in sorted(self.columns.items(), key=lambda kv: kv[1])]
+
+
+def detect_mapping(rows: list[tuple[int, list]], overrides: dict[str, str] | None = None,
+                   file_name: str = "file") -> Mapping:
+    """Find the header row among the first rows and map fields to columns; ``overrides`` maps field -> header."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v}
+    for f in overrides:
+        if f not in FIELDS:
+            raise ClientFileError(f"unknown field {f!r} in --column (fields: {', '.join(FIELDS)})")
+    best = None
+    for number, cells in rows[:MAX_HEADER_SEARCH]:
+        headers = ["" if c is None else str(c).strip() for c in cells]
+        found = {}
+        for i, h in enumerate(headers):
+            f = _LOOKUP.get(_key(h))
+            if f and f not in found:
+                found[f] = i
+        wanted = {_key(v) for v in overrides.values()}
+        hits = len(found) + sum(1 for h in headers if _key(h) in wanted)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, number, headers, found)
+    if best is None:
+        seen = rows[0][1] if rows else []
+        raise ClientFileError(f"{file_name}: no recognisable header row (first row: "
+                              f"{', '.join(repr(str(c)) for c in seen if c not in (None, '')) or 'empty'})")
+    _, number, headers, found = best
+    for f, header in overrides.items():
+        keys = [_key(h) for h in headers]
+        if _key(header) not in keys:
+            raise ClientFileError(f"{file_name}: no column {header!r} for {f} (headers: "
+                                  f"{', '.join(repr(h) for h in headers if h)})")
+        found[f] = keys.index(_key(header))
+    if "name" not in found and not ("first_name" in found or "last_name" in found):
+        raise ClientFileError(f"{file_name}: row {number}: no name column among the headers "
+                              f"{', '.join(repr(h) for h in headers if h)}; name one with --column name=HEADER")
+    return Mapping(number, headers, found)
+
+
+# --- rows -----------------------------------------------------------------------------------------------------
+
+@dataclass
+class ClientRow:
+    """One client as read: the fields found, the whole row as written, and the problems that stop screening."""
+
+    row: int
+    name: str
+    client_id: str = ""
+    type: str = "unknown"
+    countries: tuple[str, ...] = ()
+    birth_date: str | None = None
+    cells: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def screenable(self) -> bool:
+        return not self.problems
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())[:MAX_CELL_CHARS]
+
+
+def _birth_date(value) -> str | None:
+    if isinstance(value, (datetime, date)):
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    text = _text(value)
+    if not text:
+        return None
+    if re.fullmatch(r"(19|20)\d\d", text):
+        return text
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def client_rows(rows: list[tuple[int, list]], mapping: Mapping) -> Iterator[ClientRow]:
+    """Turn data rows (after the header) into ClientRows; every problem is recorded, no row is dropped."""
+    from screening.model import entity_type
+    from screening.normalize import problem
+
+    cols = mapping.columns
+    seen_ids: dict[str, int] = {}
+
+    def cell(cells, f):
+        i = cols.get(f)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    for number, cells in rows:
+        if number <= mapping.header_row:
+            continue
+        written = {mapping.headers[i] or f"column {i + 1}": _text(c) for i, c in enumerate(cells)
+                   if i < len(mapping.headers) and c not in (None, "")}
+        name = _text(cell(cells, "name"))
+        if not name:
+            name = " ".join(p for p in (_text(cell(cells, "first_name")), _text(cell(cells, "last_name"))) if p)
+        r = ClientRow(row=number, name=name, cells=written)
+        why = problem(name)
+        if why:
+            r.problems.append(why)
+        r.client_id = _text(cell(cells, "client_id"))
+        if r.client_id:
+            if r.client_id in seen_ids:
+                r.problems.append(f"duplicate client ID {r.client_id!r} (first in row {seen_ids[r.client_id]})")
+            else:
+                seen_ids[r.client_id] = number
+        raw_type = _text(cell(cells, "type"))
+        if raw_type:
+            try:
+                r.type = entity_type(raw_type)
+            except ValueError as exc:
+                r.problems.append(str(exc))
+        country = _text(cell(cells, "country"))
+        if country:
+            r.countries = tuple(c.strip().casefold() for c in re.split(r"[;,/]", country) if c.strip())
+        try:
+            r.birth_date = _birth_date(cell(cells, "birth_date"))
+        except ValueError as exc:
+            r.problems.append(f"unreadable birth date {str(exc)!r}")
+        yield r
