@@ -390,66 +390,6 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
                + (f" (--limit {limit} reached: there may be more)" if len(results) == limit else "") + ".")
 
 
-def read_pairs(path: str) -> list[tuple[int, str, str, str]]:
-    """Read a CSV of name pairs (``name_a``, ``name_b``, optional ``type``) as (row, name_a, name_b, type).
-
-    Rows are numbered as in a spreadsheet (the header is row 1). Raise ``click.ClickException`` listing every bad
-    row; an empty or unscreenable name is not an error here (the engine reports it as skipped).
-    """
-    import csv
-    import io
-    from pathlib import Path
-
-    from screening.model import entity_type
-
-    where = path
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise click.ClickException(f"{where}: no such file")
-    except IsADirectoryError:
-        raise click.ClickException(f"{where}: is a folder, not a file")
-    except OSError as exc:
-        raise click.ClickException(f"{where}: cannot read: {exc.strerror or exc}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{where}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                                   f"save it as UTF-8")
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not rows or not any(c.strip() for c in rows[0]):
-        raise click.ClickException(f"{where}: empty file (expected a header row with name_a and name_b)")
-    header = [c.strip().lower() for c in rows[0]]
-    missing = [c for c in ("name_a", "name_b") if c not in header]
-    if missing:
-        raise click.ClickException(f"{where}: row 1: missing column{'s' if len(missing) > 1 else ''} "
-                                   f"{' and '.join(missing)} (header: {', '.join(c for c in rows[0] if c)})")
-    col = {h: header.index(h) for h in ("name_a", "name_b", "type") if h in header}
-    pairs, problems = [], []
-    for n, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        cell = {h: cells[i] if i < len(cells) else "" for h, i in col.items()}
-        extra = [c for c in cells[len(header):] if c.strip()]
-        if extra:
-            problems.append(f"{where}: row {n}: {len(extra)} cell(s) beyond the header's columns (a name with an "
-                            f"unquoted comma?)")
-            continue
-        try:
-            etype = entity_type(cell.get("type"))
-        except ValueError as exc:
-            problems.append(f"{where}: row {n}: {exc}")
-            continue
-        pairs.append((n, cell["name_a"], cell["name_b"], etype))
-    if problems:
-        if len(problems) == 1:
-            raise click.ClickException(problems[0])
-        raise click.ClickException(f"{where}: {len(problems)} bad rows, nothing compared:\n  " + "\n  ".join(problems))
-    return pairs
-
-
 def _top_reason(reasons) -> str:
     """The reason a table row shows: the first conflict about the names, else the first finding."""
     names = [r for r in reasons if r.feature.startswith("name") or r.feature == "legal_form"]
@@ -486,7 +426,11 @@ def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, as_j
             click.echo(f"{m.score:.4f}  {a} / {b}  ({algorithm_id()})")
             _echo_reasons(m.reasons, indent="  ")
         return
-    rows = read_pairs(pairs_file)
+    from screening.clientfile import ClientFileError, read_pairs
+    try:
+        rows = read_pairs(pairs_file)
+    except ClientFileError as exc:
+        raise click.ClickException(str(exc)) from None
     results = [(n, a, b, t, compare(a, b, t)) for n, a, b, t in rows]
     if as_json:
         click.echo(json.dumps([

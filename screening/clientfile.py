@@ -291,3 +291,61 @@ def client_rows(rows: list[tuple[int, list]], mapping: Mapping) -> Iterator[Clie
         except ValueError as exc:
             r.problems.append(f"unreadable birth date {str(exc)!r}")
         yield r
+
+
+# --- name pairs (screening compare --pairs) --------------------------------------------------------------------
+
+def read_pairs(path: str) -> list[tuple[int, str, str, str]]:
+    """Read a CSV of name pairs (``name_a``, ``name_b``, optional ``type``) as (row, name_a, name_b, type).
+
+    Rows are numbered as in a spreadsheet (the header is row 1). Raise ``ClientFileError`` listing every bad
+    row; an empty or unscreenable name is not an error here (the engine reports it as skipped).
+    """
+    from screening.model import entity_type
+
+    where = path
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ClientFileError(f"{where}: no such file")
+    except IsADirectoryError:
+        raise ClientFileError(f"{where}: is a folder, not a file")
+    except OSError as exc:
+        raise ClientFileError(f"{where}: cannot read: {exc.strerror or exc}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ClientFileError(f"{where}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                                   f"save it as UTF-8")
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise ClientFileError(f"{where}: empty file (expected a header row with name_a and name_b)")
+    header = [c.strip().lower() for c in rows[0]]
+    missing = [c for c in ("name_a", "name_b") if c not in header]
+    if missing:
+        raise ClientFileError(f"{where}: row 1: missing column{'s' if len(missing) > 1 else ''} "
+                                   f"{' and '.join(missing)} (header: {', '.join(c for c in rows[0] if c)})")
+    col = {h: header.index(h) for h in ("name_a", "name_b", "type") if h in header}
+    pairs, problems = [], []
+    for n, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        cell = {h: cells[i] if i < len(cells) else "" for h, i in col.items()}
+        extra = [c for c in cells[len(header):] if c.strip()]
+        if extra:
+            problems.append(f"{where}: row {n}: {len(extra)} cell(s) beyond the header's columns (a name with an "
+                            f"unquoted comma?)")
+            continue
+        try:
+            etype = entity_type(cell.get("type"))
+        except ValueError as exc:
+            problems.append(f"{where}: row {n}: {exc}")
+            continue
+        pairs.append((n, cell["name_a"], cell["name_b"], etype))
+    if problems:
+        if len(problems) == 1:
+            raise ClientFileError(problems[0])
+        raise ClientFileError(f"{where}: {len(problems)} bad rows, nothing compared:\n  " + "\n  ".join(problems))
+    return pairs

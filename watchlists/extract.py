@@ -169,7 +169,8 @@ def _given_names() -> frozenset[str]:
     if _GIVEN is None:
         from importlib import resources
 
-        text = (resources.files("watchlists") / "data" / "given_names.csv").read_text(encoding="utf-8")
+        # One copy of the CC0 list of given names and diminutives, shared with the matching engine.
+        text = (resources.files("screening") / "data" / "diminutives.csv").read_text(encoding="utf-8")
         names = {n.strip() for line in text.splitlines() for n in line.split(",") if len(n.strip()) > 2}
         _GIVEN = frozenset(names - _NOT_GIVEN)
     return _GIVEN

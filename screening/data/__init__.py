@@ -1,0 +1,1 @@
+"""Data files of the screening engine (see README.md here)."""
