@@ -20,6 +20,8 @@ from typing import Iterator
 
 MAX_HEADER_SEARCH = 20          # the header row is looked for among the first rows
 MAX_CELL_CHARS = 10_000
+MAX_UNPACKED_BYTES = 1_000_000_000     # an xlsx whose parts expand beyond this is refused
+MAX_RATIO = 200                        # ...or that expands more than this many times its compressed size
 FIELDS = ("name", "first_name", "last_name", "client_id", "type", "country", "birth_date")
 
 # Header words per field, several languages; compared after casefolding and dropping accents and punctuation.
@@ -86,6 +88,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
             raise ClientFileError(f"{path.name}: an encrypted or old-format (.xls) workbook; save it as .xlsx "
                                   "without a password")
         raise ClientFileError(f"{path.name}: not an xlsx workbook (the file is not a zip archive)")
+    _check_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:           # openpyxl raises many types for corrupt parts
@@ -109,6 +112,21 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
                 return         # the first sheet with data, unless one was named
     finally:
         wb.close()
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose parts would expand beyond a sane size or ratio (a zip bomb) before opening it."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ClientFileError(f"{path.name}: a damaged xlsx workbook ({exc})") from None
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNPACKED_BYTES or (total > 10_000_000 and total / packed > MAX_RATIO):
+        raise ClientFileError(f"{path.name}: the workbook would expand to {total / 1e6:,.0f} MB "
+                              f"({total / packed:,.0f} times its size); refused as a possible zip bomb")
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -108,3 +108,14 @@ def test_a_named_sheet_that_does_not_exist(tmp_path):
     path = workbook(tmp_path / "w.xlsx", {"Clients": [["Name"], ["Acme"]]})
     with pytest.raises(ClientFileError, match=r"no sheet named 'Other' \(sheets: Clients\)"):
         list(read_rows(path, "Other"))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(tmp_path):
+    import zipfile
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 50_000_000 + b">")
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(ClientFileError, match="refused as a possible zip bomb"):
+        list(read_rows(path))
