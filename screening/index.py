@@ -46,6 +46,11 @@ def _deletes(text: str, depth: int) -> set[str]:
     return out
 
 
+def _bare(text: str, weight: float) -> Word:
+    """A lookup key that is not a word of the name: two neighbours run together, or initials."""
+    return Word(text, weight, frozenset(), "", "", False, False)
+
+
 def _keys(form: NameForm):
     """Yield the index keys of a name with their weight: its words, neighbours run together, initials."""
     words = form.words
@@ -53,19 +58,10 @@ def _keys(form: NameForm):
         yield w, w.weight
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
-        yield Word(a.text + b.text, 1.0, frozenset(), "", "", False, False), a.weight + b.weight
+        yield _bare(a.text + b.text, 1.0), a.weight + b.weight
     if form.type != PERSON:
-        for key, idx in _initials(words):
-            yield key, ACRONYM_SCORE * sum(words[i].weight for i in idx)
-
-
-def _initials(words):
-    for n in range(2, min(6, len(words)) + 1):
-        for i in range(len(words) - n + 1):
-            run = words[i:i + n]
-            if all(len(w.text) > 1 and not w.numeric for w in run):
-                yield Word("".join(w.text[0] for w in run), 1.0, frozenset(), "", "", False, False), \
-                    tuple(range(i, i + n))
+        for text, idx in _initials(words):
+            yield _bare(text, 1.0), ACRONYM_SCORE * sum(words[i].weight for i in idx)
 
 
 def _query_keys(form: NameForm):
@@ -74,11 +70,11 @@ def _query_keys(form: NameForm):
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
         if not (a.numeric or b.numeric):
-            yield Word(a.text + b.text, min(a.weight, b.weight), frozenset(), "", "", False, False), (i, i + 1)
+            yield _bare(a.text + b.text, min(a.weight, b.weight)), (i, i + 1)
 
 
-def _query_initials(words):
-    """Yield (initials, indices) of every run of two to six words, as plain strings (looked up exactly)."""
+def _initials(words):
+    """Yield (initials, indices) of every run of two to six words of two letters or more (no numbers)."""
     letters = "".join(w.text[0] if len(w.text) > 1 and not w.numeric else " " for w in words)
     for n in range(2, min(6, len(words)) + 1):
         for i in range(len(words) - n + 1):
@@ -276,7 +272,7 @@ class Matcher:
             looked.append((w, idx, found, size))
         if not person:
             # Initials of a run of query words, looked up exactly ("peoples liberation army" -> "pla").
-            for text, idx in _query_initials(words):
+            for text, idx in _initials(words):
                 v = self._vocab.get(text)
                 if v is not None:
                     looked.append((None, idx, ((v, ACRONYM_SCORE),), int(self._post_size[v])))
