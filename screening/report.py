@@ -1,0 +1,546 @@
+"""Write the Excel report of a screening run for auditors: five sheets, streamed with openpyxl write-only mode.
+
+Everything a run holds can be large (100,000+ rows or hits), so each iterable is consumed once, in sheet order,
+and rows go straight to disk. The text comes from client spreadsheets and news articles and is untrusted: every
+cell is made by `make_cell`, which strips characters Excel refuses, cuts over-long text, and writes strings as
+text (never formulas, with Excel's quote prefix on those that look like one). Only http(s) URLs become links.
+
+openpyxl write-only facts this module relies on (checked against openpyxl 3.1): column widths and freeze panes
+are written with the sheet's top, so they must be set before the first row is appended (later they are silently
+dropped); the auto filter and hyperlinks are written with the sheet's tail, so the filter range can be set after
+the last row; a hyperlink needs a `WriteOnlyCell` bound to its sheet.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from datetime import datetime, timezone
+from typing import Any, Iterable, NamedTuple
+from urllib.parse import urlsplit
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+SHEETS = ("Summary", "Records", "Hits", "Decisions", "Not screened")
+
+# Excel's limit on the characters in one cell; a cut is marked with an ellipsis.
+MAX_CELL_CHARS = 32_767
+CUT_MARK = "\u2026"
+# A cell that starts with one of these may be read as a formula by Excel or another spreadsheet (OWASP CSV
+# injection guidance); such text gets the quote prefix on top of being written as a string.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Excel refuses longer link targets; a longer URL is written as text.
+MAX_URL_CHARS = 2_000
+DECISION_ORDER = ("true match", "false positive", "escalate")
+
+
+class ReportError(ValueError):
+    """The report cannot be written (destination folder missing, not writable, ...)."""
+
+
+class Link(NamedTuple):
+    """A URL to write as a hyperlink if it is a safe http(s) URL, else as text."""
+
+    url: str
+
+
+# ---------------------------------------------------------------------------------------------------- styles
+
+def _named_styles() -> dict[str, NamedStyle]:
+    """Build the named styles every cell of the report takes one of."""
+    top = Alignment(vertical="top")
+    wrap = Alignment(vertical="top", wrap_text=True)
+    return {
+        "text": NamedStyle("Report text", alignment=top),
+        "wrap": NamedStyle("Report wrapped", alignment=wrap),
+        "score": NamedStyle("Report score", alignment=top, number_format="0.00"),
+        "int": NamedStyle("Report count", alignment=top, number_format="#,##0"),
+        "link": NamedStyle("Report link", alignment=top, font=Font(color="0563C1", underline="single")),
+        "header": NamedStyle(
+            "Report header",
+            font=Font(bold=True),
+            fill=PatternFill("solid", fgColor="D9E1F2"),
+            alignment=Alignment(vertical="top", wrap_text=True),
+            border=Border(bottom=Side(style="thin")),
+        ),
+        "title": NamedStyle("Report title", font=Font(bold=True, size=14)),
+        "label": NamedStyle("Report label", font=Font(bold=True), alignment=top),
+        "section": NamedStyle("Report section", font=Font(bold=True, size=12), fill=PatternFill("solid", fgColor="D9E1F2")),
+        "alert": NamedStyle(
+            "Report alert", font=Font(bold=True, size=12, color="9C0006"), fill=PatternFill("solid", fgColor="FFC7CE")
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- cell values
+
+def clean_text(text: str) -> str:
+    """Remove characters Excel refuses and cut text longer than one cell holds, marking the cut."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
+    return text
+
+
+def looks_like_formula(text: str) -> bool:
+    """Tell whether a spreadsheet could take this text for a formula."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def safe_url(url: Any) -> str | None:
+    """Return the URL if it may become a hyperlink (http or https, a host, no spaces or controls), else None."""
+    if not isinstance(url, str) or not url or len(url) > MAX_URL_CHARS:
+        return None
+    if any(ch.isspace() for ch in url) or ILLEGAL_CHARACTERS_RE.search(url) or "\x7f" in url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def readable_time(value: Any) -> str | None:
+    """Write an ISO timestamp as 'YYYY-MM-DD HH:MM:SS' (UTC, said so, when it carries an offset); keep others."""
+    if not value:
+        return None
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        return text
+    if len(text) <= 10:  # a date alone stays a date
+        return moment.date().isoformat()
+    if moment.tzinfo is not None:
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def joined(items: Iterable[Any] | None, sep: str = ", ") -> str:
+    """Join a list of values for one cell, skipping empty ones."""
+    return sep.join(str(item) for item in items or () if item not in (None, ""))
+
+
+def _rich_excerpt(excerpt: dict) -> CellRichText | str | None:
+    """Return the excerpt sentence with the matched name in bold, or plain text when the offsets do not fit."""
+    text = excerpt.get("excerpt")
+    if not text:
+        return None
+    start, end = excerpt.get("start"), excerpt.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        return text
+    parts = [text[:start], TextBlock(InlineFont(b=True), text[start:end]), text[end:]]
+    return CellRichText([part for part in parts if isinstance(part, TextBlock) or part])
+
+
+def _plain(value: CellRichText) -> str:
+    """Return the text of a rich-text value."""
+    return "".join(part.text if isinstance(part, TextBlock) else part for part in value)
+
+
+def make_cell(ws, value: Any, style: str | None = None) -> WriteOnlyCell | None:
+    """Make one report cell: numbers stay numbers, text is cleaned and always text (never a formula).
+
+    This is the only place cells are made, so the protections hold for every sheet.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Link):
+        url = safe_url(value.url)
+        cell = make_cell(ws, value.url, "link" if url else style)
+        if url and cell is not None:
+            cell.hyperlink = url
+        return cell
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    if isinstance(value, float) and not math.isfinite(value):
+        value = str(value)
+    if isinstance(value, CellRichText):
+        parts = [
+            TextBlock(part.font, clean_text(part.text)) if isinstance(part, TextBlock) else clean_text(part)
+            for part in value
+        ]
+        value = CellRichText([part for part in parts if (part.text if isinstance(part, TextBlock) else part)])
+        text = _plain(value)
+        if len(text) > MAX_CELL_CHARS or not text:
+            value = text = clean_text(text)
+    elif isinstance(value, (int, float)):
+        cell = WriteOnlyCell(ws, value)
+        if style:
+            cell.style = _STYLE_NAMES[style]
+        return cell
+    else:
+        value = text = clean_text(str(value))
+    if not text:
+        return None
+    cell = WriteOnlyCell(ws, value)
+    # openpyxl takes a string that starts with "=" for a formula and "#N/A" for an error: force text.
+    cell.data_type = "s"
+    if style:
+        cell.style = _STYLE_NAMES[style]
+    if looks_like_formula(text):
+        cell.quotePrefix = True
+    return cell
+
+
+_STYLE_NAMES = {key: style.name for key, style in _named_styles().items()}
+
+
+# ------------------------------------------------------------------------------------------- sheet contents
+
+# Each table: (header, width, style) per column. Widths are in Excel's character units.
+RECORD_COLUMNS = (
+    ("Row", 7, "int"),
+    ("Client ID", 14, "text"),
+    ("Name", 30, "wrap"),
+    ("Type", 12, "text"),
+    ("Countries", 11, "text"),
+    ("Birth date", 11, "text"),
+    ("Status", 13, "text"),
+    ("Reason / notes", 40, "wrap"),
+    ("Hits", 6, "int"),
+    ("Best score", 8, "score"),
+    ("Original row", 60, "wrap"),
+)
+
+HIT_COLUMNS = (
+    ("Row", 7, "int"),
+    ("Client ID", 14, "text"),
+    ("Client name", 26, "wrap"),
+    ("Rank", 6, "int"),
+    ("Score", 7, "score"),
+    ("Name score", 7, "score"),
+    ("Matched entity", 26, "wrap"),
+    ("Entity ID", 9, "int"),
+    ("Entity type", 12, "text"),
+    ("Matched alias", 24, "wrap"),
+    ("Source", 12, "text"),
+    ("List ID", 10, "text"),
+    ("Programs", 16, "wrap"),
+    ("Entity countries", 10, "text"),
+    ("Risk categories", 18, "wrap"),
+    ("Relevance", 9, "score"),
+    ("Reasons", 44, "wrap"),
+    ("Excerpt", 60, "wrap"),
+    ("Article title", 30, "wrap"),
+    ("Article source", 16, "text"),
+    ("Published", 11, "text"),
+    ("Link", 30, "text"),
+    ("More excerpts", 8, "int"),
+    ("Other excerpts", 50, "wrap"),
+    ("Remarks", 40, "wrap"),
+    ("Latest decision", 14, "text"),
+    ("Decision reason", 24, "wrap"),
+    ("Decision comment", 30, "wrap"),
+    ("Decided by", 14, "text"),
+    ("Decided at", 20, "text"),
+    ("Hit ID", 9, "int"),
+)
+
+DECISION_COLUMNS = (
+    ("Row", 7, "int"),
+    ("Client ID", 14, "text"),
+    ("Client name", 26, "wrap"),
+    ("Entity", 26, "wrap"),
+    ("Entity ID", 9, "int"),
+    ("Score", 7, "score"),
+    ("Decision", 14, "text"),
+    ("Reason", 24, "wrap"),
+    ("Comment", 40, "wrap"),
+    ("By", 14, "text"),
+    ("At", 20, "text"),
+    ("Hit ID", 9, "int"),
+    ("Decision ID", 10, "int"),
+)
+
+NOT_SCREENED_COLUMNS = (
+    ("Row", 7, "int"),
+    ("Client ID", 14, "text"),
+    ("Name as written", 30, "wrap"),
+    ("Reason", 40, "wrap"),
+    ("Notes", 40, "wrap"),
+    ("Original row", 60, "wrap"),
+)
+
+
+def original_row(cells: dict | None) -> str:
+    """Write a client row's cells as 'header: value; ...' in their original order."""
+    return "; ".join(f"{header}: {value}" for header, value in (cells or {}).items() if value not in (None, ""))
+
+
+def reason_and_notes(row: dict) -> str:
+    """Put a row's reason first, then its notes, one per line."""
+    return joined([row.get("reason"), *(row.get("notes") or ())], "\n")
+
+
+def record_values(row: dict) -> list:
+    """Return the Records sheet values of one client row."""
+    return [
+        row.get("row"),
+        row.get("client_id"),
+        row.get("name"),
+        row.get("type"),
+        joined(row.get("countries")),
+        row.get("birth_date"),
+        row.get("status"),
+        reason_and_notes(row),
+        row.get("hit_count"),
+        row.get("best_score"),
+        original_row(row.get("cells")),
+    ]
+
+
+def reason_lines(reasons: Iterable[dict] | None) -> str:
+    """Write a hit's reasons one per line: 'feature (outcome): text'."""
+    lines = []
+    for reason in reasons or ():
+        feature, outcome, text = reason.get("feature"), reason.get("outcome"), reason.get("text")
+        head = f"{feature} ({outcome})" if outcome else str(feature or "")
+        lines.append(f"{head}: {text}" if text else head)
+    return "\n".join(lines)
+
+
+def other_excerpts(excerpts: list[dict]) -> str:
+    """Write the excerpts after the first, one paragraph each, with their article and date."""
+    paragraphs = []
+    for excerpt in excerpts:
+        where = joined([excerpt.get("article_title"), excerpt.get("source"), readable_time(excerpt.get("published"))])
+        text = excerpt.get("excerpt") or ""
+        paragraphs.append(f"{text} [{where}]" if where else text)
+    return "\n\n".join(paragraphs)
+
+
+def hit_values(hit: dict) -> list:
+    """Return the Hits sheet values of one hit."""
+    excerpts = list(hit.get("excerpts") or ())
+    first = excerpts[0] if excerpts else {}
+    decision = hit.get("decision") or {}
+    url = first.get("url")
+    return [
+        hit.get("row"),
+        hit.get("client_id"),
+        hit.get("client_name"),
+        hit.get("rank"),
+        hit.get("score"),
+        hit.get("name_score"),
+        hit.get("entity_name"),
+        hit.get("entity_id"),
+        hit.get("entity_type"),
+        hit.get("matched_name"),
+        hit.get("source"),
+        hit.get("list_id"),
+        joined(hit.get("programs")),
+        joined(hit.get("countries")),
+        joined(hit.get("risk_categories")),
+        hit.get("relevance"),
+        reason_lines(hit.get("reasons")),
+        _rich_excerpt(first) if first else None,
+        first.get("article_title"),
+        first.get("source"),
+        readable_time(first.get("published")),
+        Link(url) if url else None,
+        len(excerpts) - 1 if len(excerpts) > 1 else None,
+        other_excerpts(excerpts[1:]),
+        hit.get("remarks"),
+        decision.get("decision") or "pending",
+        decision.get("reason"),
+        decision.get("comment"),
+        decision.get("actor"),
+        readable_time(decision.get("decided_at")),
+        hit.get("id"),
+    ]
+
+
+def decision_values(decision: dict) -> list:
+    """Return the Decisions sheet values of one decision."""
+    return [
+        decision.get("row"),
+        decision.get("client_id"),
+        decision.get("client_name"),
+        decision.get("entity_name"),
+        decision.get("entity_id"),
+        decision.get("score"),
+        decision.get("decision"),
+        decision.get("reason"),
+        decision.get("comment"),
+        decision.get("actor"),
+        readable_time(decision.get("decided_at")),
+        decision.get("hit_id"),
+        decision.get("id"),
+    ]
+
+
+def not_screened_values(row: dict) -> list:
+    """Return the Not screened sheet values of one row."""
+    return [
+        row.get("row"),
+        row.get("client_id"),
+        row.get("name"),
+        row.get("reason"),
+        joined(row.get("notes"), "\n"),
+        original_row(row.get("cells")),
+    ]
+
+
+def incomplete_notice(run: dict) -> str | None:
+    """Return the warning to show when the run did not complete, else None."""
+    status = run.get("status")
+    if status == "completed":
+        return None
+    return f"INCOMPLETE: this run did not finish (status: {status or 'unknown'})"
+
+
+def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
+    """Return the Summary sheet as (label, value, style) lines; a label alone with style 'section' is a heading."""
+    mapping = run.get("mapping") or {}
+    counts = run.get("decision_counts") or {}
+    decisions = [d for d in DECISION_ORDER if d in counts] + sorted(d for d in counts if d not in DECISION_ORDER)
+    entities = run.get("watchlist_entities")
+    lines: list[tuple[str, Any, str | None]] = [
+        ("Run", None, "section"),
+        ("Run ID", run.get("id"), None),
+        ("Status", run.get("status"), None),
+    ]
+    if run.get("error"):
+        lines.append(("Error", run.get("error"), "wrap"))
+    lines += [
+        ("Screened by", run.get("actor"), None),
+        ("Started", readable_time(run.get("started_at")), None),
+        ("Finished", readable_time(run.get("finished_at")) or "not finished", None),
+        ("Client file", None, "section"),
+        ("File name", run.get("file_name"), None),
+        ("SHA-256", run.get("sha256"), None),
+        ("File size (bytes)", run.get("file_size"), "int"),
+        ("Sheet", run.get("sheet") or "(first sheet)", None),
+        ("Header row", mapping.get("header_row"), "int"),
+    ]
+    columns = mapping.get("columns") or {}
+    for index, (field, header) in enumerate(columns.items()):
+        lines.append(("Column mapping" if index == 0 else "", f"{field} <- {header!r}", None))
+    if not columns:
+        lines.append(("Column mapping", "(none)", None))
+    lines += [
+        ("Watchlist and matching", None, "section"),
+        ("Watchlist version", run.get("watchlist_version"), "int"),
+        ("Watchlist entities", entities, "int"),
+        ("Threshold", run.get("threshold"), None),
+        ("Algorithm", run.get("algorithm"), None),
+        ("Hits per row limit", run.get("hit_limit"), "int"),
+        ("Counts", None, "section"),
+        ("Rows in file", run.get("rows_total"), "int"),
+        ("Rows processed", run.get("rows_done"), "int"),
+        ("Screened", run.get("screened"), "int"),
+        ("Not screened", run.get("not_screened"), "int"),
+        ("Rows with hits", run.get("rows_with_hits"), "int"),
+        ("Hits", run.get("hits"), "int"),
+        ("Hits pending a decision", run.get("pending"), "int"),
+    ]
+    lines += [(f"Hits decided '{name}'", counts[name], "int") for name in decisions]
+    lines += [
+        ("Report", None, "section"),
+        ("Generated at", readable_time(run.get("report_generated_at")), None),
+        ("Generated by", run.get("report_generated_by"), None),
+    ]
+    return lines
+
+
+# ------------------------------------------------------------------------------------------------- writing
+
+def _write_summary(ws, run: dict) -> None:
+    """Write the Summary sheet: a title, a warning if the run is incomplete, then labelled values."""
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 90
+    ws.append([make_cell(ws, f"Adverse-media screening report: run {run.get('id')}", "title")])
+    notice = incomplete_notice(run)
+    if notice:
+        ws.append([make_cell(ws, notice, "alert"), make_cell(ws, " ", "alert")])
+    for label, value, style in summary_lines(run):
+        if style == "section":
+            ws.append([])
+            ws.append([make_cell(ws, label, "section"), make_cell(ws, " ", "section")])
+            continue
+        ws.append([make_cell(ws, label, "label"), make_cell(ws, value, style or "wrap")])
+
+
+def _write_table(ws, columns: tuple, values: Iterable[list]) -> int:
+    """Write a header and one row per value list, with frozen header and filter; return the number of rows."""
+    # Widths and freeze panes are written with the sheet's top: they must be set before the first append.
+    for index, (_, width, _) in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([make_cell(ws, header, "header") for header, _, _ in columns])
+    styles = [style for _, _, style in columns]
+    count = 0
+    for row in values:
+        ws.append([make_cell(ws, value, style) for value, style in zip(row, styles)])
+        count += 1
+    # The filter is written with the sheet's tail, so its final range can be set now.
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    return count
+
+
+def _build(run: dict, rows, hits, decisions, not_screened) -> Workbook:
+    """Write every sheet of the workbook (rows are streamed to openpyxl's temporary files) and return it."""
+    wb = Workbook(write_only=True)
+    for style in _named_styles().values():
+        wb.add_named_style(style)
+    _write_summary(wb.create_sheet(SHEETS[0]), run)
+    _write_table(wb.create_sheet(SHEETS[1]), RECORD_COLUMNS, map(record_values, rows))
+    _write_table(wb.create_sheet(SHEETS[2]), HIT_COLUMNS, map(hit_values, hits))
+    _write_table(wb.create_sheet(SHEETS[3]), DECISION_COLUMNS, map(decision_values, decisions))
+    _write_table(wb.create_sheet(SHEETS[4]), NOT_SCREENED_COLUMNS, map(not_screened_values, not_screened))
+    return wb
+
+
+def _temporary_file(path: str) -> str:
+    """Create an empty temporary file beside path, or raise ReportError if its folder cannot take it."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ReportError(f"cannot write the report to {path}: it is a folder")
+    if not os.path.isdir(folder):
+        raise ReportError(f"cannot write the report to {path}: folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise ReportError(f"cannot write the report to {path}: {error.strerror or error}") from error
+    os.close(handle)
+    return temporary
+
+
+def write_report(
+    path,
+    run: dict,
+    rows: Iterable[dict],
+    hits: Iterable[dict],
+    decisions: Iterable[dict],
+    not_screened: Iterable[dict],
+) -> None:
+    """Write the Excel report of a screening run to path, atomically: a failure leaves no half-written file.
+
+    Each iterable is consumed once, in sheet order (rows, hits, decisions, not_screened). Raise ReportError
+    when the destination cannot be written.
+    """
+    path = os.fspath(path)
+    temporary = _temporary_file(path)
+    try:
+        workbook = _build(run, rows, hits, decisions, not_screened)
+        try:
+            workbook.save(temporary)
+            os.replace(temporary, path)
+        except OSError as error:
+            raise ReportError(f"cannot write the report to {path}: {error.strerror or error}") from error
+    except BaseException:
+        try:
+            os.remove(temporary)
+        except OSError:
+            pass
+        raise
