@@ -309,18 +309,19 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
     from screening.engine import DEFAULT_THRESHOLD, algorithm_id
     from screening.model import Query
     from screening.normalize import problem
-    from watchlists import lists, store
+    from screening.attributes import country_code, iso_date
+    from watchlists import store
 
     if threshold is None:
         threshold = DEFAULT_THRESHOLD
     codes = []
     for c in countries:
-        code = lists.country_code(c)
+        code = country_code(c)
         if code is None:
             raise click.BadParameter(f"unknown country {c!r} (use an ISO alpha-2 code or an English name)",
                                      param_hint="--country")
         codes.append(code)
-    if dob is not None and lists.iso_date(dob) is None:
+    if dob is not None and iso_date(dob) is None:
         raise click.BadParameter(f"unreadable date {dob!r} (use YYYY, YYYY-MM or YYYY-MM-DD)", param_hint="--dob")
     query = Query(name=name, type=qtype.lower(), countries=tuple(dict.fromkeys(codes)),
                   birth_date=dob.strip() if dob else None)
@@ -447,6 +448,168 @@ def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, as_j
             click.echo(f"{n:>5}  {m.score:>6.4f}  {a} / {b}: {_top_reason(m.reasons)}")
     skipped = sum(1 for *_, m in results if not hasattr(m, "score"))
     click.echo(f"{len(results)} pairs compared" + (f", {skipped} skipped" if skipped else "") + ".")
+
+
+# --- batch screening ----------------------------------------------------------------------------------------
+
+def _column_overrides(columns: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for c in columns:
+        fld, sep, header = c.partition("=")
+        if not sep or not fld.strip() or not header.strip():
+            raise click.BadParameter(f"{c!r}: write FIELD=HEADER, e.g. name=\"Customer Name\"", param_hint="--column")
+        out[fld.strip().lower()] = header.strip()
+    return out
+
+
+def _run_errors(fn):
+    """Map the errors of client files, runs and reports to ``Error: ...`` messages and a non-zero exit."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from screening.clientfile import ClientFileError
+        from screening.report import ReportError
+        from screening.runs import RunNotFound
+        from screening.screen import EmptyWatchlist, RunFailed
+        try:
+            return fn(*args, **kwargs)
+        except (ClientFileError, RunNotFound, EmptyWatchlist, RunFailed, ReportError) as exc:
+            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+    return wrapper
+
+
+def _write_outputs(obj: Context, run_id: int, report_path: str | None, json_path: str | None) -> None:
+    from screening import screen
+    from watchlists.store import system_user
+
+    if report_path:
+        import time
+        t = time.perf_counter()
+        screen.write_report(obj.db, run_id, report_path, actor=system_user())
+        click.echo(f"Report written to {report_path} ({time.perf_counter() - t:.1f} s).")
+    if json_path:
+        import tempfile
+        from pathlib import Path
+
+        target = Path(json_path)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                screen.write_json(obj.db, run_id, fh)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        click.echo(f"JSON written to {json_path}.")
+
+
+@cli.command("screen")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--sheet", metavar="NAME", help="Sheet to read (default: the first sheet with data).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
+              help="Which header holds a field, overriding detection (fields: name, first_name, last_name, "
+                   "client_id, type, country, birth_date); repeatable.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, envvar="SCREENING_THRESHOLD",
+              show_envvar=True, help="Lowest score reported as a hit (default: 0.70, the engine's benchmark "
+                                     "threshold).")
+@click.option("--limit", "hit_limit", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="At most this many hits per row, best first.")
+@click.option("--report", "report_path", metavar="OUT.xlsx", help="Also write the Excel report here.")
+@click.option("--json", "json_path", metavar="OUT.json", help="Also write the run as JSON here.")
+@click.pass_obj
+@_domain_errors
+@_run_errors
+def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, ...], threshold: float | None,
+               hit_limit: int, report_path: str | None, json_path: str | None) -> None:
+    """Screen every row of a client list (xlsx, xlsm, csv, tsv) against the watchlist and store the run.
+
+    Shows the detected columns first; rows that cannot be screened (empty name, digits only, unreadable date,
+    duplicate client ID) are reported as not screened with the reason, never dropped. A file that cannot be read
+    stops here with a message and nothing is stored.
+    """
+    from screening import runs, screen
+    from screening.engine import DEFAULT_THRESHOLD
+    from watchlists.store import system_user
+
+    for path in (report_path, json_path):
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise click.ClickException(f"{path}: the folder does not exist")
+    prepared = screen.prepare(file, sheet, _column_overrides(columns))
+    where = prepared.path.name + (f", sheet {prepared.sheet!r}" if prepared.sheet else "")
+    click.echo(f"{where}: header in row {prepared.mapping.header_row}, {len(prepared.clients)} rows.")
+    for line in prepared.mapping.describe():
+        click.echo(f"  {line}")
+    problems = prepared.problems
+    if problems:
+        click.echo(f"{len(problems)} row problem{'s' if len(problems) != 1 else ''} (these rows are reported as "
+                   f"not screened):")
+        for p in problems[:20]:
+            click.echo(f"  {p}")
+        if len(problems) > 20:
+            click.echo(f"  ... and {len(problems) - 20} more (see the report's Not screened sheet)")
+    click.echo("Loading the watchlist...")
+    from tqdm import tqdm
+
+    with tqdm(total=len(prepared.clients), unit="row", desc="Screening", file=sys.stderr,
+              disable=not sys.stderr.isatty() and os.environ.get("SCREENING_PROGRESS") != "1") as bar:
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+        run_id = screen.screen(obj.db, prepared, actor=system_user(), hit_limit=hit_limit,
+                               threshold=DEFAULT_THRESHOLD if threshold is None else threshold, progress=progress)
+    run = runs.get_run(obj.db, run_id)
+    click.echo(f"Run {run_id}: {run['rows_total']} rows, {run['screened']} screened, {run['not_screened']} not "
+               f"screened; {run['rows_with_hits']} rows with hits ({run['hits']} hits) at or above "
+               f"{run['threshold']:.2f}; watchlist version {run['watchlist_version']} "
+               f"({run['watchlist_entities']} entities), {run['algorithm']}.")
+    _write_outputs(obj, run_id, report_path, json_path)
+
+
+@cli.command("runs")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="At most this many runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@_domain_errors
+def runs_cmd(obj: Context, limit: int, as_json: bool) -> None:
+    """List screening runs, latest first."""
+    from screening import runs
+
+    found = runs.list_runs(obj.db, limit)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No runs yet: screen a client list with `screening screen FILE`.")
+        return
+    click.echo(f"{'run':>5}  {'started (UTC)':<25} {'status':<10} {'rows':>7} {'not scr.':>8} {'hits':>6}  "
+               f"{'wl ver':>6}  {'thr':>4}  {'by':<10} file")
+    for r in found:
+        click.echo(f"{r['id']:>5}  {r['started_at']:<25} {r['status']:<10} {r['rows_total']:>7} "
+                   f"{r['not_screened']:>8} {r['hits']:>6}  {r['watchlist_version']:>6}  {r['threshold']:>4.2f}  "
+                   f"{(r['actor'] or '')[:10]:<10} {r['file_name']}"
+                   + (f"\n       error: {r['error']}" if r["error"] else ""))
+
+
+@cli.command("report")
+@click.argument("run_id", metavar="RUN", type=int)
+@click.option("-o", "--output", "report_path", metavar="OUT.xlsx", help="Write the Excel report here.")
+@click.option("--json", "json_path", metavar="OUT.json", help="Write the run as JSON here.")
+@click.pass_obj
+@_domain_errors
+@_run_errors
+def report_cmd(obj: Context, run_id: int, report_path: str | None, json_path: str | None) -> None:
+    """Write the Excel report (and/or JSON) of a stored run."""
+    from screening import runs
+
+    if not report_path and not json_path:
+        raise click.UsageError("give -o OUT.xlsx and/or --json OUT.json")
+    run = runs.get_run(obj.db, run_id)
+    if run["status"] != runs.COMPLETED:
+        click.echo(f"Note: run {run_id} is {run['status']}" + (f" ({run['error']})" if run["error"] else "")
+                   + ": the report says it is incomplete.", err=True)
+    _write_outputs(obj, run_id, report_path, json_path)
 
 
 def main() -> None:

@@ -62,14 +62,17 @@ _LOOKUP = {_key(s): f for f, words in SYNONYMS.items() for s in words}
 
 # --- adapters -------------------------------------------------------------------------------------------------
 
-def read_rows(path: str | Path, sheet: str | None = None) -> Iterator[tuple[int, list]]:
-    """Yield (row number as the spreadsheet shows it, cells) from an xlsx/xlsm or csv/tsv file."""
+def read_rows(path: str | Path, sheet: str | None = None, info: dict | None = None) -> Iterator[tuple[int, list]]:
+    """Yield (row number as the spreadsheet shows it, cells) from an xlsx/xlsm or csv/tsv file.
+
+    ``info``, when given, receives ``sheet``: the name of the sheet read (None for text files).
+    """
     path = Path(path)
     if not path.is_file():
         raise ClientFileError(f"{path}: no such file")
     suffix = path.suffix.casefold()
     if suffix in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path, sheet)
+        yield from _xlsx_rows(path, sheet, info if info is not None else {})
     elif suffix in (".csv", ".tsv", ".txt"):
         if sheet:
             raise ClientFileError(f"{path.name}: --sheet applies to workbooks, not to {suffix} files")
@@ -78,7 +81,7 @@ def read_rows(path: str | Path, sheet: str | None = None) -> Iterator[tuple[int,
         raise ClientFileError(f"{path.name}: not a client list (use .xlsx, .xlsm, .csv or .tsv)")
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
+def _xlsx_rows(path: Path, sheet: str | None, info: dict) -> Iterator[tuple[int, list]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -101,13 +104,21 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list]]:
         else:
             sheets = [wb[n] for n in wb.sheetnames]
         for ws in sheets:
+            info["sheet"] = ws.title
             rows = ws.iter_rows(values_only=True)
             seen_data = False
-            for number, row in enumerate(rows, start=1):
-                cells = list(row)
-                if any(c not in (None, "") for c in cells):
-                    seen_data = True
-                    yield number, cells
+            number = 0
+            try:
+                for number, row in enumerate(rows, start=1):
+                    cells = list(row)
+                    if any(c not in (None, "") for c in cells):
+                        seen_data = True
+                        yield number, cells
+            except ClientFileError:
+                raise
+            except Exception as exc:   # a damaged sheet part shows only while streaming it
+                raise ClientFileError(f"{path.name}: sheet {ws.title!r}: unreadable after row {number} "
+                                      f"({type(exc).__name__}: {exc})") from None
             if seen_data:
                 return         # the first sheet with data, unless one was named
     finally:
@@ -231,6 +242,7 @@ class ClientRow:
     birth_date: str | None = None
     cells: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # what was read with a caveat; the row is still screened
 
     @property
     def screenable(self) -> bool:
@@ -267,6 +279,7 @@ def _birth_date(value) -> str | None:
 
 def client_rows(rows: list[tuple[int, list]], mapping: Mapping) -> Iterator[ClientRow]:
     """Turn data rows (after the header) into ClientRows; every problem is recorded, no row is dropped."""
+    from screening.attributes import country_code
     from screening.model import entity_type
     from screening.normalize import problem
 
@@ -303,7 +316,16 @@ def client_rows(rows: list[tuple[int, list]], mapping: Mapping) -> Iterator[Clie
                 r.problems.append(str(exc))
         country = _text(cell(cells, "country"))
         if country:
-            r.countries = tuple(c.strip().casefold() for c in re.split(r"[;,/]", country) if c.strip())
+            codes = []
+            # "Korea, Republic of" is one country; "CN, RU" and "China; Russia" are two.
+            parts = [country] if country_code(country) else re.split(r"[;,/|]", country)
+            for part in (c.strip() for c in parts):
+                code = country_code(part) if part else None
+                if code:
+                    codes.append(code)
+                elif part:
+                    r.notes.append(f"country {part!r} not recognised: screened without it")
+            r.countries = tuple(dict.fromkeys(codes))
         try:
             r.birth_date = _birth_date(cell(cells, "birth_date"))
         except ValueError as exc:

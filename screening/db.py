@@ -140,10 +140,50 @@ def _m002_lists(db: sqlite_utils.Database) -> None:
         db.execute(sql)
     db["entities"].create_index(["list_source_id", "list_id"])
 
+def _m003_runs(db: sqlite_utils.Database) -> None:
+    # A screening run: what was screened (file and its SHA-256), by whom, when, how (mapping, threshold,
+    # algorithm) and against what (watchlist version). Status is running, completed or failed (with the error).
+    db["runs"].create(
+        {"id": int, "file_name": str, "sha256": str, "sheet": str, "file_size": int, "actor": str,
+         "started_at": str, "finished_at": str, "status": str, "error": str, "mapping": str, "threshold": float,
+         "hit_limit": int, "algorithm": str, "watchlist_version": int, "watchlist_entities": int,
+         "rows_total": int, "rows_done": int, "screened": int, "not_screened": int, "rows_with_hits": int,
+         "hits": int},
+        pk="id", foreign_keys=[("watchlist_version", "watchlist_versions", "version")],
+        not_null={"file_name", "started_at", "status", "threshold", "algorithm"},
+    )
+    # Every row of the client file, screened or not (with the reason): nothing is dropped silently.
+    db["run_rows"].create(
+        {"run_id": int, "row": int, "client_id": str, "name": str, "type": str, "countries": str,
+         "birth_date": str, "cells": str, "status": str, "reason": str, "notes": str, "hit_count": int,
+         "best_score": float},
+        pk=("run_id", "row"), foreign_keys=[("run_id", "runs", "id")],
+    )
+    # One row per hit, with a snapshot of the entity as it was at screening time (the evidence the analyst saw).
+    db["hits"].create(
+        {"id": int, "run_id": int, "row": int, "rank": int, "entity_id": int, "entity_name": str,
+         "entity_type": str, "source": str, "list_id": str, "programs": str, "remarks": str, "matched_name": str,
+         "score": float, "name_score": float, "reasons": str, "risk_categories": str, "relevance": float,
+         "countries": str, "excerpts": str},
+        pk="id", foreign_keys=[("run_id", "runs", "id"), ("entity_id", "entities", "id")],
+    )
+    db["hits"].create_index(["run_id", "row"])
+    db["hits"].create_index(["run_id", "score"])
+    # Decisions on hits are appended, never updated: the latest one per hit is its status, the rest its history.
+    db["decisions"].create(
+        {"id": int, "hit_id": int, "run_id": int, "decision": str, "reason": str, "comment": str, "actor": str,
+         "decided_at": str},
+        pk="id", foreign_keys=[("hit_id", "hits", "id"), ("run_id", "runs", "id")],
+        not_null={"hit_id", "run_id", "decision", "actor", "decided_at"},
+    )
+    db["decisions"].create_index(["hit_id"])
+    db["decisions"].create_index(["run_id"])
+
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
+    ("003_runs", _m003_runs),
 ]
 
 

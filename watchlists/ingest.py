@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import getpass
 import logging
 import os
 import sqlite3
@@ -164,7 +163,7 @@ class Importer:
     def __init__(self, db: sqlite_utils.Database, description: str, actor: str | None = None):
         self.db = db
         self.description = description
-        self.actor = actor or _actor()
+        self.actor = actor or store.system_user()
         self.version: int | None = None
         self.nlp = nlp.load()
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
@@ -251,13 +250,6 @@ def _credit_clusters(prep: Prepared) -> list[consolidate.Cluster]:
                             kind="credit")
         out.append(consolidate.Cluster(extract.ORG, agency, name_key(agency), [m]))
     return out
-
-
-def _actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
 
 
 @contextlib.contextmanager

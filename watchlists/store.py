@@ -351,7 +351,7 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
         result.unchanged = len(entries) - len(new) - len(changed)
         if not (new or changed or gone):
             return result
-        version = new_version(db, "list", f"{fmt} list {name!r} from {file_name}", actor or _actor())
+        version = new_version(db, "list", f"{fmt} list {name!r} from {file_name}", actor or system_user())
         stamp = now()
         if src:
             db.execute("UPDATE list_sources SET file_name = ?, sha256 = ?, imported_at = ?, version = ?, "
@@ -411,7 +411,8 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
     return result
 
 
-def _actor() -> str:
+def system_user() -> str:
+    """Return the operating-system user running this process: who ran a CLI import or screening."""
     import getpass
 
     try:
@@ -460,3 +461,29 @@ def match_records(db: sqlite_utils.Database) -> list[Record]:
             birth_dates=tuple(json.loads(birth_dates)) if birth_dates else (),
             source=list_name if origin == "list" and list_name else "news"))
     return out
+
+
+MAX_EXCERPTS = 3
+
+
+def evidence(entity: dict, max_excerpts: int = MAX_EXCERPTS) -> dict:
+    """Return what a hit shows of an entity (from ``get_entity``): who it is, why it is listed, and its excerpts.
+
+    News entities give their most adverse mentions first (sentence, offsets of the name, article title, source,
+    date and link); list entities give their list, list id, programs and remarks.
+    """
+    mentions = sorted(entity.get("mentions") or [], key=lambda m: -(m.get("adverse") or 0))
+    listed = entity.get("origin") == "list"
+    return {
+        "entity_id": entity["id"], "entity_name": entity["name"], "entity_type": entity["type"],
+        "source": (entity.get("list_name") or "list") if listed else "news",
+        "list_id": entity.get("list_id") if listed else None,
+        "programs": list(entity.get("programs") or []) if listed else [],
+        "remarks": (entity.get("remarks") or None) if listed else None,
+        "risk_categories": list(entity.get("risk_categories") or []),
+        "relevance": entity.get("relevance"), "countries": list(entity.get("countries") or []),
+        "excerpts": [{"excerpt": m["excerpt"], "start": m["start"], "end": m["end"], "alias": m["alias"],
+                      "article_title": m["article_title"], "source": m["article_source"],
+                      "published": m["article_published"], "url": m["article_url"]}
+                     for m in mentions[:max_excerpts]],
+    }

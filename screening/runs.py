@@ -1,0 +1,195 @@
+"""Store screening runs and read them back: the run, a result for every row, its hits, and decisions on hits.
+
+The storage edge of batch screening: every function takes an open ``sqlite_utils.Database`` (schema in
+``screening.db``, migration ``003_runs``) and speaks plain dicts. A run is created ``running``, receives its rows in
+batches (each batch one transaction, so progress is visible to other processes), and ends ``completed`` with its
+counts, or ``failed`` with the error; a failed or running run is never reported as complete.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+import sqlite_utils
+
+from .db import transaction
+
+RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
+DECISIONS = ("true match", "false positive", "escalate")
+_JSON = ("mapping", "countries", "cells", "notes", "programs", "reasons", "risk_categories", "excerpts")
+
+
+class RunNotFound(LookupError):
+    """No run with that id."""
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be recorded (unknown hit, unknown decision, no reason)."""
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _decode(row) -> dict:
+    out = dict(row)
+    for col in _JSON:
+        if isinstance(out.get(col), str):
+            out[col] = json.loads(out[col])
+    return out
+
+
+# --- writing --------------------------------------------------------------------------------------------------
+
+def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_size: int, sheet: str | None,
+               actor: str, mapping: dict, threshold: float, hit_limit: int, algorithm: str, watchlist_version: int,
+               watchlist_entities: int, rows_total: int) -> int:
+    """Store a new run in status ``running`` and return its id."""
+    with transaction(db):
+        cur = db.execute(
+            "INSERT INTO runs (file_name, sha256, file_size, sheet, actor, started_at, status, mapping, threshold, "
+            "hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, rows_done, screened, "
+            "not_screened, rows_with_hits, hits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0)",
+            [file_name, sha256, file_size, sheet, actor, _now(), RUNNING, json.dumps(mapping, ensure_ascii=False),
+             threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total])
+        return cur.lastrowid
+
+
+def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[dict, list[dict]]]) -> None:
+    """Store a batch of row results in one transaction: ``(row, hits)`` pairs, with the run's counts updated."""
+    screened = not_screened = with_hits = n_hits = 0
+    with transaction(db):
+        for row, hits in results:
+            db.execute(
+                "INSERT INTO run_rows (run_id, row, client_id, name, type, countries, birth_date, cells, status, "
+                "reason, notes, hit_count, best_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, row["row"], row["client_id"], row["name"], row["type"], json.dumps(row["countries"]),
+                 row["birth_date"], json.dumps(row["cells"], ensure_ascii=False), row["status"], row["reason"],
+                 json.dumps(row["notes"], ensure_ascii=False), len(hits), row["best_score"]])
+            for rank, h in enumerate(hits, start=1):
+                db.execute(
+                    "INSERT INTO hits (run_id, row, rank, entity_id, entity_name, entity_type, source, list_id, "
+                    "programs, remarks, matched_name, score, name_score, reasons, risk_categories, relevance, "
+                    "countries, excerpts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, row["row"], rank, h["entity_id"], h["entity_name"], h["entity_type"], h["source"],
+                     h["list_id"], json.dumps(h["programs"], ensure_ascii=False), h["remarks"], h["matched_name"],
+                     h["score"], h["name_score"], json.dumps(h["reasons"], ensure_ascii=False),
+                     json.dumps(h["risk_categories"]), h["relevance"], json.dumps(h["countries"]),
+                     json.dumps(h["excerpts"], ensure_ascii=False)])
+            if row["status"] == "screened":
+                screened += 1
+            else:
+                not_screened += 1
+            with_hits += bool(hits)
+            n_hits += len(hits)
+        db.execute("UPDATE runs SET rows_done = rows_done + ?, screened = screened + ?, not_screened = not_screened "
+                   "+ ?, rows_with_hits = rows_with_hits + ?, hits = hits + ? WHERE id = ?",
+                   [len(results), screened, not_screened, with_hits, n_hits, run_id])
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int) -> None:
+    """Mark a run completed; refuse if it does not hold a result for every row it counted."""
+    with transaction(db):
+        total, done, stored = db.execute(
+            "SELECT rows_total, rows_done, (SELECT count(*) FROM run_rows WHERE run_id = ?) FROM runs WHERE id = ?",
+            [run_id, run_id]).fetchone()
+        if not (total == done == stored):
+            raise RuntimeError(f"run {run_id} holds {stored} of {total} rows: not complete")
+        db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", [COMPLETED, _now(), run_id])
+
+
+def fail_run(db: sqlite_utils.Database, run_id: int, error: str) -> None:
+    """Mark a run failed with the error in words (its stored rows stay, for the record)."""
+    if db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
+    with transaction(db):
+        db.execute("UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+                   [FAILED, error, _now(), run_id])
+
+
+def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: str, actor: str,
+                 comment: str = "") -> int:
+    """Append a decision on a hit (never overwriting earlier ones) and return its id."""
+    if decision not in DECISIONS:
+        raise DecisionError(f"unknown decision {decision!r} (one of: {', '.join(DECISIONS)})")
+    if not reason.strip():
+        raise DecisionError("a decision needs a reason")
+    with transaction(db):
+        row = db.execute("SELECT run_id FROM hits WHERE id = ?", [hit_id]).fetchone()
+        if row is None:
+            raise DecisionError(f"no hit {hit_id}")
+        return db.execute(
+            "INSERT INTO decisions (hit_id, run_id, decision, reason, comment, actor, decided_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", [hit_id, row[0], decision, reason.strip(), comment, actor, _now()]
+        ).lastrowid
+
+
+# --- reading --------------------------------------------------------------------------------------------------
+
+def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
+    """Return a run with its mapping, counts, and the hits' latest decisions counted (``pending``: undecided)."""
+    rows = list(db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+    if not rows:
+        raise RunNotFound(f"no run {run_id}")
+    run = _decode(rows[0])
+    counts = dict(db.execute(
+        "SELECT d.decision, count(*) FROM decisions d WHERE d.run_id = ? AND d.id = (SELECT max(id) FROM decisions "
+        "WHERE hit_id = d.hit_id) GROUP BY d.decision", [run_id]).fetchall())
+    run["decision_counts"] = {d: counts.get(d, 0) for d in DECISIONS}
+    run["pending"] = (run["hits"] or 0) - sum(counts.values())
+    return run
+
+
+def list_runs(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
+    """Return the latest runs first, with their counts."""
+    return [_decode(r) for r in db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit])]
+
+
+def iter_rows(db: sqlite_utils.Database, run_id: int, status: str | None = None) -> Iterator[dict]:
+    """Yield the run's rows in file order (only those of ``status`` if given)."""
+    sql = "SELECT * FROM run_rows WHERE run_id = ?" + (" AND status = ?" if status else "") + " ORDER BY row"
+    for r in db.query(sql, [run_id] + ([status] if status else [])):
+        r = _decode(r)
+        del r["run_id"]
+        yield r
+
+
+def _latest_decision(db: sqlite_utils.Database, hit_id: int) -> dict | None:
+    found = list(db.query("SELECT decision, reason, comment, actor, decided_at FROM decisions WHERE hit_id = ? "
+                          "ORDER BY id DESC LIMIT 1", [hit_id]))
+    return found[0] if found else None
+
+
+def iter_hits(db: sqlite_utils.Database, run_id: int, row: int | None = None) -> Iterator[dict]:
+    """Yield the run's hits by row and rank, each with its client's id and name and its latest decision."""
+    decided = {hit for (hit,) in db.execute("SELECT DISTINCT hit_id FROM decisions WHERE run_id = ?", [run_id])}
+    sql = ("SELECT h.*, r.client_id, r.name AS client_name FROM hits h JOIN run_rows r ON r.run_id = h.run_id AND "
+           "r.row = h.row WHERE h.run_id = ?" + (" AND h.row = ?" if row is not None else "") + " ORDER BY h.row, h.rank")
+    for h in db.query(sql, [run_id] + ([row] if row is not None else [])):
+        h = _decode(h)
+        del h["run_id"]
+        h["decision"] = _latest_decision(db, h["id"]) if h["id"] in decided else None
+        yield h
+
+
+def iter_decisions(db: sqlite_utils.Database, run_id: int) -> Iterator[dict]:
+    """Yield every decision of the run (the whole history), by hit and then oldest first."""
+    for d in db.query(
+            "SELECT d.id, d.hit_id, h.row, r.client_id, r.name AS client_name, h.entity_id, h.entity_name, h.score, "
+            "d.decision, d.reason, d.comment, d.actor, d.decided_at FROM decisions d JOIN hits h ON h.id = d.hit_id "
+            "JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row WHERE d.run_id = ? ORDER BY h.row, h.rank, d.id",
+            [run_id]):
+        yield dict(d)
+
+
+def iter_rows_with_hits(db: sqlite_utils.Database, run_id: int) -> Iterator[tuple[dict, list[dict]]]:
+    """Yield ``(row, hits)`` in file order, reading the hits alongside in one pass."""
+    hits = iter_hits(db, run_id)
+    pending = next(hits, None)
+    for row in iter_rows(db, run_id):
+        mine = []
+        while pending is not None and pending["row"] == row["row"]:
+            mine.append(pending)
+            pending = next(hits, None)
+        yield row, mine

@@ -1,0 +1,218 @@
+"""Batch screening of a client file, end to end: read and map it, screen every row, store the run, export it.
+
+This module joins the edges: the client file reader (``clientfile``), the engine (``batch`` over a ``Matcher``),
+the watchlist (``watchlists.store``) and run storage (``runs``). The CLI and the web app call ``prepare`` (read the
+file and show the mapping), then ``screen``; both take the database as an argument.
+
+A file that cannot be read or mapped raises ``ClientFileError`` before anything is stored. Once a run is created,
+results are stored in batches; if screening stops (an error, Ctrl-C) the run is marked failed with the reason and
+is never reported as complete.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TextIO
+
+import sqlite_utils
+
+from . import runs
+from .batch import DEFAULT_HIT_LIMIT, SCREENED, RowResult, screen_rows
+from .clientfile import ClientFileError, ClientRow, Mapping, client_rows, detect_mapping, read_rows
+from .engine import DEFAULT_THRESHOLD, algorithm_id
+from .index import Matcher
+
+BATCH_ROWS = 500            # rows stored per transaction
+
+
+class EmptyWatchlist(LookupError):
+    """Screening needs at least one entity in the watchlist."""
+
+
+class RunFailed(RuntimeError):
+    """Screening stopped part-way; the run is stored as failed with this reason."""
+
+    def __init__(self, run_id: int, reason: str):
+        super().__init__(f"run {run_id} failed and is marked so (not complete): {reason}")
+        self.run_id = run_id
+
+
+@dataclass
+class Prepared:
+    """A client file read and mapped, ready to screen: what the user confirms before a run starts."""
+
+    path: Path
+    sheet: str | None
+    mapping: Mapping
+    clients: list[ClientRow]
+    sha256: str
+    size: int
+
+    @property
+    def problems(self) -> list[str]:
+        """Every row problem as "row N: problem" lines (these rows will be reported as not screened)."""
+        return [f"row {c.row}: {p}" for c in self.clients for p in c.problems]
+
+    def mapping_dict(self) -> dict:
+        return {"header_row": self.mapping.header_row,
+                "columns": {f: self.mapping.headers[i] for f, i in self.mapping.columns.items()}}
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def prepare(path: str | Path, sheet: str | None = None, columns: dict[str, str] | None = None,
+            display_name: str | None = None) -> Prepared:
+    """Read a client file whole, find its header and columns, and validate every row; store nothing.
+
+    Raise ``ClientFileError`` (file, row and problem in the message) for a file that cannot be screened at all.
+    ``display_name`` names the file in messages when ``path`` is a temporary copy (an upload).
+    """
+    path = Path(path)
+    name = display_name or path.name
+    info: dict = {}
+    try:
+        rows = list(read_rows(path, sheet, info))
+    except ClientFileError as exc:
+        raise ClientFileError(str(exc).replace(path.name, name, 1) if display_name else str(exc)) from None
+    except OSError as exc:
+        raise ClientFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    where = f"{name}" + (f", sheet {info['sheet']!r}" if info.get("sheet") else "")
+    if not rows:
+        raise ClientFileError(f"{where}: empty: no rows to screen")
+    mapping = detect_mapping(rows, columns, where)
+    clients = list(client_rows(rows, mapping))
+    if not clients:
+        raise ClientFileError(f"{where}: only a header row (row {mapping.header_row}), no clients below it")
+    digest, size = _digest(path)
+    return Prepared(path, info.get("sheet"), mapping, clients, digest, size)
+
+
+# --- the watchlist's matcher, one per database and version ---------------------------------------------------
+
+_MATCHERS: dict[tuple[str, int], tuple[Matcher, int]] = {}
+_LOCK = threading.Lock()
+
+
+def _db_key(db: sqlite_utils.Database) -> str:
+    row = db.execute("PRAGMA database_list").fetchone()
+    return row[2] or f"memory:{id(db)}"
+
+
+def matcher_for(db: sqlite_utils.Database) -> tuple[Matcher, int, int]:
+    """Return the matcher of the database's current watchlist version (built once per version), the version, and
+    its number of entities. Raise ``EmptyWatchlist`` when there is nothing to screen against."""
+    from watchlists import store
+
+    version = store.current_version(db)
+    key = (_db_key(db), version)
+    with _LOCK:
+        if key not in _MATCHERS:
+            records = store.match_records(db)
+            if not records:
+                raise EmptyWatchlist("the watchlist is empty: add articles (`screening watchlist add PATH` or "
+                                     "`--sample`) or import a list (`screening watchlist import FILE --format ...`)")
+            for old in [k for k in _MATCHERS if k[0] == key[0]]:
+                del _MATCHERS[old]          # one version per database in memory
+            _MATCHERS[key] = (Matcher(records), len(records))
+        matcher, size = _MATCHERS[key]
+    return matcher, version, size
+
+
+# --- running --------------------------------------------------------------------------------------------------
+
+def _row_dict(result: RowResult) -> dict:
+    c = result.client
+    return {"row": c.row, "client_id": c.client_id, "name": c.name, "type": c.type, "countries": list(c.countries),
+            "birth_date": c.birth_date, "cells": c.cells, "status": result.status, "reason": result.reason,
+            "notes": c.notes, "best_score": result.best_score}
+
+
+def _hit_dicts(db: sqlite_utils.Database, result: RowResult, evidence_cache: dict) -> list[dict]:
+    from watchlists import store
+
+    out = []
+    for m in result.matches:
+        ev = evidence_cache.get(m.record_id)
+        if ev is None:
+            ev = evidence_cache[m.record_id] = store.evidence(store.get_entity(db, m.record_id))
+        out.append({**ev, "matched_name": m.matched_name, "score": round(m.score, 4),
+                    "name_score": round(m.name_score, 4),
+                    "reasons": [{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons]})
+    return out
+
+
+def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, threshold: float | None = None,
+           hit_limit: int = DEFAULT_HIT_LIMIT, progress: Callable[[int, int], None] | None = None,
+           display_name: str | None = None) -> int:
+    """Screen every row of a prepared file against the current watchlist and store the run; return its id.
+
+    ``progress(done, total)`` is called as rows are screened. On any error or interruption the run is marked
+    failed with the reason; an error is raised again as ``RunFailed``, an interruption as itself.
+    """
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    matcher, version, size = matcher_for(db)
+    run_id = runs.create_run(
+        db, file_name=display_name or prepared.path.name, sha256=prepared.sha256, file_size=prepared.size,
+        sheet=prepared.sheet, actor=actor, mapping=prepared.mapping_dict(), threshold=threshold,
+        hit_limit=hit_limit, algorithm=algorithm_id(), watchlist_version=version, watchlist_entities=size,
+        rows_total=len(prepared.clients))
+    total = len(prepared.clients)
+    evidence_cache: dict = {}
+    batch: list = []
+    try:
+        tick = (lambda done: progress(done, total)) if progress else None
+        for result in screen_rows(matcher, prepared.clients, threshold, hit_limit, progress=tick):
+            hits = _hit_dicts(db, result, evidence_cache) if result.status == SCREENED else []
+            batch.append((_row_dict(result), hits))
+            if len(batch) >= BATCH_ROWS:
+                runs.add_results(db, run_id, batch)
+                batch = []
+        if batch:
+            runs.add_results(db, run_id, batch)
+        runs.finish_run(db, run_id)
+    except BaseException as exc:
+        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+        runs.fail_run(db, run_id, reason)
+        if isinstance(exc, Exception):
+            raise RunFailed(run_id, reason) from exc
+        raise
+    return run_id
+
+
+# --- exports --------------------------------------------------------------------------------------------------
+
+def write_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
+    """Write a stored run as JSON: ``{"run": {...}, "rows": [{row, status, ..., "hits": [...]}, ...]}``.
+
+    Streamed row by row, so a run of any size is written in constant memory.
+    """
+    run = runs.get_run(db, run_id)
+    out.write('{"run": ' + json.dumps(run, ensure_ascii=False) + ',\n "rows": [')
+    for i, (row, hits) in enumerate(runs.iter_rows_with_hits(db, run_id)):
+        row["hits"] = [{k: v for k, v in h.items() if k not in ("row", "client_id", "client_name")} for h in hits]
+        out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
+    out.write("\n ]}\n")
+
+
+def write_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
+    """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened) to ``path``."""
+    from datetime import datetime, timezone
+
+    from . import report
+
+    run = runs.get_run(db, run_id)
+    run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    run["report_generated_by"] = actor
+    report.write_report(path, run, runs.iter_rows(db, run_id), runs.iter_hits(db, run_id),
+                        runs.iter_decisions(db, run_id), runs.iter_rows(db, run_id, status="not screened"))
