@@ -87,6 +87,9 @@ def _xlsx_rows(path: Path, sheet: str | None, info: dict) -> Iterator[tuple[int,
     from openpyxl import load_workbook
     if not zipfile.is_zipfile(path):
         head = path.read_bytes()[:8]
+        if head.startswith(b"PK\x03\x04"):
+            raise ClientFileError(f"{path.name}: a damaged or truncated xlsx workbook (its zip directory is "
+                                  "missing); export it again")
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise ClientFileError(f"{path.name}: an encrypted or old-format (.xls) workbook; save it as .xlsx "
                                   "without a password")
@@ -145,12 +148,12 @@ def _decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-16")
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", errors="strict")
+    if raw[:200].count(b"\x00") > 20:      # plain text has no NULs; UTF-16 has one in every other byte
+        raise ClientFileError(f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if raw[:200].count(b"\x00") > 20:
-        raise ClientFileError(f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
     return raw.decode("cp1252", errors="replace")
 
 
