@@ -2,7 +2,7 @@
 
 Everything a run holds can be large (100,000+ rows or hits), so each iterable is consumed once, in sheet order,
 and rows go straight to disk. The text comes from client spreadsheets and news articles and is untrusted: every
-cell is made by `make_cell`, which strips characters Excel refuses, cuts over-long text, and writes strings as
+cell is made by `CellMaker`, which strips characters Excel refuses, cuts over-long text, and writes strings as
 text (never formulas, with Excel's quote prefix on those that look like one). Only http(s) URLs become links.
 
 openpyxl write-only facts this module relies on (checked against openpyxl 3.1): column widths and freeze panes
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
+from copy import copy
 from datetime import datetime, timezone
 from typing import Any, Iterable, NamedTuple
 from urllib.parse import urlsplit
@@ -39,6 +41,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses longer link targets; a longer URL is written as text.
 MAX_URL_CHARS = 2_000
 DECISION_ORDER = ("true match", "false positive", "escalate")
+# Characters XML cannot carry beyond openpyxl's control characters: lone surrogates (text decoded with
+# 'surrogateescape') and the non-characters U+FFFE and U+FFFF.
+NON_XML_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 class ReportError(ValueError):
@@ -82,8 +87,8 @@ def _named_styles() -> dict[str, NamedStyle]:
 # ---------------------------------------------------------------------------------------------- cell values
 
 def clean_text(text: str) -> str:
-    """Remove characters Excel refuses and cut text longer than one cell holds, marking the cut."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Remove characters Excel or XML refuse and cut text longer than one cell holds, marking the cut."""
+    text = NON_XML_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
     if len(text) > MAX_CELL_CHARS:
         text = text[: MAX_CELL_CHARS - len(CUT_MARK)] + CUT_MARK
     return text
@@ -98,7 +103,7 @@ def safe_url(url: Any) -> str | None:
     """Return the URL if it may become a hyperlink (http or https, a host, no spaces or controls), else None."""
     if not isinstance(url, str) or not url or len(url) > MAX_URL_CHARS:
         return None
-    if any(ch.isspace() for ch in url) or ILLEGAL_CHARACTERS_RE.search(url) or "\x7f" in url:
+    if any(ch.isspace() for ch in url) or url != clean_text(url) or "\x7f" in url:
         return None
     try:
         parts = urlsplit(url)
@@ -126,7 +131,9 @@ def readable_time(value: Any) -> str | None:
 
 
 def joined(items: Iterable[Any] | None, sep: str = ", ") -> str:
-    """Join a list of values for one cell, skipping empty ones."""
+    """Join a list of values for one cell, skipping empty ones (a string is kept as it is)."""
+    if isinstance(items, str):
+        return items
     return sep.join(str(item) for item in items or () if item not in (None, ""))
 
 
@@ -147,49 +154,73 @@ def _plain(value: CellRichText) -> str:
     return "".join(part.text if isinstance(part, TextBlock) else part for part in value)
 
 
-def make_cell(ws, value: Any, style: str | None = None) -> WriteOnlyCell | None:
-    """Make one report cell: numbers stay numbers, text is cleaned and always text (never a formula).
+def _clean_rich(value: CellRichText) -> CellRichText | str:
+    """Clean each part of a rich-text value; fall back to plain text when it is too long for one cell."""
+    parts = [
+        TextBlock(part.font, clean_text(part.text)) if isinstance(part, TextBlock) else clean_text(part)
+        for part in value
+    ]
+    value = CellRichText([part for part in parts if (part.text if isinstance(part, TextBlock) else part)])
+    text = _plain(value)
+    return clean_text(text) if len(text) > MAX_CELL_CHARS else value
 
-    This is the only place cells are made, so the protections hold for every sheet.
+
+class CellMaker:
+    """Make the cells of one write-only sheet: the only place report cells are made, so every protection holds.
+
+    Numbers stay numbers; text is cleaned and always written as text, never as a formula or an error value, with
+    Excel's quote prefix when it looks like a formula; a Link becomes a hyperlink only for a safe http(s) URL.
     """
-    if value is None:
-        return None
-    if isinstance(value, Link):
-        url = safe_url(value.url)
-        cell = make_cell(ws, value.url, "link" if url else style)
-        if url and cell is not None:
-            cell.hyperlink = url
+
+    def __init__(self, ws):
+        self.ws = ws
+        # Resolving a named style by name on every cell is slow in openpyxl; resolve each once and copy its
+        # style array (the idiom openpyxl's own copy code uses) onto the cells.
+        self.styles = {}
+        for key, name in _STYLE_NAMES.items():
+            template = WriteOnlyCell(ws)
+            template.style = name
+            self.styles[key] = template._style
+
+    def __call__(self, value: Any, style: str | None = None) -> WriteOnlyCell | None:
+        """Make one cell of value in the given style (a key of the report's styles), or None for no cell."""
+        if value is None:
+            return None
+        if isinstance(value, Link):
+            return self._link(value.url, style)
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        if isinstance(value, float) and not math.isfinite(value):
+            value = str(value)
+        if isinstance(value, (int, float)):
+            return self._styled(WriteOnlyCell(self.ws, value), style)
+        if isinstance(value, CellRichText):
+            value = _clean_rich(value)
+            text = value if isinstance(value, str) else _plain(value)
+        else:
+            value = text = clean_text(str(value))
+        if not text:
+            return None
+        cell = self._styled(WriteOnlyCell(self.ws, value), style)
+        # openpyxl takes a string that starts with "=" for a formula and "#N/A" for an error: force text.
+        cell.data_type = "s"
+        if looks_like_formula(text):
+            cell.quotePrefix = True
         return cell
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    if isinstance(value, float) and not math.isfinite(value):
-        value = str(value)
-    if isinstance(value, CellRichText):
-        parts = [
-            TextBlock(part.font, clean_text(part.text)) if isinstance(part, TextBlock) else clean_text(part)
-            for part in value
-        ]
-        value = CellRichText([part for part in parts if (part.text if isinstance(part, TextBlock) else part)])
-        text = _plain(value)
-        if len(text) > MAX_CELL_CHARS or not text:
-            value = text = clean_text(text)
-    elif isinstance(value, (int, float)):
-        cell = WriteOnlyCell(ws, value)
+
+    def _styled(self, cell: WriteOnlyCell, style: str | None) -> WriteOnlyCell:
+        """Give a cell one of the report's styles."""
         if style:
-            cell.style = _STYLE_NAMES[style]
+            cell._style = copy(self.styles[style])
         return cell
-    else:
-        value = text = clean_text(str(value))
-    if not text:
-        return None
-    cell = WriteOnlyCell(ws, value)
-    # openpyxl takes a string that starts with "=" for a formula and "#N/A" for an error: force text.
-    cell.data_type = "s"
-    if style:
-        cell.style = _STYLE_NAMES[style]
-    if looks_like_formula(text):
-        cell.quotePrefix = True
-    return cell
+
+    def _link(self, url: str, style: str | None) -> WriteOnlyCell | None:
+        """Make a cell showing the URL, a hyperlink to it if it is a safe http(s) URL."""
+        target = safe_url(url)
+        cell = self(url, "link" if target else style)
+        if target and cell is not None:
+            cell.hyperlink = target
+        return cell
 
 
 _STYLE_NAMES = {key: style.name for key, style in _named_styles().items()}
@@ -199,7 +230,7 @@ _STYLE_NAMES = {key: style.name for key, style in _named_styles().items()}
 
 # Each table: (header, width, style) per column. Widths are in Excel's character units.
 RECORD_COLUMNS = (
-    ("Row", 7, "int"),
+    ("Row", 7, "text"),
     ("Client ID", 14, "text"),
     ("Name", 30, "wrap"),
     ("Type", 12, "text"),
@@ -213,14 +244,14 @@ RECORD_COLUMNS = (
 )
 
 HIT_COLUMNS = (
-    ("Row", 7, "int"),
+    ("Row", 7, "text"),
     ("Client ID", 14, "text"),
     ("Client name", 26, "wrap"),
-    ("Rank", 6, "int"),
+    ("Rank", 6, "text"),
     ("Score", 7, "score"),
     ("Name score", 7, "score"),
     ("Matched entity", 26, "wrap"),
-    ("Entity ID", 9, "int"),
+    ("Entity ID", 9, "text"),
     ("Entity type", 12, "text"),
     ("Matched alias", 24, "wrap"),
     ("Source", 12, "text"),
@@ -243,27 +274,27 @@ HIT_COLUMNS = (
     ("Decision comment", 30, "wrap"),
     ("Decided by", 14, "text"),
     ("Decided at", 20, "text"),
-    ("Hit ID", 9, "int"),
+    ("Hit ID", 9, "text"),
 )
 
 DECISION_COLUMNS = (
-    ("Row", 7, "int"),
+    ("Row", 7, "text"),
     ("Client ID", 14, "text"),
     ("Client name", 26, "wrap"),
     ("Entity", 26, "wrap"),
-    ("Entity ID", 9, "int"),
+    ("Entity ID", 9, "text"),
     ("Score", 7, "score"),
     ("Decision", 14, "text"),
     ("Reason", 24, "wrap"),
     ("Comment", 40, "wrap"),
     ("By", 14, "text"),
     ("At", 20, "text"),
-    ("Hit ID", 9, "int"),
-    ("Decision ID", 10, "int"),
+    ("Hit ID", 9, "text"),
+    ("Decision ID", 10, "text"),
 )
 
 NOT_SCREENED_COLUMNS = (
-    ("Row", 7, "int"),
+    ("Row", 7, "text"),
     ("Client ID", 14, "text"),
     ("Name as written", 30, "wrap"),
     ("Reason", 40, "wrap"),
@@ -459,16 +490,17 @@ def _write_summary(ws, run: dict) -> None:
     """Write the Summary sheet: a title, a warning if the run is incomplete, then labelled values."""
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 90
-    ws.append([make_cell(ws, f"Adverse-media screening report: run {run.get('id')}", "title")])
+    make_cell = CellMaker(ws)
+    ws.append([make_cell(f"Adverse-media screening report: run {run.get('id')}", "title")])
     notice = incomplete_notice(run)
     if notice:
-        ws.append([make_cell(ws, notice, "alert"), make_cell(ws, " ", "alert")])
+        ws.append([make_cell(notice, "alert"), make_cell(" ", "alert")])
     for label, value, style in summary_lines(run):
         if style == "section":
             ws.append([])
-            ws.append([make_cell(ws, label, "section"), make_cell(ws, " ", "section")])
+            ws.append([make_cell(label, "section"), make_cell(" ", "section")])
             continue
-        ws.append([make_cell(ws, label, "label"), make_cell(ws, value, style or "wrap")])
+        ws.append([make_cell(label, "label"), make_cell(value, style or "wrap")])
 
 
 def _write_table(ws, columns: tuple, values: Iterable[list]) -> int:
@@ -477,28 +509,54 @@ def _write_table(ws, columns: tuple, values: Iterable[list]) -> int:
     for index, (_, width, _) in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    ws.append([make_cell(ws, header, "header") for header, _, _ in columns])
+    make_cell = CellMaker(ws)
+    ws.append([make_cell(header, "header") for header, _, _ in columns])
     styles = [style for _, _, style in columns]
     count = 0
     for row in values:
-        ws.append([make_cell(ws, value, style) for value, style in zip(row, styles)])
+        ws.append([make_cell(value, style) for value, style in zip(row, styles)])
         count += 1
     # The filter is written with the sheet's tail, so its final range can be set now.
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return count
 
 
-def _build(run: dict, rows, hits, decisions, not_screened) -> Workbook:
-    """Write every sheet of the workbook (rows are streamed to openpyxl's temporary files) and return it."""
+def _new_workbook(run: dict) -> Workbook:
+    """Create the write-only workbook with the report's named styles and document properties."""
     wb = Workbook(write_only=True)
     for style in _named_styles().values():
         wb.add_named_style(style)
+    wb.properties.title = clean_text(f"Screening run {run.get('id')}")
+    wb.properties.creator = "adverse-media screening"
+    return wb
+
+
+def _write_sheets(wb: Workbook, run: dict, rows, hits, decisions, not_screened) -> None:
+    """Write every sheet in order, consuming each iterable once; rows stream to openpyxl's temporary files."""
     _write_summary(wb.create_sheet(SHEETS[0]), run)
     _write_table(wb.create_sheet(SHEETS[1]), RECORD_COLUMNS, map(record_values, rows))
     _write_table(wb.create_sheet(SHEETS[2]), HIT_COLUMNS, map(hit_values, hits))
     _write_table(wb.create_sheet(SHEETS[3]), DECISION_COLUMNS, map(decision_values, decisions))
     _write_table(wb.create_sheet(SHEETS[4]), NOT_SCREENED_COLUMNS, map(not_screened_values, not_screened))
-    return wb
+
+
+def _discard(wb: Workbook) -> None:
+    """Remove the temporary files of a workbook that will not be saved.
+
+    openpyxl removes them only on save or at interpreter exit, which in a long-running service would leave one
+    per sheet of every failed report; this reaches into its write-only writers, so it is best effort.
+    """
+    for ws in wb.worksheets:
+        try:
+            ws.close()  # end the sheet's XML stream so that its file is released
+        except Exception:  # noqa: BLE001 - already saved, or a half-written sheet: its file goes anyway
+            pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.cleanup()
+            except (OSError, ValueError):  # already removed by a save that failed later
+                pass
 
 
 def _temporary_file(path: str) -> str:
@@ -527,18 +585,21 @@ def write_report(
     """Write the Excel report of a screening run to path, atomically: a failure leaves no half-written file.
 
     Each iterable is consumed once, in sheet order (rows, hits, decisions, not_screened). Raise ReportError
-    when the destination cannot be written.
+    when the destination cannot be written (checked before anything is consumed); errors of the iterables
+    themselves propagate unchanged.
     """
     path = os.fspath(path)
     temporary = _temporary_file(path)
+    wb = _new_workbook(run)
     try:
-        workbook = _build(run, rows, hits, decisions, not_screened)
+        _write_sheets(wb, run, rows, hits, decisions, not_screened)
         try:
-            workbook.save(temporary)
+            wb.save(temporary)
             os.replace(temporary, path)
         except OSError as error:
             raise ReportError(f"cannot write the report to {path}: {error.strerror or error}") from error
     except BaseException:
+        _discard(wb)
         try:
             os.remove(temporary)
         except OSError:
