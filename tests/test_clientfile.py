@@ -94,7 +94,7 @@ def test_a_column_can_be_named_by_the_user(tmp_path):
 @pytest.mark.parametrize("content, suffix, message", [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xlsx", "encrypted or old-format"),
     (b"hello, this is not a workbook", ".xlsx", "not a zip archive"),
-    (b"PK\x03\x04 broken zip", ".xlsx", "not a zip archive"),
+    (b"PK\x03\x04 broken zip", ".xlsx", "damaged or truncated xlsx"),
     (b"name\n", ".pdf", "not a client list"),
 ])
 def test_files_that_are_not_client_lists(tmp_path, content, suffix, message):
