@@ -272,18 +272,12 @@ def _echo_reasons(reasons, indent: str = "    ") -> None:
         click.echo(f"{indent}{r.outcome:<9} {r.text}")
 
 
-def _excerpts(entity: dict) -> list[dict]:
-    """Return up to ``MAX_EXCERPTS`` mentions of a news entity, the most adverse first, as plain dicts."""
-    mentions = sorted(entity.get("mentions") or [], key=lambda m: -(m.get("adverse") or 0))
-    return [{"excerpt": m["excerpt"], "article_title": m["article_title"], "source": m["article_source"],
-             "published": m["article_published"], "url": m["article_url"]} for m in mentions[:MAX_EXCERPTS]]
-
-
-def _list_details(entity: dict) -> dict | None:
-    if entity.get("origin") != "list":
+def _list_details(ev: dict) -> dict | None:
+    """The list part of a hit's evidence (``store.evidence``), or None for a news entity."""
+    if ev["source"] == "news":
         return None
-    return {"list_name": entity.get("list_name"), "list_id": entity.get("list_id"),
-            "programs": entity.get("programs") or [], "remarks": entity.get("remarks") or ""}
+    return {"list_name": ev["source"], "list_id": ev["list_id"], "programs": ev["programs"],
+            "remarks": ev["remarks"] or ""}
 
 
 @cli.command("match")
@@ -348,18 +342,13 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
         click.echo(json.dumps({**head, "skipped": found.reason}, indent=2, ensure_ascii=False) if as_json
                    else f"Not screened: {found.reason}")
         return
-    results = []
-    for m in found:
-        e = store.get_entity(obj.db, m.record_id)
-        results.append((m, e))
+    results = [(m, store.evidence(store.get_entity(obj.db, m.record_id), MAX_EXCERPTS)) for m in found]
     if as_json:
         click.echo(json.dumps({**head, "results": [{
-            "entity_id": e["id"], "entity_name": e["name"], "matched_name": m.matched_name, "score": m.score,
-            "name_score": m.name_score, "type": e["type"],
-            "source": e.get("list_name") if e.get("origin") == "list" else "news",
-            "reasons": _reason_dicts(m.reasons),
-            "excerpts": _excerpts(e) if e.get("origin") != "list" else [],
-            "list": _list_details(e)} for m, e in results]}, indent=2, ensure_ascii=False))
+            "entity_id": e["entity_id"], "entity_name": e["entity_name"], "matched_name": m.matched_name,
+            "score": m.score, "name_score": m.name_score, "type": e["entity_type"], "source": e["source"],
+            "reasons": _reason_dicts(m.reasons), "excerpts": e["excerpts"], "list": _list_details(e)}
+            for m, e in results]}, indent=2, ensure_ascii=False))
         return
     attrs = [f"type {query.type}"] + ([f"countries {', '.join(query.countries)}"] if query.countries else []) \
         + ([f"born {query.birth_date}"] if query.birth_date else [])
@@ -369,11 +358,11 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
         click.echo(f"No candidates at or above {threshold:.2f}.")
         return
     for i, (m, e) in enumerate(results, start=1):
-        source = f"list {e.get('list_name')}" if e.get("origin") == "list" else "news"
-        alias = f"\"{m.matched_name}\" of " if m.matched_name != e["name"] else ""
+        source = "news" if e["source"] == "news" else f"list {e['source']}"
+        alias = f"\"{m.matched_name}\" of " if m.matched_name != e["entity_name"] else ""
         click.echo("")
-        click.echo(f"{i}. {m.score:.2f}  {alias}{e['name']}  (entity {e['id']}, {e['type']}, {source}; "
-                   f"name score {m.name_score:.2f})")
+        click.echo(f"{i}. {m.score:.2f}  {alias}{e['entity_name']}  (entity {e['entity_id']}, {e['entity_type']}, "
+                   f"{source}; name score {m.name_score:.2f})")
         _echo_reasons(m.reasons)
         details = _list_details(e)
         if details:
@@ -382,7 +371,7 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
             if details["remarks"]:
                 click.echo(f"    remarks: {details['remarks']}")
             continue
-        for x in _excerpts(e):
+        for x in e["excerpts"]:
             click.echo(f"    > {x['excerpt']}")
             click.echo(f"      \"{x['article_title'] or '(untitled)'}\" ({x['source'] or 'unknown source'}, "
                        f"{x['published'] or 'undated'}){' ' + x['url'] if x['url'] else ''}")
