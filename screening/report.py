@@ -3,7 +3,8 @@
 Everything a run holds can be large (100,000+ rows or hits), so each iterable is consumed once, in sheet order,
 and rows go straight to disk. The text comes from client spreadsheets and news articles and is untrusted: every
 cell is made by `CellMaker`, which strips characters Excel refuses, cuts over-long text, and writes strings as
-text (never formulas, with Excel's quote prefix on those that look like one). Only http(s) URLs become links.
+text (never formulas, with Excel's quote prefix on those that look like one). Only http(s) URLs become links,
+at most Excel's 65,530 a sheet.
 
 openpyxl write-only facts this module relies on (checked against openpyxl 3.1): column widths and freeze panes
 are written with the sheet's top, so they must be set before the first row is appended (later they are silently
@@ -40,6 +41,9 @@ CUT_MARK = "\u2026"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses longer link targets; a longer URL is written as text.
 MAX_URL_CHARS = 2_000
+# Excel holds at most 65,530 hyperlinks in a worksheet; later URLs are written as text. openpyxl also keeps every
+# hyperlink of a write-only sheet in memory until the sheet ends (about 2 KB each), which this bounds.
+MAX_LINKS_PER_SHEET = 65_530
 DECISION_ORDER = ("true match", "false positive", "escalate")
 # Characters XML cannot carry beyond openpyxl's control characters: lone surrogates (text decoded with
 # 'surrogateescape') and the non-characters U+FFFE and U+FFFF.
@@ -174,6 +178,7 @@ class CellMaker:
 
     def __init__(self, ws):
         self.ws = ws
+        self.links = 0
         # Resolving a named style by name on every cell is slow in openpyxl; resolve each once and copy its
         # style array (the idiom openpyxl's own copy code uses) onto the cells.
         self.styles = {}
@@ -215,11 +220,12 @@ class CellMaker:
         return cell
 
     def _link(self, url: str, style: str | None) -> WriteOnlyCell | None:
-        """Make a cell showing the URL, a hyperlink to it if it is a safe http(s) URL."""
-        target = safe_url(url)
+        """Make a cell showing the URL, a hyperlink to it if it is a safe http(s) URL and the sheet has room."""
+        target = safe_url(url) if self.links < MAX_LINKS_PER_SHEET else None
         cell = self(url, "link" if target else style)
         if target and cell is not None:
             cell.hyperlink = target
+            self.links += 1
         return cell
 
 
@@ -434,7 +440,7 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
     """Return the Summary sheet as (label, value, style) lines; a label alone with style 'section' is a heading."""
     mapping = run.get("mapping") or {}
     counts = run.get("decision_counts") or {}
-    decisions = [d for d in DECISION_ORDER if d in counts] + sorted(d for d in counts if d not in DECISION_ORDER)
+    decisions = [*DECISION_ORDER, *sorted(d for d in counts if d not in DECISION_ORDER)]
     entities = run.get("watchlist_entities")
     lines: list[tuple[str, Any, str | None]] = [
         ("Run", None, "section"),
@@ -475,7 +481,7 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
         ("Hits", run.get("hits"), "int"),
         ("Hits pending a decision", run.get("pending"), "int"),
     ]
-    lines += [(f"Hits decided '{name}'", counts[name], "int") for name in decisions]
+    lines += [(f"Hits decided '{name}'", counts.get(name, 0), "int") for name in decisions]
     lines += [
         ("Report", None, "section"),
         ("Generated at", readable_time(run.get("report_generated_at")), None),

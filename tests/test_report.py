@@ -9,6 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
+from screening import report
 from screening.report import MAX_CELL_CHARS, SHEETS, ReportError, readable_time, safe_url, write_report
 
 EVIL_NAMES = ['=HYPERLINK("http://evil","x")', "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3", "\t=1+1", "#N/A"]
@@ -200,6 +201,7 @@ def test_sheets_and_contents(tmp_path):
     assert values["Algorithm"] == "aligned-words/1.0"
     assert values["Column mapping"] == "name <- 'Customer Name'"
     assert values["Hits decided 'true match'"] == 1
+    assert values["Hits decided 'false positive'"] == 0
     assert values["Started"] == "2024-05-01 09:00:00 UTC"
     assert not any("INCOMPLETE" in str(cell.value) for cell in wb["Summary"]["A"])
 
@@ -304,6 +306,17 @@ def test_only_http_urls_become_links(tmp_path, url):
     assert link.hyperlink is None
     with zipfile.ZipFile(path) as archive:
         assert not [name for name in archive.namelist() if name.endswith(".rels") and "worksheets" in name]
+
+
+def test_links_stop_at_excel_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "MAX_LINKS_PER_SHEET", 2)
+    path = tmp_path / "report.xlsx"
+    write_report(path, make_run(), iter([]), iter([NEWS_HIT] * 3), iter([]), iter([]))
+    ws = openpyxl.load_workbook(path)["Hits"]
+    index = [c.value for c in ws[1]].index("Link")
+    links = [row[index] for row in ws.iter_rows(min_row=2)]
+    assert [cell.value for cell in links] == ["https://www.dw.com/en/article-1"] * 3
+    assert [cell.hyperlink is not None for cell in links] == [True, True, False]
 
 
 @pytest.mark.parametrize("where", ["missing folder", "read-only folder", "a folder", "replace refused"])
