@@ -81,7 +81,9 @@ def _named_styles() -> dict[str, NamedStyle]:
         ),
         "title": NamedStyle("Report title", font=Font(bold=True, size=14)),
         "label": NamedStyle("Report label", font=Font(bold=True), alignment=top),
-        "section": NamedStyle("Report section", font=Font(bold=True, size=12), fill=PatternFill("solid", fgColor="D9E1F2")),
+        "section": NamedStyle(
+            "Report section", font=Font(bold=True, size=12), fill=PatternFill("solid", fgColor="D9E1F2")
+        ),
         "alert": NamedStyle(
             "Report alert", font=Font(bold=True, size=12, color="9C0006"), fill=PatternFill("solid", fgColor="FFC7CE")
         ),

@@ -226,6 +226,11 @@ def test_sheets_and_contents(tmp_path):
     link = hits.cell(row=2, column=[c.value for c in hits[1]].index("Link") + 1)
     assert link.hyperlink is not None and link.hyperlink.target == "https://www.dw.com/en/article-1"
 
+    # The matched name is bold inside the excerpt.
+    rich = openpyxl.load_workbook(tmp_path / "report.xlsx", rich_text=True)["Hits"]
+    excerpt = column(rich, "Excerpt")[0]
+    assert [block.text for block in excerpt if not isinstance(block, str) and block.font.b] == ["Viktor Petrov"]
+
     decisions = wb["Decisions"]
     assert column(decisions, "Decision") == ["escalate", "true match"]
     assert column(decisions, "By") == ["dave", "carol"]
