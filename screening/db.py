@@ -180,10 +180,44 @@ def _m003_runs(db: sqlite_utils.Database) -> None:
     db["decisions"].create_index(["run_id"])
 
 
+def _m004_accounts_jobs(db: sqlite_utils.Database) -> None:
+    # Accounts: a role each; passwords stored as scrypt hashes; a disabled account keeps its history.
+    db["users"].create(
+        {"id": int, "name": str, "role": str, "password_hash": str, "created_at": str, "created_by": str,
+         "disabled_at": str, "password_changed_at": str},
+        pk="id", not_null={"name", "role", "password_hash", "created_at"},
+    )
+    db["users"].create_index(["name"], unique=True)
+    # API tokens: only their SHA-256 is stored; a revoked token keeps its row.
+    db["api_tokens"].create(
+        {"id": int, "user_id": int, "label": str, "token_hash": str, "created_at": str, "last_used_at": str,
+         "revoked_at": str},
+        pk="id", foreign_keys=[("user_id", "users", "id")], not_null={"user_id", "token_hash", "created_at"},
+    )
+    db["api_tokens"].create_index(["token_hash"], unique=True)
+    # Sign-in attempts, for slowing down guessing (by account name and by address).
+    db["sign_ins"].create({"id": int, "name": str, "address": str, "at": str, "ok": int}, pk="id")
+    db["sign_ins"].create_index(["name", "at"])
+    db["sign_ins"].create_index(["address", "at"])
+    # Settings of the installation (the session secret among them).
+    db["settings"].create({"key": str, "value": str, "updated_at": str, "updated_by": str}, pk="key")
+    # Background jobs (screening runs, article imports) in a queue that survives restarts: a worker claims a
+    # queued job, beats a heartbeat while it runs; a job whose heartbeat stopped is retried or marked failed.
+    db["jobs"].create(
+        {"id": int, "kind": str, "payload": str, "status": str, "attempts": int, "max_attempts": int,
+         "error": str, "result": str, "actor": str, "created_at": str, "started_at": str, "heartbeat_at": str,
+         "finished_at": str, "done": int, "total": int, "stage": str, "worker": str},
+        pk="id", not_null={"kind", "payload", "status", "created_at"},
+    )
+    db["jobs"].create_index(["status", "id"])
+    db.execute("ALTER TABLE runs ADD COLUMN job_id INTEGER REFERENCES jobs(id)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
     ("003_runs", _m003_runs),
+    ("004_accounts_jobs", _m004_accounts_jobs),
 ]
 
 

@@ -44,15 +44,16 @@ def _decode(row) -> dict:
 
 def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_size: int, sheet: str | None,
                actor: str, mapping: dict, threshold: float, hit_limit: int, algorithm: str, watchlist_version: int,
-               watchlist_entities: int, rows_total: int) -> int:
+               watchlist_entities: int, rows_total: int, job_id: int | None = None) -> int:
     """Store a new run in status ``running`` and return its id."""
     with transaction(db):
         cur = db.execute(
             "INSERT INTO runs (file_name, sha256, file_size, sheet, actor, started_at, status, mapping, threshold, "
             "hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, rows_done, screened, "
-            "not_screened, rows_with_hits, hits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0)",
+            "not_screened, rows_with_hits, hits, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, "
+            "0, ?)",
             [file_name, sha256, file_size, sheet, actor, _now(), RUNNING, json.dumps(mapping, ensure_ascii=False),
-             threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total])
+             threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, job_id])
         return cur.lastrowid
 
 

@@ -154,7 +154,7 @@ def _hit_dicts(db: sqlite_utils.Database, result: RowResult, evidence_cache: dic
 
 def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, threshold: float | None = None,
            hit_limit: int = DEFAULT_HIT_LIMIT, progress: Callable[[int, int], None] | None = None,
-           display_name: str | None = None) -> int:
+           display_name: str | None = None, job_id: int | None = None) -> int:
     """Screen every row of a prepared file against the current watchlist and store the run; return its id.
 
     ``progress(done, total)`` is called as rows are screened. On any error or interruption the run is marked
@@ -166,7 +166,7 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
         db, file_name=display_name or prepared.path.name, sha256=prepared.sha256, file_size=prepared.size,
         sheet=prepared.sheet, actor=actor, mapping=prepared.mapping_dict(), threshold=threshold,
         hit_limit=hit_limit, algorithm=algorithm_id(), watchlist_version=version, watchlist_entities=size,
-        rows_total=len(prepared.clients))
+        rows_total=len(prepared.clients), job_id=job_id)
     total = len(prepared.clients)
     evidence_cache: dict = {}
     batch: list = []

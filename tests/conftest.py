@@ -25,3 +25,14 @@ def sample_db(tmp_path_factory):
     assert [o.status for o in result.outcomes] == ["added"], result.outcomes
     yield database
     database.close()
+
+
+@pytest.fixture
+def sample_copy(sample_db, tmp_path):
+    """A private copy of the database holding the sample article, so runs stored by one test stay in it."""
+    path = tmp_path / "screening.db"
+    sample_db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    target = dbmod.connect(path, migrate_schema=False)
+    sample_db.conn.backup(target.conn)
+    target.close()
+    return path

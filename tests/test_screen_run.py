@@ -44,17 +44,6 @@ def write_xlsx(path, rows, title="Clients"):
     return path
 
 
-@pytest.fixture
-def sample_copy(sample_db, tmp_path):
-    """A private copy of the database holding the sample article, so runs stored by one test stay in it."""
-    path = tmp_path / "screening.db"
-    sample_db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    target = dbmod.connect(path, migrate_schema=False)
-    sample_db.conn.backup(target.conn)
-    target.close()
-    return path
-
-
 def invoke(db_path, *args):
     return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
 

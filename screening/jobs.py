@@ -1,0 +1,253 @@
+"""Background jobs (screening runs, article imports) in a queue stored in the database, so it survives restarts.
+
+The web app enqueues; a worker process (``screening worker``, started by ``screening serve``) claims one queued
+job at a time, beats a heartbeat while it runs and records the outcome. A job whose heartbeat stopped (the worker
+was killed) is put back in the queue if it has attempts left, else marked failed with the reason; a run it left
+``running`` is marked failed, so no partial run is ever reported as complete. A failed job can be retried.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+import sqlite_utils
+
+from .db import transaction
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+HEARTBEAT_S = 2.0
+STALE_AFTER_S = 30.0
+MAX_ATTEMPTS = 2
+
+log = logging.getLogger(__name__)
+
+
+class JobError(ValueError):
+    """A job operation refused (unknown job, not retryable...)."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(t: datetime | None = None) -> str:
+    return (t or _now()).isoformat(timespec="milliseconds")
+
+
+def _decode(row) -> dict:
+    job = dict(row)
+    for col in ("payload", "result"):
+        if isinstance(job.get(col), str):
+            job[col] = json.loads(job[col])
+    return job
+
+
+def enqueue(db: sqlite_utils.Database, kind: str, payload: dict, actor: str, max_attempts: int = MAX_ATTEMPTS) -> int:
+    """Queue a job and return its id."""
+    with transaction(db):
+        return db.execute("INSERT INTO jobs (kind, payload, status, attempts, max_attempts, actor, created_at) "
+                          "VALUES (?, ?, ?, 0, ?, ?, ?)", [kind, json.dumps(payload, ensure_ascii=False), QUEUED,
+                                                          max_attempts, actor, _iso()]).lastrowid
+
+
+def get_job(db: sqlite_utils.Database, job_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM jobs WHERE id = ?", [job_id]))
+    if not rows:
+        raise JobError(f"no job {job_id}")
+    job = _decode(rows[0])
+    run = db.execute("SELECT id FROM runs WHERE job_id = ? ORDER BY id DESC LIMIT 1", [job_id]).fetchone()
+    job["run_id"] = run[0] if run else None
+    return job
+
+
+def list_jobs(db: sqlite_utils.Database, limit: int = 50, kind: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM jobs" + (" WHERE kind = ?" if kind else "") + " ORDER BY id DESC LIMIT ?"
+    return [_decode(r) for r in db.query(sql, ([kind] if kind else []) + [limit])]
+
+
+def claim(db: sqlite_utils.Database, worker: str) -> dict | None:
+    """Take the oldest queued job (atomically: two workers never take the same one) and mark it running."""
+    with transaction(db):
+        row = db.execute("SELECT id FROM jobs WHERE status = ? ORDER BY id LIMIT 1", [QUEUED]).fetchone()
+        if row is None:
+            return None
+        t = _iso()
+        db.execute("UPDATE jobs SET status = ?, attempts = attempts + 1, started_at = ?, heartbeat_at = ?, worker = ?,"
+                   " error = NULL, stage = 'starting' WHERE id = ?", [RUNNING, t, t, worker, row[0]])
+    return get_job(db, row[0])
+
+
+def beat(db: sqlite_utils.Database, job_id: int, done: int | None = None, total: int | None = None,
+         stage: str | None = None) -> None:
+    """Record that a job is alive, with its progress when known."""
+    with transaction(db):
+        db.execute("UPDATE jobs SET heartbeat_at = ?, done = coalesce(?, done), total = coalesce(?, total), "
+                   "stage = coalesce(?, stage) WHERE id = ? AND status = ?", [_iso(), done, total, stage, job_id,
+                                                                             RUNNING])
+
+
+def finish(db: sqlite_utils.Database, job_id: int, result: dict) -> None:
+    with transaction(db):
+        db.execute("UPDATE jobs SET status = ?, result = ?, finished_at = ?, stage = 'done' WHERE id = ?",
+                   [DONE, json.dumps(result, ensure_ascii=False), _iso(), job_id])
+
+
+def fail(db: sqlite_utils.Database, job_id: int, error: str) -> None:
+    if db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
+    with transaction(db):
+        db.execute("UPDATE jobs SET status = ?, error = ?, finished_at = ?, stage = 'failed' WHERE id = ?",
+                   [FAILED, error, _iso(), job_id])
+
+
+def _fail_orphan_runs(db: sqlite_utils.Database, job_id: int, reason: str) -> None:
+    db.execute("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE job_id = ? AND status = 'running'",
+               [reason, _iso(), job_id])
+
+
+def recover(db: sqlite_utils.Database, stale_after: float = STALE_AFTER_S) -> list[int]:
+    """Requeue (or fail, when out of attempts) running jobs whose heartbeat stopped; return their ids."""
+    limit = _iso(_now() - timedelta(seconds=stale_after))
+    found = []
+    with transaction(db):
+        for job_id, attempts, max_attempts in db.execute(
+                "SELECT id, attempts, max_attempts FROM jobs WHERE status = ? AND heartbeat_at < ?",
+                [RUNNING, limit]).fetchall():
+            _fail_orphan_runs(db, job_id, f"interrupted: the worker stopped (job {job_id})")
+            if attempts < max_attempts:
+                db.execute("UPDATE jobs SET status = ?, stage = 'queued again after the worker stopped', "
+                           "error = 'the worker stopped; queued again' WHERE id = ?", [QUEUED, job_id])
+            else:
+                db.execute("UPDATE jobs SET status = ?, finished_at = ?, stage = 'failed', error = ? WHERE id = ?",
+                           [FAILED, _iso(), f"the worker stopped during attempt {attempts} of {max_attempts}; "
+                                            f"retry it", job_id])
+            found.append(job_id)
+    return found
+
+
+def retry(db: sqlite_utils.Database, job_id: int) -> None:
+    """Queue a failed job again (with one more attempt)."""
+    with transaction(db):
+        job = get_job(db, job_id)
+        if job["status"] != FAILED:
+            raise JobError(f"job {job_id} is {job['status']}: only a failed job can be retried")
+        db.execute("UPDATE jobs SET status = ?, max_attempts = attempts + 1, error = NULL, finished_at = NULL, "
+                   "stage = 'queued for retry' WHERE id = ?", [QUEUED, job_id])
+
+
+# --- the worker -----------------------------------------------------------------------------------------------
+
+Handler = Callable[[sqlite_utils.Database, dict, Callable[..., None]], dict]
+
+
+def _screen_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., None]) -> dict:
+    from . import screen
+
+    p = job["payload"]
+    progress(stage="reading the file")
+    prepared = screen.prepare(p["path"], p.get("sheet"), p.get("columns") or None, display_name=p["file_name"])
+    progress(stage="loading the watchlist", total=len(prepared.clients), done=0)
+    run_id = screen.screen(db, prepared, actor=job["actor"] or "", threshold=p.get("threshold"),
+                           hit_limit=p.get("hit_limit") or 10, display_name=p["file_name"], job_id=job["id"],
+                           progress=lambda done, total: progress(done=done, total=total, stage="screening"))
+    return {"run_id": run_id}
+
+
+def _import_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., None]) -> dict:
+    from watchlists import ingest
+
+    p = job["payload"]
+    outcomes = []
+
+    def seen(o) -> None:
+        outcomes.append({"where": o.where, "status": o.status, "title": o.title, "message": o.message})
+        progress(done=len(outcomes), stage="reading articles")
+    progress(stage="loading the language model", total=p.get("count"))
+    ingest.ingest(db, p["paths"], source=p.get("source"), actor=job["actor"], progress=seen)
+    from watchlists import store
+    return {"outcomes": outcomes, "version": store.current_version(db)}
+
+
+HANDLERS: dict[str, Handler] = {"screen": _screen_job, "import": _import_job}
+
+
+def run_one(db: sqlite_utils.Database, worker: str, handlers: dict[str, Handler] | None = None) -> dict | None:
+    """Claim and run one job (if any is queued); return it as it ended."""
+    handlers = handlers or HANDLERS
+    job = claim(db, worker)
+    if job is None:
+        return None
+    last = [0.0]
+
+    def progress(done: int | None = None, total: int | None = None, stage: str | None = None) -> None:
+        t = time.monotonic()
+        if stage is not None or t - last[0] >= HEARTBEAT_S / 2:
+            last[0] = t
+            beat(db, job["id"], done, total, stage)
+
+    stop = threading.Event()
+    pulse = threading.Thread(target=_pulse, args=(db, job["id"], stop), daemon=True)
+    pulse.start()
+    try:
+        handler = handlers.get(job["kind"])
+        if handler is None:
+            raise JobError(f"unknown job kind {job['kind']!r}")
+        result = handler(db, job, progress)
+    except Exception as exc:
+        stop.set()
+        pulse.join()
+        message = str(exc.args[0]) if getattr(exc, "args", None) else type(exc).__name__
+        log.warning("job %s failed: %s", job["id"], message)
+        fail(db, job["id"], message)
+    else:
+        stop.set()
+        pulse.join()
+        finish(db, job["id"], result)
+    return get_job(db, job["id"])
+
+
+def _pulse(db: sqlite_utils.Database, job_id: int, stop: threading.Event) -> None:
+    """Beat the heartbeat from a thread of its own (its own connection), even while the job computes."""
+    from .db import connect
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        return
+    own = connect(path, migrate_schema=False)
+    try:
+        while not stop.wait(HEARTBEAT_S):
+            beat(own, job_id)
+    finally:
+        own.close()
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def work(db_path: str, stop: threading.Event | None = None, poll: float = 0.5,
+         stale_after: float = STALE_AFTER_S) -> None:
+    """Run jobs until ``stop`` is set: recover stale jobs, claim, run, repeat."""
+    from .db import connect
+
+    stop = stop or threading.Event()
+    db = connect(db_path)
+    name = worker_name()
+    log.info("worker %s on %s", name, db_path)
+    next_recovery = 0.0
+    try:
+        while not stop.is_set():
+            if time.monotonic() >= next_recovery:
+                for job_id in recover(db, stale_after):
+                    log.warning("job %s: its worker stopped; queued again or failed", job_id)
+                next_recovery = time.monotonic() + stale_after / 2
+            if run_one(db, name) is None:
+                stop.wait(poll)
+    finally:
+        db.close()

@@ -1,0 +1,156 @@
+"""Accounts, roles, sign-in throttling, API tokens; the job queue that survives a stopped worker."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from openpyxl import Workbook
+
+from screening import accounts, jobs, runs
+from screening import db as dbmod
+
+
+def test_accounts_passwords_and_roles(db):
+    user, password = accounts.add_user(db, "ana", "analyst")
+    assert len(password) >= accounts.MIN_PASSWORD and "password_hash" not in user
+    assert db.execute("SELECT password_hash FROM users").fetchone()[0].startswith("scrypt$")
+    assert password not in db.execute("SELECT password_hash FROM users").fetchone()[0]
+    assert accounts.sign_in(db, "ANA", password)["name"] == "ana"
+    with pytest.raises(accounts.AccountError, match="exists already"):
+        accounts.add_user(db, "Ana", "reviewer")
+    with pytest.raises(accounts.AccountError, match="unknown role"):
+        accounts.add_user(db, "root", "superuser")
+    with pytest.raises(accounts.AccountError, match="at least 12 characters"):
+        accounts.add_user(db, "bob", "auditor", password="short")
+    assert accounts.may(user, "decide") and not accounts.may(user, "approve") and not accounts.may(user, "admin")
+    auditor, _ = accounts.add_user(db, "aud", "auditor")
+    assert accounts.may(auditor, "view") and not any(accounts.may(auditor, p) for p in
+                                                      ("screen", "decide", "approve", "watchlist", "admin"))
+    assert not accounts.may(None, "view")
+
+
+def test_the_last_admin_stays_and_disabled_accounts_cannot_sign_in(db):
+    admin, _ = accounts.add_user(db, "root", "admin")
+    with pytest.raises(accounts.AccountError, match="last admin"):
+        accounts.set_role(db, admin["id"], "analyst")
+    with pytest.raises(accounts.AccountError, match="last admin"):
+        accounts.set_disabled(db, admin["id"], True)
+    user, password = accounts.add_user(db, "ana", "analyst")
+    tid, token = accounts.create_token(db, user["id"], "ci")
+    accounts.set_disabled(db, user["id"], True)
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(db, "ana", password)
+    assert accounts.token_user(db, token) is None
+    accounts.set_disabled(db, user["id"], False)
+    assert accounts.token_user(db, token)["name"] == "ana"
+
+
+def test_repeated_failures_slow_sign_in_down_even_with_the_right_password(db, monkeypatch):
+    _, password = accounts.add_user(db, "ana", "analyst")
+    for _ in range(accounts.FREE_FAILURES):
+        with pytest.raises(accounts.SignInRefused, match="wrong user name or password"):
+            accounts.sign_in(db, "ana", "guess-guess-guess", address="10.0.0.9")
+    with pytest.raises(accounts.SignInRefused, match="too many failed sign-ins") as refused:
+        accounts.sign_in(db, "ana", password, address="10.0.0.1")
+    assert refused.value.retry_after >= 1
+    # The same address guessing another account is slowed down too.
+    with pytest.raises(accounts.SignInRefused, match="too many failed sign-ins"):
+        accounts.sign_in(db, "bob", "x", address="10.0.0.9")
+    later = datetime.now(timezone.utc) + timedelta(seconds=10)
+    monkeypatch.setattr(accounts, "now", lambda: later)
+    assert accounts.sign_in(db, "ana", password, address="10.0.0.1")["name"] == "ana"
+    # A success clears the account's count.
+    with pytest.raises(accounts.SignInRefused, match="wrong"):
+        accounts.sign_in(db, "ana", "nope", address="10.0.0.1")
+
+
+def test_api_tokens_are_stored_hashed_and_can_be_revoked(db):
+    user, _ = accounts.add_user(db, "svc", "analyst")
+    tid, token = accounts.create_token(db, user["id"], "integration")
+    assert token not in str(list(db.query("SELECT * FROM api_tokens")))
+    assert accounts.token_user(db, token)["name"] == "svc"
+    assert accounts.token_user(db, token + "x") is None and accounts.token_user(db, "") is None
+    accounts.revoke_token(db, tid)
+    assert accounts.token_user(db, token) is None
+    assert accounts.list_tokens(db)[0]["revoked_at"]
+
+
+def test_the_secret_key_is_made_once_and_shared(db, tmp_path):
+    key = accounts.secret_key(db)
+    other = dbmod.connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    assert accounts.secret_key(other) == key and len(key) == 64
+
+
+# --- jobs -----------------------------------------------------------------------------------------------------
+
+def test_a_job_is_claimed_once_and_records_its_outcome(db):
+    first = jobs.enqueue(db, "echo", {"x": 1}, actor="ana")
+    second = jobs.enqueue(db, "boom", {}, actor="ana")
+    handlers = {"echo": lambda db, job, progress: (progress(done=1, total=1), {"got": job["payload"]["x"]})[1],
+                "boom": lambda db, job, progress: 1 / 0}
+    done = jobs.run_one(db, "w1", handlers)
+    assert (done["id"], done["status"], done["result"], done["done"]) == (first, "done", {"got": 1}, 1)
+    failed = jobs.run_one(db, "w1", handlers)
+    assert (failed["id"], failed["status"]) == (second, "failed") and "division by zero" in failed["error"]
+    assert jobs.run_one(db, "w1", handlers) is None
+    jobs.retry(db, second)
+    assert jobs.claim(db, "w2")["id"] == second and jobs.claim(db, "w3") is None
+    with pytest.raises(jobs.JobError, match="only a failed job can be retried"):
+        jobs.retry(db, first)
+
+
+def _clients(path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Name", "Country"])
+    ws.append(["Li Keqiang", "CN"])
+    ws.append(["Acme Widgets Ltd", "GB"])
+    wb.save(path)
+    return path
+
+
+def test_a_screening_job_stores_a_run_linked_to_it(sample_copy, tmp_path):
+    db = dbmod.connect(sample_copy)
+    path = _clients(tmp_path / "upload.xlsx")
+    job_id = jobs.enqueue(db, "screen", {"path": str(path), "file_name": "clients.xlsx"}, actor="ana")
+    job = jobs.run_one(db, "w1")
+    assert job["status"] == "done", job["error"]
+    run = runs.get_run(db, job["result"]["run_id"])
+    assert (run["file_name"], run["job_id"], run["actor"], run["status"]) == ("clients.xlsx", job_id, "ana",
+                                                                              "completed")
+    assert job["run_id"] == run["id"] and job["done"] == job["total"] == 2
+
+
+def test_a_bad_upload_fails_its_job_with_the_files_message(sample_copy, tmp_path):
+    db = dbmod.connect(sample_copy)
+    bad = tmp_path / "upload.xlsx"
+    bad.write_bytes(b"not a workbook")
+    jobs.enqueue(db, "screen", {"path": str(bad), "file_name": "clients.xlsx"}, actor="ana")
+    job = jobs.run_one(db, "w1")
+    assert job["status"] == "failed" and job["error"].startswith("clients.xlsx: not an xlsx workbook")
+    assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_a_job_whose_worker_stopped_is_queued_again_then_failed_and_its_run_never_completes(sample_copy, tmp_path):
+    db = dbmod.connect(sample_copy)
+    job_id = jobs.enqueue(db, "screen", {"path": str(_clients(tmp_path / "u.xlsx")), "file_name": "c.xlsx"}, "ana")
+    jobs.claim(db, "dead-worker")
+    run_id = runs.create_run(db, file_name="c.xlsx", sha256="0" * 64, file_size=1, sheet=None, actor="ana",
+                             mapping={}, threshold=0.7, hit_limit=10, algorithm="a/1", watchlist_version=1,
+                             watchlist_entities=1, rows_total=2, job_id=job_id)
+    assert jobs.recover(db, stale_after=60) == []          # its heartbeat is fresh
+    db.execute("UPDATE jobs SET heartbeat_at = '2000-01-01T00:00:00' WHERE id = ?", [job_id])
+    db.conn.commit()
+    assert jobs.recover(db, stale_after=60) == [job_id]
+    assert jobs.get_job(db, job_id)["status"] == "queued"
+    assert runs.get_run(db, run_id)["status"] == "failed" and "worker stopped" in runs.get_run(db, run_id)["error"]
+    # The second attempt stops too: out of attempts, the job fails and says how to go on.
+    jobs.claim(db, "dead-again")
+    db.execute("UPDATE jobs SET heartbeat_at = '2000-01-01T00:00:00' WHERE id = ?", [job_id])
+    db.conn.commit()
+    jobs.recover(db, stale_after=60)
+    job = jobs.get_job(db, job_id)
+    assert job["status"] == "failed" and "retry it" in job["error"]
+    jobs.retry(db, job_id)
+    done = jobs.run_one(db, "w1")
+    assert done["status"] == "done" and runs.get_run(db, done["result"]["run_id"])["status"] == "completed"
