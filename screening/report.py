@@ -579,7 +579,21 @@ def _temporary_file(path: str) -> str:
     except OSError as error:
         raise ReportError(f"cannot write the report to {path}: {error.strerror or error}") from error
     os.close(handle)
+    # mkstemp makes the file private (0600); a report is a document, so it gets the usual mode under the umask.
+    os.chmod(temporary, 0o666 & ~_umask())
     return temporary
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would, for a moment, for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def write_report(
