@@ -245,7 +245,8 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
               f"RSS {st['VmRSS']:.0f} MB, peak {st['VmHWM']:.0f} MB", file=sys.stderr, flush=True)
 
     stage("start (interpreter)", None)
-    from screening import db as dbmod, runs, screen
+    from screening import db as dbmod
+    from screening import runs, screen
     from screening.engine import DEFAULT_THRESHOLD
     from screening.index import Matcher
     from screening.model import Query
@@ -258,7 +259,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     prepared = screen.prepare(xlsx)
     t1 = time.perf_counter()
     stage("read + map + validate (prepare)", t1 - t0)
-    matcher, version, size = screen.matcher_for(db)
+    matcher, _version, size = screen.matcher_for(db)
     t2 = time.perf_counter()
     stage("index build (matcher_for)", t2 - t1)
 
@@ -316,7 +317,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
         groups.setdefault(key, []).append(int(s["entity_id"]) in found.get(row, ()))
     res["recall"] = {k: (sum(v), len(v)) for k, v in sorted(groups.items())}
     res["seeded_not_screened"] = sum(1 for row in seeded if status.get(row) != "screened")
-    res["missed"] = [seeded[row]["name"] for row, s in seeded.items()
+    res["missed"] = [s["name"] for row, s in seeded.items()
                      if int(s["entity_id"]) not in found.get(row, ())][:12]
     plain = [row for row, s in status.items() if s == "screened" and row not in seeded]
     alerts = [row for row in plain if row in found]
@@ -350,6 +351,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
 
     import numpy as np
     from rapidfuzz import fuzz, process
+
     from screening.normalize import name_key
     keys = [name_key(nm.text) for nm in fresh.names]
     qkeys = [name_key(q.name) for q in queries]
