@@ -601,6 +601,187 @@ def report_cmd(obj: Context, run_id: int, report_path: str | None, json_path: st
     _write_outputs(obj, run_id, report_path, json_path)
 
 
+# --- service, accounts, jobs --------------------------------------------------------------------------------
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (put TLS in front).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="gunicorn worker processes (each with 4 threads).")
+@click.option("--no-job-worker", is_flag=True, help="Do not start the background job worker here (run "
+                                                      "`screening worker` elsewhere).")
+@click.pass_obj
+@_domain_errors
+def serve_cmd(obj: Context, host: str, port: int, workers: int, no_job_worker: bool) -> None:
+    """Run the web app (gunicorn on wsgi:app) and the background job worker over the database.
+
+    On first start (no accounts yet) it creates the administrator "admin" and prints its password once.
+    """
+    from web import server
+
+    made = server.first_admin(obj.db)
+    if made:
+        click.echo(f"First start: created the administrator account {made[0]!r} with the password\n\n    {made[1]}\n\n"
+                   f"It is shown only this once: sign in at http://{host}:{port}/ and change it (your name, top "
+                   f"right). More accounts: `screening user add NAME --role ROLE`.")
+    obj.db.close()
+    click.echo(f"Serving http://{host}:{port}/ on {obj.db_path} (Ctrl-C stops).")
+    server.serve(obj.db_path, host=host, port=port, workers=workers, job_worker=not no_job_worker)
+
+
+@cli.command("worker")
+@click.pass_obj
+def worker_cmd(obj: Context) -> None:
+    """Run background jobs (screening runs, article imports) from the queue until stopped."""
+    import logging
+    import signal
+    import threading
+
+    from screening import jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        jobs.work(obj.db_path, stop)
+    except KeyboardInterrupt:
+        pass
+
+
+def _account_errors(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from screening.accounts import AccountError
+        try:
+            return fn(*args, **kwargs)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+def _user(db, name: str) -> dict:
+    from screening import accounts
+
+    user = accounts.find_user(db, name)
+    if user is None:
+        raise click.ClickException(f"no user named {name!r}")
+    return user
+
+
+@cli.group()
+def user() -> None:
+    """Accounts of the web app: analyst, reviewer, admin, auditor."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["analyst", "reviewer", "admin", "auditor"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of "
+                                                     "generating one.")
+@click.pass_obj
+@_account_errors
+def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
+    """Create an account; prints a generated password once (or reads one with --password-stdin)."""
+    from screening import accounts
+    from watchlists.store import system_user
+
+    given = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    made, password = accounts.add_user(obj.db, name, role, given, created_by=f"cli:{system_user()}")
+    click.echo(f"Created {made['role']} {made['name']!r}." + ("" if given else f" Password (shown once): {password}"))
+
+
+@user.command("list")
+@click.pass_obj
+def user_list(obj: Context) -> None:
+    """List accounts."""
+    from screening import accounts
+
+    for u in accounts.list_users(obj.db):
+        click.echo(f"{u['id']:>4}  {u['name']:<24} {u['role']:<9} created {u['created_at']}"
+                   + (f"  DISABLED {u['disabled_at']}" if u["disabled_at"] else ""))
+
+
+@user.command("password")
+@click.argument("name")
+@click.pass_obj
+@_account_errors
+def user_password(obj: Context, name: str) -> None:
+    """Give an account a new generated password (ends its sessions); prints it once."""
+    from screening import accounts
+
+    password = accounts.set_password(obj.db, _user(obj.db, name)["id"])
+    click.echo(f"New password for {name!r} (shown once): {password}")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["analyst", "reviewer", "admin", "auditor"]))
+@click.pass_obj
+@_account_errors
+def user_role(obj: Context, name: str, role: str) -> None:
+    """Change an account's role."""
+    from screening import accounts
+
+    accounts.set_role(obj.db, _user(obj.db, name)["id"], role)
+    click.echo(f"{name!r} is now {role}.")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.option("--enable", is_flag=True, help="Enable the account again.")
+@click.pass_obj
+@_account_errors
+def user_disable(obj: Context, name: str, enable: bool) -> None:
+    """Disable an account (its sessions and tokens stop working), or enable it again."""
+    from screening import accounts
+
+    accounts.set_disabled(obj.db, _user(obj.db, name)["id"], not enable)
+    click.echo(f"{name!r} {'enabled' if enable else 'disabled'}.")
+
+
+@cli.group()
+def token() -> None:
+    """API tokens for integrations (Authorization: Bearer TOKEN)."""
+
+
+@token.command("create")
+@click.argument("name", metavar="USER")
+@click.option("--label", default="", help="What the token is for.")
+@click.pass_obj
+@_account_errors
+def token_create(obj: Context, name: str, label: str) -> None:
+    """Create a token acting as USER (with USER's role); prints it once."""
+    from screening import accounts
+
+    tid, value = accounts.create_token(obj.db, _user(obj.db, name)["id"], label)
+    click.echo(f"Token {tid} for {name!r} (shown once): {value}")
+
+
+@token.command("list")
+@click.pass_obj
+def token_list(obj: Context) -> None:
+    """List tokens (never their values)."""
+    from screening import accounts
+
+    for t in accounts.list_tokens(obj.db):
+        click.echo(f"{t['id']:>4}  {t['user_name']:<20} {t['label'] or '-':<20} created {t['created_at']}  last used "
+                   f"{t['last_used_at'] or 'never'}" + (f"  REVOKED {t['revoked_at']}" if t["revoked_at"] else ""))
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_obj
+@_account_errors
+def token_revoke(obj: Context, token_id: int) -> None:
+    """Revoke a token at once."""
+    from screening import accounts
+
+    accounts.revoke_token(obj.db, token_id)
+    click.echo(f"Token {token_id} revoked.")
+
+
 def main() -> None:
     """Entry point of the ``screening`` console script."""
     cli(prog_name="screening")

@@ -16,6 +16,21 @@ from .db import transaction
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 DECISIONS = ("true match", "false positive", "escalate")
+PENDING = "pending"
+# The documented reasons an analyst picks from, per decision (a comment adds detail).
+DECISION_REASONS = {
+    "true match": ("same name and matching identifiers (birth date, country, ID)",
+                   "same name, confirmed by other sources", "alias or former name of the client",
+                   "other (see comment)"),
+    "false positive": ("different birth date or age", "different country or nationality", "different entity type",
+                       "only part of the name matches", "common name, nothing else in common",
+                       "the entity is the source or authority, not the subject", "the article is not adverse",
+                       "other (see comment)"),
+    "escalate": ("needs senior review", "not enough information to decide", "possible match, identifiers missing",
+                 "other (see comment)"),
+}
+HIT_SORTS = {"score": "h.score DESC, h.row, h.rank", "row": "h.row, h.rank", "entity": "h.entity_name COLLATE "
+             "NOCASE, h.row", "client": "r.name COLLATE NOCASE, h.row, h.rank"}
 _JSON = ("mapping", "countries", "cells", "notes", "programs", "reasons", "risk_categories", "excerpts")
 
 
@@ -114,8 +129,14 @@ def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: 
     """Append a decision on a hit (never overwriting earlier ones) and return its id."""
     if decision not in DECISIONS:
         raise DecisionError(f"unknown decision {decision!r} (one of: {', '.join(DECISIONS)})")
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise DecisionError("a decision needs a reason")
+    if reason not in DECISION_REASONS[decision]:
+        raise DecisionError(f"unknown reason {reason!r} for {decision!r} (one of: "
+                            f"{'; '.join(DECISION_REASONS[decision])})")
+    if reason.startswith("other") and not (comment or "").strip():
+        raise DecisionError("the reason 'other' needs a comment saying what it is")
     with transaction(db):
         row = db.execute("SELECT run_id FROM hits WHERE id = ?", [hit_id]).fetchone()
         if row is None:
@@ -194,3 +215,84 @@ def iter_rows_with_hits(db: sqlite_utils.Database, run_id: int) -> Iterator[tupl
             mine.append(pending)
             pending = next(hits, None)
         yield row, mine
+
+
+# --- pages: one hit, filtered and paged hits, the score distribution -------------------------------------------
+
+def get_hit(db: sqlite_utils.Database, hit_id: int) -> dict:
+    """Return one hit with its client row (``client``), its run id, and its decision history (oldest first)."""
+    rows = list(db.query("SELECT * FROM hits WHERE id = ?", [hit_id]))
+    if not rows:
+        raise RunNotFound(f"no hit {hit_id}")
+    hit = _decode(rows[0])
+    client = list(db.query("SELECT * FROM run_rows WHERE run_id = ? AND row = ?", [hit["run_id"], hit["row"]]))
+    hit["client"] = _decode(client[0]) if client else None
+    hit["history"] = [dict(d) for d in db.query(
+        "SELECT id, decision, reason, comment, actor, decided_at FROM decisions WHERE hit_id = ? ORDER BY id",
+        [hit_id])]
+    hit["decision"] = hit["history"][-1] if hit["history"] else None
+    return hit
+
+
+def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | None = None,
+               max_score: float | None = None, status: str | None = None, risk: str | None = None,
+               entity_type: str | None = None, source: str | None = None, sort: str = "score",
+               page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
+    """Return one page of a run's hits, filtered and sorted, and how many hits pass the filters.
+
+    ``status`` is a decision (``true match``...) or ``pending``; ``risk`` a risk category; ``source`` ``news``
+    or a list's name. Each hit comes with its client's id and name and its latest decision.
+    """
+    where, args = ["h.run_id = ?"], [run_id]
+    if min_score is not None:
+        where.append("h.score >= ?")
+        args.append(min_score)
+    if max_score is not None:
+        where.append("h.score <= ?")
+        args.append(max_score)
+    if entity_type:
+        where.append("h.entity_type = ?")
+        args.append(entity_type)
+    if source:
+        where.append("h.source = ?")
+        args.append(source)
+    if risk:
+        where.append("EXISTS (SELECT 1 FROM json_each(h.risk_categories) WHERE value = ?)")
+        args.append(risk)
+    latest = ("(SELECT d.decision FROM decisions d WHERE d.hit_id = h.id ORDER BY d.id DESC LIMIT 1)")
+    if status == PENDING:
+        where.append(f"{latest} IS NULL")
+    elif status:
+        where.append(f"{latest} = ?")
+        args.append(status)
+    base = (f"FROM hits h JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row WHERE {' AND '.join(where)}")
+    total = db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
+    page, per_page = max(1, page), max(1, min(per_page, 500))
+    rows = db.query(f"SELECT h.*, r.client_id, r.name AS client_name {base} ORDER BY {HIT_SORTS.get(sort, HIT_SORTS['score'])}"
+                    f" LIMIT ? OFFSET ?", args + [per_page, (page - 1) * per_page])
+    out = []
+    for h in rows:
+        h = _decode(h)
+        h["decision"] = _latest_decision(db, h["id"])
+        out.append(h)
+    return out, total
+
+
+def hit_facets(db: sqlite_utils.Database, run_id: int) -> dict:
+    """The values the hits of a run can be filtered by: risk categories, entity types, sources."""
+    risks = [r[0] for r in db.execute(
+        "SELECT DISTINCT j.value FROM hits h, json_each(h.risk_categories) j WHERE h.run_id = ? ORDER BY 1", [run_id])]
+    types = [r[0] for r in db.execute("SELECT DISTINCT entity_type FROM hits WHERE run_id = ? ORDER BY 1", [run_id])]
+    sources = [r[0] for r in db.execute("SELECT DISTINCT source FROM hits WHERE run_id = ? ORDER BY 1", [run_id])]
+    return {"risk": risks, "entity_type": types, "source": sources, "status": [PENDING, *DECISIONS]}
+
+
+def score_histogram(db: sqlite_utils.Database, run_id: int, step: float = 0.05) -> list[tuple[float, int]]:
+    """Count a run's hits per score band of width ``step`` (from the threshold's band up to 1.0)."""
+    counts: dict[int, int] = {}
+    for (score,) in db.execute("SELECT score FROM hits WHERE run_id = ?", [run_id]):
+        band = min(int(score / step + 1e-9), int(round(1 / step)) - 1)
+        counts[band] = counts.get(band, 0) + 1
+    if not counts:
+        return []
+    return [(round(b * step, 2), counts.get(b, 0)) for b in range(min(counts), max(counts) + 1)]

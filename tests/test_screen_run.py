@@ -140,8 +140,13 @@ def test_a_decision_appears_in_the_report_of_the_stored_run(sample_copy, tmp_pat
     db = dbmod.connect(sample_copy)
     run = runs.list_runs(db)[0]
     hit = next(runs.iter_hits(db, run["id"]))
-    runs.add_decision(db, hit["id"], "false positive", "different person", actor="ana", comment="born 1990")
-    runs.add_decision(db, hit["id"], "true match", "same name and country", actor="bob")
+    runs.add_decision(db, hit["id"], "false positive", "different birth date or age", actor="ana",
+                      comment="born 1990")
+    runs.add_decision(db, hit["id"], "true match", "same name, confirmed by other sources", actor="bob")
+    with pytest.raises(runs.DecisionError, match="unknown reason"):
+        runs.add_decision(db, hit["id"], "escalate", "because", actor="bob")
+    with pytest.raises(runs.DecisionError, match="needs a comment"):
+        runs.add_decision(db, hit["id"], "escalate", "other (see comment)", actor="bob")
     assert runs.get_run(db, run["id"])["decision_counts"]["true match"] == 1
     db.close()
     result = invoke(sample_copy, "report", str(run["id"]), "-o", str(tmp_path / "r.xlsx"))
