@@ -36,3 +36,40 @@ def sample_copy(sample_db, tmp_path):
     sample_db.conn.backup(target.conn)
     target.close()
     return path
+
+
+@pytest.fixture
+def web_app(sample_copy, tmp_path):
+    """The Flask app over a private copy of the sample database (uploads in the test's folder)."""
+    from web import create_app
+
+    return create_app({"DB_PATH": str(sample_copy), "TESTING": True, "SESSION_COOKIE_SECURE": False,
+                       "UPLOAD_DIR": str(tmp_path / "uploads")})
+
+
+@pytest.fixture
+def signed_in(web_app):
+    """``signed_in(role, name=None)`` returns a test client signed in as a new account of that role; the client's
+    ``csrf`` attribute holds its CSRF token for posting forms."""
+    import re
+
+    from screening import accounts
+    from screening import db as dbmod
+
+    def make(role: str, name: str | None = None):
+        name = name or f"{role}-user"
+        db = dbmod.connect(web_app.config["DB_PATH"])
+        try:
+            if accounts.find_user(db, name) is None:
+                accounts.add_user(db, name, role, password="correct horse battery")
+        finally:
+            db.close()
+        client = web_app.test_client()
+        page = client.get("/signin").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        res = client.post("/signin", data={"name": name, "password": "correct horse battery", "csrf_token": token})
+        assert res.status_code == 302, res.get_data(as_text=True)
+        page = client.get("/account/password").get_data(as_text=True)
+        client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return client
+    return make

@@ -19,3 +19,48 @@ def test_health_reports_the_watchlist(tmp_path):
     assert body["status"] == "ok"
     assert body["watchlist"]["version"] == 1
     assert body["watchlist"]["articles"] == 1
+
+
+def test_signing_in_and_the_rules_every_page_shares(signed_in, web_app):
+    anonymous = web_app.test_client()
+    res = anonymous.get("/runs")
+    assert res.status_code == 302 and res.headers["Location"].startswith("/signin?next=/runs")
+    client = signed_in("analyst")
+    res = client.get("/")
+    assert res.status_code == 200 and "analyst-user" in res.get_data(as_text=True)
+    assert res.headers["X-Frame-Options"] == "DENY" and res.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in res.headers["Content-Security-Policy"]
+    # A form posted without its CSRF token is refused, even for a signed-in user.
+    res = client.post("/signout")
+    assert res.status_code == 400 and "CSRF" in res.get_data(as_text=True)
+    assert client.get("/").status_code == 200
+    # An auditor may not open the admin pages; unknown pages are a plain 404 page.
+    auditor = signed_in("auditor")
+    assert auditor.get("/admin/users").status_code == 403
+    res = auditor.get("/no/such/page")
+    assert res.status_code == 404 and "Traceback" not in res.get_data(as_text=True)
+
+
+def test_a_route_without_an_access_rule_is_refused_to_everyone(signed_in, web_app):
+    web_app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    client = signed_in("admin")
+    assert client.get("/forgotten").status_code == 403
+
+
+def test_sign_in_goes_back_to_local_pages_only(signed_in, web_app):
+    import re
+
+    from screening import accounts
+    from screening import db as dbmod
+
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    accounts.add_user(db, "eve", "analyst", password="correct horse battery")
+    db.close()
+    for target, expected in (("/runs", "/runs"), ("//evil.example/x", "/"), ("https://evil.example/", "/"),
+                             ("/\\evil.example", "/")):
+        client = web_app.test_client()
+        page = client.get("/signin").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        res = client.post("/signin", data={"name": "eve", "password": "correct horse battery", "csrf_token": token,
+                                           "next": target})
+        assert res.headers["Location"] == expected, target
