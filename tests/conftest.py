@@ -73,3 +73,108 @@ def signed_in(web_app):
         client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         return client
     return make
+
+
+# --- a real server and a real browser ---------------------------------------------------------------------------
+
+class LiveServer:
+    def __init__(self, url: str, db_path, admin_password: str, log_path, proc):
+        self.url, self.db_path, self.admin_password, self.log_path, self.proc = (url, db_path, admin_password,
+                                                                                 log_path, proc)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(sample_db, tmp_path_factory):
+    """``screening serve`` (gunicorn and the job worker) on a free loopback port over a copy of the sample
+    database, as an operator starts it; yields the URL, the database path and the first admin's password."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    folder = tmp_path_factory.mktemp("live")
+    path = folder / "screening.db"
+    sample_db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    target = dbmod.connect(path, migrate_schema=False)
+    sample_db.conn.backup(target.conn)
+    target.close()
+    port = _free_port()
+    log_path = folder / "server.log"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "screening.cli", "--db", str(path), "serve", "--port",
+                                 str(port), "--workers", "2"], stdout=log, stderr=subprocess.STDOUT, env=env,
+                                cwd=folder, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2) as res:
+                if res.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start:\n{log_path.read_text(errors='replace')}")
+        time.sleep(0.3)
+    found = re.search(r"with the password\s+(\S+)", log_path.read_text())
+    server = LiveServer(url, path, found.group(1) if found else "", log_path, proc)
+    yield server
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (headless). Skipped where chromium is not installed, except in CI
+    (CI=true), which installs it: there a missing browser fails."""
+    import os
+
+    if not os.path.exists(CHROMIUM) or not _has_playwright():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs {CHROMIUM} and playwright (see .ci/run)")
+        pytest.skip(f"{CHROMIUM} or playwright not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+def _has_playwright() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("playwright") is not None
+
+
+@pytest.fixture
+def artifacts():
+    """Folder for screenshots the browser tests save (``test-artifacts/`` at the repository root)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
