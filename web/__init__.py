@@ -46,11 +46,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=True,           # browsers accept it on http://localhost too; TLS elsewhere
         SESSION_COOKIE_NAME="screening_session",
         PERMANENT_SESSION_LIFETIME=8 * 3600,
+        PROXY_HOPS=0,                         # reverse proxies in front (TLS): trust their X-Forwarded-For/-Proto
     )
     app.config.from_prefixed_env("SCREENING")
     if test_config:
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+    if int(app.config["PROXY_HOPS"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = os.path.join(os.path.dirname(os.path.abspath(app.config["DB_PATH"])), "uploads")
     if not app.config.get("SECRET_KEY"):
