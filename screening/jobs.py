@@ -160,18 +160,51 @@ def _screen_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., No
 
 
 def _import_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., None]) -> dict:
-    from watchlists import ingest
+    """Add uploaded articles to the watchlist; outcomes (and stored articles) carry the files' original names.
+
+    Payload: ``paths``, ``names`` (stored path -> the name the user knows), ``source``, ``count`` and
+    ``uploaded`` (the files are this job's own copies: removed once the import has run, kept for a retry if not).
+    """
+    from watchlists import ingest, store
+    from watchlists.errors import ArticleError
+    from watchlists.sources import read_all
 
     p = job["payload"]
+    names = p.get("names") or {}
+
+    def shown(where: str) -> str:
+        # "…/3f9c….jsonl line 3" -> "clients.jsonl line 3"
+        for path, name in names.items():
+            if where == path or where.startswith(path + " "):
+                return name + where[len(path):]
+        return where
+
+    def raws():
+        for item in read_all(p["paths"], source=p.get("source") or None):
+            if isinstance(item, ArticleError):
+                yield ArticleError(shown(item.where), item.problem)
+            else:
+                item.where = shown(item.where)
+                yield item
+
     outcomes = []
 
     def seen(o) -> None:
-        outcomes.append({"where": o.where, "status": o.status, "title": o.title, "message": o.message})
+        outcomes.append({"where": o.where, "status": o.status, "title": o.title, "message": o.message,
+                         "article_id": o.article_id})
         progress(done=len(outcomes), stage="reading articles")
     progress(stage="loading the language model", total=p.get("count"))
-    ingest.ingest(db, p["paths"], source=p.get("source"), actor=job["actor"], progress=seen)
-    from watchlists import store
-    return {"outcomes": outcomes, "version": store.current_version(db)}
+    listed = ", ".join(names.get(path, os.path.basename(path)) for path in p["paths"])
+    ingest.ingest(db, p["paths"], raws=raws(), actor=job["actor"], progress=seen,
+                  description=(f"upload by {job['actor'] or 'unknown'}: {listed}")[:500])
+    if p.get("uploaded"):
+        for path in p["paths"]:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+    counts = {s: sum(1 for o in outcomes if o["status"] == s) for s in ("added", "duplicate", "linked", "failed")}
+    return {"outcomes": outcomes, "counts": counts, "version": store.current_version(db)}
 
 
 HANDLERS: dict[str, Handler] = {"screen": _screen_job, "import": _import_job}

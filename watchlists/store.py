@@ -200,6 +200,13 @@ def known_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
 def list_entities(db: sqlite_utils.Database, etype: str | None = None, min_relevance: float = 0.0,
                   role: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
     """List entities, most relevant first, optionally filtered by type, role and minimum relevance."""
+    where, params = _entity_filter(etype, min_relevance, role)
+    sql = (f"SELECT * FROM entities WHERE {' AND '.join(where)} ORDER BY relevance DESC, mention_count DESC, name "
+           f"LIMIT ? OFFSET ?")
+    return [_decode(r) for r in db.query(sql, params + [limit if limit is not None else -1, offset])]
+
+
+def _entity_filter(etype: str | None, min_relevance: float, role: str | None) -> tuple[list[str], list]:
     where, params = ["relevance >= ?"], [min_relevance]
     if etype:
         where.append("type = ?")
@@ -207,9 +214,14 @@ def list_entities(db: sqlite_utils.Database, etype: str | None = None, min_relev
     if role:
         where.append("role = ?")
         params.append(role)
-    sql = (f"SELECT * FROM entities WHERE {' AND '.join(where)} ORDER BY relevance DESC, mention_count DESC, name "
-           f"LIMIT ? OFFSET ?")
-    return [_decode(r) for r in db.query(sql, params + [limit if limit is not None else -1, offset])]
+    return where, params
+
+
+def count_entities(db: sqlite_utils.Database, etype: str | None = None, min_relevance: float = 0.0,
+                   role: str | None = None) -> int:
+    """Count the entities ``list_entities`` lists with the same filters (for paging)."""
+    where, params = _entity_filter(etype, min_relevance, role)
+    return db.execute(f"SELECT count(*) FROM entities WHERE {' AND '.join(where)}", params).fetchone()[0]
 
 
 def find_entities(db: sqlite_utils.Database, ref: str) -> list[dict]:
@@ -487,3 +499,31 @@ def evidence(entity: dict, max_excerpts: int = MAX_EXCERPTS) -> dict:
                       "published": m["article_published"], "url": m["article_url"]}
                      for m in mentions[:max_excerpts]],
     }
+
+
+# --- reading for the web pages and the API ------------------------------------------------------------------
+
+def entity_by_id(db: sqlite_utils.Database, entity_id: int) -> dict | None:
+    """Return one entity by its id only (never by a name that looks like a number), as ``get_entity``; or None."""
+    if not db.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone():
+        return None
+    return get_entity(db, str(entity_id))
+
+
+def article_entities(db: sqlite_utils.Database, article_id: int) -> list[dict]:
+    """List the entities an article names, most relevant first, with how often it names each and how."""
+    names: dict[int, list[str]] = {}
+    for eid, alias in db.execute("SELECT DISTINCT entity_id, alias FROM mentions WHERE article_id = ? "
+                                 "ORDER BY entity_id, alias", [article_id]):
+        names.setdefault(eid, []).append(alias)
+    return [_decode(dict(r, aliases=names.get(r["id"], []))) for r in db.query(
+        "SELECT e.id, e.name, e.type, e.role, e.relevance, e.risk_categories, count(m.id) AS mentions, "
+        "max(m.adverse) AS adverse FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? "
+        "GROUP BY e.id ORDER BY e.relevance DESC, mentions DESC, e.name", [article_id])]
+
+
+def article_copies(db: sqlite_utils.Database, article_id: int) -> list[dict]:
+    """List the near-copies linked to an article (syndicated versions not counted as other sources)."""
+    return [dict(r) for r in db.query(
+        "SELECT id, title, source, published, url, similarity FROM articles WHERE duplicate_of = ? ORDER BY id",
+        [article_id])]

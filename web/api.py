@@ -1,6 +1,247 @@
-"""The JSON API for integrations, with bearer-token authentication (filled in by the web-app issue)."""
+"""The JSON API for integrations: start screening runs, follow jobs, read runs and hits, record decisions, search
+the watchlist.
+
+Authentication is by bearer token only (``Authorization: Bearer <token>``, checked in ``web.auth``); the token acts
+with its user's role. Errors are JSON ``{"error", "status", "message"}``: 400 for a bad parameter or file, 401
+without a valid token, 403 when the role may not, 404 for an unknown id. The README's "JSON API" section is the
+reference.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+import math
+import os
+
+from flask import Blueprint, abort, g, jsonify, request, url_for
+from werkzeug.http import HTTP_STATUS_CODES
+
+from screening import accounts, jobs, runs
+from watchlists import store
+
+from . import get_db, uploads
+from .auth import require
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+CLIENT_FILES = (".xlsx", ".xlsm", ".csv", ".tsv")
+ROW_STATUSES = ("screened", "not screened")
+MAX_PER_PAGE = 500
+
+
+def _error(status: int, message: str, **extra):
+    body = {"error": HTTP_STATUS_CODES.get(status, "Error"), "status": status, "message": message, **extra}
+    return jsonify(body), status
+
+
+# --- parameters -----------------------------------------------------------------------------------------------
+
+def _number(source, name: str, kind, default, low, high):
+    raw = source.get(name)
+    if raw is None or str(raw).strip() == "":
+        return default
+    try:
+        value = kind(str(raw).strip())
+    except ValueError:
+        abort(400, description=f"{name} must be a {'number' if kind is float else 'whole number'} from {low:g} to "
+                               f"{high:g} (got {raw!r})")
+    if value != value or not low <= value <= high:
+        abort(400, description=f"{name} must be from {low:g} to {high:g} (got {raw!r})")
+    return value
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name) or None
+    if value is not None and value not in allowed:
+        abort(400, description=f"{name} must be one of: {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def _paging(default_per_page: int = 50) -> tuple[int, int]:
+    return (_number(request.args, "page", int, 1, 1, 10 ** 9),
+            _number(request.args, "per_page", int, default_per_page, 1, MAX_PER_PAGE))
+
+
+def _run_or_404(run_id: int) -> dict:
+    try:
+        return runs.get_run(get_db(), run_id)
+    except runs.RunNotFound:
+        abort(404, description=f"There is no run {run_id}.")
+
+
+# --- screening runs and jobs ----------------------------------------------------------------------------------
+
+@bp.post("/runs")
+@require("screen")
+def start_run():
+    from screening import screen
+    from screening.clientfile import FIELDS, ClientFileError
+
+    db = get_db()
+    form = request.form
+    threshold = _number(form, "threshold", float, accounts.setting(db, "threshold"), 0.0, 1.0)
+    hit_limit = _number(form, "hit_limit", int, accounts.setting(db, "hit_limit"), 1, 100)
+    sheet = form.get("sheet", "").strip() or None
+    columns = None
+    if form.get("columns", "").strip():
+        try:
+            columns = json.loads(form["columns"])
+        except ValueError as exc:
+            return _error(400, f"columns is not valid JSON: {exc}")
+        if not isinstance(columns, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                                    for k, v in columns.items()):
+            return _error(400, 'columns must be a JSON object of field -> header, e.g. {"name": "Customer Name"}')
+        unknown = [k for k in columns if k not in FIELDS]
+        if unknown:
+            return _error(400, f"unknown field {unknown[0]!r} in columns (fields: {', '.join(FIELDS)})")
+    try:
+        path, name = uploads.save(request.files.get("file"), CLIENT_FILES)
+    except uploads.UploadError as exc:
+        return _error(400, f"{exc} (send the client list as the multipart field 'file')")
+    try:
+        prepared = screen.prepare(path, sheet, columns, display_name=name)
+    except ClientFileError as exc:
+        os.remove(path)
+        return _error(400, str(exc))
+    job_id = jobs.enqueue(db, "screen", {"path": path, "file_name": name, "sheet": sheet, "columns": columns,
+                                         "threshold": threshold, "hit_limit": hit_limit}, actor=g.user["name"])
+    job_url = url_for("api.job", job_id=job_id)
+    response = jsonify({"job_id": job_id, "job_url": job_url, "file_name": name, "sheet": prepared.sheet,
+                        "mapping": prepared.mapping_dict(), "rows": len(prepared.clients),
+                        "row_problems": prepared.problems[:100], "threshold": threshold, "hit_limit": hit_limit})
+    response.status_code = 202
+    response.headers["Location"] = job_url
+    return response
+
+
+@bp.get("/jobs/<int:job_id>")
+@require("view")
+def job(job_id: int):
+    try:
+        found = jobs.get_job(get_db(), job_id)
+    except jobs.JobError:
+        abort(404, description=f"There is no job {job_id}.")
+    out = {k: found.get(k) for k in ("id", "kind", "status", "stage", "done", "total", "error", "run_id", "actor",
+                                     "attempts", "created_at", "started_at", "finished_at")}
+    # The payload holds server paths: never sent. An import's result says what happened to each article.
+    out["result"] = found.get("result") if found["kind"] == "import" else None
+    out["run_url"] = url_for("api.run", run_id=found["run_id"]) if found.get("run_id") else None
+    return jsonify(out)
+
+
+@bp.get("/runs")
+@require("view")
+def run_list():
+    limit = _number(request.args, "limit", int, 50, 1, MAX_PER_PAGE)
+    return jsonify({"runs": runs.list_runs(get_db(), limit=limit)})
+
+
+@bp.get("/runs/<int:run_id>")
+@require("view")
+def run(run_id: int):
+    return jsonify(_run_or_404(run_id))
+
+
+@bp.get("/runs/<int:run_id>/hits")
+@require("view")
+def run_hits(run_id: int):
+    _run_or_404(run_id)
+    min_score = _number(request.args, "min_score", float, None, 0.0, 1.0)
+    status = _choice("status", (runs.PENDING, *runs.DECISIONS))
+    sort = _choice("sort", tuple(runs.HIT_SORTS)) or "score"
+    page, per_page = _paging()
+    hits, total = runs.query_hits(get_db(), run_id, min_score=min_score, status=status,
+                                  risk=request.args.get("risk") or None,
+                                  entity_type=request.args.get("entity_type") or None,
+                                  source=request.args.get("source") or None, sort=sort, page=page, per_page=per_page)
+    return jsonify({"total": total, "page": page, "per_page": per_page, "pages": max(1, math.ceil(total / per_page)),
+                    "hits": hits})
+
+
+@bp.get("/runs/<int:run_id>/rows")
+@require("view")
+def run_rows(run_id: int):
+    from itertools import islice
+
+    found = _run_or_404(run_id)
+    status = _choice("status", ROW_STATUSES)
+    page, per_page = _paging()
+    total = {None: found["rows_done"], "screened": found["screened"], "not screened": found["not_screened"]}[status]
+    start = (page - 1) * per_page
+    rows = list(islice(runs.iter_rows(get_db(), run_id, status=status), start, start + per_page))
+    return jsonify({"total": total or 0, "page": page, "per_page": per_page,
+                    "pages": max(1, math.ceil((total or 0) / per_page)), "rows": rows})
+
+
+@bp.get("/hits/<int:hit_id>")
+@require("view")
+def hit(hit_id: int):
+    try:
+        return jsonify(runs.get_hit(get_db(), hit_id))
+    except runs.RunNotFound:
+        abort(404, description=f"There is no hit {hit_id}.")
+
+
+@bp.post("/hits/<int:hit_id>/decisions")
+@require("decide")
+def decide(hit_id: int):
+    db = get_db()
+    try:
+        runs.get_hit(db, hit_id)
+    except runs.RunNotFound:
+        abort(404, description=f"There is no hit {hit_id}.")
+    body = request.get_json(silent=True)
+    allowed = {d: list(r) for d, r in runs.DECISION_REASONS.items()}
+    if not isinstance(body, dict):
+        return _error(400, 'send a JSON object: {"decision": ..., "reason": ..., "comment": ...} with the header '
+                           'Content-Type: application/json', allowed_reasons=allowed)
+    fields = {k: body.get(k) if body.get(k) is not None else "" for k in ("decision", "reason", "comment")}
+    if not all(isinstance(v, str) for v in fields.values()):
+        return _error(400, "decision, reason and comment must be strings", allowed_reasons=allowed)
+    try:
+        decision_id = runs.add_decision(db, hit_id, fields["decision"], fields["reason"], actor=g.user["name"],
+                                        comment=fields["comment"].strip())
+    except runs.DecisionError as exc:
+        return _error(400, str(exc), allowed_reasons=allowed)
+    recorded = next(d for d in runs.get_hit(db, hit_id)["history"] if d["id"] == decision_id)
+    response = jsonify({**recorded, "hit_id": hit_id})
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.hit", hit_id=hit_id)
+    return response
+
+
+# --- the watchlist --------------------------------------------------------------------------------------------
+
+@bp.get("/watchlist")
+@require("view")
+def watchlist():
+    return jsonify(store.stats(get_db()))
+
+
+@bp.get("/watchlist/search")
+@require("view")
+def watchlist_search():
+    from screening.screen import EmptyWatchlist
+
+    from .watchlist import SearchError, search
+
+    q = request.args.get("q", "")
+    if not q.strip():
+        abort(400, description="give the name to search as q")
+    limit = _number(request.args, "limit", int, 20, 1, 100)
+    threshold = _number(request.args, "threshold", float, None, 0.0, 1.0)
+    try:
+        return jsonify(search(get_db(), q.strip(), request.args.get("type", ""), request.args.getlist("country"),
+                              threshold=threshold, limit=limit))
+    except SearchError as exc:
+        abort(400, description=str(exc))
+    except EmptyWatchlist as exc:
+        return _error(409, str(exc))
+
+
+@bp.get("/watchlist/entities/<int:entity_id>")
+@require("view")
+def watchlist_entity(entity_id: int):
+    found = store.entity_by_id(get_db(), entity_id)
+    if found is None:
+        abort(404, description=f"There is no entity {entity_id} in the watchlist.")
+    return jsonify(found)
