@@ -193,7 +193,7 @@ def test_upload_page_refuses_bad_files_and_queues_nothing(signed_in, web_app):
     db.close()
 
 
-def test_a_bad_article_fails_alone_under_its_own_name(signed_in, web_app):
+def test_a_bad_article_fails_alone_under_its_own_name(signed_in, web_app, tmp_path):
     analyst = signed_in("analyst")
     good = json.dumps({"title": "Fraud at Borealis Trading",
                        "text": "Borealis Trading was charged with fraud by prosecutors in Oslo on Monday, "
@@ -209,6 +209,20 @@ def test_a_bad_article_fails_alone_under_its_own_name(signed_in, web_app):
     assert done["result"]["counts"] == {"added": 1, "duplicate": 0, "linked": 0, "failed": 1}
     page = _page(analyst.get(f"/watchlist/articles/{where['good.json']['article_id']}"))
     assert "Nordic Wire" in page and "good.json" in page
+    # The import's own page says what happened to each file, under the names the user knows.
+    page = _page(signed_in("auditor").get(f"/watchlist/imports/{done['id']}"))
+    assert "broken.json" in page and "no article text" in page and "Fraud at Borealis Trading" in page
+    assert "1 added, 0 already in the watchlist, 0 near-copies linked, 1 failed" in page
+    assert "/uploads/" not in page and done["payload"]["paths"][0] not in page
+    assert f"/watchlist/imports/{done['id']}" in _page(analyst.get("/watchlist/"))
+    assert analyst.get("/watchlist/imports/999").status_code == 404
+    # A second upload of the same article is a duplicate, and the stored copies of uploads are removed.
+    res = analyst.post("/watchlist/add", data={"csrf_token": analyst.csrf,
+                                               "files": [(io.BytesIO(good), "again.json")]},
+                       content_type="multipart/form-data")
+    [again] = _run_jobs(web_app)
+    assert [o["status"] for o in again["result"]["outcomes"]] == ["duplicate"]
+    assert list((tmp_path / "uploads").iterdir()) == []
 
 
 # --- administration -------------------------------------------------------------------------------------------

@@ -223,6 +223,19 @@ def article(article_id: int):
                    original=store.get_article(db, found["duplicate_of"]) if found.get("duplicate_of") else None)
 
 
+@bp.get("/imports/<int:job_id>")
+@require("view")
+def import_result(job_id: int):
+    try:
+        job = jobs.get_job(get_db(), job_id)
+    except jobs.JobError:
+        job = None
+    if job is None or job["kind"] != "import":
+        abort(404, description=f"There is no article import {job_id}.")
+    files = list((job["payload"].get("names") or {}).values())     # never the stored paths
+    return _render("watchlist/import.html", job=job, files=files, source=job["payload"].get("source"))
+
+
 @bp.route("/add", methods=["GET", "POST"])
 @require("watchlist")
 def add():
