@@ -296,3 +296,61 @@ def score_histogram(db: sqlite_utils.Database, run_id: int, step: float = 0.05) 
     if not counts:
         return []
     return [(round(b * step, 2), counts.get(b, 0)) for b in range(min(counts), max(counts) + 1)]
+
+
+# --- pages: runs and rows paged, a hit's neighbours and its entity ---------------------------------------------
+
+def page_runs(db: sqlite_utils.Database, page: int = 1, per_page: int = 25) -> tuple[list[dict], int]:
+    """Return one page of runs, latest first, each with its undecided hits (``pending``), and how many runs exist."""
+    page, per_page = max(1, page), max(1, min(per_page, 500))
+    total = db.execute("SELECT count(*) FROM runs").fetchone()[0]
+    rows = db.query("SELECT r.*, r.hits - (SELECT count(DISTINCT d.hit_id) FROM decisions d WHERE d.run_id = r.id) "
+                    "AS pending FROM runs r ORDER BY r.id DESC LIMIT ? OFFSET ?", [per_page, (page - 1) * per_page])
+    return [_decode(r) for r in rows], total
+
+
+def page_rows(db: sqlite_utils.Database, run_id: int, status: str | None = None, page: int = 1,
+              per_page: int = 50) -> tuple[list[dict], int]:
+    """Return one page of a run's rows in file order (only those of ``status`` if given) and how many there are."""
+    page, per_page = max(1, page), max(1, min(per_page, 500))
+    where, args = "run_id = ?" + (" AND status = ?" if status else ""), [run_id] + ([status] if status else [])
+    total = db.execute(f"SELECT count(*) FROM run_rows WHERE {where}", args).fetchone()[0]
+    rows = db.query(f"SELECT * FROM run_rows WHERE {where} ORDER BY row LIMIT ? OFFSET ?",
+                    args + [per_page, (page - 1) * per_page])
+    return [_decode(r) for r in rows], total
+
+
+def hit_neighbours(db: sqlite_utils.Database, hit: dict) -> tuple[int | None, int | None]:
+    """Return the ids of the hits before and after ``hit`` (from ``get_hit``) in its run's score order."""
+    key = [hit["run_id"], hit["score"], hit["score"], hit["row"], hit["rank"]]
+    before = db.execute("SELECT id FROM hits WHERE run_id = ? AND (score > ? OR (score = ? AND (row, rank) < (?, ?))) "
+                        "ORDER BY score, row DESC, rank DESC LIMIT 1", key).fetchone()
+    after = db.execute("SELECT id FROM hits WHERE run_id = ? AND (score < ? OR (score = ? AND (row, rank) > (?, ?))) "
+                       "ORDER BY score DESC, row, rank LIMIT 1", key).fetchone()
+    return (before[0] if before else None), (after[0] if after else None)
+
+
+def hit_entity(db: sqlite_utils.Database, hit: dict) -> dict:
+    """Return the matched entity of a hit as the watchlist holds it now (``live``: True), else as the hit's snapshot
+    recorded it (``live``: False): name, type, aliases (``alias``, ``kind``), countries, risk categories,
+    relevance, source, and for list entries the list id, programs, remarks and the version that delisted it."""
+    from watchlists import store
+    from watchlists.errors import EntityNotFound
+
+    snapshot = {"id": hit["entity_id"], "name": hit["entity_name"], "type": hit["entity_type"],
+                "aliases": [], "countries": hit["countries"] or [], "risk_categories": hit["risk_categories"] or [],
+                "relevance": hit["relevance"], "source": hit["source"], "list_id": hit["list_id"],
+                "programs": hit["programs"] or [], "remarks": hit["remarks"], "delisted_version": None,
+                "live": False}
+    try:
+        ent = store.get_entity(db, str(hit["entity_id"]))
+    except EntityNotFound:
+        return snapshot
+    if ent["id"] != hit["entity_id"]:         # the id is gone and a name happened to read like it
+        return snapshot
+    ev = store.evidence(ent, max_excerpts=0)
+    return {**snapshot, "name": ent["name"], "type": ent["type"],
+            "aliases": [{"alias": a["alias"], "kind": a.get("kind")} for a in ent["aliases"]],
+            "countries": ev["countries"], "risk_categories": ev["risk_categories"], "relevance": ev["relevance"],
+            "source": ev["source"], "list_id": ev["list_id"], "programs": ev["programs"], "remarks": ev["remarks"],
+            "delisted_version": ent.get("delisted_version"), "live": True}

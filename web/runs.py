@@ -1,26 +1,320 @@
-"""Pages of screening runs: home, upload, runs, hits, decisions, reports (filled in by the web-app issue)."""
+"""Pages of screening runs: home, upload and column mapping, jobs, runs with their hits, one hit with its decisions,
+and the run's downloads. Views parse the request, call ``screening`` and ``watchlists``, and render; no SQL here.
+
+An upload is carried between the preview and the start by its stored file's name (``UPLOAD_ID``), never by a path
+sent from the browser: the path is rebuilt from the configured upload folder.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import os
+import re
+import shutil
+import tempfile
 
+from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file,
+                   url_for)
+from werkzeug.exceptions import NotFound
+
+from screening import accounts, jobs, runs, screen
+from screening.clientfile import FIELDS, ClientFileError
+from watchlists import store
+
+from . import get_db, uploads
 from .auth import require
 
 bp = Blueprint("runs", __name__)
 
+ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404, not an overflow
+ACCEPTED = (".xlsx", ".xlsm", ".csv", ".tsv")
+UPLOAD_ID = re.compile(r"[0-9a-f]{32}\.(xlsx|xlsm|csv|tsv)")
+HITS_PER_PAGE, RUNS_PER_PAGE, ROWS_PER_PAGE = 50, 25, 50
+PREVIEW_ROWS, PREVIEW_PROBLEMS, NOT_SCREENED_SHOWN = 10, 20, 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.errorhandler(runs.RunNotFound)
+@bp.errorhandler(jobs.JobError)
+def not_found(exc):
+    return current_app.handle_http_exception(NotFound(str(exc)))
+
+
+# --- home and the list of runs ------------------------------------------------------------------------------
 
 @bp.get("/")
 @require("view")
 def home():
-    return render_template("base.html")
+    db = get_db()
+    recent, total = runs.page_runs(db, 1, 10)
+    active = [j for j in jobs.list_jobs(db, 100) if j["status"] in (jobs.QUEUED, jobs.RUNNING)]
+    return render_template("runs/home.html", runs=recent, total=total, jobs=active, watchlist=store.stats(db))
 
 
 @bp.get("/runs")
 @require("view")
 def run_list():
-    return render_template("base.html")
+    page = _page()
+    found, total = runs.page_runs(get_db(), page, RUNS_PER_PAGE)
+    return render_template("runs/list.html", runs=found, total=total,
+                           paging=_pager(page, RUNS_PER_PAGE, total, "runs.run_list"))
 
 
-@bp.get("/upload")
+# --- upload, preview and mapping, start -----------------------------------------------------------------------
+
+@bp.route("/upload", methods=["GET", "POST"])
 @require("screen")
 def upload():
-    return render_template("base.html")
+    db = get_db()
+    form = {"sheet": request.form.get("sheet", "").strip(),
+            "threshold": request.form.get("threshold", accounts.setting(db, "threshold")),
+            "hit_limit": request.form.get("hit_limit", accounts.setting(db, "hit_limit"))}
+    if request.method == "GET":
+        return render_template("runs/upload.html", form=form)
+    try:
+        options = _options(db, form)
+        path, name = uploads.save(request.files.get("file"), ACCEPTED)
+    except (accounts.AccountError, uploads.UploadError) as exc:
+        return _refused(str(exc), form)
+    try:
+        prepared = screen.prepare(path, form["sheet"] or None, None, display_name=name)
+    except ClientFileError as exc:
+        os.remove(path)
+        return _refused(str(exc), form)
+    form.update(options)
+    return _preview(os.path.basename(path), name, prepared, form, {})
+
+
+@bp.post("/upload/mapping")
+@require("screen")
+def upload_mapping():
+    db = get_db()
+    upload_id, name = request.form.get("upload", ""), uploads.display_name(request.form.get("file_name"))
+    form = {"sheet": request.form.get("sheet", ""), "threshold": request.form.get("threshold", ""),
+            "hit_limit": request.form.get("hit_limit", "")}
+    if not UPLOAD_ID.fullmatch(upload_id):
+        abort(400, description="Unknown upload: upload the file again.")
+    path = os.path.join(current_app.config["UPLOAD_DIR"], upload_id)
+    if not os.path.isfile(path):
+        return _refused(f"{name}: the uploaded file is no longer on the server; upload it again.", form)
+    chosen = {f: request.form.get(f"column-{f}", "") for f in FIELDS}
+    overrides = {f: h for f, h in chosen.items() if h}
+    try:
+        prepared = screen.prepare(path, form["sheet"] or None, overrides or None, display_name=name)
+    except ClientFileError as exc:
+        try:        # the columns chosen do not fit: show the detected ones again, with the message
+            prepared = screen.prepare(path, form["sheet"] or None, None, display_name=name)
+        except ClientFileError:
+            return _refused(str(exc), form)
+        return _preview(upload_id, name, prepared, form, {}, error=str(exc))
+    try:
+        options = _options(db, form)
+    except accounts.AccountError as exc:
+        return _preview(upload_id, name, prepared, form, chosen, error=str(exc))
+    if request.form.get("action") != "start":
+        form.update(options)
+        return _preview(upload_id, name, prepared, form, chosen)
+    job_id = jobs.enqueue(db, "screen", {"path": path, "file_name": name, "sheet": prepared.sheet,
+                                         "columns": prepared.mapping_dict()["columns"], **options},
+                          actor=g.user["name"])
+    flash(f"Screening of {name} queued as job {job_id}.", "info")
+    return redirect(url_for("runs.job", job_id=job_id))
+
+
+def _options(db, form: dict) -> dict:
+    """The run's threshold and hits per row as typed (blank: the setting), checked like the settings are."""
+    return {key: accounts.check_setting(key, str(form[key])) if str(form[key]).strip() else accounts.setting(db, key)
+            for key in ("threshold", "hit_limit")}
+
+
+def _refused(message: str, form: dict):
+    return render_template("runs/upload.html", form=form, error=message), 400
+
+
+def _preview(upload_id: str, name: str, prepared: screen.Prepared, form: dict, chosen: dict, error: str | None = None):
+    mapped = prepared.mapping_dict()["columns"]
+    # A field set to "(none)" that detection maps anyway: the file's header names it (see README, limitation).
+    kept = [f for f, h in chosen.items() if not h and f in mapped]
+    problems = prepared.problems
+    return render_template(
+        "runs/preview.html", upload_id=upload_id, file_name=name, prepared=prepared, fields=FIELDS, mapped=mapped,
+        kept=kept, headers=[h for h in prepared.mapping.headers if h], rows=prepared.clients[:PREVIEW_ROWS],
+        problems=problems[:PREVIEW_PROBLEMS], problem_count=len(problems), form=form, error=error,
+    ), 400 if error else 200
+
+
+# --- jobs -----------------------------------------------------------------------------------------------------
+
+@bp.get(f"/jobs/<{ID}:job_id>")
+@require("view")
+def job(job_id: int):
+    return render_template("runs/job.html", job=jobs.get_job(get_db(), job_id))
+
+
+@bp.get(f"/jobs/<{ID}:job_id>/status.json")
+@require("view")
+def job_status(job_id: int):
+    j = jobs.get_job(get_db(), job_id)
+    return jsonify({**{k: j[k] for k in ("status", "stage", "done", "total", "error", "run_id")},
+                    "run_url": url_for("runs.run", run_id=j["run_id"]) if j["run_id"] else None})
+
+
+@bp.post(f"/jobs/<{ID}:job_id>/retry")
+@require("screen")
+def job_retry(job_id: int):
+    db = get_db()
+    jobs.get_job(db, job_id)
+    try:
+        jobs.retry(db, job_id)
+    except jobs.JobError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Job {job_id} queued again.", "info")
+    return redirect(url_for("runs.job", job_id=job_id))
+
+
+# --- a run ------------------------------------------------------------------------------------------------------
+
+@bp.get(f"/runs/<{ID}:run_id>")
+@require("view")
+def run(run_id: int):
+    db = get_db()
+    info = runs.get_run(db, run_id)
+    facets = runs.hit_facets(db, run_id)
+    filters, page = _hit_filters(facets), _page()
+    hits, total = runs.query_hits(db, run_id, **filters, page=page, per_page=HITS_PER_PAGE)
+    not_screened, not_screened_total = runs.page_rows(db, run_id, "not screened", 1, NOT_SCREENED_SHOWN)
+    return render_template(
+        "runs/run.html", run=info, hits=hits, total=total, filters=filters, facets=facets,
+        sorts=list(runs.HIT_SORTS), histogram=_histogram(runs.score_histogram(db, run_id)),
+        paging=_pager(page, HITS_PER_PAGE, total, "runs.run", run_id=run_id, **filters),
+        not_screened=not_screened, not_screened_total=not_screened_total)
+
+
+@bp.get(f"/runs/<{ID}:run_id>/status.json")
+@require("view")
+def run_status(run_id: int):
+    r = runs.get_run(get_db(), run_id)
+    return jsonify({k: r[k] for k in ("status", "error", "rows_total", "rows_done", "screened", "not_screened",
+                                      "rows_with_hits", "hits", "pending")})
+
+
+@bp.get(f"/runs/<{ID}:run_id>/not-screened")
+@require("view")
+def not_screened(run_id: int):
+    db = get_db()
+    info, page = runs.get_run(db, run_id), _page()
+    rows, total = runs.page_rows(db, run_id, "not screened", page, ROWS_PER_PAGE)
+    return render_template("runs/not_screened.html", run=info, rows=rows, total=total,
+                           paging=_pager(page, ROWS_PER_PAGE, total, "runs.not_screened", run_id=run_id))
+
+
+@bp.get(f"/runs/<{ID}:run_id>/report.xlsx")
+@require("view")
+def report(run_id: int):
+    db = get_db()
+    runs.get_run(db, run_id)
+    return _download(lambda path: screen.write_report(db, run_id, path, actor=g.user["name"]),
+                     f"screening-run-{run_id}.xlsx", XLSX)
+
+
+@bp.get(f"/runs/<{ID}:run_id>/run.json")
+@require("view")
+def run_json(run_id: int):
+    db = get_db()
+    runs.get_run(db, run_id)
+
+    def write(path: str) -> None:
+        with open(path, "w", encoding="utf-8") as out:
+            screen.write_json(db, run_id, out)
+    return _download(write, f"screening-run-{run_id}.json", "application/json")
+
+
+def _download(write, name: str, mimetype: str):
+    """Write a file into a private temporary folder and send it; the folder is gone before the response starts
+    (the open file stays readable until it is sent)."""
+    folder = tempfile.mkdtemp(prefix="screening-download-")
+    try:
+        path = os.path.join(folder, name)
+        write(path)
+        fh = open(path, "rb")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return send_file(fh, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+# --- a hit and its decisions ------------------------------------------------------------------------------------
+
+@bp.get(f"/hits/<{ID}:hit_id>")
+@require("view")
+def hit(hit_id: int):
+    return _hit_page(hit_id)
+
+
+@bp.post(f"/hits/<{ID}:hit_id>/decide")
+@require("decide")
+def decide(hit_id: int):
+    db = get_db()
+    runs.get_hit(db, hit_id)
+    form = {k: request.form.get(k, "").strip() for k in ("decision", "reason", "comment")}
+    try:
+        runs.add_decision(db, hit_id, form["decision"], form["reason"], actor=g.user["name"], comment=form["comment"])
+    except runs.DecisionError as exc:
+        return _hit_page(hit_id, error=str(exc), form=form)
+    flash(f"Decision recorded: {form['decision']}.", "info")
+    return redirect(url_for("runs.hit", hit_id=hit_id))
+
+
+def _hit_page(hit_id: int, error: str | None = None, form: dict | None = None):
+    db = get_db()
+    found = runs.get_hit(db, hit_id)
+    previous, following = runs.hit_neighbours(db, found)
+    return render_template(
+        "runs/hit.html", hit=found, run=runs.get_run(db, found["run_id"]), entity=runs.hit_entity(db, found),
+        previous=previous, following=following, reasons=runs.DECISION_REASONS, error=error, form=form or {},
+    ), 400 if error else 200
+
+
+# --- request helpers (parsing and layout only) -------------------------------------------------------------------
+
+def _page() -> int:
+    value = request.args.get("page", "1")
+    return min(int(value), 10**9) if value.isdigit() and int(value) > 0 else 1
+
+
+def _pager(page: int, per_page: int, total: int, endpoint: str, **params) -> dict:
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    pages = max(1, -(-total // per_page))
+    link = lambda n: url_for(endpoint, **params, page=n) if 1 <= n <= pages else None  # noqa: E731
+    return {"page": page, "pages": pages, "total": total, "previous": link(page - 1), "next": link(page + 1),
+            "first": (page - 1) * per_page + 1, "last": min(page * per_page, total)}
+
+
+def _hit_filters(facets: dict) -> dict:
+    args = request.args
+    try:
+        min_score = float(args.get("min_score", ""))
+    except ValueError:
+        min_score = None
+    if min_score is not None and not 0 <= min_score <= 1:
+        min_score = None
+    pick = lambda key: args.get(key) if args.get(key) in facets[key] else None  # noqa: E731
+    sort = args.get("sort", "score")
+    return {"min_score": min_score, "status": pick("status"), "risk": pick("risk"),
+            "entity_type": pick("entity_type"), "source": pick("source"),
+            "sort": sort if sort in runs.HIT_SORTS else "score"}
+
+
+def _histogram(bands: list[tuple[float, int]], width: int = 480, height: int = 150) -> dict:
+    """Bars of the score distribution as SVG geometry (drawn by the template, with attributes only)."""
+    top, base, gap = 10, height - 24, 2
+    if not bands:
+        return {"bars": [], "width": width, "height": height, "base": base}
+    step = round(bands[1][0] - bands[0][0], 2) if len(bands) > 1 else 0.05
+    most = max(n for _, n in bands) or 1
+    bar_w = (width - 40) / len(bands)
+    bars = []
+    for i, (low, n) in enumerate(bands):
+        h = round((base - top) * n / most, 1)
+        bars.append({"x": round(20 + i * bar_w + gap / 2, 1), "y": round(base - h, 1), "w": round(bar_w - gap, 1),
+                     "h": h, "count": n, "low": low, "high": min(1.0, round(low + step, 2)),
+                     "cx": round(20 + (i + 0.5) * bar_w, 1)})
+    return {"bars": bars, "width": width, "height": height, "base": base, "most": most}

@@ -1,0 +1,330 @@
+"""The screening-run pages end to end through the Flask test client: upload, preview and mapping, a job run
+synchronously (no worker in tests), the run with its hits, a hit with its evidence and decisions, downloads; and
+escaping, bad uploads, roles, missing ids, filters and paging."""
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from screening import db as dbmod
+from screening import jobs, runs
+
+CLIENTS = [
+    ["Customer ID", "Customer Name", "Legal Form", "Nationality", "Date of Birth"],
+    ["C-001", "LIAONING HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", "Company", "China", None],
+    ["C-002", "Keqiang Li", "Individual", "CN", None],
+    ["C-003", "OBAMA, Barack", "Individual", "United States", "1961-08-04"],
+    ["C-004", "Acme Widgets Ltd", "Company", "GB", None],
+    ["C-005", "4711", "Company", "DE", None],
+]
+
+
+def xlsx_bytes(rows, title="Clients") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def upload(client, data: bytes, name="clients.xlsx", **fields):
+    form = {"csrf_token": client.csrf, "file": (io.BytesIO(data), name), "threshold": "0.7", "hit_limit": "10",
+            **fields}
+    return client.post("/upload", data=form, content_type="multipart/form-data")
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def selected(page: str, field: str) -> str:
+    select = re.search(rf'<select id="column-{field}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    found = re.search(r'<option value="([^"]*)" selected>', select)
+    return found.group(1) if found else ""
+
+
+def mapping_form(client, page: str, action: str, **columns) -> dict:
+    form = {"csrf_token": client.csrf, "upload": hidden(page, "upload"), "file_name": hidden(page, "file_name"),
+            "sheet": hidden(page, "sheet"), "threshold": "0.7", "hit_limit": "10", "action": action}
+    for f in ("name", "first_name", "last_name", "client_id", "type", "country", "birth_date"):
+        form[f"column-{f}"] = columns.get(f, selected(page, f))
+    return form
+
+
+def run_job(web_app) -> dict:
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    try:
+        return jobs.run_one(db, "test")
+    finally:
+        db.close()
+
+
+def open_db(web_app):
+    return dbmod.connect(web_app.config["DB_PATH"])
+
+
+def screen_file(client, web_app, rows) -> int:
+    """Upload, start with the detected mapping, run the job; return the run id."""
+    page = upload(client, xlsx_bytes(rows)).get_data(as_text=True)
+    res = client.post("/upload/mapping", data=mapping_form(client, page, "start"))
+    assert res.status_code == 302, res.get_data(as_text=True)
+    job = run_job(web_app)
+    assert job["status"] == "done", job
+    return job["result"]["run_id"]
+
+
+def hit_ids(page: str) -> list[int]:
+    return list(dict.fromkeys(int(i) for i in re.findall(r'href="/hits/(\d+)"', page)))
+
+
+def test_upload_preview_map_start_run_hit_decide_and_report(signed_in, web_app):
+    client = signed_in("analyst")
+    assert "Screen a client file" in client.get("/upload").get_data(as_text=True)
+    res = upload(client, xlsx_bytes(CLIENTS))
+    page = res.get_data(as_text=True)
+    assert res.status_code == 200, page
+    # The preview: sheet, header row, the detected mapping, the client rows and the row problems.
+    assert "Clients" in page and "Header row</dt><dd>1</dd>" in page
+    assert selected(page, "name") == "Customer Name" and selected(page, "client_id") == "Customer ID"
+    assert selected(page, "country") == "Nationality" and selected(page, "type") == ""   # "Legal Form" is no synonym
+    assert "LIAONING HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD." in page and "Acme Widgets Ltd" in page
+    assert "row 6: name has only digits and punctuation" in page
+    assert re.fullmatch(r"[0-9a-f]{32}\.xlsx", hidden(page, "upload"))
+
+    # Correct a column and preview again: the type now comes from "Legal Form".
+    res = client.post("/upload/mapping", data=mapping_form(client, page, "preview", type="Legal Form"))
+    page = res.get_data(as_text=True)
+    assert res.status_code == 200 and selected(page, "type") == "Legal Form"
+
+    # Start: a job is queued with the corrected mapping, and the job page shows it.
+    res = client.post("/upload/mapping", data=mapping_form(client, page, "start"))
+    assert res.status_code == 302
+    job_url = res.headers["Location"]
+    job_id = int(job_url.rsplit("/", 1)[1])
+    page = client.get(job_url).get_data(as_text=True)
+    assert "queued" in page and 'data-poll="/jobs/%d/status.json"' % job_id in page
+    assert client.get(f"/jobs/{job_id}/status.json").get_json()["status"] == "queued"
+    db = open_db(web_app)
+    payload = jobs.get_job(db, job_id)["payload"]
+    db.close()
+    assert payload["columns"]["type"] == "Legal Form" and payload["file_name"] == "clients.xlsx"
+    assert payload["threshold"] == 0.7 and payload["hit_limit"] == 10
+
+    job = run_job(web_app)
+    assert job["status"] == "done", job
+    status = client.get(f"/jobs/{job_id}/status.json").get_json()
+    run_id = job["result"]["run_id"]
+    assert status["status"] == "done" and status["run_url"] == f"/runs/{run_id}"
+
+    # The run page: counts, metadata, the chart, the hits.
+    page = client.get(f"/runs/{run_id}").get_data(as_text=True)
+    assert 'data-field="rows_total">5<' in page and 'data-field="not_screened">1<' in page
+    assert "type ← Legal Form" in page and "aligned-words/1.0" in page
+    assert '<svg class="histogram"' in page and "<title id=\"hist-title\">" in page
+    assert "Liaoning Hongxiang" in page and "Keqiang" in page
+    assert "name has only digits and punctuation" in page          # the not-screened row and its reason
+    assert 'style="' not in page and "onclick" not in page
+
+    # The hit of the Liaoning row: the excerpt with the matched name marked, and no decision yet.
+    db = open_db(web_app)
+    liaoning = next(h for h in runs.iter_hits(db, run_id) if h["entity_name"] == "Liaoning Hongxiang")
+    db.close()
+    page = client.get(f"/hits/{liaoning['id']}").get_data(as_text=True)
+    assert "<mark>Liaoning Hongxiang</mark>" in page
+    assert "US and China to cooperate in tackling North Korea threat" in page
+    assert "No decision yet: pending." in page and 'optgroup label="false positive"' in page
+
+    # Decide twice: both decisions stay in the history, the latest is the status.
+    res = client.post(f"/hits/{liaoning['id']}/decide", data={
+        "csrf_token": client.csrf, "decision": "true match", "reason": "same name, confirmed by other sources",
+        "comment": "checked the registry"})
+    assert res.status_code == 302
+    res = client.post(f"/hits/{liaoning['id']}/decide", data={
+        "csrf_token": client.csrf, "decision": "escalate", "reason": "needs senior review", "comment": ""})
+    assert res.status_code == 302
+    page = client.get(f"/hits/{liaoning['id']}").get_data(as_text=True)
+    history = page[page.index('class="history"'):]
+    assert history.index("checked the registry") < history.index("needs senior review")
+    assert "Status: <span class=\"decision decision-escalate\">escalate</span>" in page
+
+    # A decision without a reason is refused with the message, nothing recorded.
+    res = client.post(f"/hits/{liaoning['id']}/decide", data={
+        "csrf_token": client.csrf, "decision": "false positive", "reason": "", "comment": ""})
+    assert res.status_code == 400 and "a decision needs a reason" in res.get_data(as_text=True)
+
+    # The report: an xlsx whose Decisions sheet lists both decisions.
+    res = client.get(f"/runs/{run_id}/report.xlsx")
+    assert res.status_code == 200 and "attachment" in res.headers["Content-Disposition"]
+    assert f"screening-run-{run_id}.xlsx" in res.headers["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(res.data))
+    rows = list(wb["Decisions"].iter_rows(values_only=True))
+    text = " ".join(str(c) for r in rows for c in r if c is not None)
+    assert "true match" in text and "escalate" in text and "checked the registry" in text
+    res = client.get(f"/runs/{run_id}/run.json")
+    body = json.loads(res.data)
+    assert res.status_code == 200 and body["run"]["id"] == run_id and len(body["rows"]) == 5
+
+
+def test_untrusted_names_are_escaped_on_run_and_hit_pages(signed_in, web_app):
+    client = signed_in("analyst")
+    rows = [["Name", "Client ID"], ["<script>alert(1)</script> Liaoning Hongxiang", "X-1"], ["Keqiang Li", "X-2"]]
+    run_id = screen_file(client, web_app, rows)
+    page = client.get(f"/runs/{run_id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    db = open_db(web_app)
+    hit = next(h["id"] for h in runs.iter_hits(db, run_id) if h["client_name"].startswith("<script>"))
+    db.close()
+    page = client.get(f"/hits/{hit}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # Only our own scripts, loaded by src.
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/run.js">']
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("clients.xlsx", b"this is not a workbook at all", "not an xlsx workbook"),
+    ("setup.exe", b"MZ\x90\x00", "not accepted here"),
+    ("empty.csv", b"", "the file is empty"),
+    ("noheader.csv", b"1,2,3\n4,5,6\n", "no recognisable header row"),
+])
+def test_a_bad_upload_gets_the_form_again_with_its_message(signed_in, web_app, name, data, message):
+    client = signed_in("analyst")
+    res = upload(client, data, name=name)
+    page = res.get_data(as_text=True)
+    assert res.status_code == 400 and message in page and 'type="file"' in page
+    assert "Traceback" not in page
+
+
+def test_bad_options_and_forged_upload_ids_are_refused(signed_in, web_app):
+    client = signed_in("analyst")
+    res = upload(client, xlsx_bytes(CLIENTS), threshold="1.5")
+    assert res.status_code == 400 and "1.5 is outside 0 to 1" in res.get_data(as_text=True)
+    page = upload(client, xlsx_bytes(CLIENTS)).get_data(as_text=True)
+    for forged in ("../../etc/passwd", "/etc/passwd", "0" * 32 + ".exe", "../" + hidden(page, "upload")):
+        form = mapping_form(client, page, "start")
+        form["upload"] = forged
+        assert client.post("/upload/mapping", data=form).status_code == 400
+    form = mapping_form(client, page, "start")
+    form["upload"] = "0" * 32 + ".xlsx"                       # well-formed, but no such upload
+    res = client.post("/upload/mapping", data=form)
+    assert res.status_code == 400 and "upload it again" in res.get_data(as_text=True)
+    form = mapping_form(client, page, "start", name="No Such Header")
+    res = client.post("/upload/mapping", data=form)
+    page = html.unescape(res.get_data(as_text=True))
+    assert res.status_code == 400 and "no column 'No Such Header' for name" in page
+    assert selected(page, "name") == "Customer Name"          # the detected mapping, shown again
+    form = mapping_form(client, page, "start")
+    form["hit_limit"] = "0"
+    res = client.post("/upload/mapping", data=form)
+    assert res.status_code == 400 and "Hits per row: 0 is outside 1 to 100" in res.get_data(as_text=True)
+    db = open_db(web_app)
+    assert jobs.list_jobs(db) == []
+    db.close()
+
+
+def test_a_field_set_to_none_that_the_header_names_stays_mapped_with_a_notice(signed_in, web_app):
+    client = signed_in("analyst")
+    page = upload(client, xlsx_bytes(CLIENTS)).get_data(as_text=True)
+    res = client.post("/upload/mapping", data=mapping_form(client, page, "preview", country=""))
+    page = res.get_data(as_text=True)
+    assert selected(page, "country") == "Nationality" and "cannot be left out here" in page
+
+
+def test_roles_auditor_views_and_downloads_but_may_not_screen_decide_or_retry(signed_in, web_app):
+    analyst = signed_in("analyst")
+    run_id = screen_file(analyst, web_app, CLIENTS)
+    hit = hit_ids(analyst.get(f"/runs/{run_id}").get_data(as_text=True))[0]
+    auditor = signed_in("auditor")
+    for url in ("/", "/runs", f"/runs/{run_id}", f"/hits/{hit}", f"/runs/{run_id}/report.xlsx",
+                f"/runs/{run_id}/run.json", f"/runs/{run_id}/status.json", f"/runs/{run_id}/not-screened"):
+        assert auditor.get(url).status_code == 200, url
+    page = auditor.get(f"/hits/{hit}").get_data(as_text=True)
+    assert "Record decision" not in page
+    assert "Screen a file" not in auditor.get("/").get_data(as_text=True)
+    assert auditor.get("/upload").status_code == 403
+    assert upload(auditor, xlsx_bytes(CLIENTS)).status_code == 403
+    assert auditor.post(f"/hits/{hit}/decide", data={"csrf_token": auditor.csrf, "decision": "escalate",
+                                                     "reason": "needs senior review"}).status_code == 403
+    db = open_db(web_app)
+    job_id = jobs.enqueue(db, "screen", {"path": "/nonexistent.xlsx", "file_name": "gone.xlsx"}, actor="analyst")
+    db.close()
+    assert run_job(web_app)["status"] == "failed"
+    assert auditor.post(f"/jobs/{job_id}/retry", data={"csrf_token": auditor.csrf}).status_code == 403
+    page = auditor.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "failed" in page and "Retry" not in page
+    # The analyst sees the error and may retry: the job is queued again.
+    page = analyst.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "gone.xlsx" in page and ">Retry<" in page
+    res = analyst.post(f"/jobs/{job_id}/retry", data={"csrf_token": analyst.csrf})
+    assert res.status_code == 302
+    assert analyst.get(f"/jobs/{job_id}/status.json").get_json()["status"] == "queued"
+    # Retrying a job that is not failed says so, without an error page.
+    res = analyst.post(f"/jobs/{job_id}/retry", data={"csrf_token": analyst.csrf}, follow_redirects=True)
+    assert res.status_code == 200 and "only a failed job can be retried" in res.get_data(as_text=True)
+
+
+def test_anonymous_users_are_sent_to_sign_in(web_app):
+    anonymous = web_app.test_client()
+    for url in ("/", "/runs", "/upload", "/runs/1", "/hits/1", "/jobs/1", "/runs/1/report.xlsx"):
+        res = anonymous.get(url)
+        assert res.status_code == 302 and res.headers["Location"].startswith("/signin"), url
+
+
+def test_ids_that_do_not_exist_are_404(signed_in, web_app):
+    client = signed_in("analyst")
+    for url in ("/runs/999", "/runs/999/status.json", "/runs/999/report.xlsx", "/runs/999/run.json",
+                "/runs/999/not-screened", "/hits/999", "/jobs/999", "/jobs/999/status.json",
+                "/runs/99999999999999999999999", "/hits/-1"):
+        res = client.get(url)
+        assert res.status_code == 404 and "Traceback" not in res.get_data(as_text=True), url
+    assert client.post("/hits/999/decide", data={"csrf_token": client.csrf, "decision": "escalate",
+                                                 "reason": "needs senior review"}).status_code == 404
+    assert client.post("/jobs/999/retry", data={"csrf_token": client.csrf}).status_code == 404
+
+
+def test_hits_filters_sorting_and_paging(signed_in, web_app, monkeypatch):
+    from web import runs as webruns
+
+    client = signed_in("analyst")
+    rows = [["Name", "Client ID"]] + [[n, f"K-{i}"] for i, n in enumerate(
+        ["Liaoning Hongxiang Industrial Group", "Keqiang Li", "Barack Obama", "Liaoning Hongxiang Trading",
+         "Barak Obama", "B. Obama", "Acme Widgets Ltd"])]
+    run_id = screen_file(client, web_app, rows)
+    db = open_db(web_app)
+    every = list(runs.iter_hits(db, run_id))
+    db.close()
+    assert len(every) == 6
+    scores = sorted((h["score"] for h in every), reverse=True)
+    cut = scores[len(scores) // 2]
+
+    page = client.get(f"/runs/{run_id}?min_score={cut}").get_data(as_text=True)
+    assert len(hit_ids(page)) == sum(1 for s in scores if s >= cut) < len(every)
+
+    # Decide one hit: status=pending leaves it out, status=escalate shows only it.
+    decided = every[0]["id"]
+    client.post(f"/hits/{decided}/decide", data={"csrf_token": client.csrf, "decision": "escalate",
+                                                 "reason": "needs senior review"})
+    pending = hit_ids(client.get(f"/runs/{run_id}?status=pending").get_data(as_text=True))
+    assert decided not in pending and len(pending) == len(every) - 1
+    assert hit_ids(client.get(f"/runs/{run_id}?status=escalate").get_data(as_text=True)) == [decided]
+
+    # Sorting by row follows the file; unknown sorts and filter values fall back harmlessly.
+    by_row = hit_ids(client.get(f"/runs/{run_id}?sort=row").get_data(as_text=True))
+    assert by_row == [h["id"] for h in every]
+    assert client.get(f"/runs/{run_id}?sort=evil;drop&min_score=abc&status=nope").status_code == 200
+
+    # Paging keeps the filters in its links.
+    monkeypatch.setattr(webruns, "HITS_PER_PAGE", 2)
+    page = client.get(f"/runs/{run_id}?status=pending&sort=row").get_data(as_text=True)
+    in_row_order = [h["id"] for h in every if h["id"] != decided]
+    assert hit_ids(page) == in_row_order[:2]
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
+    assert "status=pending" in next_link and "sort=row" in next_link and "page=2" in next_link
+    assert hit_ids(client.get(next_link).get_data(as_text=True)) == in_row_order[2:4]

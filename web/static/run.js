@@ -1,0 +1,91 @@
+// Run pages: live progress of a job or a run (polls its status.json every second), and the decision form's
+// reasons narrowed to the chosen decision. Loaded with <script src>; the pages work without it.
+(function () {
+  "use strict";
+
+  var ACTIVE = { queued: true, running: true };
+
+  function setText(root, field, value) {
+    root.querySelectorAll('[data-field="' + field + '"]').forEach(function (el) {
+      var text = value === null || value === undefined ? "" : String(value);
+      el.textContent = text;
+      if (field === "error") { el.hidden = !text; }
+      if (field === "status") { el.className = "status status-" + text.replace(/ /g, "-"); }
+    });
+  }
+
+  function setProgress(root, done, total) {
+    root.querySelectorAll("[data-progress]").forEach(function (bar) {
+      bar.max = total || 1;
+      bar.value = done || 0;
+    });
+  }
+
+  function poll(root) {
+    var url = root.getAttribute("data-poll");
+    var kind = root.getAttribute("data-kind");
+    var wait = 1000;
+
+    function finishedJob(s) {
+      if (s.status === "done" && s.run_url) { window.location.assign(s.run_url); return; }
+      window.location.reload();          // shows the outcome: error and Retry, or the result
+    }
+
+    function tick() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" })
+        .then(function (res) {
+          if (res.status === 401 || res.status === 403 || res.status === 404) { throw new Error("stop"); }
+          if (!res.ok) { throw new Error("retry"); }
+          return res.json();
+        })
+        .then(function (s) {
+          wait = 1000;
+          if (kind === "job") {
+            ["status", "stage", "error"].forEach(function (f) { setText(root, f, s[f]); });
+            setText(root, "done", s.done || 0);
+            setText(root, "total", s.total || "?");
+            setProgress(root, s.done, s.total);
+            if (!ACTIVE[s.status]) { finishedJob(s); return; }
+          } else {
+            ["rows_done", "rows_total", "screened", "not_screened", "rows_with_hits", "hits", "pending"]
+              .forEach(function (f) { setText(root, f, s[f]); });
+            setProgress(root, s.rows_done, s.rows_total);
+            if (s.status !== "running") { window.location.reload(); return; }
+          }
+          window.setTimeout(tick, wait);
+        })
+        .catch(function (err) {
+          if (err && err.message === "stop") { return; }
+          wait = Math.min(wait * 2, 15000);   // the server is busy or restarting: back off
+          window.setTimeout(tick, wait);
+        });
+    }
+    window.setTimeout(tick, wait);
+  }
+
+  function narrowReasons() {
+    var decision = document.getElementById("decision");
+    var reason = document.getElementById("reason");
+    if (!decision || !reason) { return; }
+    function apply() {
+      var chosen = decision.value;
+      reason.querySelectorAll("optgroup").forEach(function (group) {
+        var mine = !chosen || group.getAttribute("data-decision") === chosen;
+        group.hidden = !mine;
+        group.disabled = !mine;
+      });
+      var selected = reason.options[reason.selectedIndex];
+      if (selected && selected.parentNode.disabled) { reason.value = ""; }
+    }
+    decision.addEventListener("change", apply);
+    apply();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".live[data-poll]").forEach(function (root) {
+      var status = root.getAttribute("data-status");
+      if (ACTIVE[status]) { poll(root); }
+    });
+    narrowReasons();
+  });
+}());
