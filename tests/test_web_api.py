@@ -98,7 +98,8 @@ def test_a_run_started_through_the_api_is_read_back_and_decided(web_app, token):
     assert len(page["hits"]) == 1 and page["total"] == run["hits"]
     rows = client.get(f"/api/runs/{run['id']}/rows?status=not+screened", headers=analyst).get_json()
     assert rows["total"] == 1 and rows["rows"][0]["row"] == 5 and "digits" in rows["rows"][0]["reason"]
-    assert client.get(f"/api/runs/{run['id']}/rows?per_page=2&page=2", headers=analyst).get_json()["rows"][0]["row"] == 4
+    rows = client.get(f"/api/runs/{run['id']}/rows?per_page=2&page=2", headers=analyst).get_json()
+    assert rows["total"] == 4 and rows["pages"] == 2 and [r["row"] for r in rows["rows"]] == [4, 5]
 
     hit_id = next(h["id"] for h in hits["hits"] if h["entity_name"] == "Liaoning Hongxiang")
     hit = client.get(f"/api/hits/{hit_id}", headers=analyst).get_json()
@@ -179,6 +180,7 @@ def test_tokens_only_and_json_errors(web_app, token, signed_in):
                        ("/api/nothing/here", "")):
         _assert_error(client.get(url, headers=viewer), 404, words)
     _assert_error(client.delete("/api/runs", headers=viewer), 405)
+    _assert_error(client.get("/api/runs/99999999999999999999999", headers=viewer), 404)
     _assert_error(client.get("/api/runs?limit=0", headers=viewer), 400, "limit must be from 1")
     # A disabled account's tokens stop working.
     db = dbmod.connect(web_app.config["DB_PATH"])

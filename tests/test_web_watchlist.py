@@ -51,6 +51,8 @@ def test_search_uses_the_screening_engine_and_shows_its_reasons(signed_in):
     assert res.status_code == 400 and "unknown country" in _page(res)
     res = client.get("/watchlist/search?q=Liaoning+Hongxiang&type=spaceship")
     assert res.status_code == 400 and "unknown entity type" in _page(res)
+    res = client.get("/watchlist/search", query_string={"q": "a" * 501})
+    assert res.status_code == 400 and "search at most 500" in _page(res)
     res = client.get("/watchlist/search?q=Liaoning+Hongxiang&threshold=2")
     assert res.status_code == 400 and "outside 0 to 1" in _page(res)
     # A name that cannot be screened is an answer, not an error.
@@ -87,6 +89,7 @@ def test_the_entity_profile_shows_every_mention_with_the_name_marked(signed_in):
     assert "US and China to cooperate in tackling North Korea threat" in page and "/watchlist/articles/1" in page
     assert "Sanctions and sanctions evasion" in page and "stage investigation" in page
     assert client.get("/watchlist/entities/99999").status_code == 404
+    assert client.get("/watchlist/entities/99999999999999999999999").status_code == 404
 
 
 def test_entity_list_filters_and_pages(signed_in):
@@ -100,6 +103,7 @@ def test_entity_list_filters_and_pages(signed_in):
     res = client.get("/watchlist/entities?min_relevance=lots")
     assert res.status_code == 400 and "minimum relevance must be a number" in _page(res)
     assert client.get("/watchlist/entities?page=0").status_code == 400
+    assert client.get("/watchlist/entities?page=99999999999999999999999").status_code == 400
     assert "No entity matches" in _page(client.get("/watchlist/entities?page=2"))
 
 

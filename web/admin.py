@@ -14,13 +14,7 @@ from . import get_db
 from .auth import require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _int_field(name: str) -> int:
-    value = request.form.get(name, "")
-    if not value.isdigit():
-        abort(400, description=f"the form lacks a valid {name}")
-    return int(value)
+ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
 
 
 def _user_or_404(db, user_id: int) -> dict:
@@ -69,7 +63,7 @@ def add_user():
                            what="password", back=url_for("admin.users"))
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post(f"/users/<{ID}:user_id>/role")
 @require("admin")
 def set_role(user_id: int):
     db = get_db()
@@ -85,7 +79,7 @@ def set_role(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.post("/users/<int:user_id>/disabled")
+@bp.post(f"/users/<{ID}:user_id>/disabled")
 @require("admin")
 def set_disabled(user_id: int):
     db = get_db()
@@ -103,7 +97,7 @@ def set_disabled(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post(f"/users/<{ID}:user_id>/password")
 @require("admin")
 def reset_password(user_id: int):
     db = get_db()
@@ -138,7 +132,7 @@ def create_token():
     db = get_db()
     label = " ".join(request.form.get("label", "").split())[:100]
     user_id = request.form.get("user_id", "")
-    user = accounts.get_user(db, int(user_id)) if user_id.isdigit() else None
+    user = accounts.get_user(db, int(user_id)) if user_id.isdigit() and len(user_id) < 19 else None
     if user is None:
         flash("The token was not created: choose its user.", "error")
         return _tokens_page(400, {"user_id": user_id, "label": label})
@@ -152,7 +146,7 @@ def create_token():
                            label=label, disabled=bool(user["disabled_at"]), back=url_for("admin.tokens"))
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post(f"/tokens/<{ID}:token_id>/revoke")
 @require("admin")
 def revoke_token(token_id: int):
     db = get_db()

@@ -22,6 +22,7 @@ from . import get_db, uploads
 from .auth import require
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
 
 CLIENT_FILES = (".xlsx", ".xlsm", ".csv", ".tsv")
 ROW_STATUSES = ("screened", "not screened")
@@ -43,9 +44,9 @@ def _number(source, name: str, kind, default, low, high):
         value = kind(str(raw).strip())
     except ValueError:
         abort(400, description=f"{name} must be a {'number' if kind is float else 'whole number'} from {low:g} to "
-                               f"{high:g} (got {raw!r})")
+                               f"{high:g} (got {str(raw)[:50]!r})")
     if value != value or not low <= value <= high:
-        abort(400, description=f"{name} must be from {low:g} to {high:g} (got {raw!r})")
+        abort(400, description=f"{name} must be from {low:g} to {high:g} (got {str(raw)[:50]!r})")
     return value
 
 
@@ -99,9 +100,11 @@ def start_run():
         return _error(400, f"{exc} (send the client list as the multipart field 'file')")
     try:
         prepared = screen.prepare(path, sheet, columns, display_name=name)
-    except ClientFileError as exc:
-        os.remove(path)
-        return _error(400, str(exc))
+    except BaseException as exc:
+        os.remove(path)                    # nothing is queued, so nothing keeps the upload
+        if isinstance(exc, ClientFileError):
+            return _error(400, str(exc))
+        raise
     job_id = jobs.enqueue(db, "screen", {"path": path, "file_name": name, "sheet": sheet, "columns": columns,
                                          "threshold": threshold, "hit_limit": hit_limit}, actor=g.user["name"])
     job_url = url_for("api.job", job_id=job_id)
@@ -113,7 +116,7 @@ def start_run():
     return response
 
 
-@bp.get("/jobs/<int:job_id>")
+@bp.get(f"/jobs/<{ID}:job_id>")
 @require("view")
 def job(job_id: int):
     try:
@@ -135,13 +138,13 @@ def run_list():
     return jsonify({"runs": runs.list_runs(get_db(), limit=limit)})
 
 
-@bp.get("/runs/<int:run_id>")
+@bp.get(f"/runs/<{ID}:run_id>")
 @require("view")
 def run(run_id: int):
     return jsonify(_run_or_404(run_id))
 
 
-@bp.get("/runs/<int:run_id>/hits")
+@bp.get(f"/runs/<{ID}:run_id>/hits")
 @require("view")
 def run_hits(run_id: int):
     _run_or_404(run_id)
@@ -157,7 +160,7 @@ def run_hits(run_id: int):
                     "hits": hits})
 
 
-@bp.get("/runs/<int:run_id>/rows")
+@bp.get(f"/runs/<{ID}:run_id>/rows")
 @require("view")
 def run_rows(run_id: int):
     from itertools import islice
@@ -172,7 +175,7 @@ def run_rows(run_id: int):
                     "pages": max(1, math.ceil((total or 0) / per_page)), "rows": rows})
 
 
-@bp.get("/hits/<int:hit_id>")
+@bp.get(f"/hits/<{ID}:hit_id>")
 @require("view")
 def hit(hit_id: int):
     try:
@@ -181,7 +184,7 @@ def hit(hit_id: int):
         abort(404, description=f"There is no hit {hit_id}.")
 
 
-@bp.post("/hits/<int:hit_id>/decisions")
+@bp.post(f"/hits/<{ID}:hit_id>/decisions")
 @require("decide")
 def decide(hit_id: int):
     db = get_db()
@@ -238,7 +241,7 @@ def watchlist_search():
         return _error(409, str(exc))
 
 
-@bp.get("/watchlist/entities/<int:entity_id>")
+@bp.get(f"/watchlist/entities/<{ID}:entity_id>")
 @require("view")
 def watchlist_entity(entity_id: int):
     found = store.entity_by_id(get_db(), entity_id)

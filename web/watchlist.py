@@ -23,11 +23,14 @@ from . import get_db, uploads
 from .auth import require
 
 bp = Blueprint("watchlist", __name__, url_prefix="/watchlist")
+ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
 
 ARTICLE_FILES = (".txt", ".html", ".htm", ".json", ".jsonl")
 MAX_FILES = 50
 PER_PAGE = 50
 SEARCH_LIMIT = 20
+MAX_NAME = 500            # characters of a searched name
+MAX_PAGE = 10 ** 9
 ROLES = (SUBJECT, SOURCE)
 
 
@@ -47,6 +50,8 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
     """
     from screening import screen
 
+    if len(q) > MAX_NAME:
+        raise SearchError(f"the name is {len(q)} characters long: search at most {MAX_NAME}")
     try:
         qtype = entity_type(etype)
     except ValueError as exc:
@@ -116,8 +121,8 @@ def _render(template: str, status: int = 200, **context):
 
 def _page_arg() -> int:
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, description=f"page must be a whole number from 1 (got {page!r})")
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        abort(400, description=f"page must be a whole number from 1 to {MAX_PAGE} (got {page[:20]!r})")
     return int(page)
 
 
@@ -191,7 +196,7 @@ def entities():
                    filters=filters, pages=_pages(total, page), types=ENTITY_TYPES, roles=ROLES)
 
 
-@bp.get("/entities/<int:entity_id>")
+@bp.get(f"/entities/<{ID}:entity_id>")
 @require("view")
 def entity(entity_id: int):
     found = store.entity_by_id(get_db(), entity_id)
@@ -210,7 +215,7 @@ def articles():
     return _render("watchlist/articles.html", articles=rows, pages=_pages(total, page))
 
 
-@bp.get("/articles/<int:article_id>")
+@bp.get(f"/articles/<{ID}:article_id>")
 @require("view")
 def article(article_id: int):
     db = get_db()
@@ -223,7 +228,7 @@ def article(article_id: int):
                    original=store.get_article(db, found["duplicate_of"]) if found.get("duplicate_of") else None)
 
 
-@bp.get("/imports/<int:job_id>")
+@bp.get(f"/imports/<{ID}:job_id>")
 @require("view")
 def import_result(job_id: int):
     try:
