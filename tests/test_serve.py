@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import pytest
@@ -30,4 +31,80 @@ def test_sign_in_in_a_real_browser(live_server, browser, artifacts):
     cookie = next(c for c in page.context.cookies() if c["name"] == "screening_session")
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
     page.screenshot(path=str(artifacts / "home.png"), full_page=True)
+    page.close()
+
+
+def _add_analyst(live_server, name: str) -> str:
+    import subprocess
+    import sys
+
+    password = f"{name} has a long password"
+    res = subprocess.run([sys.executable, "-m", "screening.cli", "--db", str(live_server.db_path), "user", "add",
+                          name, "--role", "analyst", "--password-stdin"], input=password + "\n", text=True,
+                         capture_output=True)
+    assert res.returncode == 0, res.stderr
+    return password
+
+
+def _sign_in(page, live_server, name: str, password: str) -> None:
+    page.goto(live_server.url + "/signin")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+
+
+def test_an_analyst_screens_a_file_reviews_a_hit_and_finds_the_decision_in_the_report(live_server, browser, artifacts,
+                                                                                      tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    password = _add_analyst(live_server, "alice")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    for row in (["Customer ID", "Customer Name", "Country"],
+                ["C-1", "LIAONING HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", "China"],
+                ["C-2", "Keqiang Li", "CN"], ["C-3", "OBAMA, Barack", "US"], ["C-4", "Acme Widgets Ltd", "GB"],
+                ["C-5", "", "GB"]):
+        ws.append(row)
+    wb.save(tmp_path / "clients.xlsx")
+
+    page = browser.new_page(accept_downloads=True)
+    _sign_in(page, live_server, "alice", password)
+    page.screenshot(path=str(artifacts / "home-analyst.png"), full_page=True)
+    page.click("text=Screen a file")
+    page.set_input_files("input[name=file]", str(tmp_path / "clients.xlsx"))
+    page.click("text=Upload and preview")
+    # The preview: the detected mapping and the first rows, before anything runs.
+    page.wait_for_selector("select[name=column-name]")
+    assert page.input_value("select[name=column-name]") == "Customer Name"
+    assert "LIAONING HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD." in page.content()
+    page.screenshot(path=str(artifacts / "upload-preview.png"), full_page=True)
+    page.click("button[value=start]")
+    # The job page follows the run live and moves on to the run page by itself.
+    page.wait_for_url(re.compile(r".*/runs/\d+$"), timeout=90_000)
+    page.wait_for_selector("table.hits")
+    assert page.inner_text("[data-field=rows_total]") == "5"
+    assert page.inner_text("[data-field=not_screened]") == "1"
+    page.screenshot(path=str(artifacts / "run.png"), full_page=True)
+    page.click("table.hits a:has-text('Liaoning Hongxiang')")
+    page.wait_for_selector("blockquote.excerpt mark")
+    assert page.inner_text("blockquote.excerpt mark >> nth=0") == "Liaoning Hongxiang"
+    page.select_option("select[name=decision]", "true match")
+    page.select_option("select[name=reason]", "same name, confirmed by other sources")
+    page.fill("textarea[name=comment]", "DoJ action reported by DW")
+    page.screenshot(path=str(artifacts / "hit.png"), full_page=True)
+    page.click("text=Record decision")
+    page.wait_for_selector("table.history")
+    assert "alice" in page.inner_text("table.history") and "true match" in page.inner_text("table.history")
+    page.click("a:has-text('Run #')")
+    with page.expect_download() as download:
+        page.click("text=Excel report")
+    path = tmp_path / "report.xlsx"
+    download.value.save_as(path)
+    decisions = list(load_workbook(path)["Decisions"].iter_rows(values_only=True))
+    assert decisions[0][:4] == ("Row", "Client ID", "Client name", "Entity")
+    assert [(d[1], d[6], d[9]) for d in decisions[1:]] == [("C-1", "true match", "alice")]
+    page.goto(live_server.url + "/watchlist/")
+    page.screenshot(path=str(artifacts / "watchlist.png"), full_page=True)
     page.close()
