@@ -328,3 +328,37 @@ def test_hits_filters_sorting_and_paging(signed_in, web_app, monkeypatch):
     next_link = re.search(r'<a href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
     assert "status=pending" in next_link and "sort=row" in next_link and "page=2" in next_link
     assert hit_ids(client.get(next_link).get_data(as_text=True)) == in_row_order[2:4]
+
+
+def test_upload_form_defaults_come_from_the_settings(signed_in, web_app):
+    from screening import accounts
+
+    db = open_db(web_app)
+    accounts.set_setting(db, "threshold", "0.8", actor="admin")
+    accounts.set_setting(db, "hit_limit", "3", actor="admin")
+    db.close()
+    page = signed_in("analyst").get("/upload").get_data(as_text=True)
+    assert 'name="threshold" value="0.8"' in page and 'name="hit_limit" value="3"' in page
+
+
+def test_a_running_run_polls_its_status_and_lists_pages(signed_in, web_app):
+    client = signed_in("reviewer")
+    run_id = screen_file(client, web_app, CLIENTS)
+    db = open_db(web_app)
+    running = runs.create_run(db, file_name="big.csv", sha256="0" * 64, file_size=10, sheet=None, actor="x",
+                              mapping={"header_row": 1, "columns": {"name": "Name"}}, threshold=0.7, hit_limit=10,
+                              algorithm="aligned-words/1.0", watchlist_version=1, watchlist_entities=12,
+                              rows_total=1000)
+    db.close()
+    page = client.get(f"/runs/{running}").get_data(as_text=True)
+    assert f'data-poll="/runs/{running}/status.json"' in page and "<progress" in page
+    status = client.get(f"/runs/{running}/status.json").get_json()
+    assert status == {"status": "running", "error": None, "rows_total": 1000, "rows_done": 0, "screened": 0,
+                      "not_screened": 0, "rows_with_hits": 0, "hits": 0, "pending": 0}
+    assert "data-poll" not in client.get(f"/runs/{run_id}").get_data(as_text=True)
+    # The home page and the list show both runs; the not-screened page lists the bad row with its reason.
+    for url in ("/", "/runs"):
+        page = client.get(url).get_data(as_text=True)
+        assert f'href="/runs/{run_id}"' in page and f'href="/runs/{running}"' in page and "big.csv" in page
+    page = client.get(f"/runs/{run_id}/not-screened").get_data(as_text=True)
+    assert "4711" in page and "name has only digits and punctuation" in page

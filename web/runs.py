@@ -305,7 +305,7 @@ def _hit_filters(facets: dict) -> dict:
 
 def _histogram(bands: list[tuple[float, int]], width: int = 480, height: int = 150) -> dict:
     """Bars of the score distribution as SVG geometry (drawn by the template, with attributes only)."""
-    top, base, gap = 10, height - 24, 2
+    top, base, gap = 18, height - 24, 2
     if not bands:
         return {"bars": [], "width": width, "height": height, "base": base}
     step = round(bands[1][0] - bands[0][0], 2) if len(bands) > 1 else 0.05
