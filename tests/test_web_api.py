@@ -86,8 +86,8 @@ def test_a_run_started_through_the_api_is_read_back_and_decided(web_app, token):
     assert run["status"] == "completed" and run["file_name"] == "clients.xlsx" and run["actor"] == "api-analyst"
     assert run["threshold"] == 0.75 and run["hit_limit"] == 3 and run["rows_total"] == 4
     assert run["not_screened"] == 1 and run["hits"] >= 2
-    listed = client.get("/api/runs", headers=analyst).get_json()["runs"]
-    assert [r["id"] for r in listed] == [run["id"]]
+    listed = client.get("/api/runs", headers=analyst).get_json()
+    assert [r["id"] for r in listed["runs"]] == [run["id"]] and listed["total"] == 1 and listed["pages"] == 1
 
     hits = client.get(f"/api/runs/{run['id']}/hits", headers=analyst).get_json()
     assert hits["total"] == run["hits"] and hits["page"] == 1 and hits["per_page"] == 50
@@ -181,7 +181,7 @@ def test_tokens_only_and_json_errors(web_app, token, signed_in):
         _assert_error(client.get(url, headers=viewer), 404, words)
     _assert_error(client.delete("/api/runs", headers=viewer), 405)
     _assert_error(client.get("/api/runs/99999999999999999999999", headers=viewer), 404)
-    _assert_error(client.get("/api/runs?limit=0", headers=viewer), 400, "limit must be from 1")
+    _assert_error(client.get("/api/runs?per_page=0", headers=viewer), 400, "per_page must be from 1")
     # A disabled account's tokens stop working.
     db = dbmod.connect(web_app.config["DB_PATH"])
     accounts.set_disabled(db, accounts.find_user(db, "api-auditor")["id"], True)

@@ -62,6 +62,10 @@ def _paging(default_per_page: int = 50) -> tuple[int, int]:
             _number(request.args, "per_page", int, default_per_page, 1, MAX_PER_PAGE))
 
 
+def _paged(total: int, page: int, per_page: int, **items) -> dict:
+    return {"total": total, "page": page, "per_page": per_page, "pages": max(1, math.ceil(total / per_page)), **items}
+
+
 def _run_or_404(run_id: int) -> dict:
     try:
         return runs.get_run(get_db(), run_id)
@@ -134,8 +138,9 @@ def job(job_id: int):
 @bp.get("/runs")
 @require("view")
 def run_list():
-    limit = _number(request.args, "limit", int, 50, 1, MAX_PER_PAGE)
-    return jsonify({"runs": runs.list_runs(get_db(), limit=limit)})
+    page, per_page = _paging()
+    found, total = runs.page_runs(get_db(), page, per_page)
+    return jsonify(_paged(total, page, per_page, runs=found))
 
 
 @bp.get(f"/runs/<{ID}:run_id>")
@@ -156,23 +161,17 @@ def run_hits(run_id: int):
                                   risk=request.args.get("risk") or None,
                                   entity_type=request.args.get("entity_type") or None,
                                   source=request.args.get("source") or None, sort=sort, page=page, per_page=per_page)
-    return jsonify({"total": total, "page": page, "per_page": per_page, "pages": max(1, math.ceil(total / per_page)),
-                    "hits": hits})
+    return jsonify(_paged(total, page, per_page, hits=hits))
 
 
 @bp.get(f"/runs/<{ID}:run_id>/rows")
 @require("view")
 def run_rows(run_id: int):
-    from itertools import islice
-
-    found = _run_or_404(run_id)
+    _run_or_404(run_id)
     status = _choice("status", ROW_STATUSES)
     page, per_page = _paging()
-    total = {None: found["rows_done"], "screened": found["screened"], "not screened": found["not_screened"]}[status]
-    start = (page - 1) * per_page
-    rows = list(islice(runs.iter_rows(get_db(), run_id, status=status), start, start + per_page))
-    return jsonify({"total": total or 0, "page": page, "per_page": per_page,
-                    "pages": max(1, math.ceil((total or 0) / per_page)), "rows": rows})
+    rows, total = runs.page_rows(get_db(), run_id, status=status, page=page, per_page=per_page)
+    return jsonify(_paged(total, page, per_page, rows=rows))
 
 
 @bp.get(f"/hits/<{ID}:hit_id>")
