@@ -131,7 +131,8 @@ def _refused(message: str, form: dict):
 
 def _preview(upload_id: str, name: str, prepared: screen.Prepared, form: dict, chosen: dict, error: str | None = None):
     mapped = prepared.mapping_dict()["columns"]
-    # A field set to "(none)" that detection maps anyway: the file's header names it (see README, limitation).
+    # A field set to "(none)" that detection maps anyway: the file's header names it, and clientfile.detect_mapping
+    # takes overrides that add or move a field only (an empty one is ignored), so the page says it stays.
     kept = [f for f, h in chosen.items() if not h and f in mapped]
     problems = prepared.problems
     return render_template(

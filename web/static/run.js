@@ -1,5 +1,5 @@
 // Run pages: live progress of a job or a run (polls its status.json every second), and the decision form's
-// reasons narrowed to the chosen decision. Loaded with <script src>; the pages work without it.
+// reasons narrowed to the chosen decision, forms sent once. Loaded with <script src>; the pages work without it.
 (function () {
   "use strict";
 
@@ -81,11 +81,30 @@
     apply();
   }
 
+  // A form sent once: its buttons are disabled just after the submit (not during it, so that the clicked button's
+  // name and value are still sent), against double uploads and double starts.
+  function submitOnce() {
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        window.setTimeout(function () {
+          form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+        }, 0);
+      });
+    });
+    window.addEventListener("pageshow", function (event) {     // back to a page kept in memory: usable again
+      if (!event.persisted) { return; }
+      document.querySelectorAll("form[data-submit-once] button[type=submit]").forEach(function (b) {
+        b.disabled = false;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".live[data-poll]").forEach(function (root) {
       var status = root.getAttribute("data-status");
       if (ACTIVE[status]) { poll(root); }
     });
     narrowReasons();
+    submitOnce();
   });
 }());
