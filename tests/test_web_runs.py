@@ -362,3 +362,13 @@ def test_a_running_run_polls_its_status_and_lists_pages(signed_in, web_app):
         assert f'href="/runs/{run_id}"' in page and f'href="/runs/{running}"' in page and "big.csv" in page
     page = client.get(f"/runs/{run_id}/not-screened").get_data(as_text=True)
     assert "4711" in page and "name has only digits and punctuation" in page
+
+
+def test_a_refused_upload_leaves_no_file_behind(signed_in, web_app):
+    import os
+
+    client = signed_in("analyst")
+    assert upload(client, b"not a workbook").status_code == 400
+    assert upload(client, b"1,2\n3,4\n", name="x.csv").status_code == 400
+    folder = web_app.config["UPLOAD_DIR"]
+    assert not os.path.isdir(folder) or os.listdir(folder) == []

@@ -76,9 +76,11 @@ def upload():
         return _refused(str(exc), form)
     try:
         prepared = screen.prepare(path, form["sheet"] or None, None, display_name=name)
-    except ClientFileError as exc:
-        os.remove(path)
-        return _refused(str(exc), form)
+    except BaseException as exc:
+        os.remove(path)                     # nothing refers to an upload that cannot be read
+        if isinstance(exc, ClientFileError):
+            return _refused(str(exc), form)
+        raise
     form.update(options)
     return _preview(os.path.basename(path), name, prepared, form, {})
 
