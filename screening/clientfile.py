@@ -69,7 +69,7 @@ def read_rows(path: str | Path, sheet: str | None = None, info: dict | None = No
     """
     path = Path(path)
     if not path.is_file():
-        raise ClientFileError(f"{path}: no such file")
+        raise ClientFileError(f"{path.name}: no such file")
     suffix = path.suffix.casefold()
     if suffix in (".xlsx", ".xlsm"):
         yield from _xlsx_rows(path, sheet, info if info is not None else {})
@@ -197,11 +197,14 @@ class Mapping:
 
 def detect_mapping(rows: list[tuple[int, list]], overrides: dict[str, str] | None = None,
                    file_name: str = "file") -> Mapping:
-    """Find the header row among the first rows and map fields to columns; ``overrides`` maps field -> header."""
-    overrides = {k: v for k, v in (overrides or {}).items() if v}
+    """Find the header row among the first rows and map fields to columns; ``overrides`` maps field -> header, and
+    field -> "" (or None) leaves a field unmapped even where a header names it."""
+    overrides = dict(overrides or {})
     for f in overrides:
         if f not in FIELDS:
             raise ClientFileError(f"unknown field {f!r} in --column (fields: {', '.join(FIELDS)})")
+    cleared = {f for f, v in overrides.items() if not v}     # "not in this file", even if a header names it
+    overrides = {f: v for f, v in overrides.items() if v}
     best = None
     for number, cells in rows[:MAX_HEADER_SEARCH]:
         headers = ["" if c is None else str(c).strip() for c in cells]
@@ -225,6 +228,8 @@ def detect_mapping(rows: list[tuple[int, list]], overrides: dict[str, str] | Non
             raise ClientFileError(f"{file_name}: no column {header!r} for {f} (headers: "
                                   f"{', '.join(repr(h) for h in headers if h)})")
         found[f] = keys.index(_key(header))
+    for f in cleared:
+        found.pop(f, None)
     if "name" not in found and not ("first_name" in found or "last_name" in found):
         raise ClientFileError(f"{file_name}: row {number}: no name column among the headers "
                               f"{', '.join(repr(h) for h in headers if h)}; name one with --column name=HEADER")

@@ -7,6 +7,7 @@ was killed) is put back in the queue if it has attempts left, else marked failed
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -156,6 +157,11 @@ def _screen_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., No
     run_id = screen.screen(db, prepared, actor=job["actor"] or "", threshold=p.get("threshold"),
                            hit_limit=p.get("hit_limit") or 10, display_name=p["file_name"], job_id=job["id"],
                            progress=lambda done, total: progress(done=done, total=total, stage="screening"))
+    if p.get("uploaded"):
+        # The run holds every row and the file's SHA-256; the client list itself is not kept (a failed job keeps
+        # it, for a retry).
+        with contextlib.suppress(OSError):
+            os.remove(p["path"])
     return {"run_id": run_id}
 
 
@@ -260,6 +266,34 @@ def _pulse(db: sqlite_utils.Database, job_id: int, stop: threading.Event) -> Non
         own.close()
 
 
+UPLOAD_MAX_AGE_S = 24 * 3600
+
+
+def upload_dir(db_path: str) -> str:
+    """Where the web app stores uploads: ``SCREENING_UPLOAD_DIR``, else ``uploads/`` beside the database."""
+    return os.environ.get("SCREENING_UPLOAD_DIR") or os.path.join(os.path.dirname(os.path.abspath(db_path)),
+                                                                   "uploads")
+
+
+def sweep_uploads(db: sqlite_utils.Database, folder: str, max_age_s: float = UPLOAD_MAX_AGE_S) -> list[str]:
+    """Delete uploads older than ``max_age_s`` that no queued, running or failed job needs (previews never
+    started, files of jobs long done); return the names deleted."""
+    if not os.path.isdir(folder):
+        return []
+    needed: set[str] = set()
+    for (payload,) in db.execute("SELECT payload FROM jobs WHERE status IN (?, ?, ?)", [QUEUED, RUNNING, FAILED]):
+        data = json.loads(payload)
+        needed.update(os.path.basename(p) for p in [data.get("path"), *(data.get("paths") or [])] if p)
+    cutoff = time.time() - max_age_s
+    gone = []
+    for entry in os.scandir(folder):
+        if entry.is_file() and entry.name not in needed and entry.stat().st_mtime < cutoff:
+            with contextlib.suppress(OSError):
+                os.remove(entry.path)
+                gone.append(entry.name)
+    return gone
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -273,13 +307,18 @@ def work(db_path: str, stop: threading.Event | None = None, poll: float = 0.5,
     db = connect(db_path)
     name = worker_name()
     log.info("worker %s on %s", name, db_path)
-    next_recovery = 0.0
+    next_recovery = next_sweep = 0.0
     try:
         while not stop.is_set():
             if time.monotonic() >= next_recovery:
                 for job_id in recover(db, stale_after):
                     log.warning("job %s: its worker stopped; queued again or failed", job_id)
                 next_recovery = time.monotonic() + stale_after / 2
+            if time.monotonic() >= next_sweep:
+                gone = sweep_uploads(db, upload_dir(db_path))
+                if gone:
+                    log.info("deleted %d uploads older than a day that no job needs", len(gone))
+                next_sweep = time.monotonic() + 3600
             if run_one(db, name) is None:
                 stop.wait(poll)
     finally:

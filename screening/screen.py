@@ -129,6 +129,71 @@ def matcher_for(db: sqlite_utils.Database) -> tuple[Matcher, int, int]:
     return matcher, version, size
 
 
+# --- searching the watchlist (the web's search page and the API) ----------------------------------------------
+
+SEARCH_LIMIT = 20
+MAX_NAME = 500            # characters of a searched name
+
+
+class SearchError(ValueError):
+    """A search parameter that cannot be used, with the reason in words."""
+
+
+def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] = (), threshold: float | None = None,
+           limit: int = SEARCH_LIMIT) -> dict:
+    """Screen one name against the watchlist with the screening engine, as a screening run would.
+
+    Return the query as screened, the threshold, algorithm, watchlist version and size, and either ``results``
+    (best first, each with its reasons and evidence) or ``skipped`` (why the name cannot be screened). Raise
+    ``SearchError`` for an unknown type or country, ``screening.screen.EmptyWatchlist`` for an empty watchlist.
+    """
+    from watchlists import store
+
+    from . import accounts
+    from .attributes import country_code
+    from .model import Query, Skipped, entity_type
+
+    if len(q) > MAX_NAME:
+        raise SearchError(f"the name is {len(q)} characters long: search at most {MAX_NAME}")
+    try:
+        qtype = entity_type(etype)
+    except ValueError as exc:
+        raise SearchError(str(exc)) from None
+    codes = []
+    for c in countries:
+        if not (c or "").strip():
+            continue
+        code = country_code(c)
+        if code is None:
+            raise SearchError(f"unknown country {c.strip()!r} (use an ISO alpha-2 code or an English country name)")
+        codes.append(code)
+    threshold = accounts.setting(db, "threshold") if threshold is None else threshold
+    query = Query(name=q, type=qtype, countries=tuple(dict.fromkeys(codes)))
+    matcher, version, size = matcher_for(db)
+    out = {"query": {"name": q, "type": qtype, "countries": list(query.countries)}, "threshold": threshold,
+           "algorithm": algorithm_id(), "watchlist_version": version, "watchlist_entities": size}
+    found = matcher.screen(query, threshold=threshold, limit=limit)
+    if isinstance(found, Skipped):
+        return {**out, "skipped": found.reason, "results": []}
+    results = []
+    for m in found:
+        entity = store.entity_by_id(db, int(m.record_id))
+        if entity is None:                     # removed since the matcher was built
+            continue
+        ev = store.evidence(entity, max_excerpts=2)
+        listed = entity.get("origin") == "list"
+        results.append({
+            "entity_id": ev["entity_id"], "entity_name": ev["entity_name"], "matched_name": m.matched_name,
+            "score": round(m.score, 4), "name_score": round(m.name_score, 4), "type": ev["entity_type"],
+            "source": ev["source"], "role": entity.get("role"), "relevance": ev["relevance"],
+            "risk_categories": ev["risk_categories"], "countries": ev["countries"],
+            "reasons": [{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons],
+            "excerpts": ev["excerpts"],
+            "list": {"list_name": ev["source"], "list_id": ev["list_id"], "programs": ev["programs"],
+                     "remarks": ev["remarks"]} if listed else None})
+    return {**out, "skipped": None, "results": results}
+
+
 # --- running --------------------------------------------------------------------------------------------------
 
 def _row_dict(result: RowResult) -> dict:

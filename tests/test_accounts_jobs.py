@@ -154,3 +154,24 @@ def test_a_job_whose_worker_stopped_is_queued_again_then_failed_and_its_run_neve
     jobs.retry(db, job_id)
     done = jobs.run_one(db, "w1")
     assert done["status"] == "done" and runs.get_run(db, done["result"]["run_id"])["status"] == "completed"
+
+
+def test_an_uploaded_client_list_is_deleted_once_screened_and_old_unused_uploads_are_swept(sample_copy, tmp_path):
+    import os
+    import time
+
+    db = dbmod.connect(sample_copy)
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    done = _clients(folder / "a.xlsx")
+    jobs.enqueue(db, "screen", {"path": str(done), "file_name": "a.xlsx", "uploaded": True}, actor="ana")
+    assert jobs.run_one(db, "w1")["status"] == "done" and not done.exists()
+    waiting = _clients(folder / "b.xlsx")
+    jobs.enqueue(db, "screen", {"path": str(waiting), "file_name": "b.xlsx", "uploaded": True}, actor="ana")
+    abandoned = _clients(folder / "c.xlsx")
+    fresh = _clients(folder / "d.xlsx")
+    old = time.time() - 2 * jobs.UPLOAD_MAX_AGE_S
+    for p in (waiting, abandoned):
+        os.utime(p, (old, old))
+    assert jobs.sweep_uploads(db, str(folder)) == ["c.xlsx"]
+    assert waiting.exists() and fresh.exists() and not abandoned.exists()

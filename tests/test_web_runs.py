@@ -229,12 +229,21 @@ def test_bad_options_and_forged_upload_ids_are_refused(signed_in, web_app):
     db.close()
 
 
-def test_a_field_set_to_none_that_the_header_names_stays_mapped_with_a_notice(signed_in, web_app):
+def test_a_field_set_to_none_is_left_out_even_where_a_header_names_it(signed_in, web_app):
     client = signed_in("analyst")
     page = upload(client, xlsx_bytes(CLIENTS)).get_data(as_text=True)
+    assert selected(page, "country") == "Nationality"
     res = client.post("/upload/mapping", data=mapping_form(client, page, "preview", country=""))
     page = res.get_data(as_text=True)
-    assert selected(page, "country") == "Nationality" and "cannot be left out here" in page
+    assert res.status_code == 200 and selected(page, "country") == ""
+    res = client.post("/upload/mapping", data=mapping_form(client, page, "start", country=""))
+    assert res.status_code == 302
+    job = run_job(web_app)
+    db = open_db(web_app)
+    run = runs.get_run(db, job["result"]["run_id"])
+    assert "country" not in run["mapping"]["columns"] and "name" in run["mapping"]["columns"]
+    assert all(r["countries"] == [] for r in runs.iter_rows(db, run["id"]))
+    db.close()
 
 
 def test_roles_auditor_views_and_downloads_but_may_not_screen_decide_or_retry(signed_in, web_app):

@@ -110,7 +110,8 @@ def start_run():
             return _error(400, str(exc))
         raise
     job_id = jobs.enqueue(db, "screen", {"path": path, "file_name": name, "sheet": sheet, "columns": columns,
-                                         "threshold": threshold, "hit_limit": hit_limit}, actor=g.user["name"])
+                                         "threshold": threshold, "hit_limit": hit_limit, "uploaded": True},
+                          actor=g.user["name"])
     job_url = url_for("api.job", job_id=job_id)
     response = jsonify({"job_id": job_id, "job_url": job_url, "file_name": name, "sheet": prepared.sheet,
                         "mapping": prepared.mapping_dict(), "rows": len(prepared.clients),
@@ -224,7 +225,7 @@ def watchlist():
 def watchlist_search():
     from screening.screen import EmptyWatchlist
 
-    from .watchlist import SearchError, search
+    from screening.screen import SearchError, search
 
     q = request.args.get("q", "")
     if not q.strip():

@@ -97,10 +97,10 @@ def upload_mapping():
     path = os.path.join(current_app.config["UPLOAD_DIR"], upload_id)
     if not os.path.isfile(path):
         return _refused(f"{name}: the uploaded file is no longer on the server; upload it again.", form)
+    # Every field as chosen on the page: a header, or "" for "(none)", which leaves it out even if a header names it.
     chosen = {f: request.form.get(f"column-{f}", "") for f in FIELDS}
-    overrides = {f: h for f, h in chosen.items() if h}
     try:
-        prepared = screen.prepare(path, form["sheet"] or None, overrides or None, display_name=name)
+        prepared = screen.prepare(path, form["sheet"] or None, chosen, display_name=name)
     except ClientFileError as exc:
         try:        # the columns chosen do not fit: show the detected ones again, with the message
             prepared = screen.prepare(path, form["sheet"] or None, None, display_name=name)
@@ -115,7 +115,7 @@ def upload_mapping():
         form.update(options)
         return _preview(upload_id, name, prepared, form, chosen)
     job_id = jobs.enqueue(db, "screen", {"path": path, "file_name": name, "sheet": prepared.sheet,
-                                         "columns": prepared.mapping_dict()["columns"], **options},
+                                         "columns": chosen, "uploaded": True, **options},
                           actor=g.user["name"])
     flash(f"Screening of {name} queued as job {job_id}.", "info")
     return redirect(url_for("runs.job", job_id=job_id))
@@ -133,13 +133,10 @@ def _refused(message: str, form: dict):
 
 def _preview(upload_id: str, name: str, prepared: screen.Prepared, form: dict, chosen: dict, error: str | None = None):
     mapped = prepared.mapping_dict()["columns"]
-    # A field set to "(none)" that detection maps anyway: the file's header names it, and clientfile.detect_mapping
-    # takes overrides that add or move a field only (an empty one is ignored), so the page says it stays.
-    kept = [f for f, h in chosen.items() if not h and f in mapped]
     problems = prepared.problems
     return render_template(
         "runs/preview.html", upload_id=upload_id, file_name=name, prepared=prepared, fields=FIELDS, mapped=mapped,
-        kept=kept, headers=[h for h in prepared.mapping.headers if h], rows=prepared.clients[:PREVIEW_ROWS],
+        headers=[h for h in prepared.mapping.headers if h], rows=prepared.clients[:PREVIEW_ROWS],
         problems=problems[:PREVIEW_PROBLEMS], problem_count=len(problems), form=form, error=error,
     ), 400 if error else 200
 
@@ -164,7 +161,8 @@ def job_status(job_id: int):
 @require("screen")
 def job_retry(job_id: int):
     db = get_db()
-    jobs.get_job(db, job_id)
+    if jobs.get_job(db, job_id)["kind"] != "screen":
+        abort(400, description=f"Job {job_id} is not a screening run: retry it from its own page.")
     try:
         jobs.retry(db, job_id)
     except jobs.JobError as exc:

@@ -1,7 +1,7 @@
 """Pages of the watchlist: overview, search, entities and their profiles, articles, adding articles.
 
-Views read through ``watchlists.store`` and search through the screening engine (``screening.screen.matcher_for``),
-so a name searched here scores exactly as it would in a screening run. ``search`` is shared with the JSON API.
+Views read through ``watchlists.store`` and search with ``screening.screen.search`` (the screening engine), so a
+name searched here scores exactly as it would in a screening run.
 """
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ import os
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
-from screening import accounts, jobs
-from screening.attributes import country_code
-from screening.engine import algorithm_id
-from screening.model import ENTITY_TYPES, Query, Skipped, entity_type
+from screening import accounts, jobs, screen
+from screening.model import ENTITY_TYPES
 from watchlists import store
 from watchlists.risk import TAXONOMY
 from watchlists.roles import SOURCE, SUBJECT
@@ -28,68 +26,11 @@ ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger 
 ARTICLE_FILES = (".txt", ".html", ".htm", ".json", ".jsonl")
 MAX_FILES = 50
 PER_PAGE = 50
-SEARCH_LIMIT = 20
-MAX_NAME = 500            # characters of a searched name
 MAX_PAGE = 10 ** 9
 ROLES = (SUBJECT, SOURCE)
 
 
-class SearchError(ValueError):
-    """A search parameter that cannot be used, with the reason in words."""
-
-
 # --- helpers shared with the API and the templates ------------------------------------------------------------
-
-def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] = (), threshold: float | None = None,
-           limit: int = SEARCH_LIMIT) -> dict:
-    """Screen one name against the watchlist with the screening engine, as a screening run would.
-
-    Return the query as screened, the threshold, algorithm, watchlist version and size, and either ``results``
-    (best first, each with its reasons and evidence) or ``skipped`` (why the name cannot be screened). Raise
-    ``SearchError`` for an unknown type or country, ``screening.screen.EmptyWatchlist`` for an empty watchlist.
-    """
-    from screening import screen
-
-    if len(q) > MAX_NAME:
-        raise SearchError(f"the name is {len(q)} characters long: search at most {MAX_NAME}")
-    try:
-        qtype = entity_type(etype)
-    except ValueError as exc:
-        raise SearchError(str(exc)) from None
-    codes = []
-    for c in countries:
-        if not (c or "").strip():
-            continue
-        code = country_code(c)
-        if code is None:
-            raise SearchError(f"unknown country {c.strip()!r} (use an ISO alpha-2 code or an English country name)")
-        codes.append(code)
-    threshold = accounts.setting(db, "threshold") if threshold is None else threshold
-    query = Query(name=q, type=qtype, countries=tuple(dict.fromkeys(codes)))
-    matcher, version, size = screen.matcher_for(db)
-    out = {"query": {"name": q, "type": qtype, "countries": list(query.countries)}, "threshold": threshold,
-           "algorithm": algorithm_id(), "watchlist_version": version, "watchlist_entities": size}
-    found = matcher.screen(query, threshold=threshold, limit=limit)
-    if isinstance(found, Skipped):
-        return {**out, "skipped": found.reason, "results": []}
-    results = []
-    for m in found:
-        entity = store.entity_by_id(db, int(m.record_id))
-        if entity is None:                     # removed since the matcher was built
-            continue
-        ev = store.evidence(entity, max_excerpts=2)
-        listed = entity.get("origin") == "list"
-        results.append({
-            "entity_id": ev["entity_id"], "entity_name": ev["entity_name"], "matched_name": m.matched_name,
-            "score": round(m.score, 4), "name_score": round(m.name_score, 4), "type": ev["entity_type"],
-            "source": ev["source"], "role": entity.get("role"), "relevance": ev["relevance"],
-            "risk_categories": ev["risk_categories"], "countries": ev["countries"],
-            "reasons": [{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons],
-            "excerpts": ev["excerpts"],
-            "list": {"list_name": ev["source"], "list_id": ev["list_id"], "programs": ev["programs"],
-                     "remarks": ev["remarks"]} if listed else None})
-    return {**out, "skipped": None, "results": results}
-
 
 def job_url(job_id: int) -> str:
     """The page of a job (``runs.job``), also before that page exists in this version of the app."""
@@ -158,8 +99,8 @@ def search_page():
         return _render("watchlist/search.html", **context)
     try:
         threshold = accounts.check_setting("threshold", form["threshold"]) if form["threshold"].strip() else None
-        context["result"] = search(db, q, form["type"], [form["country"]], threshold)
-    except (SearchError, accounts.AccountError, EmptyWatchlist) as exc:
+        context["result"] = screen.search(db, q, form["type"], [form["country"]], threshold)
+    except (screen.SearchError, accounts.AccountError, EmptyWatchlist) as exc:
         context["error"] = str(exc)
         return _render("watchlist/search.html", 400 if not isinstance(exc, EmptyWatchlist) else 200, **context)
     return _render("watchlist/search.html", **context)
@@ -239,6 +180,22 @@ def import_result(job_id: int):
         abort(404, description=f"There is no article import {job_id}.")
     files = list((job["payload"].get("names") or {}).values())     # never the stored paths
     return _render("watchlist/import.html", job=job, files=files, source=job["payload"].get("source"))
+
+
+@bp.post(f"/imports/<{ID}:job_id>/retry")
+@require("watchlist")
+def import_retry(job_id: int):
+    db = get_db()
+    job = jobs.get_job(db, job_id)
+    if job["kind"] != "import":
+        abort(404, description=f"There is no article import {job_id}.")
+    try:
+        jobs.retry(db, job_id)
+    except jobs.JobError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Import {job_id} queued again.", "info")
+    return redirect(url_for("runs.job", job_id=job_id))
 
 
 @bp.route("/add", methods=["GET", "POST"])
