@@ -178,3 +178,20 @@ def artifacts():
     folder = Path(__file__).resolve().parent.parent / "test-artifacts"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def run_jobs(web_app):
+    """``run_jobs()`` runs every queued job now (tests have no worker process) and returns them as they ended."""
+    from screening import jobs
+
+    def run() -> list[dict]:
+        db = dbmod.connect(web_app.config["DB_PATH"])
+        try:
+            done = []
+            while (job := jobs.run_one(db, "test")) is not None:
+                done.append(job)
+            return done
+        finally:
+            db.close()
+    return run

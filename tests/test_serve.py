@@ -5,7 +5,6 @@ import json
 import re
 import urllib.request
 
-import pytest
 
 
 def test_first_start_makes_an_admin_with_a_one_time_password(live_server):

@@ -41,15 +41,6 @@ def _workbook() -> bytes:
     return out.getvalue()
 
 
-def _run_jobs(web_app) -> list[dict]:
-    db = dbmod.connect(web_app.config["DB_PATH"])
-    try:
-        done = []
-        while (job := jobs.run_one(db, "test")) is not None:
-            done.append(job)
-        return done
-    finally:
-        db.close()
 
 
 def _post_run(client, headers, data: bytes, name: str = "clients.xlsx", **fields):
@@ -65,7 +56,7 @@ def _assert_error(res, status: int, words: str = "") -> dict:
     return body
 
 
-def test_a_run_started_through_the_api_is_read_back_and_decided(web_app, token):
+def test_a_run_started_through_the_api_is_read_back_and_decided(run_jobs, web_app, token):
     client = web_app.test_client()
     analyst = token("analyst")
     res = _post_run(client, analyst, _workbook(), threshold="0.75", hit_limit="3")
@@ -77,7 +68,7 @@ def test_a_run_started_through_the_api_is_read_back_and_decided(web_app, token):
 
     job = client.get(started["job_url"], headers=analyst).get_json()
     assert job["status"] == "queued" and job["run_id"] is None and "payload" not in job
-    [done] = _run_jobs(web_app)
+    [done] = run_jobs()
     assert done["status"] == "done", done["error"]
     job = client.get(started["job_url"], headers=analyst).get_json()
     assert job["status"] == "done" and job["run_id"] and job["run_url"] == f"/api/runs/{job['run_id']}"
@@ -189,11 +180,11 @@ def test_tokens_only_and_json_errors(web_app, token, signed_in):
     _assert_error(client.get("/api/runs", headers=viewer), 401)
 
 
-def test_hit_parameters_are_checked(web_app, token):
+def test_hit_parameters_are_checked(run_jobs, web_app, token):
     client = web_app.test_client()
     analyst = token("analyst")
     assert _post_run(client, analyst, _workbook()).status_code == 202
-    _run_jobs(web_app)
+    run_jobs()
     run_id = client.get("/api/runs", headers=analyst).get_json()["runs"][0]["id"]
     for query, words in (("min_score=high", "min_score must be a number"), ("status=maybe", "status must be one of"),
                          ("sort=random", "sort must be one of"), ("page=0", "page must be from 1"),

@@ -18,15 +18,6 @@ def _db(web_app):
     return dbmod.connect(web_app.config["DB_PATH"])
 
 
-def _run_jobs(web_app) -> list[dict]:
-    db = _db(web_app)
-    try:
-        done = []
-        while (job := jobs.run_one(db, "test")) is not None:
-            done.append(job)
-        return done
-    finally:
-        db.close()
 
 
 def _page(res) -> str:
@@ -148,7 +139,7 @@ def _evil_article() -> bytes:
                        "source": "Example News", "published": "2024-03-01"}).encode()
 
 
-def test_articles_added_through_the_upload_page_are_escaped_everywhere(signed_in, web_app):
+def test_articles_added_through_the_upload_page_are_escaped_everywhere(run_jobs, signed_in, web_app):
     analyst = signed_in("analyst")
     assert signed_in("auditor").get("/watchlist/add").status_code == 403
     assert "Upload and import" in _page(analyst.get("/watchlist/add"))
@@ -161,7 +152,7 @@ def test_articles_added_through_the_upload_page_are_escaped_everywhere(signed_in
     queued = jobs.get_job(db, job_id)
     db.close()
     assert queued["kind"] == "import" and queued["actor"] == "analyst-user" and queued["payload"]["count"] == 1
-    [done] = _run_jobs(web_app)
+    [done] = run_jobs()
     assert done["status"] == "done", done["error"]
     [outcome] = done["result"]["outcomes"]
     assert outcome["status"] == "added" and outcome["where"] == "evil <b>.json"      # the name the user knows
@@ -197,7 +188,7 @@ def test_upload_page_refuses_bad_files_and_queues_nothing(signed_in, web_app):
     db.close()
 
 
-def test_a_bad_article_fails_alone_under_its_own_name(signed_in, web_app, tmp_path):
+def test_a_bad_article_fails_alone_under_its_own_name(run_jobs, signed_in, web_app, tmp_path):
     analyst = signed_in("analyst")
     good = json.dumps({"title": "Fraud at Borealis Trading",
                        "text": "Borealis Trading was charged with fraud by prosecutors in Oslo on Monday, "
@@ -207,7 +198,7 @@ def test_a_bad_article_fails_alone_under_its_own_name(signed_in, web_app, tmp_pa
                                                          (io.BytesIO(b'{"title": "x"}'), "broken.json")]},
                        content_type="multipart/form-data")
     assert res.status_code == 302
-    [done] = _run_jobs(web_app)
+    [done] = run_jobs()
     where = {o["where"]: o for o in done["result"]["outcomes"]}
     assert where["good.json"]["status"] == "added" and where["broken.json"]["status"] == "failed"
     assert done["result"]["counts"] == {"added": 1, "duplicate": 0, "linked": 0, "failed": 1}
@@ -224,7 +215,7 @@ def test_a_bad_article_fails_alone_under_its_own_name(signed_in, web_app, tmp_pa
     res = analyst.post("/watchlist/add", data={"csrf_token": analyst.csrf,
                                                "files": [(io.BytesIO(good), "again.json")]},
                        content_type="multipart/form-data")
-    [again] = _run_jobs(web_app)
+    [again] = run_jobs()
     assert [o["status"] for o in again["result"]["outcomes"]] == ["duplicate"]
     assert list((tmp_path / "uploads").iterdir()) == []
 

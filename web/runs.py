@@ -160,9 +160,14 @@ def job_status(job_id: int):
 @bp.post(f"/jobs/<{ID}:job_id>/retry")
 @require("screen")
 def job_retry(job_id: int):
+    return retry(job_id, "screen")
+
+
+def retry(job_id: int, kind: str):
+    """Queue a failed job of ``kind`` again (each kind is retried under its own permission) and show its page."""
     db = get_db()
-    if jobs.get_job(db, job_id)["kind"] != "screen":
-        abort(400, description=f"Job {job_id} is not a screening run: retry it from its own page.")
+    if jobs.get_job(db, job_id)["kind"] != kind:
+        abort(404, description=f"There is no {kind} job {job_id}.")
     try:
         jobs.retry(db, job_id)
     except jobs.JobError as exc:

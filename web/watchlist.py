@@ -185,17 +185,8 @@ def import_result(job_id: int):
 @bp.post(f"/imports/<{ID}:job_id>/retry")
 @require("watchlist")
 def import_retry(job_id: int):
-    db = get_db()
-    job = jobs.get_job(db, job_id)
-    if job["kind"] != "import":
-        abort(404, description=f"There is no article import {job_id}.")
-    try:
-        jobs.retry(db, job_id)
-    except jobs.JobError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Import {job_id} queued again.", "info")
-    return redirect(url_for("runs.job", job_id=job_id))
+    from .runs import retry
+    return retry(job_id, "import")
 
 
 @bp.route("/add", methods=["GET", "POST"])
