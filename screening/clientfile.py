@@ -238,7 +238,7 @@ def detect_mapping(rows: list[tuple[int, list]], overrides: dict[str, str] | Non
 
 # --- rows -----------------------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class ClientRow:
     """One client as read: the fields found, the whole row as written, and the problems that stop screening."""
 

@@ -117,7 +117,7 @@ class Matcher:
                     continue
                 self._add_name(ri, text, form)
         self._freeze()
-        self._lookup = lru_cache(maxsize=200_000)(self._lookup_word)
+        self._lookup = lru_cache(maxsize=50_000)(self._lookup_word)
 
     def __len__(self) -> int:
         return len(self.names)

@@ -24,6 +24,11 @@ from importlib import resources
 
 from normality import ascii_text
 
+# Cache sizes. A batch run meets each client name once, so the caches hold the watchlist's names (tens of
+# thousands) and recent queries; least recently used entries go first, keeping memory bounded in long runs.
+ANALYZE_CACHE = 60_000
+WORD_CACHE = 120_000
+
 MAX_NAME_CHARS = 300       # longer inputs are cut here; names are never this long, addresses pasted in are
 MAX_WORDS = 12
 
@@ -277,7 +282,7 @@ _CLASS_OF = {**{c: "b" for c in "bpfv"}, **{c: "k" for c in "cgjkq"}, **{c: "s" 
              **{c: "d" for c in "dt"}, **{c: "l" for c in "lr"}, **{c: "m" for c in "mn"}, "x": "ks"}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def consonant_classes(text: str) -> str:
     """Return the consonant classes of a word, doubles collapsed ("washington" -> "smkdm", "george" -> "klk")."""
     out: list[str] = []
@@ -466,7 +471,7 @@ def problem(name: object) -> str | None:
     return None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=ANALYZE_CACHE)
 def analyze(name: str, type: str = "unknown") -> NameForm:
     """Return the comparable form of a raw name; raise ``UnscreenableName`` (with the reason) when it has none."""
     reason = problem(name)
@@ -604,7 +609,7 @@ def _reweigh(w: Word) -> Word:
                 w.skeleton, w.abbreviation, w.numeric, w.classes)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _word(token: str, type: str, dotted: bool) -> Word:
     numeric = token.isdigit()
     if token in PARTICLES:
@@ -621,7 +626,7 @@ def _word(token: str, type: str, dotted: bool) -> Word:
     return Word(token, weight, _symbols(token), _phonetic(token), skeleton(token), abbreviation, numeric)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _symbols(token: str) -> frozenset[str]:
     if len(token) < 2 or token.isdigit():
         return frozenset()
@@ -644,7 +649,7 @@ def _rigour_symbols(token: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _phonetic(token: str) -> str:
     import jellyfish
     if token.isdigit() or len(token) < 2:

@@ -183,7 +183,7 @@ def _same_class(x: str, y: str) -> bool:
     return bool(x) and bool(y) and (x == y or consonant_classes(x) == consonant_classes(y) != "")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=120_000)
 def _nysiis(text: str) -> str:
     """NYSIIS phonetic key (jellyfish): "Sean" and "Shawn" both give SAN."""
     import jellyfish
@@ -247,7 +247,7 @@ def _cached_items(form: NameForm, person: bool):
     key = (form.original, form.type, form.script, person)
     items = _ITEM_CACHE.get(key)
     if items is None or items[0] is not form:
-        if len(_ITEM_CACHE) > 200_000:
+        if len(_ITEM_CACHE) > 60_000:         # a batch run's distinct queries would otherwise pile up
             _ITEM_CACHE.clear()
         items = _ITEM_CACHE[key] = (form, _items(form, person))
     return items[1]
