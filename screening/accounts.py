@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
+from . import audit
 from .db import transaction
 
 ROLES = ("analyst", "reviewer", "admin", "auditor")
@@ -114,6 +115,7 @@ def add_user(db: sqlite_utils.Database, name: str, role: str, password: str | No
         uid = db.execute("INSERT INTO users (name, role, password_hash, created_at, created_by, password_changed_at)"
                          " VALUES (?, ?, ?, ?, ?, ?)", [name, role, hash_password(password), at, created_by, at]
                          ).lastrowid
+        audit.record(db, created_by, "account.created", "user", uid, {"name": name, "role": role})
     return get_user(db, uid), password
 
 
@@ -139,7 +141,7 @@ def _enabled_admins(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL").fetchone()[0]
 
 
-def set_role(db: sqlite_utils.Database, user_id: int, role: str) -> dict:
+def set_role(db: sqlite_utils.Database, user_id: int, role: str, actor: str = "") -> dict:
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
     with transaction(db):
@@ -149,10 +151,12 @@ def set_role(db: sqlite_utils.Database, user_id: int, role: str) -> dict:
         if user["role"] == "admin" and role != "admin" and _enabled_admins(db) <= 1 and not user["disabled_at"]:
             raise AccountError("the last admin keeps the admin role")
         db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
+        audit.record(db, actor, "account.role", "user", user_id, {"name": user["name"], "from": user["role"],
+                                                                   "to": role})
     return get_user(db, user_id)
 
 
-def set_disabled(db: sqlite_utils.Database, user_id: int, disabled: bool) -> dict:
+def set_disabled(db: sqlite_utils.Database, user_id: int, disabled: bool, actor: str = "") -> dict:
     """Disable (or enable again) an account; its tokens stop working while it is disabled."""
     with transaction(db):
         user = get_user(db, user_id)
@@ -161,10 +165,12 @@ def set_disabled(db: sqlite_utils.Database, user_id: int, disabled: bool) -> dic
         if disabled and user["role"] == "admin" and not user["disabled_at"] and _enabled_admins(db) <= 1:
             raise AccountError("the last admin cannot be disabled")
         db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [_iso(now()) if disabled else None, user_id])
+        audit.record(db, actor, "account.disabled" if disabled else "account.enabled", "user", user_id,
+                     {"name": user["name"]})
     return get_user(db, user_id)
 
 
-def set_password(db: sqlite_utils.Database, user_id: int, password: str | None = None) -> str:
+def set_password(db: sqlite_utils.Database, user_id: int, password: str | None = None, actor: str = "") -> str:
     """Set (or generate) a new password; return it."""
     password = password or new_password()
     _check_new_password(password)
@@ -173,6 +179,7 @@ def set_password(db: sqlite_utils.Database, user_id: int, password: str | None =
             raise AccountError(f"no user {user_id}")
         db.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                    [hash_password(password), _iso(now()), user_id])
+        audit.record(db, actor, "account.password", "user", user_id, {})
     return password
 
 
@@ -222,7 +229,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(db: sqlite_utils.Database, user_id: int, label: str = "") -> tuple[int, str]:
+def create_token(db: sqlite_utils.Database, user_id: int, label: str = "", actor: str = "") -> tuple[int, str]:
     """Create an API token for a user; return its id and the token (shown once, only its hash is kept)."""
     token = "sk_" + secrets.token_urlsafe(32)
     with transaction(db):
@@ -230,6 +237,7 @@ def create_token(db: sqlite_utils.Database, user_id: int, label: str = "") -> tu
             raise AccountError(f"no user {user_id}")
         tid = db.execute("INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?)",
                          [user_id, label, _token_hash(token), _iso(now())]).lastrowid
+        audit.record(db, actor, "token.created", "token", tid, {"user_id": user_id, "label": label})
     return tid, token
 
 
@@ -256,11 +264,12 @@ def list_tokens(db: sqlite_utils.Database, user_id: int | None = None) -> list[d
     return [dict(r) for r in db.query(sql + " ORDER BY t.id", args)]
 
 
-def revoke_token(db: sqlite_utils.Database, token_id: int) -> None:
+def revoke_token(db: sqlite_utils.Database, token_id: int, actor: str = "") -> None:
     with transaction(db):
         if not db.execute("SELECT 1 FROM api_tokens WHERE id = ?", [token_id]).fetchone():
             raise AccountError(f"no token {token_id}")
         db.execute("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", [_iso(now()), token_id])
+        audit.record(db, actor, "token.revoked", "token", token_id, {})
 
 
 # --- settings -------------------------------------------------------------------------------------------------
@@ -275,6 +284,7 @@ def set_setting(db: sqlite_utils.Database, key: str, value: str, actor: str = ""
         db.execute("INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT(key) "
                    "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
                    "updated_by = excluded.updated_by", [key, value, _iso(now()), actor])
+        audit.record(db, actor, "setting.changed", "setting", key, {"value": value})
 
 
 def secret_key(db: sqlite_utils.Database) -> str:

@@ -661,6 +661,12 @@ def _account_errors(fn):
     return wrapper
 
 
+def _cli_actor() -> str:
+    """Who an account change made on the command line is recorded as: the operating-system user."""
+    from watchlists.store import system_user
+    return f"cli:{system_user()}"
+
+
 def _user(db, name: str) -> dict:
     from screening import accounts
 
@@ -685,10 +691,9 @@ def user() -> None:
 def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
     """Create an account; prints a generated password once (or reads one with --password-stdin)."""
     from screening import accounts
-    from watchlists.store import system_user
 
     given = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    made, password = accounts.add_user(obj.db, name, role, given, created_by=f"cli:{system_user()}")
+    made, password = accounts.add_user(obj.db, name, role, given, created_by=_cli_actor())
     click.echo(f"Created {made['role']} {made['name']!r}." + ("" if given else f" Password (shown once): {password}"))
 
 
@@ -711,7 +716,7 @@ def user_password(obj: Context, name: str) -> None:
     """Give an account a new generated password (ends its sessions); prints it once."""
     from screening import accounts
 
-    password = accounts.set_password(obj.db, _user(obj.db, name)["id"])
+    password = accounts.set_password(obj.db, _user(obj.db, name)["id"], actor=_cli_actor())
     click.echo(f"New password for {name!r} (shown once): {password}")
 
 
@@ -724,7 +729,7 @@ def user_role(obj: Context, name: str, role: str) -> None:
     """Change an account's role."""
     from screening import accounts
 
-    accounts.set_role(obj.db, _user(obj.db, name)["id"], role)
+    accounts.set_role(obj.db, _user(obj.db, name)["id"], role, actor=_cli_actor())
     click.echo(f"{name!r} is now {role}.")
 
 
@@ -737,7 +742,7 @@ def user_disable(obj: Context, name: str, enable: bool) -> None:
     """Disable an account (its sessions and tokens stop working), or enable it again."""
     from screening import accounts
 
-    accounts.set_disabled(obj.db, _user(obj.db, name)["id"], not enable)
+    accounts.set_disabled(obj.db, _user(obj.db, name)["id"], not enable, actor=_cli_actor())
     click.echo(f"{name!r} {'enabled' if enable else 'disabled'}.")
 
 
@@ -755,7 +760,7 @@ def token_create(obj: Context, name: str, label: str) -> None:
     """Create a token acting as USER (with USER's role); prints it once."""
     from screening import accounts
 
-    tid, value = accounts.create_token(obj.db, _user(obj.db, name)["id"], label)
+    tid, value = accounts.create_token(obj.db, _user(obj.db, name)["id"], label, actor=_cli_actor())
     click.echo(f"Token {tid} for {name!r} (shown once): {value}")
 
 
@@ -778,8 +783,41 @@ def token_revoke(obj: Context, token_id: int) -> None:
     """Revoke a token at once."""
     from screening import accounts
 
-    accounts.revoke_token(obj.db, token_id)
+    accounts.revoke_token(obj.db, token_id, actor=_cli_actor())
     click.echo(f"Token {token_id} revoked.")
+
+
+@cli.group()
+def audit() -> None:
+    """The audit trail: every run, decision, approval, import, setting and account change."""
+
+
+@audit.command("verify")
+@click.pass_obj
+def audit_verify(obj: Context) -> None:
+    """Check the hash chain of the audit trail; name the first entry that was changed or removed."""
+    from screening import audit as auditmod
+
+    result = auditmod.verify(obj.db)
+    if result.ok:
+        click.echo(f"Audit trail intact: {result.entries} entries, every hash and link holds.")
+        return
+    raise click.ClickException(f"audit trail broken at entry {result.broken_at}: {result.problem} "
+                               f"({result.entries} entries read)")
+
+
+@audit.command("log")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--run", "run_id", type=int, help="Only the entries about this run.")
+@click.pass_obj
+def audit_log(obj: Context, limit: int, run_id: int | None) -> None:
+    """Print the latest audit entries (or those of one run)."""
+    from screening import audit as auditmod
+
+    found = auditmod.run_entries(obj.db, run_id) if run_id else list(reversed(auditmod.entries(obj.db, limit=limit)))
+    for e in found:
+        click.echo(f"{e['id']:>6}  {e['at']}  {e['actor'] or '-':<16} {e['action']:<20} {e['object_type']} "
+                   f"{e['object_id']}  {json.dumps(e['details'], ensure_ascii=False)[:120]}")
 
 
 def main() -> None:

@@ -213,11 +213,71 @@ def _m004_accounts_jobs(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN job_id INTEGER REFERENCES jobs(id)")
 
 
+def _m005_cases(db: sqlite_utils.Database) -> None:
+    # Four eyes: a decision that needs a second person stays pending until a reviewer other than its author
+    # approves or rejects it; the verdict is appended here, never written into the decision.
+    db.execute("ALTER TABLE decisions ADD COLUMN suppress INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE decisions ADD COLUMN needs_approval INTEGER NOT NULL DEFAULT 0")
+    db["approvals"].create(
+        {"id": int, "decision_id": int, "verdict": str, "actor": str, "comment": str, "at": str},
+        pk="id", foreign_keys=[("decision_id", "decisions", "id")], not_null={"decision_id", "verdict", "actor", "at"},
+    )
+    db["approvals"].create_index(["decision_id"], unique=True)
+    # A cleared false positive that suppresses the same alert later: keyed to the client's identity and the
+    # entity, with fingerprints of both sides as they were; either side changing lifts it.
+    db["suppressions"].create(
+        {"id": int, "decision_id": int, "client_key": str, "entity_id": int, "client_fingerprint": str,
+         "entity_fingerprint": str, "created_at": str, "active_from": str, "lifted_at": str, "lifted_reason": str},
+        pk="id", foreign_keys=[("decision_id", "decisions", "id"), ("entity_id", "entities", "id")],
+    )
+    db["suppressions"].create_index(["client_key", "entity_id"])
+    for sql in (
+        "ALTER TABLE hits ADD COLUMN client_key TEXT",
+        "ALTER TABLE hits ADD COLUMN entity_fingerprint TEXT",
+        "ALTER TABLE hits ADD COLUMN suppression_id INTEGER REFERENCES suppressions(id)",
+        "ALTER TABLE hits ADD COLUMN changed_since_decision INTEGER REFERENCES decisions(id)",
+        "ALTER TABLE hits ADD COLUMN assignee TEXT",
+        "ALTER TABLE run_rows ADD COLUMN client_key TEXT",
+        "ALTER TABLE run_rows ADD COLUMN client_fingerprint TEXT",
+        "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'file'",
+        "ALTER TABLE runs ADD COLUMN base_version INTEGER",
+        "ALTER TABLE runs ADD COLUMN compared INTEGER",
+        "ALTER TABLE runs ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute(sql)
+    db["hits"].create_index(["client_key", "entity_id"])
+    db["hits"].create_index(["assignee"])
+    # Clients under ongoing monitoring: re-screened against what each watchlist change adds or changes.
+    db["monitored"].create(
+        {"id": int, "client_key": str, "client_fingerprint": str, "name": str, "type": str, "countries": str,
+         "birth_date": str, "client_id": str, "source_run_id": int, "source_row": int, "added_at": str,
+         "added_by": str, "screened_version": int, "stopped_at": str},
+        pk="id", foreign_keys=[("source_run_id", "runs", "id")],
+    )
+    db["monitored"].create_index(["client_key"], unique=True)
+    # The audit trail: append-only, each entry chained to the one before by a SHA-256.
+    db["audit_log"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "object_type": str, "object_id": str,
+         "details": str, "prev_hash": str, "hash": str},
+        pk="id", not_null={"at", "actor", "action", "prev_hash", "hash"},
+    )
+    db["audit_log"].create_index(["object_type", "object_id"])
+    for trigger, event in (("audit_log_no_update", "UPDATE"), ("audit_log_no_delete", "DELETE")):
+        db.execute(f"CREATE TRIGGER {trigger} BEFORE {event} ON audit_log BEGIN "
+                   f"SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    for trigger, event in (("decisions_no_update", "UPDATE"), ("decisions_no_delete", "DELETE"),
+                           ("approvals_no_update", "UPDATE"), ("approvals_no_delete", "DELETE")):
+        table = trigger.split("_no_")[0]
+        db.execute(f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} BEGIN "
+                   f"SELECT RAISE(ABORT, '{table} are append-only'); END")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
     ("003_runs", _m003_runs),
     ("004_accounts_jobs", _m004_accounts_jobs),
+    ("005_cases", _m005_cases),
 ]
 
 

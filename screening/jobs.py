@@ -19,6 +19,7 @@ from typing import Callable
 
 import sqlite_utils
 
+from . import audit
 from .db import transaction
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -132,7 +133,7 @@ def recover(db: sqlite_utils.Database, stale_after: float = STALE_AFTER_S) -> li
     return found
 
 
-def retry(db: sqlite_utils.Database, job_id: int) -> None:
+def retry(db: sqlite_utils.Database, job_id: int, actor: str = "") -> None:
     """Queue a failed job again (with one more attempt)."""
     with transaction(db):
         job = get_job(db, job_id)
@@ -140,6 +141,7 @@ def retry(db: sqlite_utils.Database, job_id: int) -> None:
             raise JobError(f"job {job_id} is {job['status']}: only a failed job can be retried")
         db.execute("UPDATE jobs SET status = ?, max_attempts = attempts + 1, error = NULL, finished_at = NULL, "
                    "stage = 'queued for retry' WHERE id = ?", [QUEUED, job_id])
+        audit.record(db, actor, "job.retried", "job", job_id, {"kind": job["kind"]})
 
 
 # --- the worker -----------------------------------------------------------------------------------------------

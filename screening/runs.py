@@ -12,6 +12,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from . import audit
 from .db import transaction
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
@@ -69,6 +70,9 @@ def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_s
             "0, ?)",
             [file_name, sha256, file_size, sheet, actor, _now(), RUNNING, json.dumps(mapping, ensure_ascii=False),
              threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, job_id])
+        audit.record(db, actor, "run.started", "run", cur.lastrowid, {
+            "run_id": cur.lastrowid, "file_name": file_name, "sha256": sha256, "rows": rows_total,
+            "threshold": threshold, "algorithm": algorithm, "watchlist_version": watchlist_version})
         return cur.lastrowid
 
 
@@ -113,6 +117,9 @@ def finish_run(db: sqlite_utils.Database, run_id: int) -> None:
         if not (total == done == stored):
             raise RuntimeError(f"run {run_id} holds {stored} of {total} rows: not complete")
         db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", [COMPLETED, _now(), run_id])
+        actor, screened, hits = db.execute("SELECT actor, screened, hits FROM runs WHERE id = ?", [run_id]).fetchone()
+        audit.record(db, actor, "run.completed", "run", run_id, {"run_id": run_id, "rows": total,
+                                                                  "screened": screened, "hits": hits})
 
 
 def fail_run(db: sqlite_utils.Database, run_id: int, error: str) -> None:
@@ -122,6 +129,8 @@ def fail_run(db: sqlite_utils.Database, run_id: int, error: str) -> None:
     with transaction(db):
         db.execute("UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
                    [FAILED, error, _now(), run_id])
+        actor = db.execute("SELECT actor FROM runs WHERE id = ?", [run_id]).fetchone()[0]
+        audit.record(db, actor, "run.failed", "run", run_id, {"run_id": run_id, "error": error})
 
 
 def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: str, actor: str,
@@ -141,10 +150,13 @@ def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: 
         row = db.execute("SELECT run_id FROM hits WHERE id = ?", [hit_id]).fetchone()
         if row is None:
             raise DecisionError(f"no hit {hit_id}")
-        return db.execute(
+        decision_id = db.execute(
             "INSERT INTO decisions (hit_id, run_id, decision, reason, comment, actor, decided_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", [hit_id, row[0], decision, reason.strip(), comment, actor, _now()]
         ).lastrowid
+        audit.record(db, actor, "decision.recorded", "decision", decision_id, {
+            "run_id": row[0], "hit_id": hit_id, "decision": decision, "reason": reason.strip(), "comment": comment})
+        return decision_id
 
 
 # --- reading --------------------------------------------------------------------------------------------------

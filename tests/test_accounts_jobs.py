@@ -175,3 +175,44 @@ def test_an_uploaded_client_list_is_deleted_once_screened_and_old_unused_uploads
         os.utime(p, (old, old))
     assert jobs.sweep_uploads(db, str(folder)) == ["c.xlsx"]
     assert waiting.exists() and fresh.exists() and not abandoned.exists()
+
+
+# --- the audit trail ------------------------------------------------------------------------------------------
+
+def test_changes_are_audited_and_an_edit_behind_the_applications_back_is_found(sample_copy, tmp_path):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from screening import audit
+    from screening.cli import cli
+
+    db = dbmod.connect(sample_copy)
+    user, _ = accounts.add_user(db, "ana", "analyst", created_by="root")
+    accounts.set_role(db, user["id"], "reviewer", actor="root")
+    accounts.set_setting(db, "threshold", "0.8", actor="root")
+    jobs.enqueue(db, "screen", {"path": str(_clients(tmp_path / "u.xlsx")), "file_name": "c.xlsx"}, "ana")
+    run_id = jobs.run_one(db, "w1")["result"]["run_id"]
+    hit = next(runs.iter_hits(db, run_id))
+    runs.add_decision(db, hit["id"], "escalate", "needs senior review", actor="ana")
+    actions = [e["action"] for e in reversed(audit.entries(db))]
+    assert actions[0] == "watchlist.version"          # the sample's import
+    assert actions[1:] == ["account.created", "account.role", "setting.changed", "run.started", "run.completed",
+                           "decision.recorded"]
+    assert [e["action"] for e in audit.run_entries(db, run_id)] == ["run.started", "run.completed",
+                                                                    "decision.recorded"]
+    # Through the application the log cannot be changed at all.
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 3")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM decisions")
+    result = CliRunner().invoke(cli, ["--db", str(sample_copy), "audit", "verify"])
+    assert result.exit_code == 0 and "intact: 7 entries" in result.output
+    # Someone with the file drops the guard and rewrites who changed the role: verify names that entry.
+    db.execute("DROP TRIGGER audit_log_no_update")
+    db.execute("UPDATE audit_log SET actor = 'mallory' WHERE action = 'account.role'")
+    db.conn.commit()
+    broken = db.execute("SELECT id FROM audit_log WHERE action = 'account.role'").fetchone()[0]
+    result = CliRunner().invoke(cli, ["--db", str(sample_copy), "audit", "verify"])
+    assert result.exit_code == 1
+    assert f"audit trail broken at entry {broken}: entry {broken} was changed" in result.output

@@ -55,6 +55,9 @@ def new_version(db: sqlite_utils.Database, kind: str, description: str, actor: s
         " entities_added, mentions_added) VALUES (?, ?, ?, ?, 0, 0, 0, 0)",
         [now(), kind, description, actor],
     )
+    from screening import audit
+    audit.record(db, actor or "", "watchlist.version", "watchlist_version", cur.lastrowid,
+                 {"kind": kind, "description": description})
     return cur.lastrowid
 
 

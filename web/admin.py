@@ -70,7 +70,7 @@ def set_role(user_id: int):
     user = _user_or_404(db, user_id)
     role = request.form.get("role", "")
     try:
-        accounts.set_role(db, user_id, role)
+        accounts.set_role(db, user_id, role, actor=g.user["name"])
     except accounts.AccountError as exc:
         flash(f"{user['name']} keeps the role {user['role']}: {exc}.", "error")
         return _users_page(400)
@@ -86,7 +86,7 @@ def set_disabled(user_id: int):
     user = _user_or_404(db, user_id)
     disable = request.form.get("disabled") == "1"
     try:
-        accounts.set_disabled(db, user_id, disable)
+        accounts.set_disabled(db, user_id, disable, actor=g.user["name"])
     except accounts.AccountError as exc:
         flash(f"{user['name']} was not {'disabled' if disable else 'enabled'}: {exc}.", "error")
         return _users_page(400)
@@ -103,7 +103,7 @@ def reset_password(user_id: int):
     db = get_db()
     user = _user_or_404(db, user_id)
     try:
-        password = accounts.set_password(db, user_id)
+        password = accounts.set_password(db, user_id, actor=g.user["name"])
     except accounts.AccountError as exc:
         flash(f"The password was not reset: {exc}.", "error")
         return _users_page(400)
@@ -137,7 +137,7 @@ def create_token():
         flash("The token was not created: choose its user.", "error")
         return _tokens_page(400, {"user_id": user_id, "label": label})
     try:
-        token_id, token = accounts.create_token(db, user["id"], label)
+        token_id, token = accounts.create_token(db, user["id"], label, actor=g.user["name"])
     except accounts.AccountError as exc:
         flash(f"The token was not created: {exc}.", "error")
         return _tokens_page(400, {"user_id": user_id, "label": label})
@@ -151,7 +151,7 @@ def create_token():
 def revoke_token(token_id: int):
     db = get_db()
     try:
-        accounts.revoke_token(db, token_id)
+        accounts.revoke_token(db, token_id, actor=g.user["name"])
     except accounts.AccountError as exc:
         abort(404, description=str(exc))
     current_app.logger.info("%s revoked API token %s", g.user["name"], token_id)

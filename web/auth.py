@@ -137,7 +137,7 @@ def change_password():
             accounts.sign_in(db, g.user["name"], request.form.get("current", ""), address=request.remote_addr or "")
             if request.form.get("new") != request.form.get("repeat"):
                 raise accounts.AccountError("the two new passwords differ")
-            accounts.set_password(db, g.user["id"], request.form.get("new", ""))
+            accounts.set_password(db, g.user["id"], request.form.get("new", ""), actor=g.user["name"])
         except (accounts.SignInRefused, accounts.AccountError) as exc:
             flash(str(exc), "error")
             return render_template("password.html"), 400

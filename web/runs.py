@@ -169,7 +169,7 @@ def retry(job_id: int, kind: str):
     if jobs.get_job(db, job_id)["kind"] != kind:
         abort(404, description=f"There is no {kind} job {job_id}.")
     try:
-        jobs.retry(db, job_id)
+        jobs.retry(db, job_id, actor=g.user["name"])
     except jobs.JobError as exc:
         flash(str(exc), "error")
     else:
