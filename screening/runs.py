@@ -60,18 +60,25 @@ def _decode(row) -> dict:
 
 def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_size: int, sheet: str | None,
                actor: str, mapping: dict, threshold: float, hit_limit: int, algorithm: str, watchlist_version: int,
-               watchlist_entities: int, rows_total: int, job_id: int | None = None) -> int:
-    """Store a new run in status ``running`` and return its id."""
+               watchlist_entities: int, rows_total: int, job_id: int | None = None, kind: str = "file",
+               base_version: int | None = None, compared: int | None = None) -> int:
+    """Store a new run in status ``running`` and return its id.
+
+    ``kind`` is ``file`` (a client list: every row is stored) or ``monitoring`` (monitored clients re-screened
+    against the entities added or changed since ``base_version``: ``compared`` clients, only those with alerts
+    stored).
+    """
     with transaction(db):
         cur = db.execute(
             "INSERT INTO runs (file_name, sha256, file_size, sheet, actor, started_at, status, mapping, threshold, "
             "hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, rows_done, screened, "
-            "not_screened, rows_with_hits, hits, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, "
-            "0, ?)",
+            "not_screened, rows_with_hits, hits, job_id, kind, base_version, compared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)",
             [file_name, sha256, file_size, sheet, actor, _now(), RUNNING, json.dumps(mapping, ensure_ascii=False),
-             threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, job_id])
+             threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, job_id, kind,
+             base_version, compared])
         audit.record(db, actor, "run.started", "run", cur.lastrowid, {
-            "run_id": cur.lastrowid, "file_name": file_name, "sha256": sha256, "rows": rows_total,
+            "run_id": cur.lastrowid, "kind": kind, "file_name": file_name, "sha256": sha256, "rows": rows_total,
             "threshold": threshold, "algorithm": algorithm, "watchlist_version": watchlist_version})
         return cur.lastrowid
 
@@ -111,10 +118,11 @@ def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[dict
 def finish_run(db: sqlite_utils.Database, run_id: int) -> None:
     """Mark a run completed; refuse if it does not hold a result for every row it counted."""
     with transaction(db):
-        total, done, stored = db.execute(
-            "SELECT rows_total, rows_done, (SELECT count(*) FROM run_rows WHERE run_id = ?) FROM runs WHERE id = ?",
-            [run_id, run_id]).fetchone()
-        if not (total == done == stored):
+        total, done, stored, kind = db.execute(
+            "SELECT rows_total, rows_done, (SELECT count(*) FROM run_rows WHERE run_id = ?), kind FROM runs "
+            "WHERE id = ?", [run_id, run_id]).fetchone()
+        # A file run holds every row of its file; a monitoring run holds the clients with alerts, as counted.
+        if not (done == stored and (total == done or kind == "monitoring")):
             raise RuntimeError(f"run {run_id} holds {stored} of {total} rows: not complete")
         db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", [COMPLETED, _now(), run_id])
         actor, screened, hits = db.execute("SELECT actor, screened, hits FROM runs WHERE id = ?", [run_id]).fetchone()

@@ -233,11 +233,24 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
         hit_limit=hit_limit, algorithm=algorithm_id(), watchlist_version=version, watchlist_entities=size,
         rows_total=len(prepared.clients), job_id=job_id)
     total = len(prepared.clients)
+    tick = (lambda done: progress(done, total)) if progress else None
+    store_results(db, run_id, screen_rows(matcher, prepared.clients, threshold, hit_limit, progress=tick))
+    return run_id
+
+
+def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda result: True) -> None:
+    """Store ``RowResult``s of a run in batches (rows, hits with their evidence) and mark the run completed.
+
+    ``keep(result)`` chooses the rows stored (a monitoring run stores only clients with new alerts). On any error
+    or interruption the run is marked failed with the reason; an error is raised again as ``RunFailed``, an
+    interruption as itself. Every path that stores screening results goes through here.
+    """
     evidence_cache: dict = {}
     batch: list = []
     try:
-        tick = (lambda done: progress(done, total)) if progress else None
-        for result in screen_rows(matcher, prepared.clients, threshold, hit_limit, progress=tick):
+        for result in results:
+            if not keep(result):
+                continue
             hits = _hit_dicts(db, result, evidence_cache) if result.status == SCREENED else []
             batch.append((_row_dict(result), hits))
             if len(batch) >= BATCH_ROWS:
@@ -252,7 +265,6 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
         if isinstance(exc, Exception):
             raise RunFailed(run_id, reason) from exc
         raise
-    return run_id
 
 
 # --- exports --------------------------------------------------------------------------------------------------
