@@ -1,4 +1,4 @@
-"""Write the Excel report of a screening run for auditors: five sheets, streamed with openpyxl write-only mode.
+"""Write the Excel report of a screening run for auditors: five sheets (six with the audit trail), streamed with openpyxl write-only mode.
 
 Everything a run holds can be large (100,000+ rows or hits), so each iterable is consumed once, in sheet order,
 and rows go straight to disk. The text comes from client spreadsheets and news articles and is untrusted: every
@@ -32,6 +32,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 
 SHEETS = ("Summary", "Records", "Hits", "Decisions", "Not screened")
+AUDIT_SHEET = "Audit"       # written after SHEETS when the run's audit entries are given
 
 # Excel's limit on the characters in one cell; a cut is marked with an ellipsis.
 MAX_CELL_CHARS = 32_767
@@ -283,6 +284,9 @@ HIT_COLUMNS = (
     ("Decided by", 14, "text"),
     ("Decided at", 20, "text"),
     ("Hit ID", 9, "text"),
+    ("Status", 16, "text"),
+    ("Suppressed by decision", 12, "text"),
+    ("Changed since cleared by decision", 14, "text"),
 )
 
 DECISION_COLUMNS = (
@@ -299,6 +303,20 @@ DECISION_COLUMNS = (
     ("At", 20, "text"),
     ("Hit ID", 9, "text"),
     ("Decision ID", 10, "text"),
+    ("Needs approval", 9, "text"),
+    ("Verdict", 11, "text"),
+    ("Approved/rejected by", 16, "text"),
+    ("Verdict at", 20, "text"),
+    ("Verdict comment", 30, "wrap"),
+    ("Suppresses later alerts", 11, "text"),
+)
+
+AUDIT_COLUMNS = (
+    ("Time", 24, "text"),
+    ("Actor", 14, "text"),
+    ("Action", 20, "text"),
+    ("Object", 16, "text"),
+    ("Details", 90, "wrap"),
 )
 
 NOT_SCREENED_COLUMNS = (
@@ -396,6 +414,9 @@ def hit_values(hit: dict) -> list:
         decision.get("actor"),
         readable_time(decision.get("decided_at")),
         hit.get("id"),
+        hit.get("status") or (decision.get("decision") if decision else "pending"),
+        hit.get("suppressed_by_decision") if hit.get("suppression_id") else None,
+        hit.get("changed_since_decision"),
     ]
 
 
@@ -415,7 +436,23 @@ def decision_values(decision: dict) -> list:
         readable_time(decision.get("decided_at")),
         decision.get("hit_id"),
         decision.get("id"),
+        bool(decision.get("needs_approval")),
+        decision.get("verdict") or ("pending" if decision.get("needs_approval") else None),
+        decision.get("approver"),
+        readable_time(decision.get("approved_at")),
+        decision.get("approval_comment"),
+        bool(decision.get("suppress")),
     ]
+
+
+def audit_values(entry: dict) -> list:
+    """Return the Audit sheet values of one audit entry (details as 'key: value' lines)."""
+    details = entry.get("details") or {}
+    if isinstance(details, dict):
+        details = "\n".join(f"{k}: {v}" for k, v in details.items() if v not in (None, ""))
+    obj = joined([entry.get("object_type"), entry.get("object_id")], " ")
+    return [readable_time(entry.get("at")) or entry.get("at"), entry.get("actor"), entry.get("action"), obj or None,
+            details]
 
 
 def not_screened_values(row: dict) -> list:
@@ -482,6 +519,8 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
         ("Rows with hits", run.get("rows_with_hits"), "int"),
         ("Hits", run.get("hits"), "int"),
         ("Hits pending a decision", run.get("pending"), "int"),
+        ("Hits pending approval", run.get("pending_approval") or 0, "int"),
+        ("Hits suppressed (cleared earlier)", run.get("suppressed") or 0, "int"),
     ]
     lines += [(f"Hits decided '{name}'", counts.get(name, 0), "int") for name in decisions]
     lines += [
@@ -539,13 +578,15 @@ def _new_workbook(run: dict) -> Workbook:
     return wb
 
 
-def _write_sheets(wb: Workbook, run: dict, rows, hits, decisions, not_screened) -> None:
+def _write_sheets(wb: Workbook, run: dict, rows, hits, decisions, not_screened, audit_entries=None) -> None:
     """Write every sheet in order, consuming each iterable once; rows stream to openpyxl's temporary files."""
     _write_summary(wb.create_sheet(SHEETS[0]), run)
     _write_table(wb.create_sheet(SHEETS[1]), RECORD_COLUMNS, map(record_values, rows))
     _write_table(wb.create_sheet(SHEETS[2]), HIT_COLUMNS, map(hit_values, hits))
     _write_table(wb.create_sheet(SHEETS[3]), DECISION_COLUMNS, map(decision_values, decisions))
     _write_table(wb.create_sheet(SHEETS[4]), NOT_SCREENED_COLUMNS, map(not_screened_values, not_screened))
+    if audit_entries is not None:
+        _write_table(wb.create_sheet(AUDIT_SHEET), AUDIT_COLUMNS, map(audit_values, audit_entries))
 
 
 def _discard(wb: Workbook) -> None:
@@ -603,10 +644,12 @@ def write_report(
     hits: Iterable[dict],
     decisions: Iterable[dict],
     not_screened: Iterable[dict],
+    audit_entries: Iterable[dict] | None = None,
 ) -> None:
     """Write the Excel report of a screening run to path, atomically: a failure leaves no half-written file.
 
-    Each iterable is consumed once, in sheet order (rows, hits, decisions, not_screened). Raise ReportError
+    Each iterable is consumed once, in sheet order (rows, hits, decisions, not_screened, then audit_entries:
+    the run's audit trail, written as the Audit sheet when given). Raise ReportError
     when the destination cannot be written (checked before anything is consumed); errors of the iterables
     themselves propagate unchanged.
     """
@@ -614,7 +657,7 @@ def write_report(
     temporary = _temporary_file(path)
     wb = _new_workbook(run)
     try:
-        _write_sheets(wb, run, rows, hits, decisions, not_screened)
+        _write_sheets(wb, run, rows, hits, decisions, not_screened, audit_entries)
         try:
             wb.save(temporary)
             os.replace(temporary, path)

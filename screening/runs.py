@@ -12,12 +12,22 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import audit
+from . import audit, cases
 from .db import transaction
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 DECISIONS = ("true match", "false positive", "escalate")
 PENDING = "pending"
+PENDING_APPROVAL = "pending approval"      # a decision that waits for a reviewer's verdict (four eyes)
+SUPPRESSED = "suppressed"                  # an undecided hit of an alert cleared earlier (a suppression holds)
+STATUSES = (PENDING, PENDING_APPROVAL, *DECISIONS, SUPPRESSED)
+APPROVED, REJECTED = "approved", "rejected"
+# A hit's effective status, from its latest decision and that decision's verdict (SQL over ``hits h``).
+STATUS_SQL = (
+    "COALESCE((SELECT CASE WHEN d.needs_approval = 0 THEN d.decision WHEN a.verdict IS NULL THEN 'pending approval' "
+    "WHEN a.verdict = 'approved' THEN d.decision ELSE 'pending' END FROM decisions d LEFT JOIN approvals a ON "
+    "a.decision_id = d.id WHERE d.hit_id = h.id ORDER BY d.id DESC LIMIT 1), CASE WHEN h.suppression_id IS NOT NULL "
+    "THEN 'suppressed' ELSE 'pending' END)")
 # The documented reasons an analyst picks from, per decision (a comment adds detail).
 DECISION_REASONS = {
     "true match": ("same name and matching identifiers (birth date, country, ID)",
@@ -41,6 +51,10 @@ class RunNotFound(LookupError):
 
 class DecisionError(ValueError):
     """A decision that cannot be recorded (unknown hit, unknown decision, no reason)."""
+
+
+class ApprovalError(ValueError):
+    """A verdict that cannot be recorded (own decision, not a reviewer, nothing to approve), with the reason."""
 
 
 def _now() -> str:
@@ -85,25 +99,33 @@ def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_s
 
 def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[dict, list[dict]]]) -> None:
     """Store a batch of row results in one transaction: ``(row, hits)`` pairs, with the run's counts updated."""
-    screened = not_screened = with_hits = n_hits = 0
+    screened = not_screened = with_hits = n_hits = suppressed = 0
     with transaction(db):
+        actor = db.execute("SELECT actor FROM runs WHERE id = ?", [run_id]).fetchone()[0]
         for row, hits in results:
             db.execute(
                 "INSERT INTO run_rows (run_id, row, client_id, name, type, countries, birth_date, cells, status, "
-                "reason, notes, hit_count, best_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reason, notes, hit_count, best_score, client_key, client_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, row["row"], row["client_id"], row["name"], row["type"], json.dumps(row["countries"]),
                  row["birth_date"], json.dumps(row["cells"], ensure_ascii=False), row["status"], row["reason"],
-                 json.dumps(row["notes"], ensure_ascii=False), len(hits), row["best_score"]])
+                 json.dumps(row["notes"], ensure_ascii=False), len(hits), row["best_score"], row.get("client_key"),
+                 row.get("client_fingerprint")])
             for rank, h in enumerate(hits, start=1):
+                # A cleared alert stays suppressed while both sides are unchanged; a change lifts it (audited).
+                cases.apply(db, run_id, row, h, actor)
+                suppressed += h["suppression_id"] is not None
                 db.execute(
                     "INSERT INTO hits (run_id, row, rank, entity_id, entity_name, entity_type, source, list_id, "
                     "programs, remarks, matched_name, score, name_score, reasons, risk_categories, relevance, "
-                    "countries, excerpts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "countries, excerpts, client_key, entity_fingerprint, suppression_id, changed_since_decision) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, row["row"], rank, h["entity_id"], h["entity_name"], h["entity_type"], h["source"],
                      h["list_id"], json.dumps(h["programs"], ensure_ascii=False), h["remarks"], h["matched_name"],
                      h["score"], h["name_score"], json.dumps(h["reasons"], ensure_ascii=False),
                      json.dumps(h["risk_categories"]), h["relevance"], json.dumps(h["countries"]),
-                     json.dumps(h["excerpts"], ensure_ascii=False)])
+                     json.dumps(h["excerpts"], ensure_ascii=False), row.get("client_key"),
+                     h.get("entity_fingerprint"), h["suppression_id"], h["changed_since_decision"]])
             if row["status"] == "screened":
                 screened += 1
             else:
@@ -111,8 +133,8 @@ def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[dict
             with_hits += bool(hits)
             n_hits += len(hits)
         db.execute("UPDATE runs SET rows_done = rows_done + ?, screened = screened + ?, not_screened = not_screened "
-                   "+ ?, rows_with_hits = rows_with_hits + ?, hits = hits + ? WHERE id = ?",
-                   [len(results), screened, not_screened, with_hits, n_hits, run_id])
+                   "+ ?, rows_with_hits = rows_with_hits + ?, hits = hits + ?, suppressed = suppressed + ? WHERE id = ?",
+                   [len(results), screened, not_screened, with_hits, n_hits, suppressed, run_id])
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int) -> None:
@@ -142,8 +164,12 @@ def fail_run(db: sqlite_utils.Database, run_id: int, error: str) -> None:
 
 
 def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: str, actor: str,
-                 comment: str = "") -> int:
-    """Append a decision on a hit (never overwriting earlier ones) and return its id."""
+                 comment: str = "", suppress: bool = False) -> int:
+    """Append a decision on a hit (never overwriting earlier ones) and return its id.
+
+    A "true match", and a "false positive" with ``suppress`` (clear the same alert in later runs), need a
+    reviewer's approval (four eyes): they stay "pending approval" until a reviewer other than the author decides.
+    """
     if decision not in DECISIONS:
         raise DecisionError(f"unknown decision {decision!r} (one of: {', '.join(DECISIONS)})")
     reason = (reason or "").strip()
@@ -154,17 +180,90 @@ def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: 
                             f"{'; '.join(DECISION_REASONS[decision])})")
     if reason.startswith("other") and not (comment or "").strip():
         raise DecisionError("the reason 'other' needs a comment saying what it is")
+    suppress = bool(suppress)
+    if suppress and decision != "false positive":
+        raise DecisionError("only a false positive can suppress the alert in later runs")
+    needs_approval = decision == "true match" or suppress
     with transaction(db):
         row = db.execute("SELECT run_id FROM hits WHERE id = ?", [hit_id]).fetchone()
         if row is None:
             raise DecisionError(f"no hit {hit_id}")
         decision_id = db.execute(
-            "INSERT INTO decisions (hit_id, run_id, decision, reason, comment, actor, decided_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", [hit_id, row[0], decision, reason.strip(), comment, actor, _now()]
+            "INSERT INTO decisions (hit_id, run_id, decision, reason, comment, actor, decided_at, suppress, "
+            "needs_approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [hit_id, row[0], decision, reason, comment, actor, _now(), int(suppress), int(needs_approval)]
         ).lastrowid
         audit.record(db, actor, "decision.recorded", "decision", decision_id, {
-            "run_id": row[0], "hit_id": hit_id, "decision": decision, "reason": reason.strip(), "comment": comment})
+            "run_id": row[0], "hit_id": hit_id, "decision": decision, "reason": reason, "comment": comment,
+            "needs_approval": needs_approval, "suppress": suppress})
         return decision_id
+
+
+def _role(approver) -> str | None:
+    return approver.get("role") if isinstance(approver, dict) else approver
+
+
+def _verdict(db: sqlite_utils.Database, decision_id: int, verdict: str, actor: str, approver,
+             comment: str = "") -> int:
+    from . import accounts
+
+    role = _role(approver)
+    if role not in accounts.PERMISSIONS["approve"] or (isinstance(approver, dict) and approver.get("disabled_at")):
+        raise ApprovalError(f"only a reviewer may approve or reject decisions (your role: {role or 'none'})")
+    with transaction(db):
+        found = list(db.query("SELECT * FROM decisions WHERE id = ?", [decision_id]))
+        if not found:
+            raise ApprovalError(f"no decision {decision_id}")
+        d = found[0]
+        if not d["needs_approval"]:
+            raise ApprovalError(f"decision {decision_id} ({d['decision']}) does not need approval")
+        if (d["actor"] or "").casefold() == (actor or "").casefold():
+            raise ApprovalError(f"you recorded decision {decision_id} yourself: another reviewer must approve or "
+                                f"reject it (four eyes)")
+        given = db.execute("SELECT verdict, actor FROM approvals WHERE decision_id = ?", [decision_id]).fetchone()
+        if given:
+            raise ApprovalError(f"decision {decision_id} was {given[0]} already, by {given[1]}")
+        latest = db.execute("SELECT max(id) FROM decisions WHERE hit_id = ?", [d["hit_id"]]).fetchone()[0]
+        if latest != decision_id:
+            raise ApprovalError(f"decision {decision_id} was replaced by a later decision ({latest}) on the hit")
+        approval_id = db.execute(
+            "INSERT INTO approvals (decision_id, verdict, actor, comment, at) VALUES (?, ?, ?, ?, ?)",
+            [decision_id, verdict, actor, comment or "", _now()]).lastrowid
+        audit.record(db, actor, f"decision.{verdict}", "decision", decision_id, {
+            "run_id": d["run_id"], "hit_id": d["hit_id"], "decision_id": decision_id, "decision": d["decision"],
+            "author": d["actor"], "comment": comment or "", "suppress": bool(d["suppress"])})
+        if verdict == APPROVED and d["suppress"]:
+            cases.create_suppression(db, d, get_hit(db, d["hit_id"]), actor)
+        return approval_id
+
+
+def approve(db: sqlite_utils.Database, decision_id: int, actor: str, approver, comment: str = "") -> int:
+    """Approve a decision that waits for a second pair of eyes (``approver``: the reviewer's role or user dict);
+    approving a suppressing false positive starts its suppression. Return the approval's id."""
+    return _verdict(db, decision_id, APPROVED, actor, approver, comment)
+
+
+def reject(db: sqlite_utils.Database, decision_id: int, actor: str, approver, comment: str = "") -> int:
+    """Reject a decision that waits for approval: the hit is pending a new decision again."""
+    return _verdict(db, decision_id, REJECTED, actor, approver, comment)
+
+
+def pending_approvals(db: sqlite_utils.Database, run_id: int | None = None, limit: int = 200,
+                      offset: int = 0) -> tuple[list[dict], int]:
+    """Return the decisions waiting for a verdict across runs (oldest first; one run's if given) and their count.
+
+    Only a hit's latest decision waits: one replaced by a later decision is no longer asked about.
+    """
+    where = ("d.needs_approval = 1 AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.decision_id = d.id) AND d.id = "
+             "(SELECT max(id) FROM decisions WHERE hit_id = d.hit_id)" + (" AND d.run_id = ?" if run_id else ""))
+    args = [run_id] if run_id else []
+    total = db.execute(f"SELECT count(*) FROM decisions d WHERE {where}", args).fetchone()[0]
+    rows = db.query(
+        "SELECT d.id, d.hit_id, d.run_id, d.decision, d.reason, d.comment, d.actor, d.decided_at, d.suppress, "
+        "h.row, h.entity_id, h.entity_name, h.score, r.client_id, r.name AS client_name, u.file_name "
+        "FROM decisions d JOIN hits h ON h.id = d.hit_id JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row "
+        f"JOIN runs u ON u.id = d.run_id WHERE {where} ORDER BY d.id LIMIT ? OFFSET ?", args + [limit, offset])
+    return [dict(r) for r in rows], total
 
 
 # --- reading --------------------------------------------------------------------------------------------------
@@ -178,8 +277,13 @@ def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
     counts = dict(db.execute(
         "SELECT d.decision, count(*) FROM decisions d WHERE d.run_id = ? AND d.id = (SELECT max(id) FROM decisions "
         "WHERE hit_id = d.hit_id) GROUP BY d.decision", [run_id]).fetchall())
+    # The latest decision recorded per hit (approved or not), as before four eyes; the effective statuses beside.
     run["decision_counts"] = {d: counts.get(d, 0) for d in DECISIONS}
-    run["pending"] = (run["hits"] or 0) - sum(counts.values())
+    statuses = dict(db.execute(f"SELECT {STATUS_SQL}, count(*) FROM hits h WHERE h.run_id = ? GROUP BY 1",
+                               [run_id]).fetchall())
+    run["status_counts"] = {s: statuses.get(s, 0) for s in STATUSES}
+    run["pending"] = statuses.get(PENDING, 0)
+    run["pending_approval"] = statuses.get(PENDING_APPROVAL, 0)
     return run
 
 
@@ -197,21 +301,61 @@ def iter_rows(db: sqlite_utils.Database, run_id: int, status: str | None = None)
         yield r
 
 
+_DECISION_COLS = ("d.id, d.decision, d.reason, d.comment, d.actor, d.decided_at, d.needs_approval, d.suppress, "
+                  "a.verdict, a.actor AS approver, a.at AS approved_at, a.comment AS approval_comment")
+
+
+def _with_approval(row) -> dict:
+    d = dict(row)
+    verdict = {k: d.pop(k) for k in ("verdict", "approver", "approved_at", "approval_comment")}
+    d["needs_approval"], d["suppress"] = bool(d["needs_approval"]), bool(d["suppress"])
+    d["approval"] = ({"verdict": verdict["verdict"], "actor": verdict["approver"], "at": verdict["approved_at"],
+                      "comment": verdict["approval_comment"]} if verdict["verdict"] else None)
+    return d
+
+
+def _decisions(db: sqlite_utils.Database, where: str, args: list, limit: str = "") -> list[dict]:
+    return [_with_approval(r) for r in db.query(
+        f"SELECT {_DECISION_COLS} FROM decisions d LEFT JOIN approvals a ON a.decision_id = d.id WHERE {where} "
+        f"ORDER BY d.id{limit}", args)]
+
+
+def get_decision(db: sqlite_utils.Database, decision_id: int) -> dict | None:
+    """Return one decision with its hit and run ids and its verdict (``approval``: verdict, actor, at, comment)."""
+    found = list(db.query(f"SELECT d.hit_id, d.run_id, {_DECISION_COLS} FROM decisions d LEFT JOIN approvals a ON "
+                          "a.decision_id = d.id WHERE d.id = ?", [decision_id]))
+    return _with_approval(found[0]) if found else None
+
+
 def _latest_decision(db: sqlite_utils.Database, hit_id: int) -> dict | None:
-    found = list(db.query("SELECT decision, reason, comment, actor, decided_at FROM decisions WHERE hit_id = ? "
-                          "ORDER BY id DESC LIMIT 1", [hit_id]))
+    found = _decisions(db, "d.hit_id = ?", [hit_id], " DESC LIMIT 1")
     return found[0] if found else None
+
+
+def effective_status(decision: dict | None, suppression_id: int | None = None) -> str:
+    """A hit's status from its latest decision (with its verdict): pending (none, or rejected), pending approval,
+    the decision (approved, or not needing approval), or suppressed (undecided, an earlier clearance holds)."""
+    if decision is None:
+        return SUPPRESSED if suppression_id else PENDING
+    if not decision["needs_approval"]:
+        return decision["decision"]
+    approval = decision.get("approval")
+    if approval is None:
+        return PENDING_APPROVAL
+    return decision["decision"] if approval["verdict"] == APPROVED else PENDING
 
 
 def iter_hits(db: sqlite_utils.Database, run_id: int, row: int | None = None) -> Iterator[dict]:
     """Yield the run's hits by row and rank, each with its client's id and name and its latest decision."""
     decided = {hit for (hit,) in db.execute("SELECT DISTINCT hit_id FROM decisions WHERE run_id = ?", [run_id])}
-    sql = ("SELECT h.*, r.client_id, r.name AS client_name FROM hits h JOIN run_rows r ON r.run_id = h.run_id AND "
-           "r.row = h.row WHERE h.run_id = ?" + (" AND h.row = ?" if row is not None else "") + " ORDER BY h.row, h.rank")
+    sql = ("SELECT h.*, r.client_id, r.name AS client_name, s.decision_id AS suppressed_by_decision FROM hits h "
+           "JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row LEFT JOIN suppressions s ON s.id = "
+           "h.suppression_id WHERE h.run_id = ?" + (" AND h.row = ?" if row is not None else "") + " ORDER BY h.row, h.rank")
     for h in db.query(sql, [run_id] + ([row] if row is not None else [])):
         h = _decode(h)
         del h["run_id"]
         h["decision"] = _latest_decision(db, h["id"]) if h["id"] in decided else None
+        h["status"] = effective_status(h["decision"], h["suppression_id"])
         yield h
 
 
@@ -219,10 +363,14 @@ def iter_decisions(db: sqlite_utils.Database, run_id: int) -> Iterator[dict]:
     """Yield every decision of the run (the whole history), by hit and then oldest first."""
     for d in db.query(
             "SELECT d.id, d.hit_id, h.row, r.client_id, r.name AS client_name, h.entity_id, h.entity_name, h.score, "
-            "d.decision, d.reason, d.comment, d.actor, d.decided_at FROM decisions d JOIN hits h ON h.id = d.hit_id "
-            "JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row WHERE d.run_id = ? ORDER BY h.row, h.rank, d.id",
-            [run_id]):
-        yield dict(d)
+            "d.decision, d.reason, d.comment, d.actor, d.decided_at, d.needs_approval, d.suppress, a.verdict, "
+            "a.actor AS approver, a.at AS approved_at, a.comment AS approval_comment, s.id AS suppression_id "
+            "FROM decisions d JOIN hits h ON h.id = d.hit_id JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row "
+            "LEFT JOIN approvals a ON a.decision_id = d.id LEFT JOIN suppressions s ON s.decision_id = d.id "
+            "WHERE d.run_id = ? ORDER BY h.row, h.rank, d.id", [run_id]):
+        d = dict(d)
+        d["needs_approval"], d["suppress"] = bool(d["needs_approval"]), bool(d["suppress"])
+        yield d
 
 
 def iter_rows_with_hits(db: sqlite_utils.Database, run_id: int) -> Iterator[tuple[dict, list[dict]]]:
@@ -247,21 +395,31 @@ def get_hit(db: sqlite_utils.Database, hit_id: int) -> dict:
     hit = _decode(rows[0])
     client = list(db.query("SELECT * FROM run_rows WHERE run_id = ? AND row = ?", [hit["run_id"], hit["row"]]))
     hit["client"] = _decode(client[0]) if client else None
-    hit["history"] = [dict(d) for d in db.query(
-        "SELECT id, decision, reason, comment, actor, decided_at FROM decisions WHERE hit_id = ? ORDER BY id",
-        [hit_id])]
+    hit["history"] = _decisions(db, "d.hit_id = ?", [hit_id])
     hit["decision"] = hit["history"][-1] if hit["history"] else None
+    hit["status"] = effective_status(hit["decision"], hit["suppression_id"])
+    # Why it is suppressed (the suppression and its clearing decision), or the clearance it changed since.
+    hit["suppression"] = None
+    if hit["suppression_id"]:
+        from .cases import get_suppression
+        hit["suppression"] = get_suppression(db, hit["suppression_id"])
+        if hit["suppression"]:
+            hit["suppression"]["decision"] = get_decision(db, hit["suppression"]["decision_id"])
+    hit["changed_since"] = (get_decision(db, hit["changed_since_decision"]) if hit["changed_since_decision"]
+                            else None)
     return hit
 
 
 def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | None = None,
                max_score: float | None = None, status: str | None = None, risk: str | None = None,
                entity_type: str | None = None, source: str | None = None, sort: str = "score",
-               page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
+               page: int = 1, per_page: int = 50, show_suppressed: bool = False) -> tuple[list[dict], int]:
     """Return one page of a run's hits, filtered and sorted, and how many hits pass the filters.
 
-    ``status`` is a decision (``true match``...) or ``pending``; ``risk`` a risk category; ``source`` ``news``
-    or a list's name. Each hit comes with its client's id and name and its latest decision.
+    ``status`` is an effective status (``pending``, ``pending approval``, a decision, ``suppressed``); ``risk`` a
+    risk category; ``source`` ``news`` or a list's name. Suppressed hits are left out unless ``show_suppressed``
+    (or ``status`` is ``suppressed``). Each hit comes with its client's id and name, its latest decision (with
+    its verdict) and its ``status``.
     """
     where, args = ["h.run_id = ?"], [run_id]
     if min_score is not None:
@@ -279,21 +437,23 @@ def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | Non
     if risk:
         where.append("EXISTS (SELECT 1 FROM json_each(h.risk_categories) WHERE value = ?)")
         args.append(risk)
-    latest = ("(SELECT d.decision FROM decisions d WHERE d.hit_id = h.id ORDER BY d.id DESC LIMIT 1)")
-    if status == PENDING:
-        where.append(f"{latest} IS NULL")
-    elif status:
-        where.append(f"{latest} = ?")
+    if status:
+        where.append(f"{STATUS_SQL} = ?")
         args.append(status)
+    elif not show_suppressed:
+        where.append(f"{STATUS_SQL} != ?")
+        args.append(SUPPRESSED)
     base = (f"FROM hits h JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row WHERE {' AND '.join(where)}")
     total = db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
     page, per_page = max(1, page), max(1, min(per_page, 500))
-    rows = db.query(f"SELECT h.*, r.client_id, r.name AS client_name {base} ORDER BY {HIT_SORTS.get(sort, HIT_SORTS['score'])}"
+    rows = db.query(f"SELECT h.*, r.client_id, r.name AS client_name, (SELECT s.decision_id FROM suppressions s WHERE "
+                    f"s.id = h.suppression_id) AS suppressed_by_decision {base} ORDER BY {HIT_SORTS.get(sort, HIT_SORTS['score'])}"
                     f" LIMIT ? OFFSET ?", args + [per_page, (page - 1) * per_page])
     out = []
     for h in rows:
         h = _decode(h)
         h["decision"] = _latest_decision(db, h["id"])
+        h["status"] = effective_status(h["decision"], h["suppression_id"])
         out.append(h)
     return out, total
 
@@ -304,7 +464,7 @@ def hit_facets(db: sqlite_utils.Database, run_id: int) -> dict:
         "SELECT DISTINCT j.value FROM hits h, json_each(h.risk_categories) j WHERE h.run_id = ? ORDER BY 1", [run_id])]
     types = [r[0] for r in db.execute("SELECT DISTINCT entity_type FROM hits WHERE run_id = ? ORDER BY 1", [run_id])]
     sources = [r[0] for r in db.execute("SELECT DISTINCT source FROM hits WHERE run_id = ? ORDER BY 1", [run_id])]
-    return {"risk": risks, "entity_type": types, "source": sources, "status": [PENDING, *DECISIONS]}
+    return {"risk": risks, "entity_type": types, "source": sources, "status": list(STATUSES)}
 
 
 def score_histogram(db: sqlite_utils.Database, run_id: int, step: float = 0.05) -> list[tuple[float, int]]:
@@ -324,8 +484,12 @@ def page_runs(db: sqlite_utils.Database, page: int = 1, per_page: int = 25) -> t
     """Return one page of runs, latest first, each with its undecided hits (``pending``), and how many runs exist."""
     page, per_page = max(1, page), max(1, min(per_page, 500))
     total = db.execute("SELECT count(*) FROM runs").fetchone()[0]
-    rows = db.query("SELECT r.*, r.hits - (SELECT count(DISTINCT d.hit_id) FROM decisions d WHERE d.run_id = r.id) "
-                    "AS pending FROM runs r ORDER BY r.id DESC LIMIT ? OFFSET ?", [per_page, (page - 1) * per_page])
+    # Cheap counts for a listing: hits with no decision and not suppressed; latest decisions awaiting a verdict.
+    rows = db.query("SELECT r.*, max(0, r.hits - r.suppressed - (SELECT count(DISTINCT d.hit_id) FROM decisions d "
+                    "WHERE d.run_id = r.id)) AS pending, (SELECT count(*) FROM decisions d WHERE d.run_id = r.id AND "
+                    "d.needs_approval = 1 AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.decision_id = d.id) AND "
+                    "d.id = (SELECT max(id) FROM decisions WHERE hit_id = d.hit_id)) AS pending_approval "
+                    "FROM runs r ORDER BY r.id DESC LIMIT ? OFFSET ?", [per_page, (page - 1) * per_page])
     return [_decode(r) for r in rows], total
 
 

@@ -19,7 +19,7 @@ from typing import Callable, TextIO
 
 import sqlite_utils
 
-from . import runs
+from . import cases, runs
 from .batch import DEFAULT_HIT_LIMIT, SCREENED, RowResult, screen_rows
 from .clientfile import ClientFileError, ClientRow, Mapping, client_rows, detect_mapping, read_rows
 from .engine import DEFAULT_THRESHOLD, algorithm_id
@@ -197,20 +197,25 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
 # --- running --------------------------------------------------------------------------------------------------
 
 def _row_dict(result: RowResult) -> dict:
+    """The stored row of a result, with the client's identity and fingerprint (what suppressions are keyed to)."""
     c = result.client
+    key, fingerprint = cases.client_identity(c.client_id, c.name, c.type, c.countries, c.birth_date)
     return {"row": c.row, "client_id": c.client_id, "name": c.name, "type": c.type, "countries": list(c.countries),
             "birth_date": c.birth_date, "cells": c.cells, "status": result.status, "reason": result.reason,
-            "notes": c.notes, "best_score": result.best_score}
+            "notes": c.notes, "best_score": result.best_score, "client_key": key, "client_fingerprint": fingerprint}
 
 
 def _hit_dicts(db: sqlite_utils.Database, result: RowResult, evidence_cache: dict) -> list[dict]:
+    """The stored hits of a result: the entity's evidence and fingerprint (each entity read once per run)."""
     from watchlists import store
 
     out = []
     for m in result.matches:
         ev = evidence_cache.get(m.record_id)
         if ev is None:
-            ev = evidence_cache[m.record_id] = store.evidence(store.get_entity(db, m.record_id))
+            entity = store.get_entity(db, m.record_id)
+            ev = evidence_cache[m.record_id] = {**store.evidence(entity),
+                                                "entity_fingerprint": cases.entity_fingerprint(entity)}
         out.append({**ev, "matched_name": m.matched_name, "score": round(m.score, 4),
                     "name_score": round(m.name_score, 4),
                     "reasons": [{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons]})
@@ -240,6 +245,10 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
 
 def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda result: True) -> None:
     """Store ``RowResult``s of a run in batches (rows, hits with their evidence) and mark the run completed.
+
+    Each row carries its client's key and fingerprint and each hit its entity's fingerprint; an alert cleared
+    earlier with a suppression is stored suppressed while neither side changed, else the suppression is lifted
+    and the hit marked changed since cleared (``runs.add_results``, in the batch's transaction).
 
     ``keep(result)`` chooses the rows stored (a monitoring run stores only clients with new alerts). On any error
     or interruption the run is marked failed with the reason; an error is raised again as ``RunFailed``, an
@@ -283,7 +292,7 @@ def write_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
 
 
 def write_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
-    """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened) to ``path``."""
+    """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened, Audit) to ``path``."""
     from datetime import datetime, timezone
 
     from . import report
@@ -291,5 +300,8 @@ def write_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor
     run = runs.get_run(db, run_id)
     run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     run["report_generated_by"] = actor
+    from . import audit
+
     report.write_report(path, run, runs.iter_rows(db, run_id), runs.iter_hits(db, run_id),
-                        runs.iter_decisions(db, run_id), runs.iter_rows(db, run_id, status="not screened"))
+                        runs.iter_decisions(db, run_id), runs.iter_rows(db, run_id, status="not screened"),
+                        audit_entries=audit.run_entries(db, run_id))
