@@ -1,9 +1,9 @@
 """The work queue: alerts (hits) across every run, filtered and paged; assignment to analysts; bulk false positives.
 
-Rules and SQL, no web framework. A hit's status is its latest decision (``pending`` when it has none), as on a
-run's page. Suppressed alerts (a cleared false positive that suppresses the same alert later) are left out unless
-asked for. Bulk decisions are allowed only for ``false positive``, only to roles that may decide, never suppress,
-and are stored all or nothing, each hit's decision through ``runs.add_decision`` as a single decision would be.
+Rules and SQL, no web framework. A hit's status is its effective status as ``runs`` defines it (``STATUS_SQL``),
+as on a run's page; suppressed alerts (an earlier cleared false positive holds) are left out unless asked for.
+Bulk decisions are allowed only for ``false positive``, only to roles that may decide, never suppress, and are
+stored all or nothing, each hit's decision through ``runs.add_decision`` as a single decision would be.
 """
 from __future__ import annotations
 
@@ -27,11 +27,10 @@ SORTS = {
 }
 # The latest decision of each hit, joined as ``ld`` (no row: the hit is pending).
 _LATEST = "LEFT JOIN decisions ld ON ld.id = (SELECT max(d.id) FROM decisions d WHERE d.hit_id = h.id)"
-# A hit's effective status (over ``hits h``): the one ``runs`` defines (four eyes: "pending approval" until a
-# reviewer approves, "suppressed" for an undecided alert a cleared one suppresses), else the latest decision.
-_STATUS = getattr(runs, "STATUS_SQL", f"coalesce((SELECT d.decision FROM decisions d WHERE d.hit_id = h.id ORDER BY "
-                                      f"d.id DESC LIMIT 1), '{runs.PENDING}')")
-SUPPRESSED = getattr(runs, "SUPPRESSED", "suppressed")
+# A hit's effective status is the one ``runs`` defines (SQL over ``hits h``): with four eyes "pending approval" until
+# a reviewer approves (a rejected decision leaves the hit pending), "suppressed" while an earlier clearance holds.
+_STATUS = runs.STATUS_SQL
+SUPPRESSED = runs.SUPPRESSED
 # Statuses of alerts that wait for a decision: a bulk decision may be added to these without being asked to.
 _UNDECIDED = (runs.PENDING, SUPPRESSED)
 _JSON = ("risk_categories", "countries", "programs")
@@ -51,7 +50,7 @@ class BulkDecisionRefused(QueueError):
 
 def statuses() -> list[str]:
     """The statuses the queue can be filtered by."""
-    return list(getattr(runs, "STATUSES", (runs.PENDING, *runs.DECISIONS)))
+    return list(runs.STATUSES)
 
 
 def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: str | None = None,
@@ -60,17 +59,20 @@ def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: st
            sort: str = "score", page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
     """Return one page of alerts across all runs, filtered and sorted, and how many alerts pass the filters.
 
-    ``status`` is one of ``statuses()`` (``pending``: no decision in force; a decision; with four eyes ``pending
-    approval``; ``suppressed``, which implies ``include_suppressed``); ``assignee`` a user name or ``unassigned``. Each alert carries its
-    run (``run_id``, ``run_file_name``, ``run_kind``), row, client (``client_id``, ``client_name``), the matched
-    entity, score, risk categories, ``status``, ``assignee``, ``suppression_id`` and its latest ``decision``.
+    ``status`` is an effective status (``runs.STATUSES``: ``pending``, ``pending approval``, a decision,
+    ``suppressed``); alerts suppressed by an earlier clearance are left out unless ``include_suppressed`` (or
+    ``status`` is ``suppressed``), as on a run's page. ``assignee`` is a user name or ``unassigned``. Each alert
+    carries its run (``run_id``, ``run_file_name``, ``run_kind``), row, client (``client_id``, ``client_name``),
+    the matched entity, score, risk categories, ``status``, ``assignee``, ``suppression_id`` and its latest
+    ``decision``.
     """
     where, args = [], []
-    if not include_suppressed and status != SUPPRESSED:
-        where.append("h.suppression_id IS NULL")
     if status:
         where.append(f"{_STATUS} = ?")
         args.append(status)
+    elif not include_suppressed:
+        where.append(f"{_STATUS} != ?")
+        args.append(SUPPRESSED)
     if assignee == UNASSIGNED:
         where.append("(h.assignee IS NULL OR h.assignee = '')")
     elif assignee:

@@ -104,18 +104,22 @@ def test_alerts_across_runs_filtered_by_run_score_risk_type_and_status(two_runs)
 
 def test_suppressed_alerts_are_left_out_unless_asked_for(two_runs):
     db, run_a, _ = two_runs
-    hit = every(db, run_id=run_a)[0]["id"]
+    hit, cleared = ids(every(db, run_id=run_a))[:2]
     # A suppression as the case workflow stores it (its own rules are tested with it): the hit points at one.
     with dbmod.transaction(db):
-        decision = runs.add_decision(db, every(db, run_id=run_a)[1]["id"], "false positive", FP_REASON, actor="ana")
+        decision = runs.add_decision(db, cleared, "false positive", FP_REASON, actor="ana")
         sid = db.execute("INSERT INTO suppressions (decision_id, client_key, entity_id, created_at) VALUES (?, 'k', "
                          "(SELECT entity_id FROM hits WHERE id = ?), '2026-01-01')", [decision, hit]).lastrowid
         db.execute("UPDATE hits SET suppression_id = ? WHERE id = ?", [sid, hit])
     total = db.execute("SELECT count(*) FROM hits").fetchone()[0]
     assert hit not in ids(every(db)) and len(every(db)) == total - 1
+    assert hit not in ids(every(db, status=runs.PENDING))
     assert hit in ids(every(db, include_suppressed=True)) and len(every(db, include_suppressed=True)) == total
-    if queue.SUPPRESSED in queue.statuses():          # an undecided suppressed alert has its own status
-        assert ids(every(db, status=queue.SUPPRESSED)) == [hit]
+    assert ids(every(db, status=runs.SUPPRESSED)) == [hit]
+    assert every(db, status=runs.SUPPRESSED)[0]["status"] == runs.SUPPRESSED
+    # Deciding a suppressed alert brings it back into the queue under its decision.
+    assert queue.bulk_decide(db, [hit], "false positive", FP_REASON, "", actor="ana", actor_user=user(db, "ana")) == 1
+    assert hit in ids(every(db, status="false positive")) and hit in ids(every(db))
 
 
 def test_assignment_to_an_analyst_filters_and_is_audited(two_runs):
@@ -253,15 +257,18 @@ def test_bulk_decision_is_all_or_nothing_and_checks_its_reason(two_runs, monkeyp
 
 
 def test_a_true_match_waiting_for_approval_is_not_pending(two_runs):
-    if not hasattr(runs, "PENDING_APPROVAL"):
-        pytest.skip("no four-eyes statuses in screening.runs")
     db, run_a, _ = two_runs
     hit = every(db, run_id=run_a)[0]["id"]
-    runs.add_decision(db, hit, "true match", runs.DECISION_REASONS["true match"][0], actor="ana")
+    decision = runs.add_decision(db, hit, "true match", runs.DECISION_REASONS["true match"][0], actor="ana")
     assert ids(every(db, status=runs.PENDING_APPROVAL)) == [hit]
     assert hit not in ids(every(db, status=runs.PENDING)) and every(db, status="true match") == []
     with pytest.raises(queue.BulkDecisionRefused, match="have a decision already"):
         queue.bulk_decide(db, [hit], "false positive", FP_REASON, "", actor="bob", actor_user=user(db, "bob"))
+    # Rejected by a reviewer: pending again, and a bulk false positive may be added without asking.
+    runs.reject(db, decision, actor="rita", approver=user(db, "rita"))
+    assert hit in ids(every(db, status=runs.PENDING))
+    assert queue.bulk_decide(db, [hit], "false positive", FP_REASON, "", actor="bob", actor_user=user(db, "bob")) == 1
+    assert ids(every(db, status="false positive")) == [hit]
 
 
 # --- the /queue pages ---------------------------------------------------------------------------------------------
