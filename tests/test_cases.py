@@ -4,6 +4,7 @@ counts, its Excel report and the audit trail."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -214,3 +215,66 @@ def test_a_client_without_an_id_is_known_by_its_name_and_attributes(db, tmp_path
     key, fingerprint = cases.client_identity(None, "Keqiang Li", "person", ["cn"], "1955-07-01")
     assert cases.client_identity("", "keqiang li", "person", ("CN",), "1955-07-01") == (key, fingerprint)
     assert cases.client_identity("X-9", "Keqiang Li", "person", ["cn"], "1955-07-02")[0] == "id:X-9"
+
+
+# --- the web pages -------------------------------------------------------------------------------------------
+
+def test_the_web_four_eyes_path_and_suppressed_hits_on_the_run_page(web_app, signed_in, tmp_path):
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    run_id = run_file(db, tmp_path, [LIAONING, LI])
+    liaoning, li = hit_of(db, run_id, "C-1"), hit_of(db, run_id, "C-2")
+    db.close()
+    analyst, reviewer, other = signed_in("analyst", "ana"), signed_in("reviewer", "rita"), signed_in("reviewer", "rex")
+    page = analyst.get(f"/hits/{liaoning['id']}").get_data(as_text=True)
+    assert "Suppress this alert in later runs" in page and "needs a reviewer's approval" in page
+    res = analyst.post(f"/hits/{liaoning['id']}/decide", data={"csrf_token": analyst.csrf, "decision": "escalate",
+                                                                "reason": "needs senior review", "suppress": "1"})
+    assert res.status_code == 400 and "only a false positive" in res.get_data(as_text=True)
+    res = analyst.post(f"/hits/{liaoning['id']}/decide", data={
+        "csrf_token": analyst.csrf, "decision": "false positive", "reason": FP_REASON, "suppress": "1"})
+    assert res.status_code == 302
+    page = analyst.get(f"/hits/{liaoning['id']}").get_data(as_text=True)
+    assert "pending approval" in page and "formaction" not in page       # no approve buttons for an analyst
+    assert analyst.get("/approvals").status_code == 403
+    decision_id = runs.pending_approvals(dbmod.connect(web_app.config["DB_PATH"]))[0][0]["id"]
+    assert analyst.post(f"/decisions/{decision_id}/approve", data={"csrf_token": analyst.csrf}).status_code == 403
+
+    # The approvals queue links to the hit; the reviewer approves with a comment.
+    queue = reviewer.get("/approvals").get_data(as_text=True)
+    assert f'href="/hits/{liaoning["id"]}"' in queue and "suppress later alerts" in queue and "ana" in queue
+    page = reviewer.get(f"/hits/{liaoning['id']}").get_data(as_text=True)
+    assert f'formaction="/decisions/{decision_id}/approve"' in page
+    res = reviewer.post(f"/decisions/{decision_id}/approve", data={"csrf_token": reviewer.csrf,
+                                                                   "comment": "different company"})
+    assert res.status_code == 302 and res.headers["Location"].endswith(f"/hits/{liaoning['id']}")
+    page = reviewer.get(f"/hits/{liaoning['id']}").get_data(as_text=True)
+    assert "approved by rita" in page and "different company" in page
+    assert "Nothing waits for approval." in reviewer.get("/approvals").get_data(as_text=True)
+
+    # A reviewer's own true match: no buttons for them, refused if posted; another reviewer rejects it.
+    reviewer.post(f"/hits/{li['id']}/decide", data={"csrf_token": reviewer.csrf, "decision": "true match",
+                                                     "reason": TM_REASON})
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    own = runs.pending_approvals(db)[0][0]["id"]
+    page = reviewer.get(f"/hits/{li['id']}").get_data(as_text=True)
+    assert "You recorded this decision" in page and "formaction" not in page
+    reviewer.post(f"/decisions/{own}/approve", data={"csrf_token": reviewer.csrf})
+    assert "yourself" in reviewer.get(f"/hits/{li['id']}").get_data(as_text=True)
+    assert runs.get_hit(db, li["id"])["status"] == runs.PENDING_APPROVAL
+    other.post(f"/decisions/{own}/reject", data={"csrf_token": other.csrf, "next": "approvals"})
+    assert runs.get_hit(db, li["id"])["status"] == runs.PENDING
+
+    # The same file again: the cleared alert is suppressed, hidden by default, shown on request.
+    again = run_file(db, tmp_path, [LIAONING, LI])
+    kept = hit_of(db, again, "C-1")
+    db.close()
+    page = analyst.get(f"/runs/{again}").get_data(as_text=True)
+    assert f'href="/hits/{kept["id"]}"' not in page and "Show suppressed (1)" in page
+    page = analyst.get(f"/runs/{again}?show_suppressed=1").get_data(as_text=True)
+    assert f'href="/hits/{kept["id"]}"' in page and f"suppressed by decision {decision_id}" in page
+    page = analyst.get(f"/runs/{again}?status=suppressed").get_data(as_text=True)
+    assert f'href="/hits/{kept["id"]}"' in page
+    page = analyst.get(f"/hits/{kept['id']}").get_data(as_text=True)
+    assert f"Suppressed by decision {decision_id}" in page and "approved by rita" in page
+    page = analyst.get(f"/runs/{again}").get_data(as_text=True)
+    assert re.search(r'data-field="suppressed">1<', page) and re.search(r'data-field="pending_approval">0<', page)

@@ -1,5 +1,6 @@
 """Pages of screening runs: home, upload and column mapping, jobs, runs with their hits, one hit with its decisions,
-and the run's downloads. Views parse the request, call ``screening`` and ``watchlists``, and render; no SQL here.
+approvals of decisions (four eyes) and their queue, and the run's downloads. Views parse the request, call
+``screening`` and ``watchlists``, and render; no SQL here.
 
 An upload is carried between the preview and the start by its stored file's name (``UPLOAD_ID``), never by a path
 sent from the browser: the path is rebuilt from the configured upload folder.
@@ -187,6 +188,7 @@ def run(run_id: int):
     facets = runs.hit_facets(db, run_id)
     filters, page = _hit_filters(facets), _page()
     hits, total = runs.query_hits(db, run_id, **filters, page=page, per_page=HITS_PER_PAGE)
+    filters = {**filters, "show_suppressed": "1" if filters["show_suppressed"] else ""}
     not_screened, not_screened_total = runs.page_rows(db, run_id, "not screened", 1, NOT_SCREENED_SHOWN)
     return render_template(
         "runs/run.html", run=info, hits=hits, total=total, filters=filters, facets=facets,
@@ -261,12 +263,53 @@ def decide(hit_id: int):
     db = get_db()
     runs.get_hit(db, hit_id)
     form = {k: request.form.get(k, "").strip() for k in ("decision", "reason", "comment")}
+    form["suppress"] = request.form.get("suppress") == "1"
     try:
-        runs.add_decision(db, hit_id, form["decision"], form["reason"], actor=g.user["name"], comment=form["comment"])
+        decision_id = runs.add_decision(db, hit_id, form["decision"], form["reason"], actor=g.user["name"],
+                                        comment=form["comment"], suppress=form["suppress"])
     except runs.DecisionError as exc:
         return _hit_page(hit_id, error=str(exc), form=form)
-    flash(f"Decision recorded: {form['decision']}.", "info")
+    waits = runs.get_decision(db, decision_id)["needs_approval"]
+    flash(f"Decision recorded: {form['decision']}" + (" (pending a reviewer's approval)." if waits else "."), "info")
     return redirect(url_for("runs.hit", hit_id=hit_id))
+
+
+@bp.post(f"/decisions/<{ID}:decision_id>/approve")
+@require("approve")
+def approve(decision_id: int):
+    return _verdict(decision_id, runs.approve, "approved")
+
+
+@bp.post(f"/decisions/<{ID}:decision_id>/reject")
+@require("approve")
+def reject(decision_id: int):
+    return _verdict(decision_id, runs.reject, "rejected")
+
+
+def _verdict(decision_id: int, give, word: str):
+    db = get_db()
+    decision = runs.get_decision(db, decision_id)
+    if decision is None:
+        abort(404, description=f"There is no decision {decision_id}.")
+    comment = request.form.get("comment", "").strip()[:4000]
+    try:
+        give(db, decision_id, g.user["name"], g.user, comment=comment)
+    except runs.ApprovalError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Decision {decision_id} ({decision['decision']}) {word}.", "info")
+    if request.form.get("next") == "approvals":
+        return redirect(url_for("runs.approvals"))
+    return redirect(url_for("runs.hit", hit_id=decision["hit_id"]))
+
+
+@bp.get("/approvals")
+@require("approve")
+def approvals():
+    page = _page()
+    waiting, total = runs.pending_approvals(get_db(), limit=HITS_PER_PAGE, offset=(page - 1) * HITS_PER_PAGE)
+    return render_template("runs/approvals.html", decisions=waiting, total=total,
+                           paging=_pager(page, HITS_PER_PAGE, total, "runs.approvals"))
 
 
 def _hit_page(hit_id: int, error: str | None = None, form: dict | None = None):
@@ -306,7 +349,7 @@ def _hit_filters(facets: dict) -> dict:
     sort = args.get("sort", "score")
     return {"min_score": min_score, "status": pick("status"), "risk": pick("risk"),
             "entity_type": pick("entity_type"), "source": pick("source"),
-            "sort": sort if sort in runs.HIT_SORTS else "score"}
+            "sort": sort if sort in runs.HIT_SORTS else "score", "show_suppressed": args.get("show_suppressed") == "1"}
 
 
 def _histogram(bands: list[tuple[float, int]], width: int = 480, height: int = 150) -> dict:

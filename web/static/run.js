@@ -79,6 +79,16 @@
     }
     decision.addEventListener("change", apply);
     apply();
+    // Suppressing later alerts goes only with a false positive.
+    var suppress = document.getElementById("suppress");
+    if (suppress) {
+      var allow = function () {
+        suppress.disabled = decision.value !== "false positive";
+        if (suppress.disabled) { suppress.checked = false; }
+      };
+      decision.addEventListener("change", allow);
+      allow();
+    }
   }
 
   // A form sent once: its buttons are disabled just after the submit (not during it, so that the clicked button's
