@@ -820,6 +820,102 @@ def audit_log(obj: Context, limit: int, run_id: int | None) -> None:
                    f"{e['object_id']}  {json.dumps(e['details'], ensure_ascii=False)[:120]}")
 
 
+# --- ongoing monitoring --------------------------------------------------------------------------------------
+
+@cli.group()
+def monitor() -> None:
+    """Keep clients of earlier runs under monitoring and re-screen them when the watchlist changes."""
+
+
+def _monitor_errors(fn):
+    """Map monitoring errors (unknown run or client, empty watchlist, failed run) to ``Error: ...`` messages."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from screening.monitor import MonitorError
+        from screening.runs import RunNotFound
+        from screening.screen import EmptyWatchlist, RunFailed
+        try:
+            return fn(*args, **kwargs)
+        except (MonitorError, RunNotFound, EmptyWatchlist, RunFailed) as exc:
+            raise click.ClickException(str(exc.args[0] if exc.args else exc)) from None
+    return wrapper
+
+
+@monitor.command("add")
+@click.argument("run_id", metavar="RUN", type=int)
+@click.pass_obj
+@_domain_errors
+@_monitor_errors
+def monitor_add(obj: Context, run_id: int) -> None:
+    """Put every screened client of a completed run under monitoring."""
+    from screening import monitor as mon
+
+    done = mon.add_run(obj.db, run_id, _cli_actor())
+    total = mon.counts(obj.db)["monitored"]
+    click.echo(f"Run {run_id}: {done['added']} clients added to monitoring, {done['updated']} already monitored "
+               f"updated (screened against watchlist version {done['watchlist_version']}); {total} monitored.")
+
+
+@monitor.command("list")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many clients.")
+@click.option("--stopped", is_flag=True, help="Also list clients taken off monitoring.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+@_domain_errors
+def monitor_list(obj: Context, limit: int, stopped: bool, as_json: bool) -> None:
+    """List monitored clients, the latest added first, with the watchlist version each was screened against."""
+    from screening import monitor as mon
+
+    found = mon.list_clients(obj.db, limit=limit, stopped=stopped)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    c = mon.counts(obj.db)
+    click.echo(f"{c['monitored']} clients monitored ({c['behind']} behind watchlist version "
+               f"{c['watchlist_version']}), {c['stopped']} stopped.")
+    for m in found:
+        state = f"stopped {m['stopped_at']}" if m["stopped_at"] else f"screened v{m['screened_version']}"
+        click.echo(f"{m['client_key']:<40}  {m['name'][:40]:<40}  {m['type']:<12}  run {m['source_run_id']} "
+                   f"row {m['source_row']}  {state}")
+
+
+@monitor.command("run")
+@click.option("--full", is_flag=True, help="Re-screen every monitored client against the whole watchlist (for "
+                                           "comparison) instead of only what changed.")
+@click.pass_obj
+@_domain_errors
+@_monitor_errors
+def monitor_run(obj: Context, full: bool) -> None:
+    """Re-screen monitored clients against the entities added or changed since each was screened; raise alerts."""
+    from screening import monitor as mon
+
+    s = mon.rescreen(obj.db, _cli_actor(), full=full)
+    click.echo(mon.describe(s))
+
+
+@monitor.command("stop")
+@click.argument("key", metavar="CLIENT_KEY")
+@click.pass_obj
+@_domain_errors
+@_monitor_errors
+def monitor_stop(obj: Context, key: str) -> None:
+    """Take a client off monitoring (by its client key, as `monitor list` shows it)."""
+    from screening import monitor as mon
+
+    mon.stop(obj.db, key, _cli_actor())
+    click.echo(f"{key}: no longer monitored.")
+
+
+def monitor_after_import(obj: Context) -> None:
+    """After a watchlist import on the command line: re-screen the monitored clients it left behind."""
+    from screening import monitor as mon
+
+    if mon.counts(obj.db)["behind"]:
+        click.echo(mon.describe(mon.rescreen(obj.db, _cli_actor())))
+
+
 def main() -> None:
     """Entry point of the ``screening`` console script."""
     cli(prog_name="screening")

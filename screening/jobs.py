@@ -212,10 +212,29 @@ def _import_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., No
             except OSError:
                 pass
     counts = {s: sum(1 for o in outcomes if o["status"] == s) for s in ("added", "duplicate", "linked", "failed")}
-    return {"outcomes": outcomes, "counts": counts, "version": store.current_version(db)}
+    return {"outcomes": outcomes, "counts": counts, "version": store.current_version(db),
+            "monitor_job": _monitor_after(db, job)}
 
 
-HANDLERS: dict[str, Handler] = {"screen": _screen_job, "import": _import_job}
+def _monitor_after(db: sqlite_utils.Database, job: dict) -> int | None:
+    """Queue a re-screen of the monitored clients if the watchlist moved past any of them; return its job id."""
+    from . import monitor
+
+    return monitor.enqueue_if_behind(db, job["actor"] or "")
+
+
+def _monitor_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., None]) -> dict:
+    """Re-screen the monitored clients against what the watchlist gained since each was screened."""
+    from . import monitor
+
+    progress(stage="re-screening monitored clients")
+    summary = monitor.rescreen(db, job["actor"] or "", full=bool(job["payload"].get("full")), job_id=job["id"],
+                               progress=lambda done, total: progress(done=done, total=total, stage="re-screening"))
+    ids = summary.pop("entities")
+    return {**summary, "entity_count": len(ids), "entities": ids[:1000]}
+
+
+HANDLERS: dict[str, Handler] = {"screen": _screen_job, "import": _import_job, "monitor": _monitor_job}
 
 
 def run_one(db: sqlite_utils.Database, worker: str, handlers: dict[str, Handler] | None = None) -> dict | None:

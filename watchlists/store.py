@@ -478,6 +478,39 @@ def match_records(db: sqlite_utils.Database) -> list[Record]:
     return out
 
 
+
+def match_records_changed(db: sqlite_utils.Database, since_version: int) -> list[Record]:
+    """Return the active entities created or changed after ``since_version`` (first or updated version above it),
+    as ``match_records`` does: what a monitored client screened against that version has not yet been compared
+    with. Delisted entities are left out."""
+    ids = {r[0] for r in db.execute(
+        "SELECT id FROM entities WHERE delisted_version IS NULL AND (first_version > ? OR updated_version > ?)",
+        [since_version, since_version])}
+    if not ids:
+        return []
+    return [r for r in match_records(db) if int(r.id) in ids] if len(ids) > 5000 else _records_of(db, sorted(ids))
+
+
+def _records_of(db: sqlite_utils.Database, ids: list[int]) -> list[Record]:
+    names: dict[int, list[str]] = {}
+    out = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for eid, alias in db.execute(f"SELECT entity_id, alias FROM aliases WHERE entity_id IN ({marks}) "
+                                     f"ORDER BY entity_id, version, rowid", chunk):
+            names.setdefault(eid, []).append(alias)
+        for eid, name, etype, countries, birth_dates, origin, list_name in db.execute(
+                f"SELECT e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name FROM entities e "
+                f"LEFT JOIN list_sources s ON s.id = e.list_source_id WHERE e.id IN ({marks}) ORDER BY e.id", chunk):
+            out.append(Record(
+                id=str(eid), names=tuple(dict.fromkeys([name] + names.get(eid, []))), type=etype or UNKNOWN,
+                countries=_alpha2(json.loads(countries) if countries else ()),
+                birth_dates=tuple(json.loads(birth_dates)) if birth_dates else (),
+                source=list_name if origin == "list" and list_name else "news"))
+    return out
+
+
 MAX_EXCERPTS = 3
 
 
