@@ -76,8 +76,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _security(app)
     _errors(app)
 
-    from . import admin, api, queue, runs, watchlist
-    for module in (auth, runs, watchlist, admin, api, queue):
+    from . import admin, api, monitor, queue, runs, watchlist
+    for module in (auth, runs, watchlist, admin, api, queue, monitor):
         app.register_blueprint(module.bp)
 
     @app.get("/health")
