@@ -46,9 +46,10 @@ def client_identity(client_id: str | None, name: str | None, type_: str | None, 
     countries and birth date. The fingerprint is what the client looked like: a SHA-256 of the same attributes,
     so a client with an ID whose birth date changes keeps its key and changes its fingerprint.
     """
-    attrs = [name_key(name or ""), (type_ or "").lower(), _countries(countries), birth_date or ""]
+    attrs = [name_key(name or ""), type_ or "unknown", _countries(countries), birth_date or ""]
     cid = (client_id or "").strip()
-    key = f"id:{cid}" if cid else "attrs:" + json.dumps(attrs, ensure_ascii=False, separators=(",", ":"))
+    # The same key as ``monitor.client_key`` (monitored clients and run rows join on it).
+    key = f"id:{cid}" if cid else "|".join(["name:" + attrs[0], attrs[1], ",".join(attrs[2]), attrs[3]])
     return key, _sha(attrs)
 
 
