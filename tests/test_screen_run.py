@@ -69,7 +69,7 @@ def test_a_client_export_screened_end_to_end_with_report_and_json(sample_copy, t
     assert "7 rows, 5 screened, 2 not screened; 4 rows with hits" in result.output
 
     wb = load_workbook(report)
-    assert wb.sheetnames == ["Summary", "Records", "Hits", "Decisions", "Not screened"]
+    assert wb.sheetnames == ["Summary", "Records", "Hits", "Decisions", "Not screened", "Audit"]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]}
     assert summary["File name"] == "clients.xlsx" and len(summary["SHA-256"]) == 64
     assert summary["Watchlist version"] == 2 and summary["Algorithm"] == "aligned-words/1.0"

@@ -22,6 +22,7 @@ def _objects(path: str, tmp_path) -> dict[str, int]:
     wb.save(tmp_path / "clients.xlsx")
     run_id = screen.screen(db, screen.prepare(tmp_path / "clients.xlsx"), actor="setup")
     hit_id = next(runs.iter_hits(db, run_id))["id"]
+    decision_id = runs.add_decision(db, hit_id, "true match", "same name, confirmed by other sources", actor="setup")
     job_id = jobs.enqueue(db, "screen", {"path": str(tmp_path / "clients.xlsx"), "file_name": "c.xlsx"}, "setup")
     user, _ = accounts.add_user(db, "target-user", "analyst", password="correct horse battery")
     token_id, _ = accounts.create_token(db, user["id"], "target")
@@ -29,7 +30,7 @@ def _objects(path: str, tmp_path) -> dict[str, int]:
     article_id = db.execute("SELECT id FROM articles ORDER BY id LIMIT 1").fetchone()[0]
     db.close()
     return {"run_id": run_id, "hit_id": hit_id, "job_id": job_id, "user_id": user["id"], "token_id": token_id,
-            "entity_id": entity_id, "article_id": article_id, "id": run_id}
+            "entity_id": entity_id, "article_id": article_id, "decision_id": decision_id, "id": run_id}
 
 
 def _routes(app):

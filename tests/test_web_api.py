@@ -104,7 +104,7 @@ def test_a_run_started_through_the_api_is_read_back_and_decided(run_jobs, web_ap
     assert body["decision"] == "true match" and body["actor"] == "api-analyst" and body["hit_id"] == hit_id
     hit = client.get(f"/api/hits/{hit_id}", headers=analyst).get_json()
     assert [d["decision"] for d in hit["history"]] == ["true match"]
-    assert client.get(f"/api/runs/{run['id']}/hits?status=true+match", headers=analyst).get_json()["total"] == 1
+    assert client.get(f"/api/runs/{run['id']}/hits?status=pending+approval", headers=analyst).get_json()["total"] == 1
 
     body = _assert_error(client.post(f"/api/hits/{hit_id}/decisions", headers=analyst,
                                      json={"decision": "true match", "reason": "looks similar"}), 400, "unknown reason")

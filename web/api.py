@@ -155,7 +155,7 @@ def run(run_id: int):
 def run_hits(run_id: int):
     _run_or_404(run_id)
     min_score = _number(request.args, "min_score", float, None, 0.0, 1.0)
-    status = _choice("status", (runs.PENDING, *runs.DECISIONS))
+    status = _choice("status", runs.STATUSES)
     sort = _choice("sort", tuple(runs.HIT_SORTS)) or "score"
     page, per_page = _paging()
     hits, total = runs.query_hits(get_db(), run_id, min_score=min_score, status=status,
