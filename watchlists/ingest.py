@@ -182,6 +182,15 @@ class Importer:
         db = self.db
         where = prep.raw.where
         created_version = self.version is None
+        # The model's output, the entities and the risk of every mention are worked out before the write
+        # transaction, so SQLite's write lock is held only for the reads and writes (other writers, such as
+        # analysts' decisions, wait less).
+        clusters = signals = None
+        if docs is not None:
+            result = extract.extract(prep.paragraphs, docs, self.known)
+            clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
+            signals = [[risk.classify(m.excerpt, m.start, m.end, m.context) if m.kind == "name"
+                        else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
         try:
             with transaction(db):
                 dup = store.find_duplicate(db, prep.url, prep.text_hash)
@@ -204,19 +213,14 @@ class Importer:
                     return Outcome(where, "linked", f"near-copy of article {near[0]} ({near[1]:.0%} the same "
                                    "text): linked to it, not counted as a second source", prep.title, article_id)
                 article_id = store.insert_article(db, version, row, prep.bands)
-                result = extract.extract(prep.paragraphs, docs, self.known)
-                clusters = consolidate.cluster(result.mentions, prep.paragraphs)
-                clusters += _credit_clusters(prep)
                 new_entities, n_mentions, touched = 0, 0, []
-                for cl in clusters:
+                for cl, sigs in zip(clusters, signals):
                     scope = f"article:{article_id}" if cl.lone else ""
                     entity_id, is_new = store.upsert_entity(db, version, cl.type, cl.name, cl.key, scope)
                     new_entities += is_new
                     store.add_aliases(db, entity_id, cl.aliases, version)
                     rows = []
-                    for m in cl.mentions:
-                        sig = risk.classify(m.excerpt, m.start, m.end, m.context) if m.kind == "name" \
-                            else risk.RiskSignal(reporting=True)
+                    for m, sig in zip(cl.mentions, sigs):
                         rows.append({
                             "alias": m.name, "excerpt": m.excerpt, "start": m.start, "end": m.end,
                             "paragraph": m.paragraph, "sentence": m.sentence, "kind": m.kind, "context": m.context,
