@@ -108,6 +108,7 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
     version = store.current_version(obj.db)
     click.echo(f"{counts['added']} added, {counts['duplicate']} duplicates skipped, {counts['linked']} near-copies "
                f"linked, {counts['failed']} failed; watchlist version {version}.")
+    monitor_after_import(obj)
     if counts["failed"]:
         sys.exit(1)
 
@@ -167,6 +168,7 @@ def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None) -
     click.echo(f"List {name}: {result.read} entries read ({aliases}); {result.added} added, {result.updated} "
                f"updated{f' ({result.relisted} relisted)' if result.relisted else ''}, {result.delisted} delisted, "
                f"{result.unchanged} unchanged; watchlist version {result.version}.")
+    monitor_after_import(obj)
 
 
 @watchlist.command("entities")

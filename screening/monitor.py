@@ -9,7 +9,6 @@ over those entities, and the clients with new alerts are stored on a run of kind
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,7 +18,7 @@ import sqlite_utils
 
 from . import audit, runs
 from .db import transaction
-from .normalize import name_key
+from .cases import client_identity
 
 KIND = "monitoring"
 
@@ -49,21 +48,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def client_key(client_id: str | None, name: str, etype: str | None, countries, birth_date: str | None) -> str:
-    """The identity of a client: its client ID if it has one, else its normalised name, type, countries and birth
-    date."""
-    if (client_id or "").strip():
-        return "id:" + client_id.strip()
-    return "|".join(["name:" + name_key(name or ""), etype or "unknown", ",".join(sorted(countries or ())),
-                     birth_date or ""])
-
-
-def client_fingerprint(name: str, etype: str | None, countries, birth_date: str | None) -> str:
-    """A digest of the client data screened: it changes when any of them changes."""
-    body = json.dumps([name or "", etype or "unknown", sorted(countries or ()), birth_date or ""], ensure_ascii=False)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
-
-
 # --- putting clients under monitoring, stopping, listing -------------------------------------------------------
 
 def add_run(db: sqlite_utils.Database, run_id: int, actor: str) -> dict:
@@ -88,13 +72,13 @@ def add_clients(db: sqlite_utils.Database, clients, version: int, actor: str, ru
         batch = []
         for c in clients:
             countries = list(c.countries or ())
-            key = client_key(c.client_id, c.name, c.type, countries, c.birth_date)
+            key, fingerprint = client_identity(c.client_id, c.name, c.type, countries, c.birth_date)
             if key in known:
                 updated += 1
             else:
                 added += 1
                 known.add(key)
-            batch.append((key, client_fingerprint(c.name, c.type, countries, c.birth_date), c.name, c.type,
+            batch.append((key, fingerprint, c.name, c.type,
                           json.dumps(countries), c.birth_date, c.client_id or "", run_id, c.row, now, actor, version))
             if len(batch) >= 5000:
                 _upsert(db, batch)
