@@ -24,7 +24,9 @@ from .db import transaction
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 HEARTBEAT_S = 2.0
-STALE_AFTER_S = 30.0
+# A job whose heartbeat is older than this is taken for dead (``SCREENING_JOB_STALE_S`` overrides it; keep it
+# well above HEARTBEAT_S, or a live job is taken for dead).
+STALE_AFTER_S = float(os.environ.get("SCREENING_JOB_STALE_S") or 30.0)
 MAX_ATTEMPTS = 2
 
 log = logging.getLogger(__name__)
@@ -109,8 +111,11 @@ def fail(db: sqlite_utils.Database, job_id: int, error: str) -> None:
 
 
 def _fail_orphan_runs(db: sqlite_utils.Database, job_id: int, reason: str) -> None:
-    db.execute("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE job_id = ? AND status = 'running'",
-               [reason, _iso(), job_id])
+    for run_id, actor in db.execute("SELECT id, actor FROM runs WHERE job_id = ? AND status = 'running'",
+                                    [job_id]).fetchall():
+        db.execute("UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?",
+                   [reason, _iso(), run_id])
+        audit.record(db, actor, "run.failed", "run", run_id, {"run_id": run_id, "error": reason})
 
 
 def recover(db: sqlite_utils.Database, stale_after: float = STALE_AFTER_S) -> list[int]:
