@@ -64,3 +64,32 @@ def test_sign_in_goes_back_to_local_pages_only(signed_in, web_app):
         res = client.post("/signin", data={"name": "eve", "password": "correct horse battery", "csrf_token": token,
                                            "next": target})
         assert res.headers["Location"] == expected, target
+
+
+def test_signing_in_starts_a_fresh_session(web_app):
+    """Session fixation: whatever session a visitor brought (an attacker's, planted) is not the one signed in."""
+    import re
+
+    from screening import accounts
+    from screening import db as dbmod
+
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    accounts.add_user(db, "ana", "analyst", password="correct horse battery")
+    db.close()
+    client = web_app.test_client()
+    page = client.get("/signin").get_data(as_text=True)
+    planted = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    with client.session_transaction() as s:
+        s["planted"] = "by an attacker"
+    client.post("/signin", data={"name": "ana", "password": "correct horse battery", "csrf_token": planted})
+    with client.session_transaction() as s:
+        assert "planted" not in s and s.get("csrf_token") != planted and s["user_id"]
+    # The old token no longer works for forms after sign-in.
+    assert client.post("/signout", data={"csrf_token": planted}).status_code == 400
+
+
+def test_error_answers_carry_the_security_headers_and_no_trace(web_app, signed_in):
+    client = signed_in("analyst")
+    for res in (client.get("/runs/999999"), client.get("/api/runs"), web_app.test_client().get("/nowhere")):
+        assert res.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in res.headers
+        assert "Traceback" not in res.get_data(as_text=True)
