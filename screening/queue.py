@@ -66,33 +66,14 @@ def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: st
     the matched entity, score, risk categories, ``status``, ``assignee``, ``suppression_id`` and its latest
     ``decision``.
     """
-    where, args = [], []
-    if status:
-        where.append(f"{_STATUS} = ?")
-        args.append(status)
-    elif not include_suppressed:
-        where.append(f"{_STATUS} != ?")
-        args.append(SUPPRESSED)
+    where, args = runs.hit_filters(run_id=run_id, min_score=min_score, max_score=max_score,
+                                   entity_type=entity_type, risk=risk, status=status,
+                                   show_suppressed=include_suppressed)
     if assignee == UNASSIGNED:
         where.append("(h.assignee IS NULL OR h.assignee = '')")
     elif assignee:
         where.append("h.assignee = ? COLLATE NOCASE")
         args.append(assignee)
-    if min_score is not None:
-        where.append("h.score >= ?")
-        args.append(min_score)
-    if max_score is not None:
-        where.append("h.score <= ?")
-        args.append(max_score)
-    if risk:
-        where.append("EXISTS (SELECT 1 FROM json_each(h.risk_categories) WHERE value = ?)")
-        args.append(risk)
-    if run_id is not None:
-        where.append("h.run_id = ?")
-        args.append(run_id)
-    if entity_type:
-        where.append("h.entity_type = ?")
-        args.append(entity_type)
     base = (f"FROM hits h JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row JOIN runs u ON u.id = h.run_id "
             f"{_LATEST}" + (f" WHERE {' AND '.join(where)}" if where else ""))
     total = db.execute(f"SELECT count(*) {base}", args).fetchone()[0]

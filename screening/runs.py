@@ -421,28 +421,8 @@ def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | Non
     (or ``status`` is ``suppressed``). Each hit comes with its client's id and name, its latest decision (with
     its verdict) and its ``status``.
     """
-    where, args = ["h.run_id = ?"], [run_id]
-    if min_score is not None:
-        where.append("h.score >= ?")
-        args.append(min_score)
-    if max_score is not None:
-        where.append("h.score <= ?")
-        args.append(max_score)
-    if entity_type:
-        where.append("h.entity_type = ?")
-        args.append(entity_type)
-    if source:
-        where.append("h.source = ?")
-        args.append(source)
-    if risk:
-        where.append("EXISTS (SELECT 1 FROM json_each(h.risk_categories) WHERE value = ?)")
-        args.append(risk)
-    if status:
-        where.append(f"{STATUS_SQL} = ?")
-        args.append(status)
-    elif not show_suppressed:
-        where.append(f"{STATUS_SQL} != ?")
-        args.append(SUPPRESSED)
+    where, args = hit_filters(run_id=run_id, min_score=min_score, max_score=max_score, entity_type=entity_type,
+                              source=source, risk=risk, status=status, show_suppressed=show_suppressed)
     base = (f"FROM hits h JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row WHERE {' AND '.join(where)}")
     total = db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
     page, per_page = max(1, page), max(1, min(per_page, 500))
@@ -456,6 +436,26 @@ def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | Non
         h["status"] = effective_status(h["decision"], h["suppression_id"])
         out.append(h)
     return out, total
+
+
+def hit_filters(*, run_id: int | None = None, min_score: float | None = None, max_score: float | None = None,
+                entity_type: str | None = None, source: str | None = None, risk: str | None = None,
+                status: str | None = None, show_suppressed: bool = False) -> tuple[list[str], list]:
+    """SQL conditions (on ``hits h``) and their arguments for the filters a run's page and the work queue share."""
+    where, args = [], []
+    for value, condition in ((run_id, "h.run_id = ?"), (min_score, "h.score >= ?"), (max_score, "h.score <= ?"),
+                             (entity_type or None, "h.entity_type = ?"), (source or None, "h.source = ?"),
+                             (risk or None, "EXISTS (SELECT 1 FROM json_each(h.risk_categories) WHERE value = ?)")):
+        if value is not None:
+            where.append(condition)
+            args.append(value)
+    if status:
+        where.append(f"{STATUS_SQL} = ?")
+        args.append(status)
+    elif not show_suppressed:
+        where.append(f"{STATUS_SQL} != ?")
+        args.append(SUPPRESSED)
+    return where, args
 
 
 def hit_facets(db: sqlite_utils.Database, run_id: int) -> dict:
