@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ MAX_HEADER_SEARCH = 20          # the header row is looked for among the first r
 MAX_CELL_CHARS = 10_000
 MAX_UNPACKED_BYTES = 1_000_000_000     # an xlsx whose parts expand beyond this is refused
 MAX_RATIO = 200                        # ...or that expands more than this many times its compressed size
+MAX_ROWS_ENV = "SCREENING_MAX_ROWS"
+DEFAULT_MAX_ROWS = 1_000_000           # rows per file, header included (a million rows takes ~16 s and ~1 GB to read)
 FIELDS = ("name", "first_name", "last_name", "client_id", "type", "country", "birth_date")
 
 # Header words per field, several languages; compared after casefolding and dropping accents and punctuation.
@@ -62,6 +65,14 @@ _LOOKUP = {_key(s): f for f, words in SYNONYMS.items() for s in words}
 
 # --- adapters -------------------------------------------------------------------------------------------------
 
+def max_rows() -> int:
+    """Return the most rows a client file may hold, from ``SCREENING_MAX_ROWS`` (default 1,000,000)."""
+    try:
+        return max(1, int(os.environ.get(MAX_ROWS_ENV, DEFAULT_MAX_ROWS)))
+    except ValueError:
+        return DEFAULT_MAX_ROWS
+
+
 def read_rows(path: str | Path, sheet: str | None = None, info: dict | None = None) -> Iterator[tuple[int, list]]:
     """Yield (row number as the spreadsheet shows it, cells) from an xlsx/xlsm or csv/tsv file.
 
@@ -72,13 +83,20 @@ def read_rows(path: str | Path, sheet: str | None = None, info: dict | None = No
         raise ClientFileError(f"{path.name}: no such file")
     suffix = path.suffix.casefold()
     if suffix in (".xlsx", ".xlsm"):
-        yield from _xlsx_rows(path, sheet, info if info is not None else {})
+        rows = _xlsx_rows(path, sheet, info if info is not None else {})
     elif suffix in (".csv", ".tsv", ".txt"):
         if sheet:
             raise ClientFileError(f"{path.name}: --sheet applies to workbooks, not to {suffix} files")
-        yield from _csv_rows(path)
+        rows = _csv_rows(path)
     else:
         raise ClientFileError(f"{path.name}: not a client list (use .xlsx, .xlsm, .csv or .tsv)")
+    limit = max_rows()
+    for count, item in enumerate(rows, start=1):
+        if count > limit:       # stop reading: the whole file would be held in memory
+            rows.close()
+            raise ClientFileError(f"{path.name}: more than {limit:,} rows (the limit per file, header included; "
+                                  f"set {MAX_ROWS_ENV} to change it); split the file")
+        yield item
 
 
 def _xlsx_rows(path: Path, sheet: str | None, info: dict) -> Iterator[tuple[int, list]]:
@@ -154,7 +172,14 @@ def _decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    return raw.decode("cp1252", errors="replace")
+    # Windows-1252, line by line: a file glued from a UTF-8 and a Windows-1252 export keeps its UTF-8 lines right.
+    out = []
+    for line in raw.splitlines(keepends=True):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors="replace"))
+    return "".join(out)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:

@@ -89,6 +89,11 @@ def decode(data: bytes, where: str, notes: list[str] | None = None) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ListError(where, f"{where}: not valid UTF-16 although it starts with a UTF-16 mark ({exc.reason})")
+    if data[:200].count(b"\x00") > 20:        # text has no NULs; UTF-16 has one in every other byte
+        raise ListError(where, f"{where}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ListError(where, f"{where}: contains NUL bytes (the first at offset {nul}); not a text file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
