@@ -85,6 +85,26 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def add_user(self, name: str, role: str) -> str:
+        """Create an account as an operator does (``screening user add ... --password-stdin``); return its password."""
+        import subprocess
+        import sys
+
+        password = f"{name} has a long password"
+        res = subprocess.run([sys.executable, "-m", "screening.cli", "--db", str(self.db_path), "user", "add", name,
+                              "--role", role, "--password-stdin"], input=password + "\n", text=True,
+                             capture_output=True)
+        assert res.returncode == 0, res.stderr
+        return password
+
+    def sign_in(self, page, name: str, password: str) -> None:
+        """Sign in through the form in a Playwright page and wait for the home page."""
+        page.goto(self.url + "/signin")
+        page.fill("input[name=name]", name)
+        page.fill("input[name=password]", password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(self.url + "/")
+
 
 def _free_port() -> int:
     import socket

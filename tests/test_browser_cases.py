@@ -3,25 +3,6 @@ match, a reviewer (another browser context) approves it from the approvals queue
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-
-
-def _add_user(live_server, name: str, role: str) -> str:
-    password = f"{name} has a long password"
-    res = subprocess.run([sys.executable, "-m", "screening.cli", "--db", str(live_server.db_path), "user", "add",
-                          name, "--role", role, "--password-stdin"], input=password + "\n", text=True,
-                         capture_output=True)
-    assert res.returncode == 0, res.stderr
-    return password
-
-
-def _sign_in(page, live_server, name: str, password: str) -> None:
-    page.goto(live_server.url + "/signin")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
 
 
 def _table(ws) -> list[dict]:
@@ -33,8 +14,8 @@ def test_an_analyst_decides_a_reviewer_approves_and_the_report_names_both(live_s
                                                                            tmp_path):
     from openpyxl import Workbook, load_workbook
 
-    analyst_pw = _add_user(live_server, "anna", "analyst")
-    reviewer_pw = _add_user(live_server, "ravi", "reviewer")
+    analyst_pw = live_server.add_user("anna", "analyst")
+    reviewer_pw = live_server.add_user("ravi", "reviewer")
     wb = Workbook()
     for row in (["Customer ID", "Customer Name", "Country"],
                 ["C-1", "LIAONING HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", "China"], ["C-2", "Acme Ltd", "GB"]):
@@ -44,7 +25,7 @@ def test_an_analyst_decides_a_reviewer_approves_and_the_report_names_both(live_s
     # The analyst screens the file and decides "true match": it waits for a reviewer.
     analyst = browser.new_context(accept_downloads=True)
     page = analyst.new_page()
-    _sign_in(page, live_server, "anna", analyst_pw)
+    live_server.sign_in(page, "anna", analyst_pw)
     page.click("text=Screen a file")
     page.set_input_files("input[name=file]", str(tmp_path / "four-eyes.xlsx"))
     page.click("text=Upload and preview")
@@ -68,7 +49,7 @@ def test_an_analyst_decides_a_reviewer_approves_and_the_report_names_both(live_s
     # The reviewer, in another browser context, finds it in the approvals queue and approves it.
     reviewer = browser.new_context()
     rpage = reviewer.new_page()
-    _sign_in(rpage, live_server, "ravi", reviewer_pw)
+    live_server.sign_in(rpage, "ravi", reviewer_pw)
     rpage.click("main a:has-text('Approvals')")
     rpage.wait_for_url(live_server.url + "/approvals")
     row = rpage.locator("table.approvals tbody tr").first

@@ -10,7 +10,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from screening import audit, jobs, monitor, runs, screen
+from screening import audit, monitor, runs, screen
 from screening import db as dbmod
 from screening.cli import cli
 from watchlists import ingest, store

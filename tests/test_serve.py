@@ -33,31 +33,11 @@ def test_sign_in_in_a_real_browser(live_server, browser, artifacts):
     page.close()
 
 
-def _add_analyst(live_server, name: str) -> str:
-    import subprocess
-    import sys
-
-    password = f"{name} has a long password"
-    res = subprocess.run([sys.executable, "-m", "screening.cli", "--db", str(live_server.db_path), "user", "add",
-                          name, "--role", "analyst", "--password-stdin"], input=password + "\n", text=True,
-                         capture_output=True)
-    assert res.returncode == 0, res.stderr
-    return password
-
-
-def _sign_in(page, live_server, name: str, password: str) -> None:
-    page.goto(live_server.url + "/signin")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
-
-
 def test_an_analyst_screens_a_file_reviews_a_hit_and_finds_the_decision_in_the_report(live_server, browser, artifacts,
                                                                                       tmp_path):
     from openpyxl import Workbook, load_workbook
 
-    password = _add_analyst(live_server, "alice")
+    password = live_server.add_user("alice", "analyst")
     wb = Workbook()
     ws = wb.active
     ws.title = "Clients"
@@ -69,7 +49,7 @@ def test_an_analyst_screens_a_file_reviews_a_hit_and_finds_the_decision_in_the_r
     wb.save(tmp_path / "clients.xlsx")
 
     page = browser.new_page(accept_downloads=True)
-    _sign_in(page, live_server, "alice", password)
+    live_server.sign_in(page, "alice", password)
     page.screenshot(path=str(artifacts / "home-analyst.png"), full_page=True)
     page.click("text=Screen a file")
     page.set_input_files("input[name=file]", str(tmp_path / "clients.xlsx"))
