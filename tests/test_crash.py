@@ -107,7 +107,7 @@ def test_a_worker_killed_mid_run_leaves_no_complete_partial_run_and_the_job_comp
         sample_copy, tmp_path):
     db = dbmod.connect(sample_copy)
     earlier, decided = _decided_run(db, tmp_path)
-    rows = 4000
+    rows = 1500                  # stored in batches of 500: the kill lands after the first, before the last
     job_id = jobs.enqueue(db, "screen", {"path": str(_client_list(tmp_path / "big.csv", rows)), "file_name":
                                          "big.csv"}, actor="ana")
     log = tmp_path / "worker.log"
