@@ -385,6 +385,10 @@ def read_pairs(path: str) -> list[tuple[int, str, str, str]]:
         raise ClientFileError(f"{where}: is a folder, not a file")
     except OSError as exc:
         raise ClientFileError(f"{where}: cannot read: {exc.strerror or exc}")
+    if data[:200].count(b"\x00") > 20:      # UTF-16 has a NUL in every other byte
+        raise ClientFileError(f"{where}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
+    if b"\x00" in data:
+        raise ClientFileError(f"{where}: contains NUL bytes; not a text file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -516,3 +516,29 @@ def test_list_import(name, db, tmp_path):
     stored = {r[0] for r in db.execute("SELECT name FROM entities")}
     assert {n.strip() for n in expect[1]} <= stored
     assert not any("\x00" in s for s in stored)
+
+
+# --- name pairs (screening compare --pairs) ---------------------------------------------------------------------
+
+PAIRS_CASES = {
+    "nul": (b"name_a,name_b\nKeqiang Li,Li Ke\x00qiang\n", 1, "contains NUL bytes; not a text file"),
+    "utf16_nobom": ("name_a,name_b\nA B,A B\n".encode("utf-16-le"), 1, "looks like UTF-16 without a byte-order mark"),
+    "png": (mc.png(), 1, "contains NUL bytes; not a text file"),
+    "xlsx": (mc.xlsx(mc.CLIENT_ROWS), 1, "contains NUL bytes"),
+    "formulas": (mc.csv_text([["name_a", "name_b"]] + [[f, "Keqiang Li"] for f in mc.FORMULAS]).encode(), 0,
+                 "7 pairs compared"),
+    "long": (mc.csv_text([["name_a", "name_b"], ["Li " + "Keqiang" * 15_000, "Keqiang Li"]]).encode(), 0,
+             "1 pairs compared"),
+}
+
+
+@pytest.mark.parametrize("case", list(PAIRS_CASES))
+def test_compare_pairs(case, tmp_path):
+    data, code, words = PAIRS_CASES[case]
+    path = tmp_path / f"{case}.csv"
+    path.write_bytes(data)
+    result = invoke(tmp_path / "pairs.db", "compare", "--pairs", path)
+    assert_clean_cli(result)
+    assert result.exit_code == code and words in result.output, result.output
+    if code:
+        assert result.output.startswith(f"Error: {path}: ")
