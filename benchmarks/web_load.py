@@ -249,14 +249,17 @@ class Analyst:
         return self.conn, True
 
     def request(self, kind: str, method: str, path: str, form: dict | None = None,
-                record: bool = True) -> tuple[int | None, str, dict]:
-        headers = {"Accept": "text/html", "User-Agent": f"web_load/{self.name}"}
+                record: bool = True, body: bytes | None = None,
+                headers: dict | None = None) -> tuple[int | None, str, dict]:
+        """One request; ``form`` is sent urlencoded, else ``body`` as is (``headers`` then give its Content-Type;
+        they are added to, and override, the browser's own)."""
+        extra, headers = headers or {}, {"Accept": "text/html", "User-Agent": f"web_load/{self.name}"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers.update(extra)
         for attempt in (0, 1):
             conn, reused = self._connection()
             t = time.monotonic()
