@@ -116,7 +116,7 @@ def _xlsx_rows(path: Path, sheet: str | None, info: dict) -> Iterator[tuple[int,
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:           # openpyxl raises many types for corrupt parts
-        raise ClientFileError(f"{path.name}: the workbook cannot be read ({type(exc).__name__}: {exc})") from None
+        raise ClientFileError(f"{path.name}: the workbook cannot be read ({_root_cause(exc)})") from None
     try:
         if sheet:
             if sheet not in wb.sheetnames:
@@ -144,6 +144,18 @@ def _xlsx_rows(path: Path, sheet: str | None, info: dict) -> Iterator[tuple[int,
                 return         # the first sheet with data, unless one was named
     finally:
         wb.close()
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost error behind a library's wrapper ("Unable to read workbook..."), on one line."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    if type(exc).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+        return f"{type(exc).__name__}: XML entities or a DTD, refused"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _check_zip(path: Path) -> None:
