@@ -2,7 +2,7 @@
 article import, all at once against gunicorn; then the database is checked.
 
     python benchmarks/concurrency_load.py [--duration 60] [--analysts 10] [--uploaders 4] [--reviewers 2]
-                                          [--upload-rows 40] [--upload-pause 2] [--import web|cli|none]
+                                          [--upload-rows 40] [--upload-pause 0.5] [--import web|cli|none]
                                           [--import-files 48] [--drain 120] [--rows 1500] [--keep] [--seed 5]
 
 Everything on loopback, in a temporary folder, bounded in time. The helpers come from ``web_load.py`` (setup of
@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--uploaders", type=int, default=4)
     ap.add_argument("--reviewers", type=int, default=2)
     ap.add_argument("--upload-rows", type=int, default=40, help="rows of each uploaded client list")
-    ap.add_argument("--upload-pause", type=float, default=2.0, help="seconds (0.5x-1.5x) between an uploader's "
+    ap.add_argument("--upload-pause", type=float, default=0.5, help="seconds (0.5x-1.5x) between an uploader's "
                                                                      "uploads")
     ap.add_argument("--import", dest="import_mode", choices=("web", "cli", "none"), default="web")
     ap.add_argument("--import-files", type=int, default=48, help="BBC business articles imported")
