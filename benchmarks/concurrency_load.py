@@ -59,17 +59,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from web_load import (BBC_BUSINESS, CSRF_RE, PASSWORD, THINK, TIMEOUT_S, Analyst, Monitor,  # noqa: E402
-                      count_decisions, log, pct, setup, start_server, stop_group)
+from web_load import (
+    BBC_BUSINESS,
+    CSRF_RE,
+    PASSWORD,
+    THINK,
+    TIMEOUT_S,
+    Analyst,
+    Monitor,
+    count_decisions,
+    log,
+    pct,
+    setup,
+    start_server,
+    stop_group,
+)
 
 UPLOAD_THINK = (0.2, 0.8)
 JOB_RE = re.compile(r"/jobs/(\d+)")
 IMPORT_JOB_RE = re.compile(r"/(?:jobs|imports)/(\d+)")
 HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
-SELECT_RE = re.compile(r'<select id="column-([a-z_]+)" name="column-[a-z_]+">(.*?)</select>', re.S)
+SELECT_RE = re.compile(r'<select id="column-([a-z_]+)" name="column-[a-z_]+">(.*?)</select>', re.DOTALL)
 SELECTED_RE = re.compile(r'<option value="([^"]*)" selected>')
 NUMBER_RE = re.compile(r'<input type="number" name="(threshold|hit_limit)" value="([^"]*)"')
-APPROVAL_ROW_RE = re.compile(r"<tr>\s*<td>(\d+)</td>\s*<td>.*?</td>\s*<td>([^<]*)</td>.*?/hits/(\d+)\"", re.S)
+APPROVAL_ROW_RE = re.compile(r"<tr>\s*<td>(\d+)</td>\s*<td>.*?</td>\s*<td>([^<]*)</td>.*?/hits/(\d+)\"", re.DOTALL)
 FLASH_RE = re.compile(r'<p class="flash (\w+)" role="status">([^<]*)</p>')
 # Request kinds, grouped for the table: GETs are "page"; the rest are the writes.
 WRITE_KINDS = {"decide": "decision", "approve": "approval", "upload": "upload", "start": "upload",
