@@ -262,7 +262,6 @@ def _show_list_entity(e: dict) -> None:
 # --- matching -----------------------------------------------------------------------------------------------
 
 _QUERY_TYPES = ("person", "organization", "unknown")
-MAX_EXCERPTS = 2
 
 
 def _reason_dicts(reasons) -> list[dict]:
@@ -272,14 +271,6 @@ def _reason_dicts(reasons) -> list[dict]:
 def _echo_reasons(reasons, indent: str = "    ") -> None:
     for r in reasons:
         click.echo(f"{indent}{r.outcome:<9} {r.text}")
-
-
-def _list_details(ev: dict) -> dict | None:
-    """The list part of a hit's evidence (``store.evidence``), or None for a news entity."""
-    if ev["source"] == "news":
-        return None
-    return {"list_name": ev["source"], "list_id": ev["list_id"], "programs": ev["programs"],
-            "remarks": ev["remarks"] or ""}
 
 
 @cli.command("match")
@@ -302,78 +293,50 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
 
     A name that cannot be screened (empty, digits only...) prints "Not screened: REASON" and exits 0.
     """
-    from screening.engine import DEFAULT_THRESHOLD, algorithm_id
-    from screening.model import Query
-    from screening.normalize import problem
-    from screening.attributes import country_code, iso_date
-    from watchlists import store
+    from screening import screen
+    from screening.engine import DEFAULT_THRESHOLD
 
-    if threshold is None:
-        threshold = DEFAULT_THRESHOLD
-    codes = []
-    for c in countries:
-        code = country_code(c)
-        if code is None:
-            raise click.BadParameter(f"unknown country {c!r} (use an ISO alpha-2 code or an English name)",
-                                     param_hint="--country")
-        codes.append(code)
-    if dob is not None and iso_date(dob) is None:
-        raise click.BadParameter(f"unreadable date {dob!r} (use YYYY, YYYY-MM or YYYY-MM-DD)", param_hint="--dob")
-    query = Query(name=name, type=qtype.lower(), countries=tuple(dict.fromkeys(codes)),
-                  birth_date=dob.strip() if dob else None)
-    version = store.current_version(obj.db)
-    head = {"query": {"name": name, "type": query.type, "countries": list(query.countries),
-                      "birth_date": query.birth_date},
-            "threshold": threshold, "algorithm": algorithm_id(), "watchlist_version": version}
-    why = problem(name)
-    if why:
-        if as_json:
-            click.echo(json.dumps({**head, "skipped": why}, indent=2, ensure_ascii=False))
-        else:
-            click.echo(f"Not screened: {why}")
-        return
-    records = store.match_records(obj.db)
-    if not records:
+    try:
+        found = screen.search(obj.db, name, qtype.lower(), countries, limit=limit, birth_date=dob,
+                              threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    except screen.SearchError as exc:
+        hint = "--country" if "country" in str(exc) else "--dob" if "date" in str(exc) else None
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+    except screen.EmptyWatchlist:
         raise click.ClickException(
             f"the watchlist in {obj.db_path} is empty: add articles with `screening watchlist add PATH` (or "
-            f"`--sample`) or import a list with `screening watchlist import FILE --format ...`")
-    from screening.index import Matcher
-
-    found = Matcher(records).screen(query, threshold=threshold, limit=limit)
-    if not isinstance(found, list):        # Skipped: the engine refused a name ``problem`` let through
-        click.echo(json.dumps({**head, "skipped": found.reason}, indent=2, ensure_ascii=False) if as_json
-                   else f"Not screened: {found.reason}")
+            f"`--sample`) or import a list with `screening watchlist import FILE --format ...`") from None
+    if as_json:                 # as documented: "skipped" or "results", never both
+        drop = {"watchlist_entities", "results" if found["skipped"] else "skipped"}
+        click.echo(json.dumps({k: v for k, v in found.items() if k not in drop}, indent=2, ensure_ascii=False))
         return
-    results = [(m, store.evidence(store.get_entity(obj.db, m.record_id), MAX_EXCERPTS)) for m in found]
-    if as_json:
-        click.echo(json.dumps({**head, "results": [{
-            "entity_id": e["entity_id"], "entity_name": e["entity_name"], "matched_name": m.matched_name,
-            "score": m.score, "name_score": m.name_score, "type": e["entity_type"], "source": e["source"],
-            "reasons": _reason_dicts(m.reasons), "excerpts": e["excerpts"], "list": _list_details(e)}
-            for m, e in results]}, indent=2, ensure_ascii=False))
+    if found["skipped"]:
+        click.echo(f"Not screened: {found['skipped']}")
         return
-    attrs = [f"type {query.type}"] + ([f"countries {', '.join(query.countries)}"] if query.countries else []) \
-        + ([f"born {query.birth_date}"] if query.birth_date else [])
-    click.echo(f"Screening \"{name}\" ({'; '.join(attrs)}) against watchlist version {version} "
-               f"({len(records)} entities); algorithm {algorithm_id()}, threshold {threshold:.2f}")
+    query, results, threshold = found["query"], found["results"], found["threshold"]
+    attrs = [f"type {query['type']}"] + ([f"countries {', '.join(query['countries'])}"] if query["countries"] else []) \
+        + ([f"born {query['birth_date']}"] if query["birth_date"] else [])
+    click.echo(f"Screening \"{name}\" ({'; '.join(attrs)}) against watchlist version {found['watchlist_version']} "
+               f"({found['watchlist_entities']} entities); algorithm {found['algorithm']}, threshold {threshold:.2f}")
     if not results:
         click.echo(f"No candidates at or above {threshold:.2f}.")
         return
-    for i, (m, e) in enumerate(results, start=1):
-        source = "news" if e["source"] == "news" else f"list {e['source']}"
-        alias = f"\"{m.matched_name}\" of " if m.matched_name != e["entity_name"] else ""
+    for i, r in enumerate(results, start=1):
+        source = "news" if r["source"] == "news" else f"list {r['source']}"
+        alias = f"\"{r['matched_name']}\" of " if r["matched_name"] != r["entity_name"] else ""
         click.echo("")
-        click.echo(f"{i}. {m.score:.2f}  {alias}{e['entity_name']}  (entity {e['entity_id']}, {e['entity_type']}, "
-                   f"{source}; name score {m.name_score:.2f})")
-        _echo_reasons(m.reasons)
-        details = _list_details(e)
+        click.echo(f"{i}. {r['score']:.2f}  {alias}{r['entity_name']}  (entity {r['entity_id']}, {r['type']}, "
+                   f"{source}; name score {r['name_score']:.2f})")
+        for reason in r["reasons"]:
+            click.echo(f"    {reason['outcome']:<9} {reason['text']}")
+        details = r["list"]
         if details:
             click.echo(f"    list {details['list_name']}, list id {details['list_id']}; programs: "
                        f"{', '.join(details['programs']) or 'none'}")
             if details["remarks"]:
                 click.echo(f"    remarks: {details['remarks']}")
             continue
-        for x in e["excerpts"]:
+        for x in r["excerpts"]:
             click.echo(f"    > {x['excerpt']}")
             click.echo(f"      \"{x['article_title'] or '(untitled)'}\" ({x['source'] or 'unknown source'}, "
                        f"{x['published'] or 'undated'}){' ' + x['url'] if x['url'] else ''}")

@@ -132,6 +132,7 @@ def matcher_for(db: sqlite_utils.Database) -> tuple[Matcher, int, int]:
 # --- searching the watchlist (the web's search page and the API) ----------------------------------------------
 
 SEARCH_LIMIT = 20
+SEARCH_EXCERPTS = 2       # excerpts per result, the most adverse first
 MAX_NAME = 500            # characters of a searched name
 
 
@@ -140,18 +141,21 @@ class SearchError(ValueError):
 
 
 def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] = (), threshold: float | None = None,
-           limit: int = SEARCH_LIMIT) -> dict:
+           limit: int = SEARCH_LIMIT, birth_date: str | None = None) -> dict:
     """Screen one name against the watchlist with the screening engine, as a screening run would.
 
     Return the query as screened, the threshold, algorithm, watchlist version and size, and either ``results``
     (best first, each with its reasons and evidence) or ``skipped`` (why the name cannot be screened). Raise
-    ``SearchError`` for an unknown type or country, ``screening.screen.EmptyWatchlist`` for an empty watchlist.
+    ``SearchError`` for an unknown type, country or birth date, ``screening.screen.EmptyWatchlist`` for an empty
+    watchlist (a name that cannot be screened is answered first, watchlist or not). The web's search page, the API
+    and ``screening match`` all answer through here.
     """
     from watchlists import store
 
     from . import accounts
-    from .attributes import country_code
+    from .attributes import country_code, iso_date
     from .model import Query, Skipped, entity_type
+    from .normalize import problem
 
     if len(q) > MAX_NAME:
         raise SearchError(f"the name is {len(q)} characters long: search at most {MAX_NAME}")
@@ -167,11 +171,18 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
         if code is None:
             raise SearchError(f"unknown country {c.strip()!r} (use an ISO alpha-2 code or an English country name)")
         codes.append(code)
+    birth_date = (birth_date or "").strip() or None
+    if birth_date is not None and iso_date(birth_date) is None:
+        raise SearchError(f"unreadable date {birth_date!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
     threshold = accounts.setting(db, "threshold") if threshold is None else threshold
-    query = Query(name=q, type=qtype, countries=tuple(dict.fromkeys(codes)))
+    query = Query(name=q, type=qtype, countries=tuple(dict.fromkeys(codes)), birth_date=birth_date)
+    out = {"query": {"name": q, "type": qtype, "countries": list(query.countries), "birth_date": birth_date},
+           "threshold": threshold, "algorithm": algorithm_id(), "watchlist_version": store.current_version(db)}
+    why = problem(q)
+    if why:
+        return {**out, "skipped": why, "results": []}
     matcher, version, size = matcher_for(db)
-    out = {"query": {"name": q, "type": qtype, "countries": list(query.countries)}, "threshold": threshold,
-           "algorithm": algorithm_id(), "watchlist_version": version, "watchlist_entities": size}
+    out["watchlist_entities"] = size
     found = matcher.screen(query, threshold=threshold, limit=limit)
     if isinstance(found, Skipped):
         return {**out, "skipped": found.reason, "results": []}
@@ -180,7 +191,7 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
         entity = store.entity_by_id(db, int(m.record_id))
         if entity is None:                     # removed since the matcher was built
             continue
-        ev = store.evidence(entity, max_excerpts=2)
+        ev = store.evidence(entity, max_excerpts=SEARCH_EXCERPTS)
         listed = entity.get("origin") == "list"
         results.append({
             "entity_id": ev["entity_id"], "entity_name": ev["entity_name"], "matched_name": m.matched_name,
