@@ -466,16 +466,21 @@ def match_records(db: sqlite_utils.Database) -> list[Record]:
             "SELECT a.entity_id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id "
             "WHERE e.delisted_version IS NULL ORDER BY a.entity_id, a.version, a.rowid"):
         names.setdefault(eid, []).append(alias)
-    out = []
-    for eid, name, etype, countries, birth_dates, origin, list_name in db.execute(
-            "SELECT e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name FROM entities e "
-            "LEFT JOIN list_sources s ON s.id = e.list_source_id WHERE e.delisted_version IS NULL ORDER BY e.id"):
-        out.append(Record(
-            id=str(eid), names=tuple(dict.fromkeys([name] + names.get(eid, []))), type=etype or UNKNOWN,
-            countries=_alpha2(json.loads(countries) if countries else ()),
-            birth_dates=tuple(json.loads(birth_dates)) if birth_dates else (),
-            source=list_name if origin == "list" and list_name else "news"))
-    return out
+    return [_record(row, names) for row in db.execute(
+        f"SELECT {_RECORD_COLUMNS} FROM entities e LEFT JOIN list_sources s ON s.id = e.list_source_id "
+        "WHERE e.delisted_version IS NULL ORDER BY e.id")]
+
+
+_RECORD_COLUMNS = "e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name"
+
+
+def _record(row, names: dict[int, list[str]]) -> Record:
+    """An entity row (``_RECORD_COLUMNS``) and its aliases as the engine's ``Record``."""
+    eid, name, etype, countries, birth_dates, origin, list_name = row
+    return Record(id=str(eid), names=tuple(dict.fromkeys([name] + names.get(eid, []))), type=etype or UNKNOWN,
+                  countries=_alpha2(json.loads(countries) if countries else ()),
+                  birth_dates=tuple(json.loads(birth_dates)) if birth_dates else (),
+                  source=list_name if origin == "list" and list_name else "news")
 
 
 
@@ -500,14 +505,9 @@ def _records_of(db: sqlite_utils.Database, ids: list[int]) -> list[Record]:
         for eid, alias in db.execute(f"SELECT entity_id, alias FROM aliases WHERE entity_id IN ({marks}) "
                                      f"ORDER BY entity_id, version, rowid", chunk):
             names.setdefault(eid, []).append(alias)
-        for eid, name, etype, countries, birth_dates, origin, list_name in db.execute(
-                f"SELECT e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name FROM entities e "
-                f"LEFT JOIN list_sources s ON s.id = e.list_source_id WHERE e.id IN ({marks}) ORDER BY e.id", chunk):
-            out.append(Record(
-                id=str(eid), names=tuple(dict.fromkeys([name] + names.get(eid, []))), type=etype or UNKNOWN,
-                countries=_alpha2(json.loads(countries) if countries else ()),
-                birth_dates=tuple(json.loads(birth_dates)) if birth_dates else (),
-                source=list_name if origin == "list" and list_name else "news"))
+        out += [_record(row, names) for row in db.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM entities e LEFT JOIN list_sources s ON s.id = e.list_source_id "
+            f"WHERE e.id IN ({marks}) ORDER BY e.id", chunk)]
     return out
 
 
