@@ -236,3 +236,18 @@ def test_monitor_commands(sample_copy, tmp_path):
     assert r.exit_code == 1 and "Error: no run 999" in r.output
     r = invoke(sample_copy, "monitor", "run", "--full")
     assert r.exit_code == 0 and "3 clients compared" in r.output, r.output
+
+
+def test_a_failed_monitoring_job_can_be_retried_from_its_page(signed_in, web_app):
+    from screening import jobs
+
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    job_id = jobs.enqueue(db, "monitor", {}, actor="system")
+    jobs.claim(db, "w1")
+    jobs.fail(db, job_id, "the worker ran out of memory")
+    db.close()
+    analyst = signed_in("analyst")
+    page = analyst.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "the worker ran out of memory" in page and ">Retry<" in page
+    assert analyst.post(f"/jobs/{job_id}/retry", data={"csrf_token": analyst.csrf}).status_code == 302
+    assert analyst.get(f"/jobs/{job_id}/status.json").get_json()["status"] == "queued"

@@ -161,14 +161,15 @@ def job_status(job_id: int):
 @bp.post(f"/jobs/<{ID}:job_id>/retry")
 @require("screen")
 def job_retry(job_id: int):
-    return retry(job_id, "screen")
+    return retry(job_id, ("screen", "monitor"))
 
 
-def retry(job_id: int, kind: str):
-    """Queue a failed job of ``kind`` again (each kind is retried under its own permission) and show its page."""
+def retry(job_id: int, kinds: tuple[str, ...]):
+    """Queue a failed job of one of ``kinds`` again (each kind is retried under its own permission: screening runs
+    and monitoring re-screens with "screen", imports with "watchlist") and show its page."""
     db = get_db()
-    if jobs.get_job(db, job_id)["kind"] != kind:
-        abort(404, description=f"There is no {kind} job {job_id}.")
+    if jobs.get_job(db, job_id)["kind"] not in kinds:
+        abort(404, description=f"There is no {' or '.join(kinds)} job {job_id}.")
     try:
         jobs.retry(db, job_id, actor=g.user["name"])
     except jobs.JobError as exc:

@@ -186,7 +186,7 @@ def import_result(job_id: int):
 @require("watchlist")
 def import_retry(job_id: int):
     from .runs import retry
-    return retry(job_id, "import")
+    return retry(job_id, ("import",))
 
 
 @bp.route("/add", methods=["GET", "POST"])
