@@ -305,6 +305,10 @@ SETTINGS = {
     "threshold": ("Default threshold", "the lowest score that counts as a hit, from 0 to 1; a lower threshold "
                   "catches more spelling variants and raises more false alerts", float, 0.0, 1.0),
     "hit_limit": ("Hits per row", "the most hits kept for one client row, from 1 to 100", int, 1, 100),
+    "news_min_relevance": ("Minimum relevance of news entities",
+                           "news entities below this relevance are not screened against, from 0 to 1: 0 screens "
+                           "every person and organisation an article names, whatever it says of them; 0.01 keeps "
+                           "only those with an adverse mention (list entries are always screened)", float, 0.0, 1.0),
 }
 
 
@@ -316,6 +320,8 @@ def setting_default(key: str) -> float | int:
     if key == "hit_limit":
         from .batch import DEFAULT_HIT_LIMIT
         return DEFAULT_HIT_LIMIT
+    if key == "news_min_relevance":
+        return 0.0
     raise AccountError(f"unknown setting {key!r} (one of: {', '.join(SETTINGS)})")
 
 

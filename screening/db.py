@@ -272,12 +272,18 @@ def _m005_cases(db: sqlite_utils.Database) -> None:
                    f"SELECT RAISE(ABORT, '{table} are append-only'); END")
 
 
+def _m006_policy(db: sqlite_utils.Database) -> None:
+    # The screening policy a run used: news entities below this relevance were not screened against.
+    db.execute("ALTER TABLE runs ADD COLUMN news_min_relevance REAL NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
     ("003_runs", _m003_runs),
     ("004_accounts_jobs", _m004_accounts_jobs),
     ("005_cases", _m005_cases),
+    ("006_policy", _m006_policy),
 ]
 
 

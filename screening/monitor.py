@@ -182,6 +182,7 @@ def rescreen(db: sqlite_utils.Database, actor: str, progress: Callable[[int, int
     version = store.current_version(db)
     threshold = accounts.setting(db, "threshold")
     hit_limit = accounts.setting(db, "hit_limit")
+    policy = screen.news_min_relevance(db)
     behind = version + 1 if full else version          # full: every client, even those up to date
     groups: dict[int, list[MonitoredClient]] = {}
     for client in _clients(db, behind):
@@ -194,7 +195,7 @@ def rescreen(db: sqlite_utils.Database, actor: str, progress: Callable[[int, int
         plan.append((matcher, [c for v in sorted(groups) for c in groups[v]]))
     else:
         for since in sorted(groups):
-            records = store.match_records_changed(db, since)
+            records = store.match_records_changed(db, since, policy)
             if records:
                 entity_ids.update(int(r.id) for r in records)
                 plan.append((Matcher(records), groups[since]))
@@ -211,7 +212,7 @@ def rescreen(db: sqlite_utils.Database, actor: str, progress: Callable[[int, int
             sha256="", file_size=0, sheet=None, actor=actor, mapping=mapping, threshold=threshold,
             hit_limit=hit_limit, algorithm=algorithm_id(), watchlist_version=version,
             watchlist_entities=len(entity_ids), rows_total=len(compared), job_id=job_id, kind=KIND,
-            base_version=base, compared=len(compared))
+            base_version=base, compared=len(compared), news_min_relevance=policy)
         total = len(compared)
         done = [0]
 

@@ -511,6 +511,7 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
         ("Threshold", run.get("threshold"), None),
         ("Algorithm", run.get("algorithm"), None),
         ("Hits per row limit", run.get("hit_limit"), "int"),
+        ("News entities screened", _news_policy(run.get("news_min_relevance")), None),
         ("Counts", None, "section"),
         ("Rows in file", run.get("rows_total"), "int"),
         ("Rows processed", run.get("rows_done"), "int"),
@@ -606,6 +607,13 @@ def _discard(wb: Workbook) -> None:
                 writer.cleanup()
             except (OSError, ValueError):  # already removed by a save that failed later
                 pass
+
+
+def _news_policy(min_relevance) -> str:
+    """The screening policy for news entities, in words."""
+    if not min_relevance:
+        return "all (minimum relevance 0)"
+    return f"relevance {min_relevance:g} or more (setting news_min_relevance)"
 
 
 def _temporary_file(path: str) -> str:

@@ -75,7 +75,8 @@ def _decode(row) -> dict:
 def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_size: int, sheet: str | None,
                actor: str, mapping: dict, threshold: float, hit_limit: int, algorithm: str, watchlist_version: int,
                watchlist_entities: int, rows_total: int, job_id: int | None = None, kind: str = "file",
-               base_version: int | None = None, compared: int | None = None) -> int:
+               base_version: int | None = None, compared: int | None = None,
+               news_min_relevance: float = 0.0) -> int:
     """Store a new run in status ``running`` and return its id.
 
     ``kind`` is ``file`` (a client list: every row is stored) or ``monitoring`` (monitored clients re-screened
@@ -86,14 +87,15 @@ def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_s
         cur = db.execute(
             "INSERT INTO runs (file_name, sha256, file_size, sheet, actor, started_at, status, mapping, threshold, "
             "hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, rows_done, screened, "
-            "not_screened, rows_with_hits, hits, job_id, kind, base_version, compared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?)",
+            "not_screened, rows_with_hits, hits, job_id, kind, base_version, compared, news_min_relevance) VALUES (?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?)",
             [file_name, sha256, file_size, sheet, actor, _now(), RUNNING, json.dumps(mapping, ensure_ascii=False),
              threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, job_id, kind,
-             base_version, compared])
+             base_version, compared, news_min_relevance])
         audit.record(db, actor, "run.started", "run", cur.lastrowid, {
             "run_id": cur.lastrowid, "kind": kind, "file_name": file_name, "sha256": sha256, "rows": rows_total,
-            "threshold": threshold, "algorithm": algorithm, "watchlist_version": watchlist_version})
+            "threshold": threshold, "algorithm": algorithm, "watchlist_version": watchlist_version,
+            "news_min_relevance": news_min_relevance})
         return cur.lastrowid
 
 

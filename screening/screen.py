@@ -110,23 +110,33 @@ def _db_key(db: sqlite_utils.Database) -> str:
 
 
 def matcher_for(db: sqlite_utils.Database) -> tuple[Matcher, int, int]:
-    """Return the matcher of the database's current watchlist version (built once per version), the version, and
-    its number of entities. Raise ``EmptyWatchlist`` when there is nothing to screen against."""
+    """Return the matcher of the database's current watchlist version under the current screening policy (built
+    once per version and policy), the version, and its number of entities. Raise ``EmptyWatchlist`` when there is
+    nothing to screen against. The policy is the setting ``news_min_relevance`` (``news_min_relevance(db)``)."""
     from watchlists import store
 
     version = store.current_version(db)
-    key = (_db_key(db), version)
+    min_relevance = news_min_relevance(db)
+    key = (_db_key(db), version, min_relevance)
     with _LOCK:
         if key not in _MATCHERS:
-            records = store.match_records(db)
+            records = store.match_records(db, min_relevance)
             if not records:
                 raise EmptyWatchlist("the watchlist is empty: add articles (`screening watchlist add PATH` or "
-                                     "`--sample`) or import a list (`screening watchlist import FILE --format ...`)")
+                                     "`--sample`) or import a list (`screening watchlist import FILE --format ...`)"
+                                     + (f"; or no news entity reaches the minimum relevance {min_relevance:g} "
+                                        f"(setting news_min_relevance)" if min_relevance else ""))
             for old in [k for k in _MATCHERS if k[0] == key[0]]:
                 del _MATCHERS[old]          # one version per database in memory
             _MATCHERS[key] = (Matcher(records), len(records))
         matcher, size = _MATCHERS[key]
     return matcher, version, size
+
+
+def news_min_relevance(db: sqlite_utils.Database) -> float:
+    """The screening policy: news entities below this relevance are not screened against (0: all of them)."""
+    from . import accounts
+    return float(accounts.setting(db, "news_min_relevance"))
 
 
 # --- searching the watchlist (the web's search page and the API) ----------------------------------------------
@@ -247,7 +257,7 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
         db, file_name=display_name or prepared.path.name, sha256=prepared.sha256, file_size=prepared.size,
         sheet=prepared.sheet, actor=actor, mapping=prepared.mapping_dict(), threshold=threshold,
         hit_limit=hit_limit, algorithm=algorithm_id(), watchlist_version=version, watchlist_entities=size,
-        rows_total=len(prepared.clients), job_id=job_id)
+        rows_total=len(prepared.clients), job_id=job_id, news_min_relevance=news_min_relevance(db))
     total = len(prepared.clients)
     tick = (lambda done: progress(done, total)) if progress else None
     store_results(db, run_id, screen_rows(matcher, prepared.clients, threshold, hit_limit, progress=tick))

@@ -289,3 +289,23 @@ def test_an_empty_watchlist_and_a_missing_run_are_explained(db, tmp_path):
     shutil.rmtree(tmp_path / "nowhere", ignore_errors=True)
     result = invoke(path, "screen", str(xlsx), "--report", str(tmp_path / "nowhere" / "r.xlsx"))
     assert result.exit_code == 1 and "the folder does not exist" in result.output
+
+
+def test_the_news_relevance_policy_leaves_out_entities_without_adverse_mentions_and_is_recorded(sample_copy,
+                                                                                               tmp_path):
+    from screening import accounts
+
+    xlsx = write_xlsx(tmp_path / "clients.xlsx", CLIENTS)
+    db = dbmod.connect(sample_copy)
+    everyone = screen.screen(db, screen.prepare(xlsx), actor="t")
+    accounts.set_setting(db, "news_min_relevance", "0.01", actor="admin")
+    adverse_only = screen.screen(db, screen.prepare(xlsx), actor="t")
+    names = {run_id: {h["entity_name"] for h in runs.iter_hits(db, run_id)} for run_id in (everyone, adverse_only)}
+    # Li Keqiang and Obama only discuss sanctions in the sample (relevance 0); Liaoning Hongxiang is their target.
+    assert names[everyone] == {"Liaoning Hongxiang", "Li Keqiang", "Barack Obama"}
+    assert names[adverse_only] == {"Liaoning Hongxiang"}
+    assert runs.get_run(db, everyone)["news_min_relevance"] == 0
+    assert runs.get_run(db, adverse_only)["news_min_relevance"] == 0.01
+    screen.write_report(db, adverse_only, tmp_path / "r.xlsx", actor="t")
+    summary = {r[0]: r[1] for r in load_workbook(tmp_path / "r.xlsx")["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["News entities screened"] == "relevance 0.01 or more (setting news_min_relevance)"

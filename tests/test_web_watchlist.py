@@ -312,6 +312,7 @@ def test_settings_are_validated_and_saved(signed_in, web_app):
     admin = signed_in("admin")
     page = _page(admin.get("/admin/settings"))
     assert 'name="threshold" value="0.7"' in page and 'name="hit_limit" value="10"' in page
+    assert 'name="news_min_relevance" value="0.0"' in page
     for form, message in (({"threshold": "1.5", "hit_limit": "10"}, "Default threshold: 1.5 is outside 0 to 1"),
                           ({"threshold": "high", "hit_limit": "10"}, "is not a number"),
                           ({"threshold": "0.8", "hit_limit": "0"}, "Hits per row: 0 is outside 1 to 100"),
@@ -322,10 +323,12 @@ def test_settings_are_validated_and_saved(signed_in, web_app):
     db = _db(web_app)
     assert accounts.get_setting(db, "threshold") is None and accounts.get_setting(db, "hit_limit") is None
     db.close()
-    res = admin.post("/admin/settings", data={"csrf_token": admin.csrf, "threshold": "0,8", "hit_limit": "25"})
+    res = admin.post("/admin/settings", data={"csrf_token": admin.csrf, "threshold": "0,8", "hit_limit": "25",
+                                              "news_min_relevance": "0.01"})
     assert res.status_code == 302
     db = _db(web_app)
     assert accounts.setting(db, "threshold") == 0.8 and accounts.setting(db, "hit_limit") == 25
+    assert accounts.setting(db, "news_min_relevance") == 0.01
     assert accounts.settings_overview(db)[0]["updated_by"] == "admin-user"
     db.close()
     assert "by admin-user" in _page(admin.get("/admin/settings"))

@@ -458,17 +458,21 @@ def _alpha2(codes) -> tuple[str, ...]:
                                and c.isalpha() and c.lower() != "eu"))
 
 
-def match_records(db: sqlite_utils.Database) -> list[Record]:
+_SCREENED = "e.delisted_version IS NULL AND (e.origin = 'list' OR coalesce(e.relevance, 0) >= ?)"
+
+
+def match_records(db: sqlite_utils.Database, min_news_relevance: float = 0.0) -> list[Record]:
     """Return every active (not delisted) entity, news and list, as the engine's ``Record``: all names (the entity
-    name first, then its aliases), type, countries, birth dates, and source ('news' or the list's name)."""
+    name first, then its aliases), type, countries, birth dates, and source ('news' or the list's name). News
+    entities below ``min_news_relevance`` are left out (the screening policy; list entries always stay)."""
     names: dict[int, list[str]] = {}
     for eid, alias in db.execute(
-            "SELECT a.entity_id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id "
-            "WHERE e.delisted_version IS NULL ORDER BY a.entity_id, a.version, a.rowid"):
+            f"SELECT a.entity_id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id "
+            f"WHERE {_SCREENED} ORDER BY a.entity_id, a.version, a.rowid", [min_news_relevance]):
         names.setdefault(eid, []).append(alias)
     return [_record(row, names) for row in db.execute(
         f"SELECT {_RECORD_COLUMNS} FROM entities e LEFT JOIN list_sources s ON s.id = e.list_source_id "
-        "WHERE e.delisted_version IS NULL ORDER BY e.id")]
+        f"WHERE {_SCREENED} ORDER BY e.id", [min_news_relevance])]
 
 
 _RECORD_COLUMNS = "e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name"
@@ -484,16 +488,19 @@ def _record(row, names: dict[int, list[str]]) -> Record:
 
 
 
-def match_records_changed(db: sqlite_utils.Database, since_version: int) -> list[Record]:
+def match_records_changed(db: sqlite_utils.Database, since_version: int,
+                          min_news_relevance: float = 0.0) -> list[Record]:
     """Return the active entities created or changed after ``since_version`` (first or updated version above it),
     as ``match_records`` does: what a monitored client screened against that version has not yet been compared
     with. Delisted entities are left out."""
     ids = {r[0] for r in db.execute(
-        "SELECT id FROM entities WHERE delisted_version IS NULL AND (first_version > ? OR updated_version > ?)",
-        [since_version, since_version])}
+        f"SELECT e.id FROM entities e WHERE {_SCREENED} AND (e.first_version > ? OR e.updated_version > ?)",
+        [min_news_relevance, since_version, since_version])}
     if not ids:
         return []
-    return [r for r in match_records(db) if int(r.id) in ids] if len(ids) > 5000 else _records_of(db, sorted(ids))
+    if len(ids) > 5000:
+        return [r for r in match_records(db, min_news_relevance) if int(r.id) in ids]
+    return _records_of(db, sorted(ids))
 
 
 def _records_of(db: sqlite_utils.Database, ids: list[int]) -> list[Record]:
