@@ -400,12 +400,6 @@ def _korean_surnames() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-@lru_cache(maxsize=8)
-def _person_prefix_remover():
-    from rigour.names import remove_person_prefixes
-    return remove_person_prefixes
-
-
 # --- the word and the name ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
