@@ -38,18 +38,23 @@ def _countries(countries) -> list[str]:
     return sorted({str(c).lower() for c in countries or () if c})
 
 
-def client_identity(client_id: str | None, name: str | None, type_: str | None, countries, birth_date: str | None
-                    ) -> tuple[str, str]:
+def client_identity(client_id: str | None, name: str | None, type_: str | None, countries, birth_date: str | None,
+                    shared_id: bool = False) -> tuple[str, str]:
     """Return a client's ``(client_key, client_fingerprint)``.
 
     The key is who the client is: ``id:<client ID>`` when the file has one, else the normalised name, type,
-    countries and birth date. The fingerprint is what the client looked like: a SHA-256 of the same attributes,
-    so a client with an ID whose birth date changes keeps its key and changes its fingerprint.
+    countries and birth date. A client ID that several rows of one file share (``shared_id``) does not tell them
+    apart, so their keys add the normalised name: a suppression or a monitored client of one is never the other's.
+    The fingerprint is what the client looked like: a SHA-256 of the same attributes, so a client with an ID whose
+    birth date changes keeps its key and changes its fingerprint.
     """
     attrs = [name_key(name or ""), type_ or "unknown", _countries(countries), birth_date or ""]
     cid = (client_id or "").strip()
-    # The same key as ``monitor.client_key`` (monitored clients and run rows join on it).
-    key = f"id:{cid}" if cid else "|".join(["name:" + attrs[0], attrs[1], ",".join(attrs[2]), attrs[3]])
+    # Monitored clients and run rows join on this key (``monitor`` stores the key of the run row it came from).
+    if cid:
+        key = f"id:{cid}|name:{attrs[0]}" if shared_id else f"id:{cid}"
+    else:
+        key = "|".join(["name:" + attrs[0], attrs[1], ",".join(attrs[2]), attrs[3]])
     return key, _sha(attrs)
 
 

@@ -10,6 +10,8 @@ import click
 
 from . import db as dbmod
 
+EXIT_NOT_SCREENED = 3       # `screening screen`: the run completed, but some rows could not be screened
+
 
 class Context:
     def __init__(self, db_path: str | None):
@@ -308,7 +310,12 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
             f"`--sample`) or import a list with `screening watchlist import FILE --format ...`") from None
     if as_json:                 # as documented: "skipped" or "results", never both
         drop = {"watchlist_entities", "results" if found["skipped"] else "skipped"}
-        click.echo(json.dumps({k: v for k, v in found.items() if k not in drop}, indent=2, ensure_ascii=False))
+        out = {k: v for k, v in found.items() if k not in drop}
+        # The verdict, so that a script need not know the threshold: a result is a match at or above it.
+        out["match"] = None if found["skipped"] else bool(found["results"])
+        for r in out.get("results", ()):
+            r["match"] = r["score"] >= found["threshold"]
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     if found["skipped"]:
         click.echo(f"Not screened: {found['skipped']}")
@@ -358,10 +365,26 @@ def _top_reason(reasons) -> str:
               show_default=True, help="Type of both names.")
 @click.option("--pairs", "pairs_file", metavar="FILE",
               help="CSV with columns name_a, name_b and optional type (UTF-8): one result per row, in order.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, envvar="SCREENING_THRESHOLD",
+              show_envvar=True, help="Score at or above which a pair is a match (default: the engine's benchmark "
+                                     "threshold, 0.70).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, as_json: bool) -> None:
-    """Score two names against each other (no watchlist needed), or every pair of a CSV file with --pairs."""
-    from screening.engine import algorithm_id, compare
+def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, threshold: float | None,
+                as_json: bool) -> None:
+    """Score two names against each other (no watchlist needed), or every pair of a CSV file with --pairs.
+
+    Each result says whether it is a match at the threshold; the JSON carries the threshold and ``match``
+    (true, false, or null for a pair that could not be compared).
+    """
+    from screening.engine import DEFAULT_THRESHOLD, algorithm_id, compare
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+
+    def verdict(m) -> dict:
+        if not hasattr(m, "score"):
+            return {"skipped": m.reason, "threshold": threshold, "match": None}
+        return {"score": m.score, "threshold": threshold, "match": m.score >= threshold,
+                "reasons": _reason_dicts(m.reasons)}
 
     if pairs_file and names:
         raise click.UsageError("give either two names or --pairs FILE, not both")
@@ -371,14 +394,13 @@ def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, as_j
         a, b = names
         m = compare(a, b, ptype.lower())
         if as_json:
-            out = {"name_a": a, "name_b": b, "type": ptype.lower(), "algorithm": algorithm_id()}
-            out.update({"skipped": m.reason} if not hasattr(m, "score")
-                       else {"score": m.score, "reasons": _reason_dicts(m.reasons)})
+            out = {"name_a": a, "name_b": b, "type": ptype.lower(), "algorithm": algorithm_id(), **verdict(m)}
             click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         elif not hasattr(m, "score"):
             click.echo(f"Not compared: {m.query_name!r}: {m.reason}")
         else:
-            click.echo(f"{m.score:.4f}  {a} / {b}  ({algorithm_id()})")
+            click.echo(f"{m.score:.4f}  {'match' if m.score >= threshold else 'no match'} at {threshold:.2f}  "
+                       f"{a} / {b}  ({algorithm_id()})")
             _echo_reasons(m.reasons, indent="  ")
         return
     from screening.clientfile import ClientFileError, read_pairs
@@ -388,31 +410,39 @@ def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, as_j
         raise click.ClickException(str(exc)) from None
     results = [(n, a, b, t, compare(a, b, t)) for n, a, b, t in rows]
     if as_json:
-        click.echo(json.dumps([
-            {"row": n, "name_a": a, "name_b": b, "type": t,
-             **({"skipped": m.reason} if not hasattr(m, "score")
-                else {"score": m.score, "reasons": _reason_dicts(m.reasons)})}
-            for n, a, b, t, m in results], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([{"row": n, "name_a": a, "name_b": b, "type": t, **verdict(m)}
+                               for n, a, b, t, m in results], indent=2, ensure_ascii=False))
         return
-    click.echo(f"{'row':>5}  {'score':>6}  names / top reason  ({algorithm_id()})")
+    click.echo(f"{'row':>5}  {'score':>6}  {'match':<5}  names / top reason  ({algorithm_id()}, threshold "
+               f"{threshold:.2f})")
     for n, a, b, t, m in results:
         if not hasattr(m, "score"):
-            click.echo(f"{n:>5}  {'-':>6}  {a} / {b}: skipped ({m.reason})")
+            click.echo(f"{n:>5}  {'-':>6}  {'-':<5}  {a} / {b}: skipped ({m.reason})")
         else:
-            click.echo(f"{n:>5}  {m.score:>6.4f}  {a} / {b}: {_top_reason(m.reasons)}")
+            click.echo(f"{n:>5}  {m.score:>6.4f}  {'yes' if m.score >= threshold else 'no':<5}  {a} / {b}: "
+                       f"{_top_reason(m.reasons)}")
     skipped = sum(1 for *_, m in results if not hasattr(m, "score"))
-    click.echo(f"{len(results)} pairs compared" + (f", {skipped} skipped" if skipped else "") + ".")
+    matched = sum(1 for *_, m in results if hasattr(m, "score") and m.score >= threshold)
+    click.echo(f"{len(results)} pairs compared, {matched} match{'es' if matched != 1 else ''} at {threshold:.2f}"
+               + (f", {skipped} skipped" if skipped else "") + ".")
 
 
 # --- batch screening ----------------------------------------------------------------------------------------
 
-def _column_overrides(columns: tuple[str, ...]) -> dict[str, str]:
-    out = {}
+def _column_overrides(columns: tuple[str, ...]) -> dict[str, str | list[str]]:
+    """``--column FIELD=HEADER`` as overrides; ``FIELD=`` (empty) leaves a field out, and ``country`` may be given
+    several times (every country column named is used)."""
+    out: dict[str, str | list[str]] = {}
     for c in columns:
         fld, sep, header = c.partition("=")
-        if not sep or not fld.strip() or not header.strip():
-            raise click.BadParameter(f"{c!r}: write FIELD=HEADER, e.g. name=\"Customer Name\"", param_hint="--column")
-        out[fld.strip().lower()] = header.strip()
+        fld, header = fld.strip().lower(), header.strip()
+        if not sep or not fld:
+            raise click.BadParameter(f"{c!r}: write FIELD=HEADER, e.g. name=\"Customer Name\" (or FIELD= to leave "
+                                     f"a field out)", param_hint="--column")
+        if fld == "country" and header and out.get(fld):
+            out[fld] = [*([out[fld]] if isinstance(out[fld], str) else out[fld]), header]
+        else:
+            out[fld] = header
     return out
 
 
@@ -465,7 +495,8 @@ def _write_outputs(obj: Context, run_id: int, report_path: str | None, json_path
 @click.option("--sheet", metavar="NAME", help="Sheet to read (default: the first sheet with data).")
 @click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
               help="Which header holds a field, overriding detection (fields: name, first_name, last_name, "
-                   "client_id, type, country, birth_date); repeatable.")
+                   "client_id, type, country, birth_date); FIELD= leaves a field out; repeatable (country: "
+                   "every column named is used).")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None, envvar="SCREENING_THRESHOLD",
               show_envvar=True, help="Lowest score reported as a hit (default: 0.70, the engine's benchmark "
                                      "threshold).")
@@ -480,9 +511,10 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
                hit_limit: int, report_path: str | None, json_path: str | None) -> None:
     """Screen every row of a client list (xlsx, xlsm, csv, tsv) against the watchlist and store the run.
 
-    Shows the detected columns first; rows that cannot be screened (empty name, digits only, unreadable date,
-    duplicate client ID) are reported as not screened with the reason, never dropped. A file that cannot be read
-    stops here with a message and nothing is stored.
+    Shows the detected columns and why first. Every row with a usable name is screened; odd types, countries and
+    dates and repeated client IDs are notes. A row without a usable name (empty, digits only) is reported as not
+    screened, never dropped, and the command then ends with a warning and exit status 3. A file that cannot be
+    read stops here with a message, exit status 1, and nothing is stored.
     """
     from screening import runs, screen
     from screening.engine import DEFAULT_THRESHOLD
@@ -496,14 +528,18 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
     click.echo(f"{where}: header in row {prepared.mapping.header_row}, {len(prepared.clients)} rows.")
     for line in prepared.mapping.describe():
         click.echo(f"  {line}")
+    for line in prepared.mapping.explain:
+        click.echo(f"  {line}")
     problems = prepared.problems
     if problems:
-        click.echo(f"{len(problems)} row problem{'s' if len(problems) != 1 else ''} (these rows are reported as "
+        click.echo(f"{len(problems)} row{'s' if len(problems) != 1 else ''} without a usable name (reported as "
                    f"not screened):")
-        for p in problems[:20]:
-            click.echo(f"  {p}")
-        if len(problems) > 20:
-            click.echo(f"  ... and {len(problems) - 20} more (see the report's Not screened sheet)")
+        _echo_some(problems, "the report's Not screened sheet")
+    notes = prepared.notes
+    if notes:
+        click.echo(f"{len(notes)} note{'s' if len(notes) != 1 else ''} (these rows are screened; the value named is "
+                   f"left out):")
+        _echo_some(notes, "the Notes column of the report's Records sheet")
     click.echo("Loading the watchlist...")
     from tqdm import tqdm
 
@@ -519,6 +555,20 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
                f"{run['threshold']:.2f}; watchlist version {run['watchlist_version']} "
                f"({run['watchlist_entities']} entities), {run['algorithm']}.")
     _write_outputs(obj, run_id, report_path, json_path)
+    if run["not_screened"]:
+        # Last, where nobody can miss it, and a status of its own for scripts.
+        reasons = "; ".join(f"{n} {k}" for k, n in run["not_screened_reasons"].items())
+        click.secho(f"WARNING: run {run_id} completed, but {run['not_screened']} row"
+                    f"{'s' if run['not_screened'] != 1 else ''} NOT SCREENED ({reasons}). Fix the names and "
+                    f"screen them again.", fg="yellow", bold=True, err=True)
+        sys.exit(EXIT_NOT_SCREENED)
+
+
+def _echo_some(lines: list[str], where: str, shown: int = 20) -> None:
+    for line in lines[:shown]:
+        click.echo(f"  {line}")
+    if len(lines) > shown:
+        click.echo(f"  ... and {len(lines) - shown} more (see {where})")
 
 
 @cli.command("runs")

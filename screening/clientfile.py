@@ -2,8 +2,8 @@
 
 One adapter per format yields ``(row_number, [cells])`` as the spreadsheet numbers rows; ``detect_mapping`` finds the
 header row and which column holds the name, first and last name, client id, type, country and birth date (user
-overrides win); ``client_rows`` turns rows into ``ClientRow`` objects, each valid or with its problems in words.
-File problems raise ``ClientFileError`` naming the file (and row when there is one). openpyxl stays in this module,
+overrides win; see ``columns``); ``client_rows`` turns rows into ``ClientRow`` objects. Only a row without a usable
+name is not screened; odd types, countries and dates, placeholders and repeated IDs become notes. File problems raise ``ClientFileError`` naming the file (and row when there is one). openpyxl stays in this module,
 at the edge of the engine.
 """
 from __future__ import annotations
@@ -13,54 +13,24 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
-MAX_HEADER_SEARCH = 20          # the header row is looked for among the first rows
+from .attributes import DateProblem, country_code, is_placeholder, read_date
+from .columns import FIELDS, ClientFileError, Mapping, detect_mapping
+from .model import entity_type, type_key
+from .normalize import has_legal_form, problem
+
+__all__ = ["FIELDS", "ClientFileError", "ClientRow", "Mapping", "client_rows", "detect_mapping", "read_pairs",
+           "read_rows"]
+
 MAX_CELL_CHARS = 10_000
 MAX_UNPACKED_BYTES = 1_000_000_000     # an xlsx whose parts expand beyond this is refused
 MAX_RATIO = 200                        # ...or that expands more than this many times its compressed size
 MAX_ROWS_ENV = "SCREENING_MAX_ROWS"
 DEFAULT_MAX_ROWS = 1_000_000           # rows per file, header included (a million rows takes ~16 s and ~1 GB to read)
-FIELDS = ("name", "first_name", "last_name", "client_id", "type", "country", "birth_date")
-
-# Header words per field, several languages; compared after casefolding and dropping accents and punctuation.
-SYNONYMS = {
-    "name": ["name", "full name", "client name", "customer name", "customer", "client", "account name", "party name",
-             "counterparty", "counterparty name", "legal name", "company name", "entity name", "beneficiary",
-             "beneficiary name", "payee", "payee name", "supplier", "supplier name", "vendor", "vendor name",
-             "nom", "nom complet", "raison sociale", "denomination", "name des kunden", "kundenname", "firma",
-             "nombre", "nombre completo", "razon social", "nome", "ragione sociale", "naam"],
-    "first_name": ["first name", "firstname", "given name", "given names", "forename", "prenom", "vorname", "nombre de pila",
-                   "primer nombre"],
-    "last_name": ["last name", "lastname", "surname", "family name", "nom de famille", "nachname", "apellido",
-                  "apellidos", "cognome"],
-    "client_id": ["id", "client id", "customer id", "client number", "customer number", "account", "account number",
-                  "account no", "reference", "ref", "cif", "kunden nr", "kundennummer", "numero client", "code client",
-                  "identifiant", "id cliente", "numero de cliente"],
-    "type": ["type", "entity type", "client type", "customer type", "party type", "kind", "category", "typ",
-             "tipo", "type de client"],
-    "country": ["country", "nationality", "country of residence", "residence", "citizenship", "jurisdiction",
-                "country code", "pays", "nationalite", "land", "staatsangehorigkeit", "pais", "nacionalidad", "paese"],
-    "birth_date": ["birth date", "date of birth", "dob", "birthdate", "born", "date de naissance", "geburtsdatum",
-                   "fecha de nacimiento", "data di nascita", "year of birth", "birth year"],
-}
-
-
-class ClientFileError(ValueError):
-    """A client file that cannot be read, with the file (and row) in the message."""
-
-
-def _key(text: object) -> str:
-    text = unicodedata.normalize("NFKD", str(text or ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
-
-
-_LOOKUP = {_key(s): f for f, words in SYNONYMS.items() for s in words}
 
 
 # --- adapters -------------------------------------------------------------------------------------------------
@@ -215,69 +185,15 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
         raise ClientFileError(f"{path.name}: row {reader.line_num}: {exc}") from None
 
 
-# --- columns --------------------------------------------------------------------------------------------------
-
-@dataclass
-class Mapping:
-    """Where the header is and which column holds each field (0-based), with the headers as written."""
-
-    header_row: int
-    headers: list[str]
-    columns: dict[str, int] = field(default_factory=dict)
-
-    def describe(self) -> list[str]:
-        """Return "field <- header (column X)" lines, as shown before screening."""
-        from openpyxl.utils import get_column_letter
-        return [f"{f} <- {self.headers[i]!r} (column {get_column_letter(i + 1)})"
-                for f, i in sorted(self.columns.items(), key=lambda kv: kv[1])]
-
-
-def detect_mapping(rows: list[tuple[int, list]], overrides: dict[str, str] | None = None,
-                   file_name: str = "file") -> Mapping:
-    """Find the header row among the first rows and map fields to columns; ``overrides`` maps field -> header, and
-    field -> "" (or None) leaves a field unmapped even where a header names it."""
-    overrides = dict(overrides or {})
-    for f in overrides:
-        if f not in FIELDS:
-            raise ClientFileError(f"unknown field {f!r} in --column (fields: {', '.join(FIELDS)})")
-    cleared = {f for f, v in overrides.items() if not v}     # "not in this file", even if a header names it
-    overrides = {f: v for f, v in overrides.items() if v}
-    best = None
-    for number, cells in rows[:MAX_HEADER_SEARCH]:
-        headers = ["" if c is None else str(c).strip() for c in cells]
-        found = {}
-        for i, h in enumerate(headers):
-            f = _LOOKUP.get(_key(h))
-            if f and f not in found:
-                found[f] = i
-        wanted = {_key(v) for v in overrides.values()}
-        hits = len(found) + sum(1 for h in headers if _key(h) in wanted)
-        if hits and (best is None or hits > best[0]):
-            best = (hits, number, headers, found)
-    if best is None:
-        seen = rows[0][1] if rows else []
-        raise ClientFileError(f"{file_name}: no recognisable header row (first row: "
-                              f"{', '.join(repr(str(c)) for c in seen if c not in (None, '')) or 'empty'})")
-    _, number, headers, found = best
-    for f, header in overrides.items():
-        keys = [_key(h) for h in headers]
-        if _key(header) not in keys:
-            raise ClientFileError(f"{file_name}: no column {header!r} for {f} (headers: "
-                                  f"{', '.join(repr(h) for h in headers if h)})")
-        found[f] = keys.index(_key(header))
-    for f in cleared:
-        found.pop(f, None)
-    if "name" not in found and not ("first_name" in found or "last_name" in found):
-        raise ClientFileError(f"{file_name}: row {number}: no name column among the headers "
-                              f"{', '.join(repr(h) for h in headers if h)}; name one with --column name=HEADER")
-    return Mapping(number, headers, found)
-
-
 # --- rows -----------------------------------------------------------------------------------------------------
 
 @dataclass(slots=True)
 class ClientRow:
-    """One client as read: the fields found, the whole row as written, and the problems that stop screening."""
+    """One client as read: the fields found, the whole row as written, what stops screening and what was noted.
+
+    Only the name can stop a row from being screened (``problems``: empty, or digits and punctuation only). Every
+    other column is evidence: an odd value becomes a note and the row is screened without it.
+    """
 
     row: int
     name: str
@@ -286,8 +202,9 @@ class ClientRow:
     countries: tuple[str, ...] = ()
     birth_date: str | None = None
     cells: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)   # why the row cannot be screened (its name only)
     notes: list[str] = field(default_factory=list)      # what was read with a caveat; the row is still screened
+    duplicate_id: bool = False                          # another row of the file has the same client ID
 
     @property
     def screenable(self) -> bool:
@@ -306,76 +223,113 @@ def _text(value) -> str:
     return " ".join(str(value).split())[:MAX_CELL_CHARS]
 
 
-def _birth_date(value) -> str | None:
-    if isinstance(value, (datetime, date)):
-        return (value.date() if isinstance(value, datetime) else value).isoformat()
-    text = _text(value)
-    if not text:
-        return None
-    if re.fullmatch(r"(19|20)\d\d", text):
-        return text
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d %b %Y", "%d %B %Y", "%b %d, %Y"):
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise ValueError(text)
+def _value(cells: list, i: int | None) -> str:
+    """A cell's text, "" for none or a placeholder (N/A, -, unknown...)."""
+    text = _text(cells[i]) if i is not None and i < len(cells) else ""
+    return "" if not text or is_placeholder(text) else text
 
 
 def client_rows(rows: list[tuple[int, list]], mapping: Mapping) -> Iterator[ClientRow]:
-    """Turn data rows (after the header) into ClientRows; every problem is recorded, no row is dropped."""
-    from screening.attributes import country_code
-    from screening.model import entity_type
-    from screening.normalize import problem
-
+    """Turn data rows (after the header) into ClientRows; every row is kept, and only a row without a usable name
+    is marked not screened (its ``problems``). Odd types, countries and dates, and repeated IDs, become notes."""
     cols = mapping.columns
-    seen_ids: dict[str, int] = {}
-
-    def cell(cells, f):
-        i = cols.get(f)
-        return cells[i] if i is not None and i < len(cells) else None
-
-    for number, cells in rows:
-        if number <= mapping.header_row:
-            continue
+    data = [(n, cells) for n, cells in rows if n > mapping.header_row]
+    id_rows: dict[str, list[int]] = {}
+    for n, cells in data:
+        cid = _value(cells, cols.get("client_id"))
+        if cid:
+            id_rows.setdefault(cid, []).append(n)
+    for number, cells in data:
         written = {mapping.headers[i] or f"column {i + 1}": _text(c) for i, c in enumerate(cells)
                    if i < len(mapping.headers) and c not in (None, "")}
-        name = _text(cell(cells, "name"))
-        if not name:
-            name = " ".join(p for p in (_text(cell(cells, "first_name")), _text(cell(cells, "last_name"))) if p)
-        r = ClientRow(row=number, name=name, cells=written)
-        why = problem(name)
-        if why:
-            r.problems.append(why)
-        r.client_id = _text(cell(cells, "client_id"))
-        if r.client_id:
-            if r.client_id in seen_ids:
-                r.problems.append(f"duplicate client ID {r.client_id!r} (first in row {seen_ids[r.client_id]})")
-            else:
-                seen_ids[r.client_id] = number
-        raw_type = _text(cell(cells, "type"))
-        if raw_type:
-            try:
-                r.type = entity_type(raw_type)
-            except ValueError as exc:
-                r.problems.append(str(exc))
-        country = _text(cell(cells, "country"))
-        if country:
-            codes = []
-            # "Korea, Republic of" is one country; "CN, RU" and "China; Russia" are two.
-            parts = [country] if country_code(country) else re.split(r"[;,/|]", country)
-            for part in (c.strip() for c in parts):
-                code = country_code(part) if part else None
-                if code:
-                    codes.append(code)
-                elif part:
-                    r.notes.append(f"country {part!r} not recognised: screened without it")
-            r.countries = tuple(dict.fromkeys(codes))
-        try:
-            r.birth_date = _birth_date(cell(cells, "birth_date"))
-        except ValueError as exc:
-            r.problems.append(f"unreadable birth date {str(exc)!r}")
+        r = ClientRow(row=number, name="", cells=written)
+        _read_name(r, cells, mapping)
+        r.client_id = _value(cells, cols.get("client_id"))
+        if r.client_id and len(id_rows[r.client_id]) > 1:
+            r.duplicate_id = True
+            others = ", ".join(str(n) for n in id_rows[r.client_id] if n != number)
+            r.notes.append(f"client ID {r.client_id!r} also in row {others}: both screened, told apart by name")
+        _read_type(r, cells, cols.get("type"))
+        _read_countries(r, cells, mapping)
+        _read_birth_date(r, cells, cols.get("birth_date"), mapping.day_first)
         yield r
+
+
+def _read_name(r: ClientRow, cells: list, mapping: Mapping) -> None:
+    """The first usable name among the name columns (the chosen one first), else first and last name together."""
+    tried = []
+    for k, i in enumerate(mapping.all_columns("name")):
+        name = _value(cells, i)
+        if name and not problem(name):
+            r.name = name
+            if k:
+                r.notes.append(f"name read from {mapping.header(i)!r}: "
+                               f"{mapping.header(mapping.columns['name'])!r} is empty or unusable here")
+            return
+        tried.append(name)
+    parts = [p for p in (_value(cells, mapping.columns.get("first_name")),
+                         _value(cells, mapping.columns.get("last_name"))) if p]
+    if parts and not problem(" ".join(parts)):
+        r.name = " ".join(parts)
+        if "name" in mapping.columns:
+            r.notes.append(f"name read from first and last name: {mapping.header(mapping.columns['name'])!r} is "
+                           "empty or unusable here")
+        return
+    r.name = next((t for t in tried if t), "") or " ".join(parts)
+    if r.name:
+        r.problems.append(problem(r.name) or "unusable name")
+        return
+    i = mapping.columns.get("name")
+    raw = _text(cells[i]) if i is not None and i < len(cells) else ""
+    r.problems.append(f"empty name (the cell says {raw!r})" if raw else "empty name")
+
+
+def _read_type(r: ClientRow, cells: list, i: int | None) -> None:
+    raw = _value(cells, i)
+    if not raw:
+        return
+    try:
+        r.type = entity_type(raw)
+        if r.type != "unknown":
+            return
+        if type_key(raw) in ("unknown", "0"):
+            return
+    except ValueError:
+        pass
+    if r.name and has_legal_form(r.name):
+        r.type = "organization"
+        r.notes.append(f"type {raw!r} not recognised: screened as an organization (the name has a legal form)")
+    else:
+        r.notes.append(f"type {raw!r} not recognised: screened as type unknown")
+
+
+def _read_countries(r: ClientRow, cells: list, mapping: Mapping) -> None:
+    codes = []
+    for i in mapping.all_columns("country"):
+        country = _value(cells, i)
+        if not country:
+            continue
+        # "Korea, Republic of" is one country; "CN, RU" and "China; Russia" are two.
+        parts = [country] if country_code(country) else re.split(r"[;,/|]", country)
+        for part in (c.strip() for c in parts):
+            if not part or is_placeholder(part):
+                continue
+            code = country_code(part)
+            if code:
+                codes.append(code)
+            else:
+                r.notes.append(f"country {part!r} not recognised: screened without it")
+    r.countries = tuple(dict.fromkeys(codes))
+
+
+def _read_birth_date(r: ClientRow, cells: list, i: int | None, day_first: bool) -> None:
+    value = cells[i] if i is not None and i < len(cells) else None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return
+    try:
+        r.birth_date = read_date(value, day_first_=day_first)
+    except DateProblem as exc:
+        r.notes.append(f"{exc}: screened without a birth date")
 
 
 # --- name pairs (screening compare --pairs) --------------------------------------------------------------------
@@ -386,8 +340,6 @@ def read_pairs(path: str) -> list[tuple[int, str, str, str]]:
     Rows are numbered as in a spreadsheet (the header is row 1). Raise ``ClientFileError`` listing every bad
     row; an empty or unscreenable name is not an error here (the engine reports it as skipped).
     """
-    from screening.model import entity_type
-
     where = path
     try:
         data = Path(path).read_bytes()

@@ -277,6 +277,11 @@ def _m006_policy(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN news_min_relevance REAL NOT NULL DEFAULT 0")
 
 
+def _m007_row_summary(db: sqlite_utils.Database) -> None:
+    # What a run left out and noted, counted by kind when it finished (JSON): shown on every page of the run.
+    db.execute("ALTER TABLE runs ADD COLUMN row_summary TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
@@ -284,6 +289,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("004_accounts_jobs", _m004_accounts_jobs),
     ("005_cases", _m005_cases),
     ("006_policy", _m006_policy),
+    ("007_row_summary", _m007_row_summary),
 ]
 
 

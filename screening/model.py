@@ -5,6 +5,8 @@ Pure dataclasses, no behaviour beyond validation of their own fields. Storage tu
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 PERSON = "person"
@@ -14,23 +16,72 @@ AIRCRAFT = "aircraft"
 UNKNOWN = "unknown"
 ENTITY_TYPES = (PERSON, ORGANIZATION, VESSEL, AIRCRAFT, UNKNOWN)
 
-_TYPE_SYNONYMS = {
-    "person": PERSON, "individual": PERSON, "per": PERSON, "people": PERSON, "natural person": PERSON,
-    "p": PERSON, "i": PERSON,
-    "organization": ORGANIZATION, "organisation": ORGANIZATION, "org": ORGANIZATION, "company": ORGANIZATION,
-    "entity": ORGANIZATION, "legal entity": ORGANIZATION, "legalentity": ORGANIZATION, "e": ORGANIZATION,
-    "corporation": ORGANIZATION, "business": ORGANIZATION,
-    "vessel": VESSEL, "ship": VESSEL, "aircraft": AIRCRAFT,
-    "unknown": UNKNOWN, "": UNKNOWN, "-0-": UNKNOWN,
+# Type words as CRMs, KYC systems and lists write them, in the languages of our country synonyms (English, French,
+# German, Spanish, Italian, Dutch, Portuguese); compared after ``type_key`` (case, accents and punctuation folded).
+_TYPE_WORDS = {
+    PERSON: """person persons individual individuals per people natural person natural persons natural np p i ind
+        indiv indv private individual private individuals private person private client private customer private
+        retail retail client retail customer consumer sole trader sole proprietor sole proprietorship self employed
+        human personne physique personne particulier individu natürliche person natuerliche person privatperson
+        privatkunde einzelperson einzelunternehmer persona fisica persona natural persona individuo particular
+        privato natuurlijk persoon persoon particulier eenmanszaak pessoa fisica pessoa singular""",
+    ORGANIZATION: """organization organisation organizations organisations org company companies co corp corporate
+        corporates corporation business entity entities legal entity legalentity legal person legal persons non
+        individual nonindividual non natural person e c o institution institutional financial institution fi bank
+        credit institution fund investment fund trust trustee partnership llp lp llc ltd limited plc inc gmbh ag sa
+        sarl bv nv spa srl foundation association charity ngo npo non profit nonprofit not for profit club
+        cooperative co operative society government government body government entity government agency public
+        body public sector public authority state owned enterprise soe sovereign municipality agency embassy spv
+        special purpose vehicle firm enterprise group holding joint venture jv broker insurer corporate client
+        commercial sme personne morale societe entreprise entite fondation juristische person unternehmen firma
+        gesellschaft verein stiftung persona juridica empresa sociedad entidad compania fundacion asociacion
+        persona giuridica societa azienda impresa ente fondazione associazione rechtspersoon bedrijf onderneming
+        vennootschap stichting vereniging pessoa juridica pessoa coletiva""",
+    VESSEL: "vessel vessels ship ships boat tanker yacht cargo ship marine vessel navire bateau schiff buque barco "
+            "nave schip",
+    AIRCRAFT: "aircraft airplane aeroplane plane jet helicopter aeronef avion flugzeug luftfahrzeug aeronave aereo "
+              "aeromobile vliegtuig",
 }
+# Several words make one phrase: these are the phrases (the rest of each list is single words).
+_TYPE_PHRASES = """natural person|natural persons|private individual|private individuals|private person|private client|
+    private customer|retail client|retail customer|sole trader|sole proprietor|sole proprietorship|self employed|
+    personne physique|natürliche person|natuerliche person|persona fisica|persona natural|natuurlijk persoon|
+    pessoa fisica|pessoa singular|legal entity|legal person|legal persons|non individual|non natural person|
+    financial institution|credit institution|investment fund|non profit|not for profit|co operative|government body|
+    government entity|government agency|public body|public sector|public authority|state owned enterprise|
+    special purpose vehicle|joint venture|corporate client|personne morale|juristische person|persona juridica|
+    persona giuridica|pessoa juridica|pessoa coletiva|cargo ship|marine vessel"""
+
+
+def type_key(value: object) -> str:
+    """Fold a type word for lookup: accents, case and punctuation away ("Ind." -> "ind", "Société" -> "societe")."""
+    text = unicodedata.normalize("NFKD", str(value or ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def _type_synonyms() -> dict[str, str]:
+    phrases = {type_key(p) for p in _TYPE_PHRASES.split("|")}
+    out = {"unknown": UNKNOWN, "": UNKNOWN, "0": UNKNOWN, "other": UNKNOWN, "others": UNKNOWN}   # "-0-": OFAC
+    for etype, words in _TYPE_WORDS.items():
+        text = type_key(words)
+        for phrase in phrases:
+            if f" {phrase} " in f" {text} ":
+                out[phrase] = etype
+                text = f" {text} ".replace(f" {phrase} ", " ")
+        out.update((w, etype) for w in text.split())
+    return out
+
+
+_TYPE_SYNONYMS = _type_synonyms()
 
 
 def entity_type(value: str | None) -> str:
-    """Map a type as written in files ("Individual", "Company", "E"...) to one of ``ENTITY_TYPES``.
+    """Map a type as written in files ("Individual", "Corp.", "Personne morale", "E"...) to one of ``ENTITY_TYPES``.
 
     Raise ``ValueError`` naming the value when it is not recognised.
     """
-    key = " ".join((value or "").split()).casefold()
+    key = type_key(value)
     if key in _TYPE_SYNONYMS:
         return _TYPE_SYNONYMS[key]
     raise ValueError(f"unknown entity type {value!r} (use person, organization, vessel, aircraft or unknown)")

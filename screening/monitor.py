@@ -58,7 +58,8 @@ def add_run(db: sqlite_utils.Database, run_id: int, actor: str) -> dict:
         raise MonitorError(f"run {run_id} is {run['status']}: only a completed run's clients can be monitored")
     rows = runs.iter_rows(db, run_id, status="screened")
     clients = (MonitoredClient(row=r["row"], name=r["name"], client_id=r["client_id"] or "", type=r["type"],
-                               countries=tuple(r["countries"] or ()), birth_date=r["birth_date"]) for r in rows)
+                               countries=tuple(r["countries"] or ()), birth_date=r["birth_date"],
+                               client_key=r.get("client_key") or "") for r in rows)
     return add_clients(db, clients, run["watchlist_version"], actor, run_id=run_id)
 
 
@@ -73,6 +74,7 @@ def add_clients(db: sqlite_utils.Database, clients, version: int, actor: str, ru
         for c in clients:
             countries = list(c.countries or ())
             key, fingerprint = client_identity(c.client_id, c.name, c.type, countries, c.birth_date)
+            key = getattr(c, "client_key", "") or key        # a run row's key (a shared client ID adds the name)
             if key in known:
                 updated += 1
             else:

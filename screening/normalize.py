@@ -465,6 +465,14 @@ def problem(name: object) -> str | None:
     return None
 
 
+def has_legal_form(name: str) -> bool:
+    """Tell whether a name carries a company legal form ("Acme Trading LLC", "Orion Foods Pte. Ltd.")."""
+    try:
+        return bool(analyze(name).legal)
+    except UnscreenableName:
+        return False
+
+
 @lru_cache(maxsize=ANALYZE_CACHE)
 def analyze(name: str, type: str = "unknown") -> NameForm:
     """Return the comparable form of a raw name; raise ``UnscreenableName`` (with the reason) when it has none."""

@@ -8,6 +8,7 @@ counts, or ``failed`` with the error; a failed or running run is never reported 
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterator
 
 import sqlite_utils
@@ -42,7 +43,7 @@ DECISION_REASONS = {
 }
 HIT_SORTS = {"score": "h.score DESC, h.row, h.rank", "row": "h.row, h.rank", "entity": "h.entity_name COLLATE "
              "NOCASE, h.row", "client": "r.name COLLATE NOCASE, h.row, h.rank"}
-_JSON = ("mapping", "countries", "cells", "notes", "programs", "reasons", "risk_categories", "excerpts")
+_JSON = ("mapping", "countries", "cells", "notes", "programs", "reasons", "risk_categories", "excerpts", "row_summary")
 
 
 class RunNotFound(LookupError):
@@ -148,7 +149,8 @@ def finish_run(db: sqlite_utils.Database, run_id: int) -> None:
         # A file run holds every row of its file; a monitoring run holds the clients with alerts, as counted.
         if not (done == stored and (total == done or kind == "monitoring")):
             raise RuntimeError(f"run {run_id} holds {stored} of {total} rows: not complete")
-        db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", [COMPLETED, _now(), run_id])
+        db.execute("UPDATE runs SET status = ?, finished_at = ?, row_summary = ? WHERE id = ?",
+                   [COMPLETED, _now(), json.dumps(row_summary(db, run_id), ensure_ascii=False), run_id])
         actor, screened, hits = db.execute("SELECT actor, screened, hits FROM runs WHERE id = ?", [run_id]).fetchone()
         audit.record(db, actor, "run.completed", "run", run_id, {"run_id": run_id, "rows": total,
                                                                   "screened": screened, "hits": hits})
@@ -270,6 +272,35 @@ def pending_approvals(db: sqlite_utils.Database, run_id: int | None = None, limi
 
 # --- reading --------------------------------------------------------------------------------------------------
 
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NUMBERS = re.compile(r"\d+(?:, \d+)*")
+
+
+def reason_kind(text: str) -> str:
+    """A row's reason or note with its values left out, so that like ones count together
+    ("type 'Corp' not recognised: ..." and "type 'SPV' not recognised: ..." are one kind)."""
+    return _NUMBERS.sub("N", _QUOTED.sub("…", text))
+
+
+def row_summary(db: sqlite_utils.Database, run_id: int) -> dict:
+    """Count a run's rows not screened by reason and its notes by kind, most frequent first."""
+    reasons: dict[str, int] = {}
+    for reason, n in db.execute("SELECT reason, count(*) FROM run_rows WHERE run_id = ? AND status = ? "
+                                "GROUP BY reason", [run_id, "not screened"]):
+        for part in (reason or "not screened").split("; "):
+            k = reason_kind(part)
+            reasons[k] = reasons.get(k, 0) + n
+    notes: dict[str, int] = {}
+    for (text,) in db.execute("SELECT j.value FROM run_rows r, json_each(r.notes) j WHERE r.run_id = ? AND "
+                              "r.notes IS NOT NULL AND r.notes != '[]'", [run_id]):
+        k = reason_kind(str(text))
+        notes[k] = notes.get(k, 0) + 1
+    with_notes = db.execute("SELECT count(*) FROM run_rows WHERE run_id = ? AND notes IS NOT NULL AND "
+                            "notes != '[]'", [run_id]).fetchone()[0]
+    def ranked(d):
+        return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))
+    return {"not_screened_reasons": ranked(reasons), "note_kinds": ranked(notes), "rows_with_notes": with_notes}
+
 def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
     """Return a run with its mapping, counts, and the hits' latest decisions counted (``pending``: undecided)."""
     rows = list(db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
@@ -286,6 +317,7 @@ def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
     run["status_counts"] = {s: statuses.get(s, 0) for s in STATUSES}
     run["pending"] = statuses.get(PENDING, 0)
     run["pending_approval"] = statuses.get(PENDING_APPROVAL, 0)
+    run.update(run.pop("row_summary", None) or row_summary(db, run_id))
     return run
 
 

@@ -56,9 +56,13 @@ class Prepared:
         """Every row problem as "row N: problem" lines (these rows will be reported as not screened)."""
         return [f"row {c.row}: {p}" for c in self.clients for p in c.problems]
 
+    @property
+    def notes(self) -> list[str]:
+        """Every row note as "row N: note" lines (these rows are screened; the note says what was left out)."""
+        return [f"row {c.row}: {n}" for c in self.clients for n in c.notes]
+
     def mapping_dict(self) -> dict:
-        return {"header_row": self.mapping.header_row,
-                "columns": {f: self.mapping.headers[i] for f, i in self.mapping.columns.items()}}
+        return self.mapping.to_dict()
 
 
 def _digest(path: Path) -> tuple[str, int]:
@@ -220,7 +224,9 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
 def _row_dict(result: RowResult) -> dict:
     """The stored row of a result, with the client's identity and fingerprint (what suppressions are keyed to)."""
     c = result.client
-    key, fingerprint = cases.client_identity(c.client_id, c.name, c.type, c.countries, c.birth_date)
+    key, fingerprint = cases.client_identity(c.client_id, c.name, c.type, c.countries, c.birth_date,
+                                             shared_id=getattr(c, "duplicate_id", False))
+    key = getattr(c, "client_key", "") or key          # a monitored client keeps the key it was added with
     return {"row": c.row, "client_id": c.client_id, "name": c.name, "type": c.type, "countries": list(c.countries),
             "birth_date": c.birth_date, "cells": c.cells, "status": result.status, "reason": result.reason,
             "notes": c.notes, "best_score": result.best_score, "client_key": key, "client_fingerprint": fingerprint}

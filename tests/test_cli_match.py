@@ -59,7 +59,9 @@ def test_match_json_for_a_news_entity(sample_db):
     r = run(path, "match", "Li Keqiang", "--type", "person", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert set(out) == {"query", "threshold", "algorithm", "watchlist_version", "results"}
+    assert set(out) == {"query", "threshold", "algorithm", "watchlist_version", "results", "match"}
+    # The verdict is in the JSON: a script need not know the threshold.
+    assert out["match"] is True and all(r["match"] for r in out["results"])
     assert out["query"] == {"name": "Li Keqiang", "type": "person", "countries": [], "birth_date": None}
     assert out["threshold"] == 0.70 and out["algorithm"] == algorithm_id()
     assert out["watchlist_version"] == store.current_version(sample_db)
@@ -166,11 +168,25 @@ def test_match_help_states_the_default_threshold(tmp_path):
 def test_compare_two_names(tmp_path):
     r = run(tmp_path / "never.db", "compare", "Bill Clinton", "William Clinton")
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[0] == f"0.9500  Bill Clinton / William Clinton  ({algorithm_id()})"
+    assert r.output.splitlines()[0] == f"0.9500  match at 0.70  Bill Clinton / William Clinton  ({algorithm_id()})"
     assert "  partial   words agree: clinton = clinton (same word); bill = william (nickname)" in r.output
     out = json.loads(run(tmp_path / "never.db", "compare", "Bill Clinton", "William Clinton", "--json").stdout)
     assert out["score"] == 0.95 and out["algorithm"] == algorithm_id() and out["reasons"][0]["feature"] == "name_parts"
+    assert out["threshold"] == DEFAULT_THRESHOLD and out["match"] is True
     assert not (tmp_path / "never.db").exists()       # compare needs no database
+
+
+def test_compare_pairs_json_carries_the_threshold_and_a_verdict(tmp_path):
+    pairs = write(tmp_path, "name_a,name_b\nBill Clinton,William Clinton\nJohn Smith,Maria Garcia\n123,x\n")
+    out = json.loads(run(tmp_path / "x.db", "compare", "--pairs", pairs, "--json").stdout)
+    assert [(r["row"], r["threshold"], r["match"]) for r in out] == [(2, DEFAULT_THRESHOLD, True),
+                                                                     (3, DEFAULT_THRESHOLD, False),
+                                                                     (4, DEFAULT_THRESHOLD, None)]
+    # A stricter threshold turns the nickname pair (0.95) into no match.
+    out = json.loads(run(tmp_path / "x.db", "compare", "--pairs", pairs, "--threshold", "0.96", "--json").stdout)
+    assert [(r["threshold"], r["match"]) for r in out[:2]] == [(0.96, False), (0.96, False)]
+    text = run(tmp_path / "x.db", "compare", "--pairs", pairs).output
+    assert "3 pairs compared, 1 match at 0.70, 1 skipped." in text
 
 
 def test_compare_type_option(tmp_path):
@@ -220,7 +236,7 @@ def test_compare_pairs_in_input_order(tmp_path):
     assert body[2].split()[1] == "-" and "skipped (name has only digits and punctuation)" in body[2]
     assert "words differ: bashar / hafez" in body[3]          # the top reason is the conflict
     assert "siemens = siemens" in body[4]
-    assert lines[-1] == "5 pairs compared, 1 skipped."
+    assert lines[-1] == "5 pairs compared, 3 matches at 0.70, 1 skipped."
     assert not (tmp_path / "x.db").exists()
 
 
@@ -230,7 +246,7 @@ def test_compare_pairs_json(tmp_path):
     assert [x["row"] for x in out] == [2, 3, 4, 6, 7]
     assert [x["type"] for x in out] == ["person", "person", "unknown", "unknown", "organization"]
     assert out[2] == {"row": 4, "name_a": "123", "name_b": "Acme Ltd", "type": "unknown",
-                      "skipped": "name has only digits and punctuation"}
+                      "skipped": "name has only digits and punctuation", "threshold": 0.7, "match": None}
     assert out[0]["score"] == 0.95 and {"feature", "outcome", "text"} == set(out[0]["reasons"][0])
     assert out[3]["score"] < 0.70 and out[4]["score"] >= 0.70
 

@@ -56,12 +56,17 @@ def test_every_bad_row_is_kept_with_its_problem(tmp_path):
     ]})
     _, rows = load(path)
     problems = {r.row: r.problems for r in rows}
-    assert problems[2] == ["empty name"]
-    assert problems[3] == ["name has only digits and punctuation"]
-    assert problems[4] == ["unreadable birth date '31/02/1980'"]
-    assert "duplicate client ID 'A3' (first in row 4)" in problems[5]
-    assert any("unknown entity type 'alien'" in p for p in problems[5])
-    assert problems[6] == [] and rows[-1].birth_date == "1960-03-12" and rows[-1].type == "person"
+    notes = {r.row: r.notes for r in rows}
+    # Only the name is a gate: an empty name or digits only.
+    assert problems == {2: ["empty name"], 3: ["name has only digits and punctuation"], 4: [], 5: [], 6: []}
+    # Everything else is a note, and the row is screened without the odd value.
+    assert "impossible date '31/02/1980': screened without a birth date" in notes[4]
+    assert rows[2].birth_date is None
+    assert "client ID 'A3' also in row 5: both screened, told apart by name" in notes[4]
+    assert "client ID 'A3' also in row 4: both screened, told apart by name" in notes[5]
+    assert rows[2].duplicate_id and rows[3].duplicate_id and not rows[4].duplicate_id
+    assert "type 'alien' not recognised: screened as type unknown" in notes[5] and rows[3].type == "unknown"
+    assert notes[6] == [] and rows[-1].birth_date == "1960-03-12" and rows[-1].type == "person"
 
 
 def test_first_and_last_name_columns_are_combined(tmp_path):

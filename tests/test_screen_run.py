@@ -172,11 +172,15 @@ def test_every_row_gets_a_result_and_duplicates_and_countries_are_read(sample_co
     rows = {r["row"]: r for r in runs.iter_rows(db, run_id)}
     assert set(rows) == {2, 3, 4, 5}
     assert rows[2]["countries"] == ["cn"] and rows[2]["hit_count"] == 1
-    assert rows[3]["status"] == "not screened" and "duplicate client ID 'P1' (first in row 2)" in rows[3]["reason"]
+    # A repeated client ID is a note on both rows, both screened, and their keys tell them apart.
+    assert rows[3]["status"] == "screened" and "client ID 'P1' also in row 2" in rows[3]["notes"][0]
+    assert "client ID 'P1' also in row 3" in rows[2]["notes"][0]
+    assert rows[2]["client_key"] != rows[3]["client_key"]
+    assert rows[3]["notes"][1] == "country 'Narnia' not recognised: screened without it"
     assert rows[4]["reason"] == "empty name"
     assert rows[5]["countries"] == ["de", "fr"]
     run = runs.get_run(db, run_id)
-    assert (run["rows_total"], run["screened"], run["not_screened"], run["status"]) == (4, 2, 2, "completed")
+    assert (run["rows_total"], run["screened"], run["not_screened"], run["status"]) == (4, 3, 1, "completed")
 
 
 def test_the_index_is_built_once_per_watchlist_version(sample_copy, tmp_path):
