@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .attributes import day_first, is_placeholder
+from .attributes import country_code, day_first, is_placeholder
 
 MAX_HEADER_SEARCH = 20          # the header row is looked for among the first rows
 SAMPLE_ROWS = 2000              # rows read to judge a column's content
@@ -29,7 +29,10 @@ SYNONYMS = {
              "display name", "trading name", "organisation name", "organization name", "business name",
              "nom", "nom complet", "raison sociale", "denomination", "denomination sociale", "name des kunden",
              "kundenname", "firma", "firmenname", "nombre", "nombre completo", "razon social", "nome",
-             "nome completo", "ragione sociale", "denominazione", "naam", "volledige naam", "bedrijfsnaam"],
+             "nome completo", "ragione sociale", "denominazione", "naam", "volledige naam", "bedrijfsnaam",
+             "account holder", "holder", "holder name", "account holder name", "titulaire", "titular",
+             "intestatario", "kontoinhaber", "inhaber", "rekeninghouder", "name1", "name 1", "name org1",
+             "bu sort1", "mc name1"],
     "first_name": ["first name", "firstname", "given name", "given names", "forename", "forenames", "prenom",
                    "prenoms", "vorname", "nombre de pila", "primer nombre", "nome proprio", "voornaam"],
     "last_name": ["last name", "lastname", "surname", "family name", "nom de famille", "nachname", "apellido",
@@ -39,17 +42,20 @@ SYNONYMS = {
                   "client ref", "customer reference", "customer ref", "customer no", "client no", "party id",
                   "counterparty id", "vendor number", "vendor id", "supplier number", "supplier id", "bp number",
                   "business partner", "kunden nr", "kundennummer", "numero client", "code client", "identifiant",
-                  "reference client", "id cliente", "numero de cliente", "codice cliente", "klantnummer"],
+                  "reference client", "id cliente", "numero de cliente", "codice cliente", "klantnummer",
+                  "relatienummer", "lifnr", "kunnr", "partner", "codigo cliente", "n client", "no client"],
     "type": ["type", "entity type", "client type", "customer type", "party type", "counterparty type", "kind",
              "category", "client category", "customer category", "segment", "client segment", "customer segment",
              "legal form", "entity form", "legal type", "person type", "typ", "kundentyp", "rechtsform", "tipo",
-             "tipo de cliente", "tipo cliente", "forma juridica", "type de client", "forme juridique", "type client"],
+             "tipo de cliente", "tipo cliente", "forma juridica", "type de client", "forme juridique", "type client",
+             "kundenart", "personenart", "tipo de persona", "natura giuridica", "soort relatie", "bp category",
+             "cust type", "account type", "nature juridique", "type de personne", "tipo persona"],
     "country": ["country", "nationality", "country of residence", "residence", "citizenship", "jurisdiction",
                 "country code", "country of incorporation", "incorporation country", "domicile",
                 "country of domicile", "registered country", "country of registration", "place of incorporation",
                 "residence country", "country of birth", "pays", "nationalite", "pays de residence", "land",
                 "staatsangehorigkeit", "sitz", "pais", "nacionalidad", "pais de residencia", "paese", "nazionalita",
-                "nationaliteit"],
+                "nationaliteit", "cittadinanza", "land1", "country region", "tax residence", "country of risk"],
     "birth_date": ["birth date", "date of birth", "dob", "birthdate", "born", "date de naissance", "geburtsdatum",
                    "fecha de nacimiento", "data di nascita", "year of birth", "birth year", "geboortedatum",
                    "data de nascimento"],
@@ -58,36 +64,42 @@ SYNONYMS = {
 # Words inside a longer header ("Counterparty Legal Name", "DOB (dd/mm/yyyy)", "Country of Incorporation (ISO)").
 _NAME_WORDS = {"name", "names", "nom", "nombre", "naam", "nome", "namen", "denomination", "denominazione",
                "counterparty", "beneficiary", "payee", "customer", "client", "vendor", "supplier", "party", "entity",
-               "company", "firma", "kunde", "cliente"}
+               "company", "firma", "kunde", "cliente", "holder", "titulaire", "titular", "inhaber"}
 _NOT_CLIENT_NAME = {"contact", "manager", "officer", "rm", "user", "owner", "owners", "ubo", "director", "directors",
                     "signatory", "bank", "branch", "file", "sheet", "product", "parent", "group", "father", "mother",
                     "spouse", "employer", "introducer", "agent", "broker", "previous", "former", "maiden", "alias",
                     "aliases", "street", "city", "town", "address", "country", "email", "mail", "phone", "middle",
                     "first", "last", "given", "family", "surname", "forename", "prenom", "vorname", "nachname",
-                    "apellido", "cognome", "account", "type", "category", "segment", "status", "date", "sector",
+                    "apellido", "cognome", "joint", "type", "category", "segment", "status", "date", "sector",
                     "industry", "ccy", "currency", "source", "created", "modified", "updated", "by", "lei", "tax"}
 _ID_WORDS = {"id", "no", "nr", "num", "number", "ref", "reference", "code", "cif", "identifier", "key", "nummer",
-             "numero"}
-_ID_OWNERS = {"client", "customer", "account", "party", "counterparty", "vendor", "supplier", "bp", "cif", "kunden",
-              "cliente", "klant", "partner", "beneficiary", "payee", "member", "record", "crm"}
+             "numero", "codigo", "codice", "n", "nº"}
+# Whose number it is, best first: the client's own number over an account's, over any other id.
+_ID_OWNERS = {"client", "customer", "party", "counterparty", "cpty", "vendor", "supplier", "bp", "cif", "kunden",
+              "cliente", "klant", "relatie", "partner", "beneficiary", "payee", "member", "relationship", "user",
+              "crm", "kunde"}
 _NOT_CLIENT_ID = {"tax", "national", "passport", "lei", "vat", "registration", "swift", "bic", "iban", "phone",
                   "telephone", "fax", "zip", "postal", "post", "ssn", "tin", "ein", "manager", "officer", "rm", "bank",
                   "branch", "sort", "routing", "card", "document", "license", "licence", "company", "parent",
-                  "group", "external", "ticket", "case", "invoice", "order"}
+                  "group", "ticket", "invoice", "order", "nif", "siren", "siret", "duns", "currency",
+                  "industry", "sic", "nace", "naics", "isic", "sector", "country", "product", "contact", "owner",
+                  "advisor", "adviser", "employee", "agent", "city", "area", "region", "isin", "cusip"}
 _COUNTRY_WORDS = {"country", "nationality", "citizenship", "domicile", "jurisdiction", "residence", "residency",
                   "incorporation", "pays", "nationalite", "land", "staatsangehorigkeit", "pais", "nacionalidad",
                   "paese", "nazionalita", "nationaliteit", "domicilio", "residenza"}
-_NOT_COUNTRY = {"risk", "rating", "score", "phone", "dial", "dialling", "dialing", "currency", "region", "date",
-                "manager", "bank", "number", "no", "id", "tax", "flag", "high", "sanctioned", "list", "city", "state",
-                "province", "address", "zip", "postal"}
+_NOT_COUNTRY = {"rating", "score", "phone", "dial", "dialling", "dialing", "currency", "date", "manager", "bank",
+                "number", "no", "id", "flag", "high", "sanctioned", "list", "city", "state", "province", "zip",
+                "postal"}
 _BIRTH_WORDS = {"dob", "birth", "born", "birthdate", "naissance", "geburtsdatum", "geburt", "nacimiento", "nascita",
                 "geboortedatum", "nascimento"}
 _NOT_BIRTH = {"place", "country", "city", "town", "pob", "lieu", "ort", "lugar", "luogo", "plaats"}
-_TYPE_WORDS = {"type", "kind", "typ", "tipo", "segment", "category", "categorie", "categoria", "form"}
-_TYPE_OWNERS = {"client", "customer", "party", "counterparty", "entity", "legal", "person", "kunden", "cliente",
-                "klant", "juridique", "juridica"}
-_NOT_TYPE = {"id", "risk", "document", "product", "relationship", "account", "business", "industry", "payment",
-             "transaction", "address", "contact", "record", "rating", "date"}
+_TYPE_WORDS = {"type", "kind", "typ", "tipo", "segment", "category", "categorie", "categoria", "form", "forme",
+               "forma", "nature", "natura", "soort", "art", "class"}
+_TYPE_OWNERS = {"client", "customer", "cust", "party", "counterparty", "entity", "legal", "person", "persona",
+                "personne", "kunden", "cliente", "klant", "juridique", "juridica", "giuridica", "relatie", "bp",
+                "account", "beneficiary", "payee", "vendor", "supplier"}
+_NOT_TYPE = {"id", "risk", "document", "product", "relationship", "business", "industry", "payment",
+             "transaction", "address", "contact", "record", "rating", "date", "tax", "fee", "currency", "status"}
 _PREFERRED = {"legal", "registered", "full", "official", "complete", "complet", "completo", "entire", "volledige",
               "sociale", "social"}
 _SHORT = {"short", "display", "abbreviated", "abbrev", "abbr", "nick", "nickname", "code", "alias", "kurz",
@@ -96,9 +108,12 @@ _SHORT = {"short", "display", "abbreviated", "abbrev", "abbr", "nick", "nickname
 
 def header_key(text: object) -> str:
     """Fold a header for comparison: accents, case and punctuation away ("Date of Birth (DD/MM/YYYY)" -> words)."""
-    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = _CAMEL.sub(" ", unicodedata.normalize("NFKD", str(text or "")))      # MailingCountry, FirstName
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
 _LOOKUP = {header_key(s): f for f, words in SYNONYMS.items() for s in words}
@@ -116,10 +131,10 @@ def header_field(header: object) -> tuple[str | None, bool]:
         return "birth_date", False
     if words & _COUNTRY_WORDS and not words & _NOT_COUNTRY:
         return "country", False
-    if words & _ID_WORDS and (words & _ID_OWNERS or len(words) == 1) and not words & _NOT_CLIENT_ID:
+    if words & _ID_WORDS and not words & _NOT_CLIENT_ID and (words - {"n", "nº"} & _ID_WORDS or words & _ID_OWNERS):
         return "client_id", False
-    if words & _TYPE_WORDS and (words & _TYPE_OWNERS or key in ("legal form", "entity form")) and \
-            not words & _NOT_TYPE:
+    if (words & _TYPE_WORDS or any(w.endswith(("art", "typ")) and w[:-3] in ("kunden", "personen") for w in words)) \
+            and (words & _TYPE_OWNERS or len(words) == 1) and not words & _NOT_TYPE:
         return "type", False
     if {"first", "given", "fore"} & words and "name" in words or words & {"forename", "forenames", "prenom"}:
         return "first_name", False
@@ -172,6 +187,10 @@ def looks_like_name(text: str) -> bool:
     if letters < 2 or letters < 0.6 * sum(not ch.isspace() for ch in text):
         return False
     if " " not in text.strip() and (any(ch.isdigit() for ch in text) or "_" in text):
+        return False
+    # A code in front of the name ("V0108 Larkspur Print Works"): a word of letters and digits mixed.
+    first = text.split()[0]
+    if any(ch.isdigit() for ch in first) and any(ch.isalpha() for ch in first):
         return False
     return True
 
@@ -285,11 +304,18 @@ def detect_mapping(rows: list[tuple[int, list]], overrides: Overrides | None = N
     for i, (f, exact) in enumerate(fields):
         if f:
             by_field.setdefault(f, []).append((exact, i))
+    _split_person_names(by_field, keys)
     m = Mapping(number, headers)
     for f, items in by_field.items():
         if f == "name":
             continue
         items.sort(key=lambda t: (not t[0], t[1]))          # exact synonyms first, then left to right
+        if f == "client_id":
+            items.sort(key=lambda t: _id_rank(keys[t[1]], t[0]))
+        if f in ("country", "type"):
+            items = _by_content(f, items, data, m)
+            if not items:
+                continue
         m.columns[f] = items[0][1]
         if f in MULTI and len(items) > 1:
             m.more[f] = sorted(i for _, i in items[1:])
@@ -316,8 +342,9 @@ def detect_mapping(rows: list[tuple[int, list]], overrides: Overrides | None = N
                            f"{', '.join(repr(h) for h in headers if h)}; name one with --column name=HEADER")
     if "country" in m.columns and m.all_columns("country"):
         cols = m.all_columns("country")
-        m.explain.append("country <- " + ", ".join(repr(m.header(i)) for i in cols)
-                         + (": all used, every country found in a row counts" if len(cols) > 1 else ""))
+        if len(cols) > 1:
+            m.explain.append("country: " + ", ".join(repr(m.header(i)) for i in cols)
+                             + ": all used, every country found in a row counts")
     if "birth_date" in m.columns:
         i = m.columns["birth_date"]
         m.day_first = day_first(cells[i] for cells in data if i < len(cells))
@@ -325,6 +352,65 @@ def detect_mapping(rows: list[tuple[int, list]], overrides: Overrides | None = N
             m.explain.append(f"birth dates in {m.header(i)!r} read as month/day/year (some values, such as "
                              f"12/31, can only be read that way)")
     return m
+
+
+def _split_person_names(by_field: dict, keys: list[str]) -> None:
+    """"Nom" beside "Prénom" is the family name, "Nome" beside "Cognome" the given name."""
+    names = by_field.get("name", [])
+    for f, other, words in (("last_name", "first_name", ("nom", "name", "naam")),
+                            ("first_name", "last_name", ("nome", "nombre", "name", "voornaam"))):
+        if other in by_field and f not in by_field:
+            hit = [t for t in names if keys[t[1]] in words]
+            if hit:
+                by_field[f] = hit[:1]
+                names.remove(hit[0])
+    if "name" in by_field and not names:
+        del by_field["name"]
+
+
+def _id_rank(key: str, exact: bool) -> tuple[int, bool]:
+    words = set(key.split())
+    return (0 if words & _ID_OWNERS else 1 if exact and "account" not in words else 2, not exact)
+
+
+def _by_content(f: str, items: list[tuple[bool, int]], data: list[list], m: Mapping) -> list[tuple[bool, int]]:
+    """Keep the country columns that hold countries, and the type column whose words are types (the best one)."""
+    from .model import entity_type
+
+    def share(i: int) -> float | None:
+        values = [" ".join(str(c[i]).split()) for c in data if i < len(c) and c[i] not in (None, "")]
+        values = [v for v in values if not is_placeholder(v)]
+        if not values:
+            return None
+        if f == "country":
+            ok = sum(bool(country_code(v) or all(country_code(p.strip()) for p in re.split(r"[;,/|]", v)
+                                                 if p.strip())) for v in values)
+        else:
+            ok = 0
+            for v in values:
+                try:
+                    ok += entity_type(v) != "unknown"
+                except ValueError:
+                    pass
+        return ok / len(values)
+
+    rated = [(t, share(t[1])) for t in items]
+    # A column named exactly for countries stays even when its values are not read (each becomes a row note);
+    # one found by a word inside its header must hold countries. A type column must hold type words.
+    dropped = [(t, r) for t, r in rated if r is not None and r < (0.5 if f == "country" else 0.3)
+               and not (f == "country" and t[0])]
+    for t, r in dropped:
+        m.explain.append(f"{f}: {m.header(t[1])!r} left out: {r:.0%} of its values read as "
+                         f"{'countries' if f == 'country' else 'types (person, organization...)'}")
+    for t, r in rated:
+        if f == "country" and t[0] and r is not None and r < 0.5:
+            m.explain.append(f"country: {m.header(t[1])!r}: only {r:.0%} of its values read as countries; the "
+                             f"others are noted on their rows")
+    kept = [(t, r) for t, r in rated if (t, r) not in dropped]
+    if f == "type":
+        kept.sort(key=lambda tr: -(tr[1] if tr[1] is not None else 0.3))
+        return [t for t, _ in kept[:1]]
+    return [t for t, _ in kept]
 
 
 def _choose_name(m: Mapping, candidates: list[int], data: list[list], forced: list[int]) -> None:
@@ -339,14 +425,16 @@ def _choose_name(m: Mapping, candidates: list[int], data: list[list], forced: li
             m.explain.append(f"name: {m.header(order[0])!r} holds codes more than names "
                              f"({stats[order[0]].describe()}); first and last name used instead")
             return
-        reason = "the fullest name column" if len(order) > 1 else "the only name column"
+        reason = "the fullest name column"
     if not order:
         return
-    m.columns["name"], rest = order[0], order[1:]
-    if rest:
-        m.more["name"] = rest
+    # Only columns that hold names serve as fall-backs (not a column of codes such as "V0108 Larkspur").
+    m.columns["name"], rest = order[0], [i for i in order[1:] if stats[i].name_rate >= 0.5 or i in forced]
+    if not rest and not forced:
+        return                   # the only candidate: nothing to explain
+    m.more["name"] = rest
     s = stats[order[0]]
-    line = f"name <- {m.header(s.index)!r} (column {column_letter(s.index)}), {reason}: {s.describe()}"
+    line = f"name: {m.header(s.index)!r} (column {column_letter(s.index)}), {reason}: {s.describe()}"
     if s.preference > 0 and not forced:
         line += "; its header says a legal or full name"
     m.explain.append(line)

@@ -74,6 +74,16 @@ def _type_synonyms() -> dict[str, str]:
 
 
 _TYPE_SYNONYMS = _type_synonyms()
+_TYPE_SYNONYMS.update({"fisica": PERSON, "physique": PERSON, "physical": PERSON, "personal": PERSON,
+                       "juridica": ORGANIZATION, "juridique": ORGANIZATION, "morale": ORGANIZATION,
+                       "giuridica": ORGANIZATION, "aktiebolag": ORGANIZATION, "ab": ORGANIZATION})
+# Words too short or too vague to decide a type inside a longer description.
+_WEAK_TYPE_WORDS = {w for w in _TYPE_SYNONYMS if len(w) <= 2} | {"private", "group", "business", "commercial",
+                                                                 "other", "others", "unknown", "0", "persona",
+                                                                 "personne", "person", "persoon", "pessoa"}
+# An organisation's legal form outweighs "private" or "person" in the same description.
+_ORG_FORM_WORDS = {"company", "limited", "ltd", "llc", "plc", "inc", "corporation", "partnership", "trust",
+                   "foundation", "gmbh", "juridica", "juridique", "morale", "giuridica"}
 
 
 def entity_type(value: str | None) -> str:
@@ -84,6 +94,13 @@ def entity_type(value: str | None) -> str:
     key = type_key(value)
     if key in _TYPE_SYNONYMS:
         return _TYPE_SYNONYMS[key]
+    # A longer description ("Private company limited by shares", "Corporate (PIC)", "Persona Física"): its words.
+    words = set(key.split())
+    kinds = {_TYPE_SYNONYMS[w] for w in words - _WEAK_TYPE_WORDS if w in _TYPE_SYNONYMS} - {UNKNOWN}
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds == {PERSON, ORGANIZATION} and words & _ORG_FORM_WORDS:
+        return ORGANIZATION
     raise ValueError(f"unknown entity type {value!r} (use person, organization, vessel, aircraft or unknown)")
 
 

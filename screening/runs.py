@@ -274,12 +274,13 @@ def pending_approvals(db: sqlite_utils.Database, run_id: int | None = None, limi
 
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NUMBERS = re.compile(r"\d+(?:, \d+)*")
+_BRACKETED = re.compile(r" \([^()]*\)")
 
 
 def reason_kind(text: str) -> str:
     """A row's reason or note with its values left out, so that like ones count together
     ("type 'Corp' not recognised: ..." and "type 'SPV' not recognised: ..." are one kind)."""
-    return _NUMBERS.sub("N", _QUOTED.sub("…", text))
+    return _NUMBERS.sub("N", _BRACKETED.sub("", _QUOTED.sub("…", text)))
 
 
 def row_summary(db: sqlite_utils.Database, run_id: int) -> dict:
@@ -300,6 +301,22 @@ def row_summary(db: sqlite_utils.Database, run_id: int) -> dict:
     def ranked(d):
         return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))
     return {"not_screened_reasons": ranked(reasons), "note_kinds": ranked(notes), "rows_with_notes": with_notes}
+
+
+def counted(kinds: dict | None) -> str:
+    """Kinds with their counts in words, most frequent first: "2 empty name; 1 name has only digits and
+    punctuation"."""
+    return "; ".join(f"{n} {k}" for k, n in (kinds or {}).items())
+
+
+def status_text(run: dict) -> str:
+    """A run's status as pages and reports show it: "completed — N rows not screened" when a completed run left
+    rows out, else the status itself ("completed", "running", "failed")."""
+    status, left_out = run.get("status") or "unknown", run.get("not_screened") or 0
+    if status == COMPLETED and left_out:
+        return f"{COMPLETED} \u2014 {left_out} row{'' if left_out == 1 else 's'} not screened"
+    return status
+
 
 def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
     """Return a run with its mapping, counts, and the hits' latest decisions counted (``pending``: undecided)."""
@@ -515,7 +532,8 @@ def score_histogram(db: sqlite_utils.Database, run_id: int, step: float = 0.05) 
 # --- pages: runs and rows paged, a hit's neighbours and its entity ---------------------------------------------
 
 def page_runs(db: sqlite_utils.Database, page: int = 1, per_page: int = 25) -> tuple[list[dict], int]:
-    """Return one page of runs, latest first, each with its undecided hits (``pending``), and how many runs exist."""
+    """Return one page of runs, latest first, and how many runs exist. Each run has its undecided hits
+    (``pending``) and, as ``get_run`` gives them, ``not_screened_reasons``, ``note_kinds`` and ``rows_with_notes``."""
     page, per_page = max(1, page), max(1, min(per_page, 500))
     total = db.execute("SELECT count(*) FROM runs").fetchone()[0]
     # Cheap counts for a listing: hits with no decision and not suppressed; latest decisions awaiting a verdict.
@@ -524,7 +542,10 @@ def page_runs(db: sqlite_utils.Database, page: int = 1, per_page: int = 25) -> t
                     "d.needs_approval = 1 AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.decision_id = d.id) AND "
                     "d.id = (SELECT max(id) FROM decisions WHERE hit_id = d.hit_id)) AS pending_approval "
                     "FROM runs r ORDER BY r.id DESC LIMIT ? OFFSET ?", [per_page, (page - 1) * per_page])
-    return [_decode(r) for r in rows], total
+    found = [_decode(r) for r in rows]
+    for r in found:         # rows not screened by reason, notes by kind: stored at completion, else counted now
+        r.update(r.pop("row_summary", None) or row_summary(db, r["id"]))
+    return found, total
 
 
 def page_rows(db: sqlite_utils.Database, run_id: int, status: str | None = None, page: int = 1,

@@ -60,20 +60,25 @@ def test_a_client_export_screened_end_to_end_with_report_and_json(sample_copy, t
     xlsx = write_xlsx(tmp_path / "clients.xlsx", CLIENTS)
     report, out = tmp_path / "report.xlsx", tmp_path / "run.json"
     result = invoke(sample_copy, "screen", str(xlsx), "--report", str(report), "--json", str(out))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output         # the run completed, but rows were not screened
     # The detected mapping is shown before screening, with the problem rows.
     assert "name <- 'Customer Name' (column B)" in result.output
     assert "country <- 'Nationality' (column D)" in result.output
     assert "row 8: name has only digits and punctuation" in result.output
-    assert "row 9: unreadable birth date '31/02/1990'" in result.output
+    assert "row 9: impossible date '31/02/1990': screened without a birth date" in result.output
     assert "7 rows, 5 screened, 2 not screened; 4 rows with hits" in result.output
+    # The warning comes last, with the reasons counted by kind.
+    assert result.output.rstrip().splitlines()[-1] == (
+        "WARNING: run 1 completed, but 2 rows NOT SCREENED (1 empty name; 1 name has only digits and "
+        "punctuation). Fix the names and screen them again.")
 
     wb = load_workbook(report)
     assert wb.sheetnames == ["Summary", "Records", "Hits", "Decisions", "Not screened", "Audit"]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]}
     assert summary["File name"] == "clients.xlsx" and len(summary["SHA-256"]) == 64
     assert summary["Watchlist version"] == 2 and summary["Algorithm"] == "aligned-words/1.0"
-    assert float(summary["Threshold"]) == 0.70 and summary["Status"] == "completed"
+    assert float(summary["Threshold"]) == 0.70 and summary["Status"] == "completed — 2 rows not screened"
+    assert summary["Not screened, by reason"] == "1 empty name; 1 name has only digits and punctuation"
 
     records = table(wb["Records"])
     assert [r["Row"] for r in records] == [4, 5, 6, 7, 8, 9, 10]
@@ -101,7 +106,7 @@ def test_a_client_export_screened_end_to_end_with_report_and_json(sample_copy, t
     assert table(wb["Decisions"]) == []
     not_screened = table(wb["Not screened"])
     assert [(r["Row"], r["Reason"]) for r in not_screened] == [
-        (8, "name has only digits and punctuation"), (9, "empty name; unreadable birth date '31/02/1990'")]
+        (8, "name has only digits and punctuation"), (9, "empty name")]
     assert "country 'Narnia' not recognised" in not_screened[1]["Notes"]
 
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -124,7 +129,7 @@ def test_formulas_in_client_names_never_become_formulas_in_the_report(sample_cop
                    encoding="utf-8")
     report = tmp_path / "r.xlsx"
     result = invoke(sample_copy, "screen", str(csv), "--report", str(report))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output         # "-2+3" has no letters: not screened
     wb = load_workbook(report)
     assert [r["Name"] for r in table(wb["Records"])] == names
     for ws in wb:
