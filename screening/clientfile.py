@@ -288,19 +288,19 @@ def _read_type(r: ClientRow, cells: list, i: int | None) -> None:
     raw = _value(cells, i)
     if not raw:
         return
+    why = "not recognised"
     try:
         r.type = entity_type(raw)
-        if r.type != "unknown":
+        if r.type != "unknown" or type_key(raw) in ("unknown", "0"):
             return
-        if type_key(raw) in ("unknown", "0"):
-            return
+        why = "tells no type"             # "Other"
     except ValueError:
         pass
     if r.name and has_legal_form(r.name):
         r.type = "organization"
-        r.notes.append(f"type {raw!r} not recognised: screened as an organization (the name has a legal form)")
+        r.notes.append(f"type {raw!r} {why}: screened as an organization (the name has a legal form)")
     else:
-        r.notes.append(f"type {raw!r} not recognised: screened as type unknown")
+        r.notes.append(f"type {raw!r} {why}: screened as type unknown")
 
 
 def _read_countries(r: ClientRow, cells: list, mapping: Mapping) -> None:
