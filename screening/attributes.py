@@ -95,6 +95,20 @@ _PLACEHOLDERS = {"na", "nan", "none", "null", "nil", "unknown", "unk", "notappli
                  "geen", "000000", "00000000", "00000000000000"}
 
 
+# In a name column only the unmistakable ones: "ND" or "NK" could be a short name, "N/A" cannot.
+_NAME_PLACEHOLDERS = {"na", "none", "null", "nil", "unknown", "notapplicable", "notavailable", "notknown", "tbd",
+                      "tba", "tbc", "undefined", "blank", "empty", "missing"}
+
+
+def is_name_placeholder(text: object) -> bool:
+    """Return True for a name cell that says "no name": N/A, n.a., none, unknown, -, ?..."""
+    if text is None:
+        return True
+    folded = "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c))
+    key = "".join(c for c in folded.casefold() if c.isalnum())
+    return not key or key in _NAME_PLACEHOLDERS
+
+
 def is_placeholder(text: object) -> bool:
     """Return True for a cell that says "no value": N/A, n.a., -, none, unknown, ?, #N/A, 0000-00-00..."""
     if text is None:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
-from .attributes import DateProblem, country_code, is_placeholder, read_date
+from .attributes import DateProblem, country_code, is_name_placeholder, is_placeholder, read_date
 from .columns import FIELDS, ClientFileError, Mapping, detect_mapping
 from .model import entity_type, type_key
 from .normalize import has_legal_form, problem
@@ -223,10 +223,10 @@ def _text(value) -> str:
     return " ".join(str(value).split())[:MAX_CELL_CHARS]
 
 
-def _value(cells: list, i: int | None) -> str:
+def _value(cells: list, i: int | None, name: bool = False) -> str:
     """A cell's text, "" for none or a placeholder (N/A, -, unknown...)."""
     text = _text(cells[i]) if i is not None and i < len(cells) else ""
-    return "" if not text or is_placeholder(text) else text
+    return "" if not text or (is_name_placeholder(text) if name else is_placeholder(text)) else text
 
 
 def client_rows(rows: list[tuple[int, list]], mapping: Mapping) -> Iterator[ClientRow]:
@@ -259,7 +259,7 @@ def _read_name(r: ClientRow, cells: list, mapping: Mapping) -> None:
     """The first usable name among the name columns (the chosen one first), else first and last name together."""
     tried = []
     for k, i in enumerate(mapping.all_columns("name")):
-        name = _value(cells, i)
+        name = _value(cells, i, name=True)
         if name and not problem(name):
             r.name = name
             if k:
@@ -267,8 +267,8 @@ def _read_name(r: ClientRow, cells: list, mapping: Mapping) -> None:
                                f"{mapping.header(mapping.columns['name'])!r} is empty or unusable here")
             return
         tried.append(name)
-    parts = [p for p in (_value(cells, mapping.columns.get("first_name")),
-                         _value(cells, mapping.columns.get("last_name"))) if p]
+    parts = [p for p in (_value(cells, mapping.columns.get("first_name"), name=True),
+                         _value(cells, mapping.columns.get("last_name"), name=True)) if p]
     if parts and not problem(" ".join(parts)):
         r.name = " ".join(parts)
         if "name" in mapping.columns:

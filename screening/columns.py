@@ -32,67 +32,86 @@ SYNONYMS = {
              "nome completo", "ragione sociale", "denominazione", "naam", "volledige naam", "bedrijfsnaam",
              "account holder", "holder", "holder name", "account holder name", "titulaire", "titular",
              "intestatario", "kontoinhaber", "inhaber", "rekeninghouder", "name1", "name 1", "name org1",
-             "bu sort1", "mc name1"],
+             "bu sort1", "mc name1", "nazwa", "nazwa kontrahenta", "nazwa klienta", "nazwa firmy", "namn",
+             "kundnamn", "foretagsnamn", "nome do cliente", "denominacao", "denominacao social"],
     "first_name": ["first name", "firstname", "given name", "given names", "forename", "forenames", "prenom",
-                   "prenoms", "vorname", "nombre de pila", "primer nombre", "nome proprio", "voornaam"],
+                   "prenoms", "vorname", "nombre de pila", "primer nombre", "nome proprio", "voornaam", "imie",
+                   "fornamn", "primeiro nome"],
     "last_name": ["last name", "lastname", "surname", "family name", "nom de famille", "nachname", "apellido",
-                  "apellidos", "cognome", "achternaam"],
+                  "apellidos", "cognome", "achternaam", "nazwisko", "efternamn", "apelido", "sobrenome"],
     "client_id": ["id", "client id", "customer id", "client number", "customer number", "account", "account number",
                   "account no", "account id", "reference", "ref", "cif", "cif number", "cif no", "client reference",
                   "client ref", "customer reference", "customer ref", "customer no", "client no", "party id",
                   "counterparty id", "vendor number", "vendor id", "supplier number", "supplier id", "bp number",
                   "business partner", "kunden nr", "kundennummer", "numero client", "code client", "identifiant",
                   "reference client", "id cliente", "numero de cliente", "codice cliente", "klantnummer",
-                  "relatienummer", "lifnr", "kunnr", "partner", "codigo cliente", "n client", "no client"],
+                  "relatienummer", "lifnr", "kunnr", "partner", "codigo cliente", "n client", "no client",
+                  "nr klienta", "numer klienta", "kundnummer", "kundnr", "numero de cliente", "nif cliente"],
     "type": ["type", "entity type", "client type", "customer type", "party type", "counterparty type", "kind",
              "category", "client category", "customer category", "segment", "client segment", "customer segment",
              "legal form", "entity form", "legal type", "person type", "typ", "kundentyp", "rechtsform", "tipo",
              "tipo de cliente", "tipo cliente", "forma juridica", "type de client", "forme juridique", "type client",
              "kundenart", "personenart", "tipo de persona", "natura giuridica", "soort relatie", "bp category",
-             "cust type", "account type", "nature juridique", "type de personne", "tipo persona"],
+             "cust type", "account type", "nature juridique", "type de personne", "tipo persona",
+             "tipo de pessoa", "rodzaj podmiotu", "rodzaj klienta", "kundtyp", "kundkategori"],
     "country": ["country", "nationality", "country of residence", "residence", "citizenship", "jurisdiction",
                 "country code", "country of incorporation", "incorporation country", "domicile",
                 "country of domicile", "registered country", "country of registration", "place of incorporation",
                 "residence country", "country of birth", "pays", "nationalite", "pays de residence", "land",
                 "staatsangehorigkeit", "sitz", "pais", "nacionalidad", "pais de residencia", "paese", "nazionalita",
-                "nationaliteit", "cittadinanza", "land1", "country region", "tax residence", "country of risk"],
+                "nationaliteit", "cittadinanza", "land1", "country region", "tax residence", "country of risk",
+                "nacionalidade", "pais de residencia", "obywatelstwo", "kraj", "kraj siedziby", "kraj zamieszkania",
+                "medborgarskap", "hemvist", "skatterattslig hemvist", "hemland"],
     "birth_date": ["birth date", "date of birth", "dob", "birthdate", "born", "date de naissance", "geburtsdatum",
                    "fecha de nacimiento", "data di nascita", "year of birth", "birth year", "geboortedatum",
-                   "data de nascimento"],
+                   "data de nascimento", "data urodzenia", "fodelsedatum", "fodelsear"],
 }
 
 # Words inside a longer header ("Counterparty Legal Name", "DOB (dd/mm/yyyy)", "Country of Incorporation (ISO)").
+# Who a file lists: the parties whose name is the client's name and whose number is the client ID.
+_PARTY_WORDS = {"counterparty", "beneficiary", "payee", "customer", "client", "vendor", "supplier", "party",
+                "holder", "titulaire", "titular", "inhaber", "policyholder", "investor", "shareholder", "donor",
+                "seller", "merchant", "applicant", "lessee", "borrower", "obligor", "debtor", "creditor", "tenant",
+                "subscriber", "employee", "charterer", "respondent", "originator", "insured", "member", "kunde",
+                "cliente", "klant", "kontrahent", "kontrahenta", "klienta", "kund", "kunden", "agent", "payer",
+                "remitter", "guarantor", "issuer", "debitor", "kreditor"}
 _NAME_WORDS = {"name", "names", "nom", "nombre", "naam", "nome", "namen", "denomination", "denominazione",
-               "counterparty", "beneficiary", "payee", "customer", "client", "vendor", "supplier", "party", "entity",
-               "company", "firma", "kunde", "cliente", "holder", "titulaire", "titular", "inhaber"}
+               "entity", "company", "firma", "nazwa", "namn"} | _PARTY_WORDS
+# "Respondent Bank Legal Name", "Counterparty Full Name": the client's name whatever else the header says.
+_FULL_NAME_PHRASES = ("legal name", "full name", "registered name", "official name", "legal entity name")
 _NOT_CLIENT_NAME = {"contact", "manager", "officer", "rm", "user", "owner", "owners", "ubo", "director", "directors",
                     "signatory", "bank", "branch", "file", "sheet", "product", "parent", "group", "father", "mother",
-                    "spouse", "employer", "introducer", "agent", "broker", "previous", "former", "maiden", "alias",
+                    "spouse", "employer", "introducer", "broker", "previous", "former", "maiden", "alias",
                     "aliases", "street", "city", "town", "address", "country", "email", "mail", "phone", "middle",
-                    "first", "last", "given", "family", "surname", "forename", "prenom", "vorname", "nachname",
+                    "given", "family", "surname", "forename", "prenom", "vorname", "nachname", "vessel", "ship",
                     "apellido", "cognome", "joint", "type", "category", "segment", "status", "date", "sector",
-                    "industry", "ccy", "currency", "source", "created", "modified", "updated", "by", "lei", "tax"}
+                    "industry", "ccy", "currency", "source", "created", "modified", "updated", "by", "lei", "tax",
+                    "vasp", "outlet", "store", "shop", "site", "product", "plan", "fund"}
 _ID_WORDS = {"id", "no", "nr", "num", "number", "ref", "reference", "code", "cif", "identifier", "key", "nummer",
              "numero", "codigo", "codice", "n", "nº"}
 # Whose number it is, best first: the client's own number over an account's, over any other id.
-_ID_OWNERS = {"client", "customer", "party", "counterparty", "cpty", "vendor", "supplier", "bp", "cif", "kunden",
-              "cliente", "klant", "relatie", "partner", "beneficiary", "payee", "member", "relationship", "user",
-              "crm", "kunde"}
+_ID_OWNERS = {"cpty", "bp", "cif", "relatie", "partner", "relationship", "user", "crm", "register",
+              "registry"} | _PARTY_WORDS
 _NOT_CLIENT_ID = {"tax", "national", "passport", "lei", "vat", "registration", "swift", "bic", "iban", "phone",
                   "telephone", "fax", "zip", "postal", "post", "ssn", "tin", "ein", "manager", "officer", "rm", "bank",
                   "branch", "sort", "routing", "card", "document", "license", "licence", "company", "parent",
                   "group", "ticket", "invoice", "order", "nif", "siren", "siret", "duns", "currency",
                   "industry", "sic", "nace", "naics", "isic", "sector", "country", "product", "contact", "owner",
-                  "advisor", "adviser", "employee", "agent", "city", "area", "region", "isin", "cusip"}
+                  "advisor", "adviser", "city", "area", "region", "isin", "cusip", "type", "fixture", "transfer",
+                  "transaction", "trade", "deal", "policy", "vessel", "imo", "vasp", "bank", "outlet", "postl",
+                  "postcode", "ubo", "owner"}
 _COUNTRY_WORDS = {"country", "nationality", "citizenship", "domicile", "jurisdiction", "residence", "residency",
                   "incorporation", "pays", "nationalite", "land", "staatsangehorigkeit", "pais", "nacionalidad",
                   "paese", "nazionalita", "nationaliteit", "domicilio", "residenza"}
-_NOT_COUNTRY = {"rating", "score", "phone", "dial", "dialling", "dialing", "currency", "date", "manager", "bank",
+_NOT_COUNTRY = {"rating", "score", "phone", "dial", "dialling", "dialing", "currency", "date", "manager", "bank", "vasp",
+                "ip", "flag", "issuing", "issuer", "vessel", "ubo", "owner", "director", "spouse", "contact",
+                "signatory", "postl",
                 "number", "no", "id", "flag", "high", "sanctioned", "list", "city", "state", "province", "zip",
                 "postal"}
 _BIRTH_WORDS = {"dob", "birth", "born", "birthdate", "naissance", "geburtsdatum", "geburt", "nacimiento", "nascita",
                 "geboortedatum", "nascimento"}
-_NOT_BIRTH = {"place", "country", "city", "town", "pob", "lieu", "ort", "lugar", "luogo", "plaats"}
+_NOT_BIRTH = {"place", "country", "city", "town", "pob", "lieu", "ort", "lugar", "luogo", "plaats", "ubo", "owner",
+              "director", "spouse", "contact", "signatory", "guarantor"}
 _TYPE_WORDS = {"type", "kind", "typ", "tipo", "segment", "category", "categorie", "categoria", "form", "forme",
                "forma", "nature", "natura", "soort", "art", "class"}
 _TYPE_OWNERS = {"client", "customer", "cust", "party", "counterparty", "entity", "legal", "person", "persona",
@@ -110,9 +129,17 @@ def header_key(text: object) -> str:
     """Fold a header for comparison: accents, case and punctuation away ("Date of Birth (DD/MM/YYYY)" -> words)."""
     text = _CAMEL.sub(" ", unicodedata.normalize("NFKD", str(text or "")))      # MailingCountry, FirstName
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
+    words = re.sub(r"[^\w]+", " ", text).replace("_", " ").split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
 
 
+# Abbreviations of database column names (CUST_FULL_LEGAL_NM, NATLTY_CTRY_CD, BIRTH_DT).
+_ABBREVIATIONS = {"nm": "name", "nme": "name", "cust": "customer", "cst": "customer", "clnt": "client",
+                  "acct": "account", "acc": "account", "ctry": "country", "cntry": "country", "cty": "country",
+                  "natlty": "nationality", "nat": "nationality", "res": "residence", "dt": "date", "typ": "type",
+                  "tp": "type", "cd": "code", "nbr": "number", "num": "number", "cpty": "counterparty",
+                  "ctpy": "counterparty", "incorp": "incorporation", "inc": "incorporation", "bdate": "birthdate",
+                  "dob": "dob", "ref": "ref", "dom": "domicile"}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
@@ -133,16 +160,34 @@ def header_field(header: object) -> tuple[str | None, bool]:
         return "country", False
     if words & _ID_WORDS and not words & _NOT_CLIENT_ID and (words - {"n", "nº"} & _ID_WORDS or words & _ID_OWNERS):
         return "client_id", False
+    # A type column is checked by what it holds, so any header with a type word may be one ("Policyholder Type",
+    # "seller_type"), and so may a header made of type words ("Individual/Entity", "Natural/Legal").
     if (words & _TYPE_WORDS or any(w.endswith(("art", "typ")) and w[:-3] in ("kunden", "personen") for w in words)) \
-            and (words & _TYPE_OWNERS or len(words) == 1) and not words & _NOT_TYPE:
+            and not words & _NOT_TYPE:
+        return "type", False
+    if _type_words(key) >= 2:
         return "type", False
     if {"first", "given", "fore"} & words and "name" in words or words & {"forename", "forenames", "prenom"}:
         return "first_name", False
     if {"last", "family", "sur"} & words and "name" in words or words & {"surname", "nachname", "apellido"}:
         return "last_name", False
+    if any(f" {p} " in f" {key} " for p in _FULL_NAME_PHRASES) and not words & {"contact", "manager", "officer",
+                                                                              "director", "ubo", "owner"}:
+        return "name", False
     if words & _NAME_WORDS and not words & _NOT_CLIENT_NAME and not words & _ID_WORDS:
         return "name", False
     return None, False
+
+
+def _type_words(key: str) -> int:
+    from .model import entity_type
+    n = 0
+    for w in key.split():
+        try:
+            n += entity_type(w) in ("person", "organization") and len(w) > 2
+        except ValueError:
+            pass
+    return n
 
 
 # --- a column's content ------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def _type_synonyms() -> dict[str, str]:
     out = {"unknown": UNKNOWN, "": UNKNOWN, "0": UNKNOWN, "other": UNKNOWN, "others": UNKNOWN}   # "-0-": OFAC
     for etype, words in _TYPE_WORDS.items():
         text = type_key(words)
-        for phrase in phrases:
+        for phrase in sorted(phrases, key=len, reverse=True):      # "non natural person" before "natural person"
             if f" {phrase} " in f" {text} ":
                 out[phrase] = etype
                 text = f" {text} ".replace(f" {phrase} ", " ")

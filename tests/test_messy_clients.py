@@ -140,9 +140,9 @@ _ANY_CELL = st.one_of(
        others=st.lists(st.tuples(_ANY_CELL, _ANY_CELL, _ANY_CELL, _ANY_CELL), min_size=1, max_size=4))
 def test_no_value_of_another_column_makes_a_row_with_a_name_unscreened(name, others):
     """Whatever the ID, type, country and birth date cells hold, a row whose name has letters is screened."""
+    from screening.attributes import is_name_placeholder
     from screening.normalize import problem
-    if problem(name) or not name.strip() or name.strip().casefold() in ("n/a", "none", "unknown", "null", "nil", "na",
-                                                                          "tbd", "tba", "tbc"):
+    if problem(name) or is_name_placeholder(name):       # no usable name: the one gate
         return
     headers = ["Client ID", "Name", "Type", "Country", "Date of Birth"]
     m = Mapping(1, headers, {f: i for i, f in enumerate(("client_id", "name", "type", "country", "birth_date"))})
@@ -178,3 +178,34 @@ def test_the_name_column_is_found_in_most_header_layouts(corpus):
         right += got == layout["expected"].get("name")
         assert set(m.columns) <= set(FIELDS)
     assert right / len(layouts) >= (0.9 if corpus == "header_layouts.json" else 0.8), right
+
+
+# --- type words as CRMs write them ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("word, expected", [
+    ("Individual", "person"), ("natural person", "person"), ("Natural Person", "person"), ("Ind.", "person"),
+    ("private individual", "person"), ("Person", "person"), ("Retail", "person"), ("Sole Trader", "person"),
+    ("Personne physique", "person"), ("Natürliche Person", "person"), ("Persona Física", "person"),
+    ("Corporate", "organization"), ("Corp.", "organization"), ("Company", "organization"), ("Entity", "organization"),
+    ("legal entity", "organization"), ("Non-natural person", "organization"), ("non-individual", "organization"),
+    ("Institution", "organization"), ("Bank", "organization"), ("Fund", "organization"), ("Trust", "organization"),
+    ("Partnership", "organization"), ("LLP", "organization"), ("Foundation", "organization"),
+    ("Association", "organization"), ("Government body", "organization"), ("Personne morale", "organization"),
+    ("Juristische Person", "organization"), ("Persona jurídica", "organization"), ("SPV", "organization"),
+    ("Private company limited by shares", "organization"), ("Corporate (PIC)", "organization"),
+    ("Vessel", "vessel"), ("Ship", "vessel"), ("Aircraft", "aircraft"), ("-0-", "unknown"), ("Other", "unknown"),
+])
+def test_type_words(word, expected):
+    from screening.model import entity_type
+    assert entity_type(word) == expected
+
+
+@pytest.mark.parametrize("word", ["Joint", "Prospect", "Customer - Direct", "alien"])
+def test_words_that_tell_no_type_are_refused_by_the_reader_and_noted_by_the_file_reader(word):
+    from screening.model import entity_type
+    with pytest.raises(ValueError):
+        entity_type(word)
+    m = Mapping(1, ["Name", "Type"], {"name": 0, "type": 1})
+    row = next(client_rows([(1, ["Name", "Type"]), (2, ["Acme Trading LLC", word])], m))
+    assert row.screenable and row.type == "organization"          # inferred from the legal form
+    assert row.notes == [f"type {word!r} not recognised: screened as an organization (the name has a legal form)"]
