@@ -31,6 +31,8 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .runs import counted, status_text
+
 SHEETS = ("Summary", "Records", "Hits", "Decisions", "Not screened")
 AUDIT_SHEET = "Audit"       # written after SHEETS when the run's audit entries are given
 
@@ -87,6 +89,14 @@ def _named_styles() -> dict[str, NamedStyle]:
         ),
         "alert": NamedStyle(
             "Report alert", font=Font(bold=True, size=12, color="9C0006"), fill=PatternFill("solid", fgColor="FFC7CE")
+        ),
+        "warn": NamedStyle(
+            "Report warning", font=Font(bold=True, color="9C5700"), fill=PatternFill("solid", fgColor="FFEB9C"),
+            alignment=wrap,
+        ),
+        "warning": NamedStyle(
+            "Report warning line", font=Font(bold=True, size=12, color="9C5700"),
+            fill=PatternFill("solid", fgColor="FFEB9C"),
         ),
     }
 
@@ -475,6 +485,23 @@ def incomplete_notice(run: dict) -> str | None:
     return f"INCOMPLETE: this run did not finish (status: {status or 'unknown'})"
 
 
+def not_screened_notice(run: dict) -> str | None:
+    """Return the warning to show when a completed run left rows out (not screened), else None."""
+    if run.get("status") != "completed" or not run.get("not_screened"):
+        return None
+    reasons = counted(run.get("not_screened_reasons"))
+    return (f"WARNING: {status_text(run)}" + (f" ({reasons})" if reasons else "")
+            + ": these rows were not compared with the watchlist; see the sheet 'Not screened'")
+
+
+def _with_notes(run: dict) -> str:
+    n = run.get("rows_with_notes") or 0
+    if not n:
+        return "none"
+    kinds = counted(run.get("note_kinds"))
+    return f"{n} row{'' if n == 1 else 's'}" + (f": {kinds}" if kinds else "")
+
+
 def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
     """Return the Summary sheet as (label, value, style) lines; a label alone with style 'section' is a heading."""
     mapping = run.get("mapping") or {}
@@ -484,8 +511,13 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
     lines: list[tuple[str, Any, str | None]] = [
         ("Run", None, "section"),
         ("Run ID", run.get("id"), None),
-        ("Status", run.get("status"), None),
     ]
+    if not_screened_notice(run):
+        lines += [("Status", status_text(run), "warn"),
+                  ("Not screened, by reason", counted(run.get("not_screened_reasons")) or run.get("not_screened"),
+                   "warn")]
+    else:
+        lines.append(("Status", status_text(run), None))
     if run.get("error"):
         lines.append(("Error", run.get("error"), "wrap"))
     lines += [
@@ -500,8 +532,13 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
         ("Header row", mapping.get("header_row"), "int"),
     ]
     columns = mapping.get("columns") or {}
+    more = mapping.get("more_columns") or {}
     for index, (field, header) in enumerate(columns.items()):
-        lines.append(("Column mapping" if index == 0 else "", f"{field} <- {header!r}", None))
+        value = f"{field} <- {header!r}"
+        if more.get(field):
+            further = ", ".join(repr(h) for h in more[field])
+            value += f", {further}" if field == "country" else f" (where empty: {further})"
+        lines.append(("Column mapping" if index == 0 else "", value, None))
     if not columns:
         lines.append(("Column mapping", "(none)", None))
     lines += [
@@ -517,6 +554,7 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
         ("Rows processed", run.get("rows_done"), "int"),
         ("Screened", run.get("screened"), "int"),
         ("Not screened", run.get("not_screened"), "int"),
+        *([("Screened with notes", _with_notes(run), "wrap")] if "rows_with_notes" in run else []),
         ("Rows with hits", run.get("rows_with_hits"), "int"),
         ("Hits", run.get("hits"), "int"),
         ("Hits pending a decision", run.get("pending"), "int"),
@@ -543,6 +581,9 @@ def _write_summary(ws, run: dict) -> None:
     notice = incomplete_notice(run)
     if notice:
         ws.append([make_cell(notice, "alert"), make_cell(" ", "alert")])
+    warning = not_screened_notice(run)
+    if warning:
+        ws.append([make_cell(warning, "warning"), make_cell(" ", "warning")])
     for label, value, style in summary_lines(run):
         if style == "section":
             ws.append([])

@@ -533,7 +533,8 @@ def score_histogram(db: sqlite_utils.Database, run_id: int, step: float = 0.05) 
 
 def page_runs(db: sqlite_utils.Database, page: int = 1, per_page: int = 25) -> tuple[list[dict], int]:
     """Return one page of runs, latest first, and how many runs exist. Each run has its undecided hits
-    (``pending``) and, as ``get_run`` gives them, ``not_screened_reasons``, ``note_kinds`` and ``rows_with_notes``."""
+    (``pending``) and, as ``get_run`` gives them, ``not_screened_reasons``, ``note_kinds`` and ``rows_with_notes``
+    (None while the run is running)."""
     page, per_page = max(1, page), max(1, min(per_page, 500))
     total = db.execute("SELECT count(*) FROM runs").fetchone()[0]
     # Cheap counts for a listing: hits with no decision and not suppressed; latest decisions awaiting a verdict.
@@ -543,8 +544,13 @@ def page_runs(db: sqlite_utils.Database, page: int = 1, per_page: int = 25) -> t
                     "d.id = (SELECT max(id) FROM decisions WHERE hit_id = d.hit_id)) AS pending_approval "
                     "FROM runs r ORDER BY r.id DESC LIMIT ? OFFSET ?", [per_page, (page - 1) * per_page])
     found = [_decode(r) for r in rows]
-    for r in found:         # rows not screened by reason, notes by kind: stored at completion, else counted now
-        r.update(r.pop("row_summary", None) or row_summary(db, r["id"]))
+    for r in found:
+        # Rows not screened by reason, notes by kind: stored at completion; counted now for a run stored before
+        # that; not yet for a running run (a listing does not scan the rows of a large run in progress).
+        summary = r.pop("row_summary", None)
+        if summary is None and r["status"] != RUNNING:
+            summary = row_summary(db, r["id"])
+        r.update(summary or dict.fromkeys(("not_screened_reasons", "note_kinds", "rows_with_notes")))
     return found, total
 
 

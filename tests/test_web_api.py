@@ -77,8 +77,15 @@ def test_a_run_started_through_the_api_is_read_back_and_decided(run_jobs, web_ap
     assert run["status"] == "completed" and run["file_name"] == "clients.xlsx" and run["actor"] == "api-analyst"
     assert run["threshold"] == 0.75 and run["hit_limit"] == 3 and run["rows_total"] == 4
     assert run["not_screened"] == 1 and run["hits"] >= 2
+    # The rows left out, counted by reason, and the rows screened with notes, counted by kind.
+    assert run["not_screened_reasons"] == {"name has only digits and punctuation": 1}
+    assert run["rows_with_notes"] == 0 and run["note_kinds"] == {}
     listed = client.get("/api/runs", headers=analyst).get_json()
     assert [r["id"] for r in listed["runs"]] == [run["id"]] and listed["total"] == 1 and listed["pages"] == 1
+    assert {k: listed["runs"][0][k] for k in ("not_screened", "not_screened_reasons", "rows_with_notes",
+                                              "note_kinds")} == {
+        "not_screened": 1, "not_screened_reasons": {"name has only digits and punctuation": 1},
+        "rows_with_notes": 0, "note_kinds": {}}
 
     hits = client.get(f"/api/runs/{run['id']}/hits", headers=analyst).get_json()
     assert hits["total"] == run["hits"] and hits["page"] == 1 and hits["per_page"] == 50
@@ -155,6 +162,42 @@ def test_a_bad_file_is_refused_at_once_and_nothing_is_queued(web_app, token):
     db.close()
     assert payload["columns"] == {"name": "Customer Name"} and payload["sheet"] == "Clients"
     assert payload["file_name"] == "clients.xlsx" and payload["threshold"] == 0.8
+
+
+def test_several_country_columns_through_the_api(run_jobs, web_app, token):
+    client = web_app.test_client()
+    analyst = token("analyst")
+    wb = Workbook()
+    for row in (["Client Ref", "Legal Name", "Country of Incorporation", "Country of Residence"],
+                ["R-1", "Keqiang Li", "N/A", "China"], ["R-2", "Acme Widgets Ltd", "GB", None],
+                ["R-3", "Zebulon Quartermaine", "Narnia", "FR"], ["R-4", None, "DE", None]):
+        wb.active.append(row)
+    data = io.BytesIO()
+    wb.save(data)
+    # Detected: both country columns, all used.
+    res = _post_run(client, analyst, data.getvalue())
+    assert res.status_code == 202, res.get_json()
+    started = res.get_json()
+    assert started["mapping"]["columns"]["country"] == "Country of Incorporation"
+    assert started["mapping"]["more_columns"]["country"] == ["Country of Residence"]
+    assert any("all used" in line for line in started["explain"])
+    assert started["row_problems"] == ["row 5: empty name"]
+    assert any("Narnia" in n for n in started["row_notes"])
+    # Chosen: a list of headers for country; anything but a header or (for country) a list of them is refused.
+    res = _post_run(client, analyst, data.getvalue(), columns=json.dumps({"country": ["Country of Residence"]}))
+    assert res.status_code == 202 and res.get_json()["mapping"]["columns"]["country"] == "Country of Residence"
+    assert "more_columns" not in res.get_json()["mapping"]
+    for bad in ({"name": ["Legal Name"]}, {"country": []}, {"country": ["Country of Residence", 3]}):
+        _assert_error(_post_run(client, analyst, data.getvalue(), columns=json.dumps(bad)), 400,
+                      "also a list of headers")
+    run_jobs()
+    run_id = client.get(started["job_url"], headers=analyst).get_json()["run_id"]
+    first = client.get(f"/api/runs/{run_id}", headers=analyst).get_json()
+    assert first["not_screened"] == 1 and first["not_screened_reasons"] == {"empty name": 1}
+    assert first["rows_with_notes"] == 1 and list(first["note_kinds"].values()) == [1]
+    assert "Narnia" not in json.dumps(first["note_kinds"])           # kinds, without the values
+    rows = client.get(f"/api/runs/{run_id}/rows", headers=analyst).get_json()["rows"]
+    assert {r["row"]: r["countries"] for r in rows}[2] == ["cn"]     # "N/A" is empty; the residence counts
 
 
 def test_tokens_only_and_json_errors(web_app, token, signed_in):

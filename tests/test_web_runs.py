@@ -94,18 +94,18 @@ def test_upload_preview_map_start_run_hit_decide_and_report(signed_in, web_app):
     # The preview: sheet, header row, the detected mapping, the client rows and the row problems.
     assert "Clients" in page and "Header row</dt><dd>1</dd>" in page
     assert selected(page, "name") == "Customer Name" and selected(page, "client_id") == "Customer ID"
-    assert selected(page, "country") == "Nationality" and selected(page, "type") == ""   # "Legal Form" is no synonym
+    assert selected(page, "country") == "Nationality" and selected(page, "type") == "Legal Form"
     assert "LIAONING HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD." in page and "Acme Widgets Ltd" in page
     assert "row 6: name has only digits and punctuation" in page
     assert re.fullmatch(r"[0-9a-f]{32}\.xlsx", hidden(page, "upload"))
 
-    # Correct a column and preview again: the type now comes from "Legal Form".
-    res = client.post("/upload/mapping", data=mapping_form(client, page, "preview", type="Legal Form"))
+    # Correct a column and preview again: the type left out, then read from "Legal Form" again.
+    res = client.post("/upload/mapping", data=mapping_form(client, page, "preview", type=""))
     page = res.get_data(as_text=True)
-    assert res.status_code == 200 and selected(page, "type") == "Legal Form"
+    assert res.status_code == 200 and selected(page, "type") == ""
 
     # Start: a job is queued with the corrected mapping, and the job page shows it.
-    res = client.post("/upload/mapping", data=mapping_form(client, page, "start"))
+    res = client.post("/upload/mapping", data=mapping_form(client, page, "start", type="Legal Form"))
     assert res.status_code == 302
     job_url = res.headers["Location"]
     job_id = int(job_url.rsplit("/", 1)[1])
@@ -381,3 +381,134 @@ def test_a_refused_upload_leaves_no_file_behind(signed_in, web_app):
     assert upload(client, b"1,2\n3,4\n", name="x.csv").status_code == 400
     folder = web_app.config["UPLOAD_DIR"]
     assert not os.path.isdir(folder) or os.listdir(folder) == []
+
+
+# --- a run that left rows out says so; the preview explains the columns ---------------------------------------
+
+LEFT_OUT = CLIENTS + [["C-006", None, "Company", "FR", None], ["C-007", "  ", "Individual", "Narnia", None]]
+LEFT_OUT_STATUS = "completed — 3 rows not screened"
+LEFT_OUT_REASONS = "2 empty name; 1 name has only digits and punctuation"
+
+
+def selected_all(page: str, field: str) -> list[str]:
+    select = re.search(rf'<select id="column-{field}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [html.unescape(v) for v in re.findall(r'<option value="([^"]*)" selected>', select)]
+
+
+def text(page: str) -> str:
+    """The page's text, tags removed and spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+
+
+def test_a_run_that_left_rows_out_says_so_on_every_page_and_in_the_report(signed_in, web_app):
+    client = signed_in("analyst")
+    run_id = screen_file(client, web_app, LEFT_OUT)
+    clean_id = screen_file(client, web_app, CLIENTS[:5])          # every row has a name
+    db = open_db(web_app)
+    job_id, clean_job = runs.get_run(db, run_id)["job_id"], runs.get_run(db, clean_id)["job_id"]
+    db.close()
+    warning = f'<span class="status status-left-out">{LEFT_OUT_STATUS}</span>'
+    link = f'href="/runs/{run_id}/not-screened"'
+
+    # The run page: the status in the warning colour, the reasons counted by kind, a link to the rows.
+    page = client.get(f"/runs/{run_id}").get_data(as_text=True)
+    assert warning in page and link in page
+    assert f"{LEFT_OUT_STATUS}: {LEFT_OUT_REASONS}. See the rows not screened" in text(page)
+    assert 'class="left-out" role="alert"' in page and "card-left-out" in page
+    assert "status-completed" not in page                          # no plain green "completed" anywhere
+    # The row screened with a note ("Narnia" is no country) is said quietly; the kinds are counted.
+    assert "1 row screened with notes" in text(page)
+
+    # The home page and the list of runs: the same words, the reasons, the link; the clean run stays green.
+    for url in ("/", "/runs"):
+        page = client.get(url).get_data(as_text=True)
+        assert warning in page and LEFT_OUT_REASONS in text(page) and link in page, url
+        assert f'<a class="left-out-count" href="/runs/{run_id}/not-screened">3</a>' in page
+        clean_row = page[page.index(f'href="/runs/{clean_id}"'):][:400]
+        assert '<span class="status status-completed">completed</span>' in clean_row, url
+
+    # The job page, as rendered and as polled.
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert warning in page and f"{LEFT_OUT_STATUS}: {LEFT_OUT_REASONS}." in text(page) and link in page
+    status = client.get(f"/jobs/{job_id}/status.json").get_json()
+    assert status["run_status"] == LEFT_OUT_STATUS and status["not_screened"] == 3
+    assert status["not_screened_reasons"] == {"empty name": 2, "name has only digits and punctuation": 1}
+    assert status["not_screened_url"] == f"/runs/{run_id}/not-screened"
+    clean = client.get(f"/jobs/{clean_job}/status.json").get_json()
+    assert clean["run_status"] == "completed" and clean["not_screened"] == 0
+    page = client.get(f"/jobs/{clean_job}").get_data(as_text=True)
+    assert "status-left-out" not in page and '<span class="status status-completed">completed</span>' in page
+    assert "data-left-out hidden" in page                           # filled in by run.js only if rows are left out
+
+    # The rows not screened: counted by reason above the list.
+    page = client.get(f"/runs/{run_id}/not-screened").get_data(as_text=True)
+    assert f"3 rows not screened: {LEFT_OUT_REASONS}." in text(page)
+
+    # The report's Summary says the same; a clean run's status stays "completed".
+    wb = load_workbook(io.BytesIO(client.get(f"/runs/{run_id}/report.xlsx").data))
+    cells = [r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]]
+    summary = dict(r[:2] for r in cells)
+    assert summary["Status"] == LEFT_OUT_STATUS and summary["Not screened, by reason"] == LEFT_OUT_REASONS
+    assert summary["Screened with notes"].startswith("1 row: 1 country")
+    assert cells[1][0].startswith(f"WARNING: {LEFT_OUT_STATUS} ({LEFT_OUT_REASONS})")
+    wb = load_workbook(io.BytesIO(client.get(f"/runs/{clean_id}/report.xlsx").data))
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["Status"] == "completed" and "Not screened, by reason" not in summary
+    assert summary["Screened with notes"] == "none"
+
+
+CRM = [
+    ["Counterparty extract - Acme Bank CRM"],
+    ["Generated 2026-11-30 by jsmith"],
+    ["Client Ref", "Counterparty", "Legal Name", "Client Type", "Country of Incorporation", "Country of Residence"],
+    ["CP-1", "LIAONING", "Liaoning Hongxiang Industrial Development Co., Ltd.", "Corporate", "China", None],
+    ["CP-2", None, "Keqiang Li", "Ind.", "N/A", "CN"],
+    ["CP-3", "ACME", "Acme Widgets Limited", "Personne morale", "GB", "GB"],
+    ["CP-4", None, "Zebulon Quartermaine", "Individual", "Atlantis", None],
+    ["CP-5", None, None, "Corp", "DE", None],
+]
+
+
+def test_the_preview_explains_the_columns_and_keeps_several_countries(signed_in, web_app):
+    client = signed_in("analyst")
+    page = upload(client, xlsx_bytes(CRM)).get_data(as_text=True)
+    # The name is the fullest name column, with the reason; the short one serves where it is empty.
+    assert selected(page, "name") == "Legal Name" and selected(page, "client_id") == "Client Ref"
+    words = text(page)
+    assert "How the columns were chosen" in words and "name: 'Legal Name' (column C), the fullest name column" in words
+    assert "also a name: 'Counterparty'" in words and "Where it is empty: Counterparty." in words
+    # Every country column is chosen in a select of several values.
+    assert '<select id="column-country" name="column-country" multiple' in page
+    assert selected_all(page, "country") == ["Country of Incorporation", "Country of Residence"]
+    assert "'Country of Incorporation', 'Country of Residence': all used" in words
+    # The row that will not be screened, in the warning colour; the notes, quietly.
+    assert '<p class="left-out" role="alert"><strong>1 row will not be screened</strong>' in page
+    assert "row 8: empty name" in words
+    assert re.search(r"\d+ rows? will be screened with notes", words) and "Atlantis" in words
+    # The sample rows scroll inside their own box.
+    assert '<div class="sample"' in page
+
+    # Preview again with one country column: it stays the only one chosen; then both again, then start.
+    form = mapping_form(client, page, "preview", country=["Country of Residence"])
+    page = client.post("/upload/mapping", data=form).get_data(as_text=True)
+    assert selected_all(page, "country") == ["Country of Residence"]
+    assert "all used" not in text(page) and selected(page, "name") == "Legal Name"
+    form = mapping_form(client, page, "preview", country=["Country of Incorporation", "Country of Residence"])
+    page = client.post("/upload/mapping", data=form).get_data(as_text=True)
+    assert selected_all(page, "country") == ["Country of Incorporation", "Country of Residence"]
+    form = mapping_form(client, page, "start", country=["Country of Incorporation", "Country of Residence"])
+    assert client.post("/upload/mapping", data=form).status_code == 302
+    job = run_job(web_app)
+    assert job["status"] == "done", job
+    db = open_db(web_app)
+    run = runs.get_run(db, job["result"]["run_id"])
+    countries = {r["client_id"]: r["countries"] for r in runs.iter_rows(db, run["id"])}
+    payload = jobs.get_job(db, job["id"])["payload"]
+    db.close()
+    assert payload["columns"]["country"] == ["Country of Incorporation", "Country of Residence"]
+    assert run["mapping"]["columns"]["country"] == "Country of Incorporation"
+    assert run["mapping"]["more_columns"]["country"] == ["Country of Residence"]
+    assert countries["CP-2"] == ["cn"] and countries["CP-1"] == ["cn"]
+    assert run["not_screened"] == 1 and run["not_screened_reasons"] == {"empty name": 1}
+    page = client.get(f"/runs/{run['id']}").get_data(as_text=True)
+    assert "country ← Country of Incorporation, Country of Residence" in text(page)

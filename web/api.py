@@ -80,6 +80,7 @@ def _run_or_404(run_id: int) -> dict:
 def start_run():
     from screening import screen
     from screening.clientfile import FIELDS, ClientFileError
+    from screening.columns import MULTI
 
     db = get_db()
     form = request.form
@@ -92,9 +93,15 @@ def start_run():
             columns = json.loads(form["columns"])
         except ValueError as exc:
             return _error(400, f"columns is not valid JSON: {exc}")
-        if not isinstance(columns, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
-                                                    for k, v in columns.items()):
-            return _error(400, 'columns must be a JSON object of field -> header, e.g. {"name": "Customer Name"}')
+        def header(v) -> bool:
+            return isinstance(v, str) and bool(v.strip())
+        # A header per field; for a field of several columns (country) also a list of headers, all used.
+        if not isinstance(columns, dict) or not all(
+                isinstance(k, str) and (header(v) or (k in MULTI and isinstance(v, list) and v and all(map(header, v))))
+                for k, v in columns.items()):
+            return _error(400, 'columns must be a JSON object of field -> header, e.g. {"name": "Customer Name"}; '
+                               f'for {", ".join(MULTI)} also a list of headers, e.g. {{"country": ["Nationality", '
+                               '"Country of Residence"]}')
         unknown = [k for k in columns if k not in FIELDS]
         if unknown:
             return _error(400, f"unknown field {unknown[0]!r} in columns (fields: {', '.join(FIELDS)})")
@@ -114,8 +121,9 @@ def start_run():
                           actor=g.user["name"])
     job_url = url_for("api.job", job_id=job_id)
     response = jsonify({"job_id": job_id, "job_url": job_url, "file_name": name, "sheet": prepared.sheet,
-                        "mapping": prepared.mapping_dict(), "rows": len(prepared.clients),
-                        "row_problems": prepared.problems[:100], "threshold": threshold, "hit_limit": hit_limit})
+                        "mapping": prepared.mapping_dict(), "explain": prepared.mapping.explain,
+                        "rows": len(prepared.clients), "row_problems": prepared.problems[:100],
+                        "row_notes": prepared.notes[:100], "threshold": threshold, "hit_limit": hit_limit})
     response.status_code = 202
     response.headers["Location"] = job_url
     return response

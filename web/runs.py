@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotFound
 
 from screening import accounts, jobs, runs, screen
 from screening.clientfile import FIELDS, ClientFileError
+from screening.columns import MULTI
 from watchlists import store
 
 from . import get_db, uploads
@@ -30,6 +31,7 @@ ACCEPTED = (".xlsx", ".xlsm", ".csv", ".tsv")
 UPLOAD_ID = re.compile(r"[0-9a-f]{32}\.(xlsx|xlsm|csv|tsv)")
 HITS_PER_PAGE, RUNS_PER_PAGE, ROWS_PER_PAGE = 50, 25, 50
 PREVIEW_ROWS, PREVIEW_PROBLEMS, NOT_SCREENED_SHOWN = 10, 20, 20
+PREVIEW_NOTES = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -37,6 +39,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.errorhandler(jobs.JobError)
 def not_found(exc):
     return current_app.handle_http_exception(NotFound(str(exc)))
+
+
+# How a run ended, in the same words on every page and in the report: "completed — N rows not screened".
+bp.add_app_template_global(runs.status_text, "run_status_text")
+bp.add_app_template_global(runs.counted, "counted")
 
 
 # --- home and the list of runs ------------------------------------------------------------------------------
@@ -98,8 +105,11 @@ def upload_mapping():
     path = os.path.join(current_app.config["UPLOAD_DIR"], upload_id)
     if not os.path.isfile(path):
         return _refused(f"{name}: the uploaded file is no longer on the server; upload it again.", form)
-    # Every field as chosen on the page: a header, or "" for "(none)", which leaves it out even if a header names it.
+    # Every field as chosen on the page: a header, or "" for "(none)", which leaves it out even if a header names it;
+    # a field of several columns (country) is a list of headers, all used (none chosen: left out).
     chosen = {f: request.form.get(f"column-{f}", "") for f in FIELDS}
+    for f in MULTI:
+        chosen[f] = [h for h in request.form.getlist(f"column-{f}") if h.strip()] or ""
     try:
         prepared = screen.prepare(path, form["sheet"] or None, chosen, display_name=name)
     except ClientFileError as exc:
@@ -133,12 +143,21 @@ def _refused(message: str, form: dict):
 
 
 def _preview(upload_id: str, name: str, prepared: screen.Prepared, form: dict, chosen: dict, error: str | None = None):
-    mapped = prepared.mapping_dict()["columns"]
-    problems = prepared.problems
+    mapping = prepared.mapping
+    # Each field's chosen headers (a select preselects them): the chosen column, and for a field of several
+    # columns (country) every further one, all used.
+    mapped = {f: [mapping.headers[i] for i in ([c] + (mapping.more.get(f, []) if f in MULTI else []))]
+              for f, c in mapping.columns.items()}
+    more_names = [mapping.headers[i] for i in mapping.more.get("name", []) if mapping.headers[i]]
+    problems, notes = prepared.problems, prepared.notes
+    rows_left_out = sum(1 for c in prepared.clients if c.problems)
+    rows_with_notes = sum(1 for c in prepared.clients if c.notes and not c.problems)
     return render_template(
         "runs/preview.html", upload_id=upload_id, file_name=name, prepared=prepared, fields=FIELDS, mapped=mapped,
-        headers=[h for h in prepared.mapping.headers if h], rows=prepared.clients[:PREVIEW_ROWS],
-        problems=problems[:PREVIEW_PROBLEMS], problem_count=len(problems), form=form, error=error,
+        multi=MULTI, more_names=more_names, explain=mapping.explain,
+        headers=[h for h in mapping.headers if h], rows=prepared.clients[:PREVIEW_ROWS],
+        problems=problems[:PREVIEW_PROBLEMS], problem_count=len(problems), rows_left_out=rows_left_out,
+        notes=notes[:PREVIEW_NOTES], note_count=len(notes), rows_with_notes=rows_with_notes, form=form, error=error,
     ), 400 if error else 200
 
 
@@ -147,15 +166,35 @@ def _preview(upload_id: str, name: str, prepared: screen.Prepared, form: dict, c
 @bp.get(f"/jobs/<{ID}:job_id>")
 @require("view")
 def job(job_id: int):
-    return render_template("runs/job.html", job=jobs.get_job(get_db(), job_id))
+    db = get_db()
+    found = jobs.get_job(db, job_id)
+    return render_template("runs/job.html", job=found, run=_job_run(db, found))
 
 
 @bp.get(f"/jobs/<{ID}:job_id>/status.json")
 @require("view")
 def job_status(job_id: int):
-    j = jobs.get_job(get_db(), job_id)
-    return jsonify({**{k: j[k] for k in ("status", "stage", "done", "total", "error", "run_id")},
-                    "run_url": url_for("runs.run", run_id=j["run_id"]) if j["run_id"] else None})
+    db = get_db()
+    j = jobs.get_job(db, job_id)
+    out = {**{k: j[k] for k in ("status", "stage", "done", "total", "error", "run_id")},
+           "run_url": url_for("runs.run", run_id=j["run_id"]) if j["run_id"] else None,
+           "run_status": None, "not_screened": None, "not_screened_reasons": None, "not_screened_url": None}
+    run_info = _job_run(db, j)
+    if run_info is not None:      # the job has ended: how its run ended, with the rows it left out
+        out.update(run_status=runs.status_text(run_info), not_screened=run_info["not_screened"],
+                   not_screened_reasons=run_info["not_screened_reasons"],
+                   not_screened_url=url_for("runs.not_screened", run_id=run_info["id"]))
+    return jsonify(out)
+
+
+def _job_run(db, job_row: dict) -> dict | None:
+    """The run of an ended job (None while the job is queued or running, or when it made no run)."""
+    if not job_row.get("run_id") or job_row["status"] in (jobs.QUEUED, jobs.RUNNING):
+        return None
+    try:
+        return runs.get_run(db, job_row["run_id"])
+    except runs.RunNotFound:
+        return None
 
 
 @bp.post(f"/jobs/<{ID}:job_id>/retry")

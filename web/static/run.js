@@ -26,7 +26,23 @@
     var kind = root.getAttribute("data-kind");
     var wait = 1000;
 
+    // A run that left rows out says so at once, in the warning colour, before the run page opens (and says it
+    // again at its top).
+    function showLeftOut(s) {
+      var box = root.querySelector("[data-left-out]");
+      if (!box || !s.not_screened || !s.run_status || s.run_status === "completed") { return; }
+      setText(box, "run_status", s.run_status);
+      var reasons = Object.keys(s.not_screened_reasons || {}).map(function (k) {
+        return s.not_screened_reasons[k] + " " + k;
+      }).join("; ");
+      setText(box, "reasons", reasons ? ": " + reasons : "");
+      var link = box.querySelector("[data-not-screened-link]");
+      if (link && s.not_screened_url) { link.setAttribute("href", s.not_screened_url); }
+      box.hidden = false;
+    }
+
     function finishedJob(s) {
+      showLeftOut(s);
       if (s.status === "done" && s.run_url) { window.location.assign(s.run_url); return; }
       window.location.reload();          // shows the outcome: error and Retry, or the result
     }
@@ -109,6 +125,18 @@
     });
   }
 
+  // A select of several columns (the preview's countries) says which are chosen, also those scrolled out of view.
+  function chosenColumns() {
+    document.querySelectorAll("[data-chosen-for]").forEach(function (line) {
+      var select = document.getElementById(line.getAttribute("data-chosen-for"));
+      if (!select) { return; }
+      select.addEventListener("change", function () {
+        var chosen = Array.prototype.map.call(select.selectedOptions, function (o) { return o.value; });
+        line.textContent = chosen.length ? "Chosen: " + chosen.join(", ") : "None chosen: left out";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".live[data-poll]").forEach(function (root) {
       var status = root.getAttribute("data-status");
@@ -116,5 +144,6 @@
     });
     narrowReasons();
     submitOnce();
+    chosenColumns();
   });
 }());
