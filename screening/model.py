@@ -36,7 +36,8 @@ _TYPE_WORDS = {
         commercial sme personne morale societe entreprise entite fondation juristische person unternehmen firma
         gesellschaft verein stiftung persona juridica empresa sociedad entidad compania fundacion asociacion
         persona giuridica societa azienda impresa ente fondazione associazione rechtspersoon bedrijf onderneming
-        vennootschap stichting vereniging pessoa juridica pessoa coletiva""",
+        vennootschap stichting vereniging pessoa juridica pessoa coletiva airline airlines carrier shipowner
+        manufacturer exporter importer""",
     VESSEL: "vessel vessels ship ships boat tanker yacht cargo ship marine vessel navire bateau schiff buque barco "
             "nave schip",
     AIRCRAFT: "aircraft airplane aeroplane plane jet helicopter aeronef avion flugzeug luftfahrzeug aeronave aereo "

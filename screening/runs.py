@@ -334,7 +334,13 @@ def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
     run["status_counts"] = {s: statuses.get(s, 0) for s in STATUSES}
     run["pending"] = statuses.get(PENDING, 0)
     run["pending_approval"] = statuses.get(PENDING_APPROVAL, 0)
-    run.update(run.pop("row_summary", None) or row_summary(db, run_id))
+    # Counted once when the run completes; a run stored before that (or one that failed) is counted now, a running
+    # one not at all (its page polls every second, and counting notes reads every row).
+    summary = run.pop("row_summary", None)
+    if summary is None:
+        summary = row_summary(db, run_id) if run["status"] != RUNNING else \
+            {"not_screened_reasons": {}, "note_kinds": {}, "rows_with_notes": None}
+    run.update(summary)
     return run
 
 

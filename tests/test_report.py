@@ -258,6 +258,40 @@ def test_incomplete_run_is_flagged(tmp_path):
     assert summary(wb["Summary"])["Error"] == "database locked"
 
 
+def test_rows_left_out_are_stated_in_the_summary(tmp_path):
+    wb = write_sample(tmp_path / "report.xlsx", not_screened=3,
+                      not_screened_reasons={"empty name": 2, "name has only digits and punctuation": 1},
+                      rows_with_notes=4, note_kinds={"type … not recognised: screened as type unknown": 3,
+                                                     "=HYPERLINK(…)": 1},
+                      mapping={"header_row": 4, "columns": {"name": "Legal Name", "country": "Country"},
+                               "more_columns": {"name": ["Counterparty"], "country": ["Residence"]}})
+    ws = wb["Summary"]
+    values = summary(ws)
+    assert values["Status"] == "completed — 3 rows not screened"
+    assert values["Not screened, by reason"] == "2 empty name; 1 name has only digits and punctuation"
+    assert values["Screened with notes"] == ("4 rows: 3 type … not recognised: screened as type unknown; "
+                                             "1 =HYPERLINK(…)")
+    # A warning line under the title, in the warning colours, as the status and its reasons.
+    warning = ws["A2"]
+    assert warning.value == ("WARNING: completed — 3 rows not screened (2 empty name; 1 name has only digits and "
+                             "punctuation): these rows were not compared with the watchlist; see the sheet "
+                             "'Not screened'")
+    status = next(row[1] for row in ws.iter_rows() if row[0].value == "Status")
+    assert warning.font.color.rgb.endswith("9C5700") and status.fill.fgColor.rgb.endswith("FFEB9C")
+    # Every column of a field: the countries all used, the further names where the first is empty.
+    mapping = [row[1] for row in ws.iter_rows(values_only=True) if row and row[1] and " <- " in str(row[1])]
+    assert mapping == ["name <- 'Legal Name' (where empty: 'Counterparty')", "country <- 'Country', 'Residence'"]
+    assert not [cell.coordinate for cell in all_cells(wb) if cell.data_type == "f"]
+
+    # Nothing left out: a plain "completed", and no reasons line.
+    wb = write_sample(tmp_path / "clean.xlsx", not_screened=0, not_screened_reasons={}, rows_with_notes=0,
+                      note_kinds={})
+    values = summary(wb["Summary"])
+    assert values["Status"] == "completed" and "Not screened, by reason" not in values
+    assert values["Screened with notes"] == "none"
+    assert not any(str(cell.value).startswith("WARNING") for cell in wb["Summary"]["A"])
+
+
 def test_formula_like_text_stays_text(tmp_path):
     path = tmp_path / "report.xlsx"
     rows = [make_row(n, name, cells={"Customer Name": name}) for n, name in enumerate(EVIL_NAMES, 2)]
