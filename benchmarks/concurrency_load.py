@@ -278,8 +278,8 @@ class Importer(Analyst):
 
 def add_accounts(db: Path, uploaders: int, reviewers: int) -> dict[str, str]:
     """Uploaders (analysts, with an API token each), reviewers and an importer; return the uploaders' tokens."""
-    from screening import accounts
-    from screening import db as dbmod
+    from screening.store import accounts
+    from screening.store import db as dbmod
 
     database = dbmod.connect(db)
     tokens = {}
@@ -473,8 +473,8 @@ def latency_table(records: list[tuple]) -> dict:
 def report(args, info, host, server_log, server_rc, db, analysts, uploaders, reviewers, web_importer, importer,
            import_log, import_info, signin_s, monitor, client_cpu, t_start, t_end, t_drained, before, at_end,
            drained) -> None:
-    from screening import audit
-    from screening import db as dbmod
+    from screening.store import audit
+    from screening.store import db as dbmod
 
     elapsed = t_end - t_start
     everyone = [*analysts, *uploaders, *reviewers] + ([web_importer] if web_importer else [])

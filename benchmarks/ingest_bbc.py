@@ -76,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-db", metavar="PATH", help="write the watchlist here instead of a temporary file")
     args = ap.parse_args(argv)
 
-    from screening import db as dbmod
-    from watchlists import ingest, nlp, sources, store
+    from screening.store import db as dbmod
+    from watchlists import nlp, sources
+    from screening.service import ingest
+    from screening.store import watchlist as store
     from watchlists.errors import ArticleError
 
     folder = Path(args.folder)
@@ -142,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             n_prep_fail += 1
             continue
         try:
-            prep = ingest.prepare(item)
+            prep = ingest.prepare_article(item)
         except ArticleError:
             n_prep_fail += 1
             continue

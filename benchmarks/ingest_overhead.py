@@ -41,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="overhead runs (default 3)")
     args = ap.parse_args(argv)
 
-    from screening import db as dbmod
-    from watchlists import ingest, nlp, places, sources
+    from screening.store import db as dbmod
+    from watchlists import nlp, places, sources
+    from screening.service import ingest
 
     files = [p for p, problem in sources.expand_paths([args.folder]) if not problem][:args.limit]
     if not files:
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     model = nlp.load()
     places.preload()
     paragraphs = [p for f in files for raw in sources.read_path(f) if not isinstance(raw, Exception)
-                  for p in ingest.prepare(raw).paragraphs]
+                  for p in ingest.prepare_article(raw).paragraphs]
     t0 = time.perf_counter()
     docs = dict(zip(paragraphs, model.pipe(paragraphs, batch_size=ingest.BATCH_SIZE)))
     t_model = time.perf_counter() - t0

@@ -19,8 +19,8 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.engine import DEFAULT_THRESHOLD, algorithm_id, compare  # noqa: E402
-from screening.model import Skipped  # noqa: E402
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, compare  # noqa: E402
+from screening.engine.model import Skipped  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/name_matching/nomenklatura_name_bench/cases.csv"
 SCHEMA_TYPE = {"Person": "person", "Company": "organization", "Organization": "organization",
@@ -49,7 +49,7 @@ def best_threshold(scores, labels):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", default=str(DEFAULT))
-    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--threshold", type=float, default=BENCHMARK_THRESHOLD)
     ap.add_argument("--errors", type=int, default=0, help="print this many false positives and negatives")
     args = ap.parse_args()
     rows = list(csv.DictReader(open(args.file, encoding="utf-8")))

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ofac_data import non_listed, ofac_records, perturb  # noqa: E402
 
-from screening.engine import DEFAULT_THRESHOLD, algorithm_id  # noqa: E402
-from screening.index import Matcher  # noqa: E402
-from screening.model import Query  # noqa: E402
-from screening.normalize import name_key  # noqa: E402
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id  # noqa: E402
+from screening.engine.index import Matcher  # noqa: E402
+from screening.engine.model import Query  # noqa: E402
+from screening.engine.normalize import name_key  # noqa: E402
 
 
 def rank_first(matcher: Matcher, query: Query, own: str, threshold: float) -> bool:
@@ -39,7 +39,7 @@ def rank_first(matcher: Matcher, query: Query, own: str, threshold: float) -> bo
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--threshold", type=float, default=BENCHMARK_THRESHOLD)
     ap.add_argument("--negatives", type=int, default=10_000)
     ap.add_argument("--show", type=int, default=15, help="print this many misses and false alerts")
     args = ap.parse_args()

@@ -41,9 +41,9 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.engine import DEFAULT_THRESHOLD, algorithm_id, compare  # noqa: E402
-from screening.model import Skipped  # noqa: E402
-from screening.normalize import name_key  # noqa: E402
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, compare  # noqa: E402
+from screening.engine.model import Skipped  # noqa: E402
+from screening.engine.normalize import name_key  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/name_matching/wikidata_transliteration_pairs"
 # language -> (file, format): "full" = English<TAB>native; "tokens" = latin<TAB>c h a r s<TAB>frequency
@@ -213,7 +213,7 @@ def main() -> None:
     ap.add_argument("data", nargs="?", default=str(DEFAULT), help="folder of the Wikidata transliteration pairs")
     ap.add_argument("--n", type=int, default=2000, help="pairs sampled per language")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--threshold", type=float, default=BENCHMARK_THRESHOLD)
     ap.add_argument("--errors", type=int, default=0, help="print this many misses and false matches per language")
     ap.add_argument("--lang", nargs="+", choices=list(LANGUAGES), default=list(LANGUAGES))
     args = ap.parse_args()

@@ -9,7 +9,7 @@ clients: time and comparisons of each, in one run.
    "new"). The held-out articles are a seeded sample of the BBC files whose text appears once in the corpus (a
    repeated one would be a duplicate on import).
 2. Clients: ``screen_batch.client_rows`` and ``build_workbook`` (cached 100,000-row workbook, 1% of rows taken
-   from the watchlist), read with ``screen.prepare`` and put under monitoring directly (``monitor.add_clients``,
+   from the watchlist), read with ``screen.prepare`` and put under monitoring directly (``monitoring.add_clients``,
    as screened against the cached watchlist's version): monitoring needs only the client fields.
 3. On a copy of the database, in this process: import the 50 held-out articles (``ingest.ingest``), then
    ``monitor.rescreen`` (delta: the entities created or changed by the import), then ``monitor.rescreen(full=True)``
@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import screen_batch as sb  # noqa: E402
+from screening.store import monitoring
 
 
 def held_out(n: int, seed: int) -> list[Path]:
@@ -83,7 +84,7 @@ class Counter:
     """Counts what the matchers do: queries looked up and candidate names scored."""
 
     def __init__(self):
-        from screening.index import Matcher
+        from screening.engine.index import Matcher
 
         self.queries = self.scored = 0
         self._score, self._candidates = Matcher._score, Matcher.candidates
@@ -132,9 +133,12 @@ def main() -> None:
 
 
 def run(args, out, cached, built_s, xlsx, x_s, work: Path, say) -> None:
-    from screening import db as dbmod
-    from screening import monitor, runs, screen
-    from watchlists import ingest, store
+    from screening.store import db as dbmod
+    from screening.service import monitor
+    from screening.store import runs
+    from screening.service import screen
+    from screening.service import ingest
+    from screening.store import watchlist as store
 
     path = work / "watchlist.db"
     shutil.copyfile(cached, path)
@@ -142,7 +146,7 @@ def run(args, out, cached, built_s, xlsx, x_s, work: Path, say) -> None:
     t = time.perf_counter()
     prepared = screen.prepare(xlsx)
     v0 = store.current_version(db)
-    added = monitor.add_clients(db, (c for c in prepared.clients if not c.problems), v0, "bench")
+    added = monitoring.add_clients(db, (c for c in prepared.clients if not c.problems), v0, "bench")
     put_s = time.perf_counter() - t
     del prepared
     say(f"{added['added']:,} clients monitored ({added['updated']} repeated IDs merged) in {put_s:.1f} s; "

@@ -20,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening import accounts, runs, screen  # noqa: E402
-from screening import db as dbmod  # noqa: E402
+from screening.store import runs
+from screening.service import screen  # noqa: E402
+from screening.store import db as dbmod  # noqa: E402
+from screening.store import settings
 
 CACHE = "/tmp/screen_batch_bench"
 
@@ -47,7 +49,7 @@ def main() -> None:
         prepared = dataclasses.replace(prepared, clients=prepared.clients[:args.rows])
         speeds = []
         for policy in args.policies.split(","):
-            accounts.set_setting(db, "news_min_relevance", policy, actor="benchmark")
+            settings.put(db, "news_min_relevance", policy, actor="benchmark")
             t0 = time.perf_counter()
             _, _, size = screen.matcher_for(db)
             t1 = time.perf_counter()

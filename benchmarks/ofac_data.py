@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.model import ORGANIZATION, PERSON, Record  # noqa: E402
+from screening.engine.model import ORGANIZATION, PERSON, Record  # noqa: E402
 from watchlists.lists import read_ofac_sdn, to_record  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared/data"

@@ -229,7 +229,10 @@ def _status() -> dict[str, float]:
 def _clear_caches() -> int:
     import gc
 
-    from screening import engine, index, normalize, scoring
+    from screening.engine import pairs as engine
+    from screening.engine import index
+    from screening.engine import normalize
+    from screening.engine import scoring
     n = 0
     for mod in (normalize, scoring, index, engine):
         for obj in vars(mod).values():
@@ -252,11 +255,12 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
               f"RSS {st['VmRSS']:.0f} MB, peak {st['VmHWM']:.0f} MB", file=sys.stderr, flush=True)
 
     stage("start (interpreter)", None)
-    from screening import db as dbmod
-    from screening import runs, screen
-    from screening.engine import DEFAULT_THRESHOLD
-    from screening.index import Matcher
-    from screening.model import Query
+    from screening.store import db as dbmod
+    from screening.store import runs
+    from screening.service import screen
+    from screening.engine.pairs import BENCHMARK_THRESHOLD
+    from screening.engine.index import Matcher
+    from screening.engine.model import Query
     stage("imports", None)
 
     db = dbmod.connect(db_path)
@@ -307,7 +311,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
         rows_with_hits=run["rows_with_hits"], hits=run["hits"], status=run["status"], entities=size,
         names=len(matcher.names), read_s=t1 - t0,
         screen_s=t3 - t2, report_s=t4 - t3, json_s=t5 - t4, report_bytes=out_xlsx.stat().st_size,
-        json_bytes=out_json.stat().st_size, split=spent, threshold=DEFAULT_THRESHOLD)
+        json_bytes=out_json.stat().st_size, split=spent, threshold=BENCHMARK_THRESHOLD)
     res["index_s"] = next(st["seconds"] for st in res["stages"] if st["stage"].startswith("index"))
 
     # Recall of the seeded rows and the alert rate of the others.
@@ -341,7 +345,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
 
     def engine_alone(m: Matcher) -> tuple[float, int]:
         s = time.perf_counter()
-        hits = sum(1 for q in queries if m.screen(q, DEFAULT_THRESHOLD, limit=10))
+        hits = sum(1 for q in queries if m.screen(q, BENCHMARK_THRESHOLD, limit=10))
         return time.perf_counter() - s, hits
 
     res["engine_warm"] = engine_alone(matcher)
@@ -359,13 +363,13 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    from screening.normalize import name_key
+    from screening.engine.normalize import name_key
     keys = [name_key(nm.text) for nm in fresh.names]
     qkeys = [name_key(q.name) for q in queries]
     s = time.perf_counter()
     m = process.cdist(qkeys, keys, scorer=fuzz.token_sort_ratio, workers=1, dtype=np.uint8,
-                      score_cutoff=int(DEFAULT_THRESHOLD * 100))
-    res["cdist"] = (time.perf_counter() - s, int((m.max(axis=1) >= DEFAULT_THRESHOLD * 100).sum()), len(keys))
+                      score_cutoff=int(BENCHMARK_THRESHOLD * 100))
+    res["cdist"] = (time.perf_counter() - s, int((m.max(axis=1) >= BENCHMARK_THRESHOLD * 100).sum()), len(keys))
     stage(f"rapidfuzz cdist, {len(queries)} x {len(keys):,} names", res["cdist"][0])
     res["end_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return res

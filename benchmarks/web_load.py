@@ -128,8 +128,8 @@ def client_list(db: Path, path: Path, n: int, seed: int, listed_share: float = 0
 
 
 def setup(folder: Path, n_rows: int, analysts: int, seed: int) -> dict:
-    from screening import accounts
-    from screening import db as dbmod
+    from screening.store import accounts
+    from screening.store import db as dbmod
 
     db = folder / "screening.db"
     t0 = time.perf_counter()
@@ -363,7 +363,7 @@ class Analyst:
         action = DECIDE_RE.search(text)
         self.think()
         decision = self.rng.choice(DECISIONS)
-        from screening.runs import DECISION_REASONS
+        from screening.store.runs import DECISION_REASONS
         reason = self.rng.choice(DECISION_REASONS[decision])
         self.n += 1
         comment = f"load {self.tag} #{self.n}"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from screening import db as dbmod
+from screening.service import worker
+from screening.store import db as dbmod
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def db(tmp_path):
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory):
     """A database holding the bundled sample article (DW, 20 September 2016), ingested once."""
-    from watchlists import ingest
+    from screening.service import ingest
 
     path = tmp_path_factory.mktemp("sample") / "sample.db"
     database = dbmod.connect(path)
@@ -53,8 +54,8 @@ def signed_in(web_app):
     ``csrf`` attribute holds its CSRF token for posting forms."""
     import re
 
-    from screening import accounts
-    from screening import db as dbmod
+    from screening.store import accounts
+    from screening.store import db as dbmod
 
     def make(role: str, name: str | None = None):
         name = name or f"{role}-user"
@@ -203,13 +204,12 @@ def artifacts():
 @pytest.fixture
 def run_jobs(web_app):
     """``run_jobs()`` runs every queued job now (tests have no worker process) and returns them as they ended."""
-    from screening import jobs
 
     def run() -> list[dict]:
         db = dbmod.connect(web_app.config["DB_PATH"])
         try:
             done = []
-            while (job := jobs.run_one(db, "test")) is not None:
+            while (job := worker.run_one(db, "test")) is not None:
                 done.append(job)
             return done
         finally:

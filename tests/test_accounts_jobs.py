@@ -6,8 +6,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from openpyxl import Workbook
 
-from screening import accounts, jobs, runs
-from screening import db as dbmod
+from screening.service import worker
+from screening.store import accounts
+from screening.store import jobs
+from screening.store import runs
+from screening.store import db as dbmod
+from screening.store import settings
 
 
 def test_accounts_passwords_and_roles(db):
@@ -76,9 +80,9 @@ def test_api_tokens_are_stored_hashed_and_can_be_revoked(db):
 
 
 def test_the_secret_key_is_made_once_and_shared(db, tmp_path):
-    key = accounts.secret_key(db)
+    key = settings.secret_key(db)
     other = dbmod.connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
-    assert accounts.secret_key(other) == key and len(key) == 64
+    assert settings.secret_key(other) == key and len(key) == 64
 
 
 # --- jobs -----------------------------------------------------------------------------------------------------
@@ -88,11 +92,11 @@ def test_a_job_is_claimed_once_and_records_its_outcome(db):
     second = jobs.enqueue(db, "boom", {}, actor="ana")
     handlers = {"echo": lambda db, job, progress: (progress(done=1, total=1), {"got": job["payload"]["x"]})[1],
                 "boom": lambda db, job, progress: 1 / 0}
-    done = jobs.run_one(db, "w1", handlers)
+    done = worker.run_one(db, "w1", handlers)
     assert (done["id"], done["status"], done["result"], done["done"]) == (first, "done", {"got": 1}, 1)
-    failed = jobs.run_one(db, "w1", handlers)
+    failed = worker.run_one(db, "w1", handlers)
     assert (failed["id"], failed["status"]) == (second, "failed") and "division by zero" in failed["error"]
-    assert jobs.run_one(db, "w1", handlers) is None
+    assert worker.run_one(db, "w1", handlers) is None
     jobs.retry(db, second)
     assert jobs.claim(db, "w2")["id"] == second and jobs.claim(db, "w3") is None
     with pytest.raises(jobs.JobError, match="only a failed job can be retried"):
@@ -113,7 +117,7 @@ def test_a_screening_job_stores_a_run_linked_to_it(sample_copy, tmp_path):
     db = dbmod.connect(sample_copy)
     path = _clients(tmp_path / "upload.xlsx")
     job_id = jobs.enqueue(db, "screen", {"path": str(path), "file_name": "clients.xlsx"}, actor="ana")
-    job = jobs.run_one(db, "w1")
+    job = worker.run_one(db, "w1")
     assert job["status"] == "done", job["error"]
     run = runs.get_run(db, job["result"]["run_id"])
     assert (run["file_name"], run["job_id"], run["actor"], run["status"]) == ("clients.xlsx", job_id, "ana",
@@ -126,7 +130,7 @@ def test_a_bad_upload_fails_its_job_with_the_files_message(sample_copy, tmp_path
     bad = tmp_path / "upload.xlsx"
     bad.write_bytes(b"not a workbook")
     jobs.enqueue(db, "screen", {"path": str(bad), "file_name": "clients.xlsx"}, actor="ana")
-    job = jobs.run_one(db, "w1")
+    job = worker.run_one(db, "w1")
     assert job["status"] == "failed" and job["error"].startswith("clients.xlsx: not an xlsx workbook")
     assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
 
@@ -152,7 +156,7 @@ def test_a_job_whose_worker_stopped_is_queued_again_then_failed_and_its_run_neve
     job = jobs.get_job(db, job_id)
     assert job["status"] == "failed" and "retry it" in job["error"]
     jobs.retry(db, job_id)
-    done = jobs.run_one(db, "w1")
+    done = worker.run_one(db, "w1")
     assert done["status"] == "done" and runs.get_run(db, done["result"]["run_id"])["status"] == "completed"
 
 
@@ -165,15 +169,15 @@ def test_an_uploaded_client_list_is_deleted_once_screened_and_old_unused_uploads
     folder.mkdir()
     done = _clients(folder / "a.xlsx")
     jobs.enqueue(db, "screen", {"path": str(done), "file_name": "a.xlsx", "uploaded": True}, actor="ana")
-    assert jobs.run_one(db, "w1")["status"] == "done" and not done.exists()
+    assert worker.run_one(db, "w1")["status"] == "done" and not done.exists()
     waiting = _clients(folder / "b.xlsx")
     jobs.enqueue(db, "screen", {"path": str(waiting), "file_name": "b.xlsx", "uploaded": True}, actor="ana")
     abandoned = _clients(folder / "c.xlsx")
     fresh = _clients(folder / "d.xlsx")
-    old = time.time() - 2 * jobs.UPLOAD_MAX_AGE_S
+    old = time.time() - 2 * worker.UPLOAD_MAX_AGE_S
     for p in (waiting, abandoned):
         os.utime(p, (old, old))
-    assert jobs.sweep_uploads(db, str(folder)) == ["c.xlsx"]
+    assert worker.sweep_uploads(db, str(folder)) == ["c.xlsx"]
     assert waiting.exists() and fresh.exists() and not abandoned.exists()
 
 
@@ -184,15 +188,15 @@ def test_changes_are_audited_and_an_edit_behind_the_applications_back_is_found(s
 
     from click.testing import CliRunner
 
-    from screening import audit
+    from screening.store import audit
     from screening.cli import cli
 
     db = dbmod.connect(sample_copy)
     user, _ = accounts.add_user(db, "ana", "analyst", created_by="root")
     accounts.set_role(db, user["id"], "reviewer", actor="root")
-    accounts.set_setting(db, "threshold", "0.8", actor="root")
+    settings.put(db, "threshold", "0.8", actor="root")
     jobs.enqueue(db, "screen", {"path": str(_clients(tmp_path / "u.xlsx")), "file_name": "c.xlsx"}, "ana")
-    run_id = jobs.run_one(db, "w1")["result"]["run_id"]
+    run_id = worker.run_one(db, "w1")["result"]["run_id"]
     hit = next(runs.iter_hits(db, run_id))
     runs.add_decision(db, hit["id"], "escalate", "needs senior review", actor="ana")
     actions = [e["action"] for e in reversed(audit.entries(db))]

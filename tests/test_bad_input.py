@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from screening import db as dbmod
+from screening.store import db as dbmod
 from screening.cli import cli
-from watchlists import ingest, sources
+from watchlists import sources
+from screening.service import ingest
 
 # Invented news, a few paragraphs each, every one distinct enough not to be a near-copy of another.
 ARTICLES = [
@@ -319,7 +320,7 @@ def test_folder_mixing_good_and_bad_files(tmp_path, dbp):
 
 def test_a_storage_error_rolls_back_the_article(tmp_path, dbp, monkeypatch):
     """An error while storing leaves neither the article nor a version behind (all or nothing)."""
-    from watchlists import store
+    from screening.store import watchlist as store
 
     a = write(tmp_path / "a.txt", ARTICLES[0])
     db = dbmod.connect(dbp)

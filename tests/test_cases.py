@@ -10,8 +10,10 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from screening import audit, runs, screen
-from screening import db as dbmod
+from screening.store import audit
+from screening.store import runs
+from screening.service import screen
+from screening.store import db as dbmod
 
 HEADER = ["Customer ID", "Customer Name", "Customer Type", "Nationality", "Date of Birth"]
 LIAONING = ["C-1", "LIAONING HONGXIANG INDUSTRIAL DEVELOPMENT CO., LTD.", "Company", "China", None]
@@ -137,7 +139,7 @@ def clear_with_suppression(db, run_id, client_id="C-1") -> tuple[dict, int]:
 
 
 def test_a_suppressed_alert_stays_suppressed_until_the_entity_gains_an_adverse_mention(db, tmp_path):
-    from watchlists import ingest
+    from screening.service import ingest
 
     first = run_file(db, tmp_path, [LIAONING, LI])
     hit, decision_id = clear_with_suppression(db, first)
@@ -204,7 +206,7 @@ def test_a_suppressed_alert_comes_back_when_the_client_data_changes(db, tmp_path
 
 
 def test_a_client_without_an_id_is_known_by_its_name_and_attributes(db, tmp_path):
-    from screening import cases
+    from screening.store import cases
 
     no_id = ["", "Keqiang  LI", "Individual", "cn", date(1955, 7, 1)]
     first = run_file(db, tmp_path, [no_id])

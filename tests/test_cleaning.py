@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from watchlists.cleaning import clean, parse_date, split_lines
-from watchlists.ingest import sample_path
+from screening.service.ingest import sample_path
 from watchlists.language import guess_language
 
 
@@ -64,7 +64,8 @@ def test_dates():
 
 
 def test_control_characters_never_reach_the_store(db):
-    from watchlists import ingest, store
+    from screening.service import ingest
+    from screening.store import watchlist as store
     from watchlists.sources import RawArticle
 
     text = ("Bank \x1b[31mboss\x1b[0m charged\x07\n\nThe chief executive of Example Bank, John Carver, was charged "

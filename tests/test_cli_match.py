@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from screening.cli import cli
-from screening.engine import DEFAULT_THRESHOLD, algorithm_id
-from watchlists import store
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id
+from screening.store import watchlist as store
 
 LISTS = Path(__file__).parent / "fixtures" / "lists"
 
@@ -125,7 +125,7 @@ def test_threshold_policy_from_the_environment(list_db):
     out = json.loads(r.stdout)
     assert out["threshold"] == 0.99
     assert all(hit["score"] >= 0.99 for hit in out["results"])
-    assert json.loads(run(list_db, "match", "Acme Trading", "--json").stdout)["threshold"] == DEFAULT_THRESHOLD
+    assert json.loads(run(list_db, "match", "Acme Trading", "--json").stdout)["threshold"] == BENCHMARK_THRESHOLD
 
 
 def test_no_candidates_is_said(list_db):
@@ -160,7 +160,7 @@ def test_bad_match_options_are_usage_errors(list_db, args, message):
 
 def test_match_help_states_the_default_threshold(tmp_path):
     r = run(tmp_path / "x.db", "match", "--help")
-    assert f"benchmark threshold, {DEFAULT_THRESHOLD:.2f}" in " ".join(r.output.split())
+    assert f"the Admin setting, else SCREENING_THRESHOLD, else {BENCHMARK_THRESHOLD:.2f}" in " ".join(r.output.split())
 
 
 # --- compare ------------------------------------------------------------------------------------------------
@@ -172,16 +172,16 @@ def test_compare_two_names(tmp_path):
     assert "  partial   words agree: clinton = clinton (same word); bill = william (nickname)" in r.output
     out = json.loads(run(tmp_path / "never.db", "compare", "Bill Clinton", "William Clinton", "--json").stdout)
     assert out["score"] == 0.95 and out["algorithm"] == algorithm_id() and out["reasons"][0]["feature"] == "name_parts"
-    assert out["threshold"] == DEFAULT_THRESHOLD and out["match"] is True
+    assert out["threshold"] == BENCHMARK_THRESHOLD and out["match"] is True
     assert not (tmp_path / "never.db").exists()       # compare needs no database
 
 
 def test_compare_pairs_json_carries_the_threshold_and_a_verdict(tmp_path):
     pairs = write(tmp_path, "name_a,name_b\nBill Clinton,William Clinton\nJohn Smith,Maria Garcia\n123,x\n")
     out = json.loads(run(tmp_path / "x.db", "compare", "--pairs", pairs, "--json").stdout)
-    assert [(r["row"], r["threshold"], r["match"]) for r in out] == [(2, DEFAULT_THRESHOLD, True),
-                                                                     (3, DEFAULT_THRESHOLD, False),
-                                                                     (4, DEFAULT_THRESHOLD, None)]
+    assert [(r["row"], r["threshold"], r["match"]) for r in out] == [(2, BENCHMARK_THRESHOLD, True),
+                                                                     (3, BENCHMARK_THRESHOLD, False),
+                                                                     (4, BENCHMARK_THRESHOLD, None)]
     # A stricter threshold turns the nickname pair (0.95) into no match.
     out = json.loads(run(tmp_path / "x.db", "compare", "--pairs", pairs, "--threshold", "0.96", "--json").stdout)
     assert [(r["threshold"], r["match"]) for r in out[:2]] == [(0.96, False), (0.96, False)]

@@ -1,7 +1,8 @@
 """Consolidation: one entity per person or organisation, within an article and across articles."""
 from __future__ import annotations
 
-from watchlists import ingest, store
+from screening.service import ingest
+from screening.store import watchlist as store
 from watchlists.sources import RawArticle
 
 ARTICLE_A = """Mining magnate charged

@@ -22,8 +22,12 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from screening import accounts, audit, jobs, runs
-from screening import db as dbmod
+from screening.service import worker
+from screening.store import accounts
+from screening.store import audit
+from screening.store import jobs
+from screening.store import runs
+from screening.store import db as dbmod
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +96,7 @@ def _decided_run(db, tmp_path) -> tuple[int, list[int]]:
     """A completed run with decisions on its hits (done in this process, before any crash)."""
     path = _client_list(tmp_path / "earlier.csv", 40, seed=1)
     jobs.enqueue(db, "screen", {"path": str(path), "file_name": "earlier.csv"}, actor="ana")
-    job = jobs.run_one(db, "setup")
+    job = worker.run_one(db, "setup")
     assert job["status"] == "done", job["error"]
     run_id = job["result"]["run_id"]
     ids = [runs.add_decision(db, h["id"], "escalate", "needs senior review", actor="ana", comment=f"before {i}")

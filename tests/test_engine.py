@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.engine import ALGORITHM, DEFAULT_THRESHOLD, algorithm_id, compare, match_record, score_pair
-from screening.index import Matcher
-from screening.model import Match, Query, Record, Skipped
-from screening.normalize import analyze, problem
+from screening.engine.pairs import ALGORITHM, BENCHMARK_THRESHOLD, algorithm_id, compare, match_record, score_pair
+from screening.engine.index import Matcher
+from screening.engine.model import Match, Query, Record, Skipped
+from screening.engine.normalize import analyze, problem
 
 
 def xfail(reason: str):
@@ -79,12 +79,12 @@ NON_MATCHES = [
 
 @pytest.mark.parametrize("a, b, type", MATCHES)
 def test_variants_of_one_name_match(a, b, type):
-    assert score(a, b, type) >= DEFAULT_THRESHOLD
+    assert score(a, b, type) >= BENCHMARK_THRESHOLD
 
 
 @pytest.mark.parametrize("a, b, type", NON_MATCHES)
 def test_different_names_do_not_match(a, b, type):
-    assert score(a, b, type) < DEFAULT_THRESHOLD
+    assert score(a, b, type) < BENCHMARK_THRESHOLD
 
 
 # --- the reasons a reviewer reads ---------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_initials_alone_are_reported_but_below_the_threshold():
     # Policy: "PLA" / "People's Liberation Army" is shown as initials, but initials alone do not raise an alert
     # ("BP PLC" / "Boutique Patraca", "TIM S.A." / "Taliban Islamic Movement" were false alerts on real names).
     m = compare("People's Liberation Army", "PLA", "organization")
-    assert 0.5 <= m.score < DEFAULT_THRESHOLD
+    assert 0.5 <= m.score < BENCHMARK_THRESHOLD
     assert any("initials" in t for t in m.explain())
 
 
@@ -138,7 +138,7 @@ def reason(m: Match, feature: str):
 
 def test_birth_years_far_apart_lower_the_score_with_a_conflict():
     same, far = attrs(birth_date="1960"), attrs(birth_date="1990")
-    assert far.score < same.score and far.score < DEFAULT_THRESHOLD + 0.01
+    assert far.score < same.score and far.score < BENCHMARK_THRESHOLD + 0.01
     r = reason(far, "birth_date")
     assert r.outcome == "conflict" and "1990" in r.text and "1960" in r.text
 
@@ -189,7 +189,7 @@ def test_match_record_takes_the_best_alias():
 def test_unscreenable_names_are_skipped_with_a_reason(name, why):
     for m in (compare(name, "John Smith"), compare("John Smith", name)):
         assert isinstance(m, Skipped) and why in m.reason
-    assert isinstance(Matcher([SMITH]).screen(Query(name)), Skipped)
+    assert isinstance(Matcher([SMITH]).screen(Query(name), BENCHMARK_THRESHOLD), Skipped)
 
 
 @pytest.mark.parametrize("name", [
@@ -281,7 +281,7 @@ def test_normalising_a_company_name_twice_changes_nothing():
 
 
 def test_the_engine_imports_no_storage_or_web_code():
-    code = ("import sys, screening.engine, screening.index, screening.normalize, screening.scoring; "
+    code = ("import sys, screening.engine.pairs, screening.engine.index, screening.engine.normalize, screening.engine.scoring, screening.engine.batch, screening.engine.attributes; "
             "print(sorted(m for m in ('flask', 'sqlite_utils', 'openpyxl', 'sqlite3') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -338,7 +338,7 @@ UNRELATED = ["Jane Doe", "Acme Trading Ltd", "Bank of China", "Assad", "Clinton"
 
 @pytest.mark.parametrize("name, expected", VARIANTS)
 def test_the_right_record_ranks_first(matcher, name, expected):
-    found = matcher.match(Query(name), threshold=DEFAULT_THRESHOLD)
+    found = matcher.match(Query(name), threshold=BENCHMARK_THRESHOLD)
     assert found and found[0].record_id == expected, [(m.record_id, m.score) for m in found]
 
 
@@ -349,7 +349,7 @@ def test_attributes_rank_the_right_namesake_first(matcher):
 
 @pytest.mark.parametrize("name", UNRELATED)
 def test_nothing_passes_the_threshold_for_unrelated_names(matcher, name):
-    assert matcher.match(Query(name), threshold=DEFAULT_THRESHOLD) == []
+    assert matcher.match(Query(name), threshold=BENCHMARK_THRESHOLD) == []
 
 
 def test_limit_is_honoured_and_results_are_best_first(matcher):
@@ -364,7 +364,7 @@ def test_unscreenable_watchlist_names_are_set_aside(matcher):
 
 
 @pytest.mark.parametrize("name", [n for n, _ in VARIANTS] + UNRELATED + ["Vladimir", "Romashka Bank", "Li", "Ma"])
-@pytest.mark.parametrize("threshold", [DEFAULT_THRESHOLD, 0.5])
+@pytest.mark.parametrize("threshold", [BENCHMARK_THRESHOLD, 0.5])
 def test_the_index_loses_nothing_against_exhaustive_search(matcher, name, threshold):
     for q in (Query(name), Query(name, type="person"), Query(name, type="organization")):
         fast = matcher.match(q, threshold=threshold, limit=None)
@@ -376,14 +376,14 @@ def test_the_index_loses_nothing_against_exhaustive_search(matcher, name, thresh
 
 def test_a_name_written_as_alternatives_matches_each_of_them():
     m = compare("Al Qaeda", "Al-Qa'ida/Islamic Army", "organization")
-    assert m.score >= DEFAULT_THRESHOLD and m.matched_name == "Al-Qa'ida"
+    assert m.score >= BENCHMARK_THRESHOLD and m.matched_name == "Al-Qa'ida"
     assert compare("Islamic Army", "Al-Qa'ida/Islamic Army", "organization").score == 1.0
 
 
 def test_annotations_after_a_slash_are_not_alternatives():
     # SEC and list exports write "Ltd/ADR", "INC /DE/": "ADR" alone must not be screened as a name.
     matcher = Matcher([Record("adr", ("ADR",), "organization")])
-    assert matcher.match(Query("Meridian Energy Ltd/ADR")) == []
+    assert matcher.match(Query("Meridian Energy Ltd/ADR"), BENCHMARK_THRESHOLD) == []
 
 
 def test_the_index_reaches_misspellings_at_both_ends_and_sound_alikes():
@@ -391,6 +391,6 @@ def test_the_index_reaches_misspellings_at_both_ends_and_sound_alikes():
                Record("3", ("Sean Penn",), "person"), Record("4", ("Tidewater Marine Company",), "organization")]
     matcher = Matcher(records)
     for query in ("El Curniero", "Mikhail Khordorovsky", "Shawn Penn", "Tide Water Marine"):
-        expected = {m.record_id for m in matcher.exhaustive(Query(query))}
+        expected = {m.record_id for m in matcher.exhaustive(Query(query), BENCHMARK_THRESHOLD)}
         assert expected, query
-        assert {m.record_id for m in matcher.match(Query(query), limit=None)} == expected, query
+        assert {m.record_id for m in matcher.match(Query(query), BENCHMARK_THRESHOLD, limit=None)} == expected, query

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from screening import db as dbmod
+from screening.store import db as dbmod
 from watchlists import nlp
 from watchlists.errors import ModelError
 
@@ -67,7 +67,7 @@ def test_fast_pipeline_finds_the_same_entities_as_the_full_one():
 
 
 def test_matching_core_imports_no_web_or_storage():
-    code = ("import sys, screening.normalize; "
+    code = ("import sys, screening.engine.normalize; "
             "bad = [m for m in ('flask', 'sqlite_utils', 'openpyxl', 'sqlite3') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

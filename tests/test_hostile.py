@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from screening import accounts
-from screening import db as dbmod
+from screening.store import accounts
+from screening.store import db as dbmod
 from screening.cli import cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))

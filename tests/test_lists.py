@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from screening import db as dbmod
+from screening.store import db as dbmod
 from screening.cli import cli
-from screening import attributes
-from screening.model import Record
-from watchlists import lists, store
+from screening.engine import attributes
+from screening.engine.model import Record
+from watchlists import lists
+from screening.store import watchlist as store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"
 OFAC = FIXTURES / "ofac"

@@ -9,9 +9,16 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from screening import accounts, audit, jobs, maintenance, monitor, runs
-from screening import db as dbmod
+from screening.service import worker
+from screening.store import audit
+from screening.store import jobs
+from screening.service import maintenance
+from screening.service import monitor
+from screening.store import runs
+from screening.store import db as dbmod
 from screening.cli import cli
+from screening.store import monitoring
+from screening.store import settings
 
 
 def _clients(path, names=("Li Keqiang", "Acme Widgets Ltd")):
@@ -26,7 +33,7 @@ def _clients(path, names=("Li Keqiang", "Acme Widgets Ltd")):
 
 def _run(db, tmp_path, name="c.xlsx") -> int:
     jobs.enqueue(db, "screen", {"path": str(_clients(tmp_path / name)), "file_name": name}, actor="ana")
-    job = jobs.run_one(db, "w1")
+    job = worker.run_one(db, "w1")
     assert job["status"] == "done", job["error"]
     return job["result"]["run_id"]
 
@@ -49,7 +56,7 @@ def test_a_backup_taken_while_another_connection_writes_is_one_consistent_moment
         try:
             while not stop.is_set():
                 runs.add_decision(own, hit_id, "escalate", "needs senior review", actor="ana")
-                accounts.set_setting(own, f"note_{written[0] % 7}", str(written[0]), actor="root")
+                settings.put(own, f"note_{written[0] % 7}", str(written[0]), actor="root")
                 written[0] += 1
         finally:
             own.close()
@@ -128,12 +135,12 @@ def test_retention_is_off_until_set_and_checks_its_settings(sample_copy, tmp_pat
     run_id = _run(db, tmp_path)
     _age(db, "runs", "started_at", [run_id])
     before = _counts(db.conn)
-    result = maintenance.apply_retention(db, "root")
+    result = maintenance.retention(db, "root")
     assert (result.runs, result.articles) == ([], []) and "kept forever" in result.describe()
     assert _counts(db.conn) == before
-    accounts.set_setting(db, maintenance.RUNS_DAYS, "a month", actor="root")
-    with pytest.raises(maintenance.MaintenanceError, match="not a whole number of days"):
-        maintenance.apply_retention(db, "root")
+    settings.put(db, maintenance.RUNS_DAYS, "a month", actor="root")
+    with pytest.raises(maintenance.MaintenanceError, match="not a whole number"):
+        maintenance.retention(db, "root")
     res = CliRunner().invoke(cli, ["--db", str(sample_copy), "retention", "--runs-days", "0"])
     assert res.exit_code == 1 and "at least 1" in res.output
 
@@ -154,10 +161,10 @@ def test_retention_deletes_old_runs_with_their_decisions_and_keeps_the_audit_tra
     other = next(h for h in kept_hits)
     runs.add_decision(db, other["id"], "escalate", "needs senior review", actor="ana")
     _age(db, "runs", "started_at", [old])
-    accounts.set_setting(db, maintenance.RUNS_DAYS, "30", actor="root")
+    settings.put(db, maintenance.RUNS_DAYS, "30", actor="root")
     before = _counts(db.conn)
 
-    dry = maintenance.apply_retention(db, "root", dry_run=True)
+    dry = maintenance.retention(db, "root", dry_run=True)
     assert [r["run_id"] for r in dry.runs] == [old] and dry.runs[0]["decisions"] == 1
     assert _counts(db.conn) == before                     # nothing changed, not even the audit log
 
@@ -177,8 +184,8 @@ def test_retention_deletes_old_runs_with_their_decisions_and_keeps_the_audit_tra
     again = _run(db, tmp_path, "again.xlsx")
     assert not any(h["status"] == "suppressed" for h in runs.iter_hits(db, again))
     # The monitored clients stay monitored, without the link to the deleted run.
-    assert monitor.counts(db)["monitored"] == 2
-    assert {m["source_run_id"] for m in monitor.list_clients(db)} == {None}
+    assert monitoring.counts(db)["monitored"] == 2
+    assert {m["source_run_id"] for m in monitoring.list_clients(db)} == {None}
     # The audit trail: never edited, one entry per deleted run with its counts, still verifiable.
     assert audit.verify(db).ok
     deleted = audit.entries(db, "run", old)[0]
@@ -205,7 +212,7 @@ def test_retention_deletes_old_articles_and_the_entities_they_alone_named(sample
     entities = db.execute("SELECT count(*) FROM entities").fetchone()[0]
     _age(db, "articles", "added_at", [article])
     maintenance.set_retention(db, maintenance.ARTICLES_DAYS, 365, actor="root")
-    result = maintenance.apply_retention(db, "root")
+    result = maintenance.retention(db, "root")
     assert [a["article_id"] for a in result.articles] == [article] and result.articles[0]["mentions"] > 0
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM mentions").fetchone()[0] == 0
@@ -219,6 +226,6 @@ def test_retention_deletes_old_articles_and_the_entities_they_alone_named(sample
     assert audit.verify(db).ok
     assert audit.entries(db, "article", article)[0]["action"] == "article.deleted"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    from screening.screen import EmptyWatchlist, matcher_for
+    from screening.service.matching import EmptyWatchlist, matcher_for
     with pytest.raises(EmptyWatchlist):
-        matcher_for(db)
+        matcher_for(db, 0.0)

@@ -16,12 +16,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening import db as dbmod
-from screening import runs, screen
+from screening.store import db as dbmod
+from screening.store import runs
+from screening.service import screen
 from screening.cli import EXIT_NOT_SCREENED, cli
-from screening.clientfile import client_rows
-from screening.columns import FIELDS, Mapping, detect_mapping
-from watchlists import ingest, lists, store
+from screening.files.clientfile import client_rows
+from screening.files.columns import FIELDS, Mapping, detect_mapping
+from watchlists import lists
+from screening.service import ingest
+from screening.store import watchlist as store
 
 CLIENTS = Path(__file__).parent / "fixtures" / "clients"
 SANCTIONS = Path(__file__).parent / "fixtures" / "lists" / "crm_sanctions.csv"
@@ -140,8 +143,8 @@ _ANY_CELL = st.one_of(
        others=st.lists(st.tuples(_ANY_CELL, _ANY_CELL, _ANY_CELL, _ANY_CELL), min_size=1, max_size=4))
 def test_no_value_of_another_column_makes_a_row_with_a_name_unscreened(name, others):
     """Whatever the ID, type, country and birth date cells hold, a row whose name has letters is screened."""
-    from screening.attributes import is_name_placeholder
-    from screening.normalize import problem
+    from screening.engine.attributes import is_name_placeholder
+    from screening.engine.normalize import problem
     if problem(name) or is_name_placeholder(name):       # no usable name: the one gate
         return
     headers = ["Client ID", "Name", "Type", "Country", "Date of Birth"]
@@ -196,13 +199,13 @@ def test_the_name_column_is_found_in_most_header_layouts(corpus):
     ("Vessel", "vessel"), ("Ship", "vessel"), ("Aircraft", "aircraft"), ("-0-", "unknown"), ("Other", "unknown"),
 ])
 def test_type_words(word, expected):
-    from screening.model import entity_type
+    from screening.engine.model import entity_type
     assert entity_type(word) == expected
 
 
 @pytest.mark.parametrize("word", ["Joint", "Prospect", "Customer - Direct", "alien"])
 def test_words_that_tell_no_type_are_refused_by_the_reader_and_noted_by_the_file_reader(word):
-    from screening.model import entity_type
+    from screening.engine.model import entity_type
     with pytest.raises(ValueError):
         entity_type(word)
     m = Mapping(1, ["Name", "Type"], {"name": 0, "type": 1})

@@ -10,10 +10,15 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from screening import audit, monitor, runs, screen
-from screening import db as dbmod
+from screening.store import audit
+from screening.service import monitor
+from screening.store import runs
+from screening.service import screen
+from screening.store import db as dbmod
 from screening.cli import cli
-from watchlists import ingest, store
+from screening.service import ingest
+from screening.store import watchlist as store
+from screening.store import monitoring
 
 CLIENTS = ("Customer ID,Customer Name,Type,Country\n"
            "C-1,Viktors Petrovs,person,LV\n"
@@ -62,18 +67,18 @@ def test_clients_of_a_run_are_monitored_once_per_identity(db, tmp_path):
     assert done["watchlist_version"] == store.current_version(db)
     again = monitor.add_run(db, _screened_run(db, tmp_path), "bob")
     assert (again["added"], again["updated"]) == (0, 4)
-    assert monitor.counts(db)["monitored"] == 4
-    keys = {m["client_key"] for m in monitor.list_clients(db)}
+    assert monitoring.counts(db)["monitored"] == 4
+    keys = {m["client_key"] for m in monitoring.list_clients(db)}
     assert keys == {"id:C-1", "id:C-2", "id:C-3", "id:C-4"}
     # Without a client ID: the normalised name with type, countries and birth date.
     monitor.add_run(db, _screened_run(db, tmp_path, "Name,Type,Country\nMARIA  Jansen,person,NL\n"), "ana")
-    assert "name:maria jansen|person|nl|" in {m["client_key"] for m in monitor.list_clients(db)}
-    monitor.stop(db, "id:C-4", "ana")
-    with pytest.raises(monitor.MonitorError, match="already taken off"):
-        monitor.stop(db, "id:C-4", "ana")
-    with pytest.raises(monitor.MonitorError, match="no monitored client"):
-        monitor.stop(db, "id:nope", "ana")
-    assert monitor.counts(db)["monitored"] == 4 and monitor.counts(db)["stopped"] == 1
+    assert "name:maria jansen|person|nl|" in {m["client_key"] for m in monitoring.list_clients(db)}
+    monitoring.stop(db, "id:C-4", "ana")
+    with pytest.raises(monitoring.MonitorError, match="already taken off"):
+        monitoring.stop(db, "id:C-4", "ana")
+    with pytest.raises(monitoring.MonitorError, match="no monitored client"):
+        monitoring.stop(db, "id:nope", "ana")
+    assert monitoring.counts(db)["monitored"] == 4 and monitoring.counts(db)["stopped"] == 1
     assert [e["action"] for e in audit.entries(db, "monitored")] == ["monitor.stopped"]
 
 
@@ -114,7 +119,7 @@ def test_delta_rescreen_compares_only_what_one_article_created_or_changed(db, tm
     assert run["rows_done"] == len(alerts)                    # only clients with alerts are stored
     # The earlier decision is kept where it was.
     assert runs.get_hit(db, obama_hit["id"])["decision"]["decision"] == "false positive"
-    assert all(m["screened_version"] == v1 + 1 for m in monitor.list_clients(db))
+    assert all(m["screened_version"] == v1 + 1 for m in monitoring.list_clients(db))
     entry = audit.entries(db, "run", summary["run_id"])[0]
     assert entry["action"] == "monitor.rescreened"
     assert sorted(entry["details"]["entities"]) == sorted(named)
@@ -122,7 +127,7 @@ def test_delta_rescreen_compares_only_what_one_article_created_or_changed(db, tm
     # Nothing changed since: nothing compared, no run.
     again = monitor.rescreen(db, "ana")
     assert (again["run_id"], again["clients"], again["entities"], again["alerts"]) == (None, 0, [], 0)
-    assert monitor.counts(db)["behind"] == 0
+    assert monitoring.counts(db)["behind"] == 0
 
 
 def test_the_delta_finds_what_a_full_rerun_finds_for_the_changed_entities(db, tmp_path):
@@ -239,7 +244,7 @@ def test_monitor_commands(sample_copy, tmp_path):
 
 
 def test_a_failed_monitoring_job_can_be_retried_from_its_page(signed_in, web_app):
-    from screening import jobs
+    from screening.store import jobs
 
     db = dbmod.connect(web_app.config["DB_PATH"])
     job_id = jobs.enqueue(db, "monitor", {}, actor="system")

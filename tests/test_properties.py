@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from screening.normalize import name_key
+from screening.engine.normalize import name_key
 from watchlists import dedupe
 from watchlists.cleaning import clean, printable
 from watchlists.errors import ArticleError

@@ -6,7 +6,7 @@ import json
 from click.testing import CliRunner
 
 from screening.cli import cli
-from watchlists import store
+from screening.store import watchlist as store
 from watchlists.roles import SOURCE, SUBJECT
 
 

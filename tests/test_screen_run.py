@@ -12,9 +12,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from screening import db as dbmod
-from screening import runs, screen
+from screening.store import db as dbmod
+from screening.store import runs
+from screening.service import matching, screen
 from screening.cli import cli
+from screening.store import settings
 
 CLIENTS = [
     ["Client export, 27 November 2026"],
@@ -190,12 +192,12 @@ def test_every_row_gets_a_result_and_duplicates_and_countries_are_read(sample_co
 
 def test_the_index_is_built_once_per_watchlist_version(sample_copy, tmp_path):
     db = dbmod.connect(sample_copy)
-    first, version, size = screen.matcher_for(db)
-    assert screen.matcher_for(db)[0] is first
+    first, version, size = matching.matcher_for(db, 0.0)
+    assert matching.matcher_for(db, 0.0)[0] is first
     lst = tmp_path / "internal.csv"
     lst.write_text("name,type\nAcme Widgets Ltd,organization\n", encoding="utf-8")
     assert invoke(sample_copy, "watchlist", "import", str(lst), "--format", "csv").exit_code == 0
-    again, new_version, new_size = screen.matcher_for(db)
+    again, new_version, new_size = matching.matcher_for(db, 0.0)
     assert again is not first and new_version == version + 1 and new_size == size + 1
 
 
@@ -203,7 +205,7 @@ def test_a_run_that_stops_is_marked_failed_never_complete(sample_copy, tmp_path,
     xlsx = write_xlsx(tmp_path / "clients.xlsx", CLIENTS)
     db = dbmod.connect(sample_copy)
     prepared = screen.prepare(xlsx)
-    matcher = screen.matcher_for(db)[0]
+    matcher = matching.matcher_for(db, 0.0)[0]
     calls = []
 
     def broken(query, threshold, limit):
@@ -302,12 +304,11 @@ def test_an_empty_watchlist_and_a_missing_run_are_explained(db, tmp_path):
 
 def test_the_news_relevance_policy_leaves_out_entities_without_adverse_mentions_and_is_recorded(sample_copy,
                                                                                                tmp_path):
-    from screening import accounts
 
     xlsx = write_xlsx(tmp_path / "clients.xlsx", CLIENTS)
     db = dbmod.connect(sample_copy)
     everyone = screen.screen(db, screen.prepare(xlsx), actor="t")
-    accounts.set_setting(db, "news_min_relevance", "0.01", actor="admin")
+    settings.put(db, "news_min_relevance", "0.01", actor="admin")
     adverse_only = screen.screen(db, screen.prepare(xlsx), actor="t")
     names = {run_id: {h["entity_name"] for h in runs.iter_hits(db, run_id)} for run_id in (everyone, adverse_only)}
     # Li Keqiang and Obama only discuss sanctions in the sample (relevance 0); Liaoning Hongxiang is their target.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from screening.engine import DEFAULT_THRESHOLD, compare
-from screening.normalize import Word, analyze, consonant_classes, name_key, to_ascii
-from screening.scoring import compare_words
+from screening.engine.pairs import BENCHMARK_THRESHOLD, compare
+from screening.engine.normalize import Word, analyze, consonant_classes, name_key, to_ascii
+from screening.engine.scoring import compare_words
 
 
 def score(a: str, b: str) -> float:
@@ -98,7 +98,7 @@ def test_short_east_asian_syllables_have_no_classes():
     # "jeong" and "kang" both read k-m-k: one syllable says too little.
     jeong = next(w for w in analyze("김정은", "person").words if w.text == "jeong")
     assert jeong.classes == ""
-    assert compare_words(jeong, _w("kang"), True, True, False).score < DEFAULT_THRESHOLD
+    assert compare_words(jeong, _w("kang"), True, True, False).score < BENCHMARK_THRESHOLD
 
 
 # --- whole names ----------------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_short_east_asian_syllables_have_no_classes():
     ("Hassan", "الحسن"),
 ])
 def test_transliterated_names_match(latin, native):
-    assert score(latin, native) >= DEFAULT_THRESHOLD
+    assert score(latin, native) >= BENCHMARK_THRESHOLD
     assert score(native, latin) == pytest.approx(score(latin, native))
 
 
@@ -134,7 +134,7 @@ def test_transliterated_names_match(latin, native):
     pytest.param("wigram", "傑倫", id="same-classes-few-letters-shared"),
 ])
 def test_transliterated_names_do_not_match(latin, native):
-    assert score(latin, native) < DEFAULT_THRESHOLD
+    assert score(latin, native) < BENCHMARK_THRESHOLD
 
 
 def test_korean_surnames_count_only_across_scripts():

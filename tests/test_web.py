@@ -1,12 +1,12 @@
 """The web app's skeleton: the app factory honours the configured database and reports the watchlist."""
 from __future__ import annotations
 
-from watchlists import ingest
+from screening.service import ingest
 from web import create_app
 
 
 def test_health_reports_the_watchlist(tmp_path):
-    from screening import db as dbmod
+    from screening.store import db as dbmod
 
     path = tmp_path / "web.db"
     database = dbmod.connect(path)
@@ -50,8 +50,8 @@ def test_a_route_without_an_access_rule_is_refused_to_everyone(signed_in, web_ap
 def test_sign_in_goes_back_to_local_pages_only(signed_in, web_app):
     import re
 
-    from screening import accounts
-    from screening import db as dbmod
+    from screening.store import accounts
+    from screening.store import db as dbmod
 
     db = dbmod.connect(web_app.config["DB_PATH"])
     accounts.add_user(db, "eve", "analyst", password="correct horse battery")
@@ -70,8 +70,8 @@ def test_signing_in_starts_a_fresh_session(web_app):
     """Session fixation: whatever session a visitor brought (an attacker's, planted) is not the one signed in."""
     import re
 
-    from screening import accounts
-    from screening import db as dbmod
+    from screening.store import accounts
+    from screening.store import db as dbmod
 
     db = dbmod.connect(web_app.config["DB_PATH"])
     accounts.add_user(db, "ana", "analyst", password="correct horse battery")

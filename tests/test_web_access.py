@@ -7,8 +7,11 @@ import re
 import pytest
 from openpyxl import Workbook
 
-from screening import accounts, jobs, runs, screen
-from screening import db as dbmod
+from screening.store import accounts
+from screening.store import jobs
+from screening.store import runs
+from screening.service import screen
+from screening.store import db as dbmod
 
 ROLES = ("auditor", "analyst", "reviewer", "admin")      # admin last: its POSTs change accounts and tokens
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from screening import accounts, jobs, runs
-from screening import db as dbmod
+from screening.store import accounts
+from screening.store import jobs
+from screening.store import runs
+from screening.store import db as dbmod
+from screening.store import settings
 
 
 @pytest.fixture
@@ -153,7 +156,7 @@ def test_a_bad_file_is_refused_at_once_and_nothing_is_queued(web_app, token):
     assert not uploaded.exists() or list(uploaded.iterdir()) == []        # refused files are not kept
     # Column overrides and the settings' defaults are passed on to the job.
     db = dbmod.connect(web_app.config["DB_PATH"])
-    accounts.set_setting(db, "threshold", "0.8")
+    settings.put(db, "threshold", "0.8")
     db.close()
     res = _post_run(client, analyst, _workbook(), columns=json.dumps({"name": "Customer Name"}), sheet="Clients")
     assert res.status_code == 202 and res.get_json()["threshold"] == 0.8 and res.get_json()["hit_limit"] == 10

@@ -11,8 +11,11 @@ import re
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from screening import db as dbmod
-from screening import jobs, runs
+from screening.service import worker
+from screening.store import db as dbmod
+from screening.store import jobs
+from screening.store import runs
+from screening.store import settings
 
 CLIENTS = [
     ["Customer ID", "Customer Name", "Legal Form", "Nationality", "Date of Birth"],
@@ -62,7 +65,7 @@ def mapping_form(client, page: str, action: str, **columns) -> dict:
 def run_job(web_app) -> dict:
     db = dbmod.connect(web_app.config["DB_PATH"])
     try:
-        return jobs.run_one(db, "test")
+        return worker.run_one(db, "test")
     finally:
         db.close()
 
@@ -340,11 +343,10 @@ def test_hits_filters_sorting_and_paging(signed_in, web_app, monkeypatch):
 
 
 def test_upload_form_defaults_come_from_the_settings(signed_in, web_app):
-    from screening import accounts
 
     db = open_db(web_app)
-    accounts.set_setting(db, "threshold", "0.8", actor="admin")
-    accounts.set_setting(db, "hit_limit", "3", actor="admin")
+    settings.put(db, "threshold", "0.8", actor="admin")
+    settings.put(db, "hit_limit", "3", actor="admin")
     db.close()
     page = signed_in("analyst").get("/upload").get_data(as_text=True)
     assert 'name="threshold" value="0.8"' in page and 'name="hit_limit" value="3"' in page

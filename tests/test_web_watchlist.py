@@ -8,8 +8,11 @@ import re
 
 import pytest
 
-from screening import accounts, jobs
-from screening import db as dbmod
+from screening.store import accounts
+from screening.store import jobs
+from screening.store import db as dbmod
+from screening.service import policy
+from screening.store import settings
 
 EVIL = "<script>alert(1)</script>"
 
@@ -101,7 +104,8 @@ def test_entity_list_filters_and_pages(signed_in):
 def test_a_list_entry_shows_its_list_details(signed_in, web_app):
     from pathlib import Path
 
-    from watchlists import lists, store
+    from watchlists import lists
+    from screening.store import watchlist as store
 
     path = Path(__file__).parent / "fixtures" / "lists" / "good.csv"
     db = _db(web_app)
@@ -321,14 +325,14 @@ def test_settings_are_validated_and_saved(signed_in, web_app):
         res = admin.post("/admin/settings", data={"csrf_token": admin.csrf, **form})
         assert res.status_code == 400 and message in _page(res), form
     db = _db(web_app)
-    assert accounts.get_setting(db, "threshold") is None and accounts.get_setting(db, "hit_limit") is None
+    assert settings.get(db, "threshold") is None and settings.get(db, "hit_limit") is None
     db.close()
     res = admin.post("/admin/settings", data={"csrf_token": admin.csrf, "threshold": "0,8", "hit_limit": "25",
                                               "news_min_relevance": "0.01"})
     assert res.status_code == 302
     db = _db(web_app)
-    assert accounts.setting(db, "threshold") == 0.8 and accounts.setting(db, "hit_limit") == 25
-    assert accounts.setting(db, "news_min_relevance") == 0.01
-    assert accounts.settings_overview(db)[0]["updated_by"] == "admin-user"
+    assert policy.value(db, "threshold") == 0.8 and policy.value(db, "hit_limit") == 25
+    assert policy.value(db, "news_min_relevance") == 0.01
+    assert policy.overview(db)[0]["updated_by"] == "admin-user"
     db.close()
     assert "by admin-user" in _page(admin.get("/admin/settings"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .language import guess_language, is_foreign
+from watchlists.language import guess_language, is_foreign
 
 _NAV = re.compile(
     r"^\s*(?:\d{1,2}[.)]\s+)?(?:skip to\b.*|jump to\b.*|go to (?:content|navigation)\b.*|main menu|menu|search|"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from screening.normalize import name_key
+from screening.engine.normalize import name_key
 
-from .extract import ORG, PERSON, Mention
+from watchlists.extract import ORG, PERSON, Mention
 
 _ACRONYM_DEF = re.compile(r"([A-Z][\w&.\-]*(?:\s+(?:of|and|for|the|de|du|&|[A-Z][\w&.\-]*))*\s+[A-Z][\w&.\-]*)"
                           r"\s*\(\s*([A-Z][A-Z.&]{1,9})\s*\)")

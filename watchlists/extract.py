@@ -20,9 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from screening.normalize import name_key
+from screening.engine.normalize import name_key
 
-from . import places
+from watchlists import places
 
 PERSON, ORG = "person", "organization"
 _KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
@@ -170,7 +170,7 @@ def _given_names() -> frozenset[str]:
         from importlib import resources
 
         # One copy of the CC0 list of given names and diminutives, shared with the matching engine.
-        text = (resources.files("screening") / "data" / "diminutives.csv").read_text(encoding="utf-8")
+        text = (resources.files("screening.engine") / "data" / "diminutives.csv").read_text(encoding="utf-8")
         names = {n.strip() for line in text.splitlines() for n in line.split(",") if len(n.strip()) > 2}
         _GIVEN = frozenset(names - _NOT_GIVEN)
     return _GIVEN

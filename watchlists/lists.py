@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from screening.attributes import country_code, iso_date
-from screening.model import AIRCRAFT, ORGANIZATION, PERSON, VESSEL, Record, entity_type
-from screening.normalize import name_key
+from screening.engine.attributes import country_code, iso_date
+from screening.engine.model import AIRCRAFT, ORGANIZATION, PERSON, VESSEL, Record, entity_type
+from screening.engine.normalize import name_key
 
-from .errors import WatchlistError
+from watchlists.errors import WatchlistError
 
 FORMATS = ("csv", "ofac-sdn")
 MAX_PROBLEMS = 20

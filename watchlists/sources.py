@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
 
-from .errors import ArticleError
+from watchlists.errors import ArticleError
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
 MAX_BYTES_ENV = "SCREENING_MAX_ARTICLE_BYTES"

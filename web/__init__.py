@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from screening.store import settings
 
 from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
@@ -24,7 +25,7 @@ def get_db():
     """The request's database connection (opened on first use, closed at the end of the request)."""
     from flask import current_app
 
-    from screening import db as dbmod
+    from screening.store import db as dbmod
 
     if "db" not in g:
         g.db = dbmod.connect(current_app.config["DB_PATH"])
@@ -33,8 +34,8 @@ def get_db():
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: defaults, then ``SCREENING_*`` environment settings, then test overrides."""
-    from screening import accounts
-    from screening import db as dbmod
+    from screening.store import accounts
+    from screening.store import db as dbmod
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
@@ -61,7 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         database = dbmod.connect(app.config["DB_PATH"])
         try:
-            app.config["SECRET_KEY"] = accounts.secret_key(database)
+            app.config["SECRET_KEY"] = settings.secret_key(database)
         finally:
             database.close()
 
@@ -71,19 +72,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         if db is not None:
             db.close()
 
-    from . import auth
+    from web import auth
     auth.init_app(app)
     _security(app)
     _errors(app)
 
-    from . import admin, api, monitor, queue, runs, watchlist
+    from web import admin, api, monitor, queue, runs, watchlist
     for module in (auth, runs, watchlist, admin, api, queue, monitor):
         app.register_blueprint(module.bp)
 
     @app.get("/health")
     @auth.public
     def health():
-        from watchlists import store
+        from screening.store import watchlist as store
 
         return jsonify({"status": "ok", "watchlist": store.stats(get_db())})
 

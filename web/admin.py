@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from screening import accounts
+from screening.store import accounts
 
-from . import get_db
-from .auth import require
+from web import get_db
+from web.auth import require
+from screening.service import policy
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
@@ -166,24 +167,14 @@ def revoke_token(token_id: int):
 def settings():
     db = get_db()
     if request.method == "GET":
-        return render_template("admin/settings.html", settings=accounts.settings_overview(db), values={})
-    values, errors = {}, []
-    for key in accounts.SETTINGS:
-        raw = request.form.get(key, "")
-        values[key] = raw
-        try:
-            values[key] = accounts.check_setting(key, raw)
-        except accounts.AccountError as exc:
-            errors.append(str(exc))
-    if errors:
-        for e in errors:
+        return render_template("admin/settings.html", settings=policy.overview(db), values={})
+    values = {key: request.form.get(key, "") for key in policy.ADMIN_SETTINGS if key in request.form}
+    try:
+        changed = policy.set_values(db, values, actor=g.user["name"])
+    except policy.PolicyErrors as exc:
+        for e in exc.problems:
             flash(f"Not saved: {e}.", "error")
-        return render_template("admin/settings.html", settings=accounts.settings_overview(db), values=values), 400
-    changed = []
-    for key, value in values.items():
-        if value != accounts.setting(db, key):
-            accounts.set_setting(db, key, str(value), actor=g.user["name"])
-            changed.append(f"{accounts.SETTINGS[key][0].lower()} {value:g}")
+        return render_template("admin/settings.html", settings=policy.overview(db), values=values), 400
     current_app.logger.info("%s changed settings: %s", g.user["name"], ", ".join(changed) or "nothing")
     flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "info")
     return redirect(url_for("admin.settings"))

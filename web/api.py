@@ -15,11 +15,13 @@ import os
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from werkzeug.http import HTTP_STATUS_CODES
 
-from screening import accounts, jobs, runs
-from watchlists import store
+from screening.store import jobs
+from screening.store import runs
+from screening.store import watchlist as store
 
-from . import get_db, uploads
-from .auth import require
+from web import get_db, uploads
+from web.auth import require
+from screening.service import matching, policy, search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
@@ -78,14 +80,14 @@ def _run_or_404(run_id: int) -> dict:
 @bp.post("/runs")
 @require("screen")
 def start_run():
-    from screening import screen
-    from screening.clientfile import FIELDS, ClientFileError
-    from screening.columns import MULTI
+    from screening.service import screen
+    from screening.files.clientfile import FIELDS, ClientFileError
+    from screening.files.columns import MULTI
 
     db = get_db()
     form = request.form
-    threshold = _number(form, "threshold", float, accounts.setting(db, "threshold"), 0.0, 1.0)
-    hit_limit = _number(form, "hit_limit", int, accounts.setting(db, "hit_limit"), 1, 100)
+    threshold = _number(form, "threshold", float, policy.value(db, "threshold"), 0.0, 1.0)
+    hit_limit = _number(form, "hit_limit", int, policy.value(db, "hit_limit"), 1, 100)
     sheet = form.get("sheet", "").strip() or None
     columns = None
     if form.get("columns", "").strip():
@@ -116,9 +118,8 @@ def start_run():
         if isinstance(exc, ClientFileError):
             return _error(400, str(exc))
         raise
-    job_id = jobs.enqueue(db, "screen", {"path": path, "file_name": name, "sheet": sheet, "columns": columns,
-                                         "threshold": threshold, "hit_limit": hit_limit, "uploaded": True},
-                          actor=g.user["name"])
+    job_id, _ = screen.enqueue(db, prepared, file_name=name, actor=g.user["name"], columns=columns,
+                               threshold=threshold, hit_limit=hit_limit)
     job_url = url_for("api.job", job_id=job_id)
     response = jsonify({"job_id": job_id, "job_url": job_url, "file_name": name, "sheet": prepared.sheet,
                         "mapping": prepared.mapping_dict(), "explain": prepared.mapping.explain,
@@ -231,21 +232,17 @@ def watchlist():
 @bp.get("/watchlist/search")
 @require("view")
 def watchlist_search():
-    from screening.screen import EmptyWatchlist
-
-    from screening.screen import SearchError, search
-
     q = request.args.get("q", "")
     if not q.strip():
         abort(400, description="give the name to search as q")
     limit = _number(request.args, "limit", int, 20, 1, 100)
     threshold = _number(request.args, "threshold", float, None, 0.0, 1.0)
     try:
-        return jsonify(search(get_db(), q.strip(), request.args.get("type", ""), request.args.getlist("country"),
+        return jsonify(search.search(get_db(), q.strip(), request.args.get("type", ""), request.args.getlist("country"),
                               threshold=threshold, limit=limit))
-    except SearchError as exc:
+    except search.SearchError as exc:
         abort(400, description=str(exc))
-    except EmptyWatchlist as exc:
+    except matching.EmptyWatchlist as exc:
         return _error(409, str(exc))
 
 

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 
-from screening import accounts
+from screening.store import accounts
 
-from . import get_db
+from web import get_db
 
 bp = Blueprint("auth", __name__)
 

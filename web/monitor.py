@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from screening import jobs, monitor, runs
+from screening.store import jobs
+from screening.service import monitor
+from screening.store import runs
 
-from . import get_db
-from .auth import require
+from web import get_db
+from web.auth import require
+from screening.store import monitoring
 
 bp = Blueprint("monitor", __name__)
 
@@ -20,8 +23,8 @@ MAX_ID = 9223372036854775807
 def overview():
     db = get_db()
     queued = [j for j in jobs.list_jobs(db, 20, kind=monitor.JOB_KIND) if j["status"] in (jobs.QUEUED, jobs.RUNNING)]
-    return render_template("monitor/overview.html", counts=monitor.counts(db), runs=monitor.monitoring_runs(db,
-                           RUNS_SHOWN), clients=monitor.list_clients(db, CLIENTS_SHOWN), jobs=queued,
+    return render_template("monitor/overview.html", counts=monitoring.counts(db), runs=monitoring.monitoring_runs(db,
+                           RUNS_SHOWN), clients=monitoring.list_clients(db, CLIENTS_SHOWN), jobs=queued,
                            shown=CLIENTS_SHOWN)
 
 
@@ -36,7 +39,7 @@ def add():
         done = monitor.add_run(db, int(value), g.user["name"])
     except runs.RunNotFound as exc:
         abort(404, description=str(exc))
-    except monitor.MonitorError as exc:
+    except monitoring.MonitorError as exc:
         abort(400, description=str(exc))
     flash(f"Run {done['run_id']}: {done['added']} clients added to monitoring, {done['updated']} already monitored "
           f"updated.", "info")

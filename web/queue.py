@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from screening import queue, runs
+from screening.store import workqueue as queue
+from screening.store import runs
 
-from . import get_db
-from .auth import require
+from web import get_db
+from web.auth import require
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 

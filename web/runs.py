@@ -16,13 +16,17 @@ from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, r
                    url_for)
 from werkzeug.exceptions import NotFound
 
-from screening import accounts, jobs, runs, screen
-from screening.clientfile import FIELDS, ClientFileError
-from screening.columns import MULTI
-from watchlists import store
+from screening.store import jobs
+from screening.store import runs
+from screening.service import screen
+from screening.files.clientfile import FIELDS, ClientFileError
+from screening.files.columns import MULTI
+from screening.files.report import counted, status_text
+from screening.store import watchlist as store
 
-from . import get_db, uploads
-from .auth import require
+from web import get_db, uploads
+from web.auth import require
+from screening.service import policy
 
 bp = Blueprint("runs", __name__)
 
@@ -42,8 +46,8 @@ def not_found(exc):
 
 
 # How a run ended, in the same words on every page and in the report: "completed — N rows not screened".
-bp.add_app_template_global(runs.status_text, "run_status_text")
-bp.add_app_template_global(runs.counted, "counted")
+bp.add_app_template_global(status_text, "run_status_text")
+bp.add_app_template_global(counted, "counted")
 
 
 # --- home and the list of runs ------------------------------------------------------------------------------
@@ -73,14 +77,14 @@ def run_list():
 def upload():
     db = get_db()
     form = {"sheet": request.form.get("sheet", "").strip(),
-            "threshold": request.form.get("threshold", accounts.setting(db, "threshold")),
-            "hit_limit": request.form.get("hit_limit", accounts.setting(db, "hit_limit"))}
+            "threshold": request.form.get("threshold", policy.value(db, "threshold")),
+            "hit_limit": request.form.get("hit_limit", policy.value(db, "hit_limit"))}
     if request.method == "GET":
         return render_template("runs/upload.html", form=form)
     try:
         options = _options(db, form)
         path, name = uploads.save(request.files.get("file"), ACCEPTED)
-    except (accounts.AccountError, uploads.UploadError) as exc:
+    except (policy.PolicyError, uploads.UploadError) as exc:
         return _refused(str(exc), form)
     try:
         prepared = screen.prepare(path, form["sheet"] or None, None, display_name=name)
@@ -120,21 +124,19 @@ def upload_mapping():
         return _preview(upload_id, name, prepared, form, {}, error=str(exc))
     try:
         options = _options(db, form)
-    except accounts.AccountError as exc:
+    except policy.PolicyError as exc:
         return _preview(upload_id, name, prepared, form, chosen, error=str(exc))
     if request.form.get("action") != "start":
         form.update(options)
         return _preview(upload_id, name, prepared, form, chosen)
-    job_id = jobs.enqueue(db, "screen", {"path": path, "file_name": name, "sheet": prepared.sheet,
-                                         "columns": chosen, "uploaded": True, **options},
-                          actor=g.user["name"])
+    job_id, _ = screen.enqueue(db, prepared, file_name=name, actor=g.user["name"], columns=chosen, **options)
     flash(f"Screening of {name} queued as job {job_id}.", "info")
     return redirect(url_for("runs.job", job_id=job_id))
 
 
 def _options(db, form: dict) -> dict:
     """The run's threshold and hits per row as typed (blank: the setting), checked like the settings are."""
-    return {key: accounts.check_setting(key, str(form[key])) if str(form[key]).strip() else accounts.setting(db, key)
+    return {key: policy.check(key, str(form[key])) if str(form[key]).strip() else policy.value(db, key)
             for key in ("threshold", "hit_limit")}
 
 
@@ -181,7 +183,7 @@ def job_status(job_id: int):
            "run_status": None, "not_screened": None, "not_screened_reasons": None, "not_screened_url": None}
     run_info = _job_run(db, j)
     if run_info is not None:      # the job has ended: how its run ended, with the rows it left out
-        out.update(run_status=runs.status_text(run_info), not_screened=run_info["not_screened"],
+        out.update(run_status=status_text(run_info), not_screened=run_info["not_screened"],
                    not_screened_reasons=run_info["not_screened_reasons"],
                    not_screened_url=url_for("runs.not_screened", run_id=run_info["id"]))
     return jsonify(out)

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def first_admin(db) -> tuple[str, str] | None:
     """On an installation without accounts, create the administrator ``admin``; return (name, password) once."""
-    from screening import accounts
+    from screening.store import accounts
 
     if accounts.count_users(db):
         return None

@@ -1,6 +1,6 @@
 """Pages of the watchlist: overview, search, entities and their profiles, articles, adding articles.
 
-Views read through ``watchlists.store`` and search with ``screening.screen.search`` (the screening engine), so a
+Views read through ``watchlists.store`` and search with ``screening.search.search`` (the screening engine), so a
 name searched here scores exactly as it would in a screening run.
 """
 from __future__ import annotations
@@ -11,14 +11,16 @@ import os
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
-from screening import accounts, jobs, screen
-from screening.model import ENTITY_TYPES
-from watchlists import store
+from screening.store import jobs
+from screening.engine.model import ENTITY_TYPES
+from screening.store import watchlist as store
 from watchlists.risk import TAXONOMY
 from watchlists.roles import SOURCE, SUBJECT
 
-from . import get_db, uploads
-from .auth import require
+from web import get_db, uploads
+from web.auth import require
+from screening.service import policy
+from screening.service import matching, search
 
 bp = Blueprint("watchlist", __name__, url_prefix="/watchlist")
 ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
@@ -87,22 +89,21 @@ def overview():
 @bp.get("/search")
 @require("view")
 def search_page():
-    from screening.screen import EmptyWatchlist
 
     db = get_db()
     q = request.args.get("q", "").strip()
     form = {"q": q, "type": request.args.get("type", ""), "country": request.args.get("country", ""),
             "threshold": request.args.get("threshold", "")}
     context = {"form": form, "types": ENTITY_TYPES, "result": None, "error": None,
-               "default_threshold": accounts.setting(db, "threshold")}
+               "default_threshold": policy.value(db, "threshold")}
     if not q:
         return _render("watchlist/search.html", **context)
     try:
-        threshold = accounts.check_setting("threshold", form["threshold"]) if form["threshold"].strip() else None
-        context["result"] = screen.search(db, q, form["type"], [form["country"]], threshold)
-    except (screen.SearchError, accounts.AccountError, EmptyWatchlist) as exc:
+        threshold = policy.check("threshold", form["threshold"]) if form["threshold"].strip() else None
+        context["result"] = search.search(db, q, form["type"], [form["country"]], threshold)
+    except (search.SearchError, policy.PolicyError, matching.EmptyWatchlist) as exc:
         context["error"] = str(exc)
-        return _render("watchlist/search.html", 400 if not isinstance(exc, EmptyWatchlist) else 200, **context)
+        return _render("watchlist/search.html", 400 if not isinstance(exc, matching.EmptyWatchlist) else 200, **context)
     return _render("watchlist/search.html", **context)
 
 
@@ -185,7 +186,7 @@ def import_result(job_id: int):
 @bp.post(f"/imports/<{ID}:job_id>/retry")
 @require("watchlist")
 def import_retry(job_id: int):
-    from .runs import retry
+    from web.runs import retry
     return retry(job_id, ("import",))
 
 

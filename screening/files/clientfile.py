@@ -18,10 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
-from .attributes import DateProblem, country_code, is_name_placeholder, is_placeholder, read_date
-from .columns import FIELDS, ClientFileError, Mapping, detect_mapping
-from .model import entity_type, type_key
-from .normalize import has_legal_form, problem
+from screening.engine.attributes import DateProblem, country_code, is_name_placeholder, is_placeholder, read_date
+from screening.files.columns import FIELDS, ClientFileError, Mapping, detect_mapping
+from screening.engine.model import entity_type, type_key
+from screening.engine.normalize import has_legal_form, problem
 
 __all__ = ["FIELDS", "ClientFileError", "ClientRow", "Mapping", "client_rows", "detect_mapping", "read_pairs",
            "read_rows"]

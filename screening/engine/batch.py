@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Protocol
 
-from .index import Matcher
-from .model import Match, Query, Skipped
+from screening.engine.index import Matcher
+from screening.engine.model import Match, Query, Skipped
 
 SCREENED = "screened"
 NOT_SCREENED = "not screened"
-DEFAULT_HIT_LIMIT = 10      # hits kept per row, best first
 
 
 class ClientLike(Protocol):
@@ -41,7 +40,7 @@ class RowResult:
 
 
 def screen_rows(matcher: Matcher, clients: Iterable[ClientLike], threshold: float,
-                limit: int = DEFAULT_HIT_LIMIT, progress: Callable[[int], None] | None = None) -> Iterator[RowResult]:
+                limit: int, progress: Callable[[int], None] | None = None) -> Iterator[RowResult]:
     """Yield one ``RowResult`` per client, in order; ``progress(n)`` is called after each row with the count done."""
     for done, client in enumerate(clients, start=1):
         if client.problems:

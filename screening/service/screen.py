@@ -1,7 +1,8 @@
 """Batch screening of a client file, end to end: read and map it, screen every row, store the run, export it.
 
 This module joins the edges: the client file reader (``clientfile``), the engine (``batch`` over a ``Matcher``),
-the watchlist (``watchlists.store``) and run storage (``runs``). The CLI and the web app call ``prepare`` (read the
+the watchlist (``screening.store.watchlist``) and run storage (``runs``); the policy (``policy``) gives the
+threshold, hits per row and news policy. The CLI and the web app call ``prepare`` (read the
 file and show the mapping), then ``screen``; both take the database as an argument.
 
 A file that cannot be read or mapped raises ``ClientFileError`` before anything is stored. Once a run is created,
@@ -11,25 +12,28 @@ is never reported as complete.
 from __future__ import annotations
 
 import hashlib
-import json
-import threading
-from dataclasses import dataclass
+import contextlib
+import os
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TextIO
 
 import sqlite_utils
 
-from . import cases, runs
-from .batch import DEFAULT_HIT_LIMIT, SCREENED, RowResult, screen_rows
-from .clientfile import ClientFileError, ClientRow, Mapping, client_rows, detect_mapping, read_rows
-from .engine import DEFAULT_THRESHOLD, algorithm_id
-from .index import Matcher
+from screening.engine.batch import SCREENED, RowResult, screen_rows
+from screening.engine.pairs import algorithm_id
+from screening.files import jsonexport, report
+from screening.files.clientfile import ClientFileError, ClientRow, Mapping, client_rows, detect_mapping, read_rows
+from screening.service import policy
+from screening.service.matching import EmptyWatchlist, matcher_for
+from screening.store import audit, cases, jobs, runs
+from screening.store import watchlist as store
+
+__all__ = ["BATCH_ROWS", "ClientFileError", "EmptyWatchlist", "Prepared", "RunFailed", "prepare", "screen",
+           "store_results", "write_json", "write_report"]
 
 BATCH_ROWS = 500            # rows stored per transaction
-
-
-class EmptyWatchlist(LookupError):
-    """Screening needs at least one entity in the watchlist."""
 
 
 class RunFailed(RuntimeError):
@@ -102,123 +106,6 @@ def prepare(path: str | Path, sheet: str | None = None, columns: dict[str, str] 
     return Prepared(path, info.get("sheet"), mapping, clients, digest, size)
 
 
-# --- the watchlist's matcher, one per database and version ---------------------------------------------------
-
-_MATCHERS: dict[tuple[str, int], tuple[Matcher, int]] = {}
-_LOCK = threading.Lock()
-
-
-def _db_key(db: sqlite_utils.Database) -> str:
-    row = db.execute("PRAGMA database_list").fetchone()
-    return row[2] or f"memory:{id(db)}"
-
-
-def matcher_for(db: sqlite_utils.Database) -> tuple[Matcher, int, int]:
-    """Return the matcher of the database's current watchlist version under the current screening policy (built
-    once per version and policy), the version, and its number of entities. Raise ``EmptyWatchlist`` when there is
-    nothing to screen against. The policy is the setting ``news_min_relevance`` (``news_min_relevance(db)``)."""
-    from watchlists import store
-
-    version = store.current_version(db)
-    min_relevance = news_min_relevance(db)
-    key = (_db_key(db), version, min_relevance)
-    with _LOCK:
-        if key not in _MATCHERS:
-            records = store.match_records(db, min_relevance)
-            if not records:
-                raise EmptyWatchlist("the watchlist is empty: add articles (`screening watchlist add PATH` or "
-                                     "`--sample`) or import a list (`screening watchlist import FILE --format ...`)"
-                                     + (f"; or no news entity reaches the minimum relevance {min_relevance:g} "
-                                        f"(setting news_min_relevance)" if min_relevance else ""))
-            for old in [k for k in _MATCHERS if k[0] == key[0]]:
-                del _MATCHERS[old]          # one version per database in memory
-            _MATCHERS[key] = (Matcher(records), len(records))
-        matcher, size = _MATCHERS[key]
-    return matcher, version, size
-
-
-def news_min_relevance(db: sqlite_utils.Database) -> float:
-    """The screening policy: news entities below this relevance are not screened against (0: all of them)."""
-    from . import accounts
-    return float(accounts.setting(db, "news_min_relevance"))
-
-
-# --- searching the watchlist (the web's search page and the API) ----------------------------------------------
-
-SEARCH_LIMIT = 20
-SEARCH_EXCERPTS = 2       # excerpts per result, the most adverse first
-MAX_NAME = 500            # characters of a searched name
-
-
-class SearchError(ValueError):
-    """A search parameter that cannot be used, with the reason in words."""
-
-
-def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] = (), threshold: float | None = None,
-           limit: int = SEARCH_LIMIT, birth_date: str | None = None) -> dict:
-    """Screen one name against the watchlist with the screening engine, as a screening run would.
-
-    Return the query as screened, the threshold, algorithm, watchlist version and size, and either ``results``
-    (best first, each with its reasons and evidence) or ``skipped`` (why the name cannot be screened). Raise
-    ``SearchError`` for an unknown type, country or birth date, ``screening.screen.EmptyWatchlist`` for an empty
-    watchlist (a name that cannot be screened is answered first, watchlist or not). The web's search page, the API
-    and ``screening match`` all answer through here.
-    """
-    from watchlists import store
-
-    from . import accounts
-    from .attributes import country_code, iso_date
-    from .model import Query, Skipped, entity_type
-    from .normalize import problem
-
-    if len(q) > MAX_NAME:
-        raise SearchError(f"the name is {len(q)} characters long: search at most {MAX_NAME}")
-    try:
-        qtype = entity_type(etype)
-    except ValueError as exc:
-        raise SearchError(str(exc)) from None
-    codes = []
-    for c in countries:
-        if not (c or "").strip():
-            continue
-        code = country_code(c)
-        if code is None:
-            raise SearchError(f"unknown country {c.strip()!r} (use an ISO alpha-2 code or an English country name)")
-        codes.append(code)
-    birth_date = (birth_date or "").strip() or None
-    if birth_date is not None and iso_date(birth_date) is None:
-        raise SearchError(f"unreadable date {birth_date!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    threshold = accounts.setting(db, "threshold") if threshold is None else threshold
-    query = Query(name=q, type=qtype, countries=tuple(dict.fromkeys(codes)), birth_date=birth_date)
-    out = {"query": {"name": q, "type": qtype, "countries": list(query.countries), "birth_date": birth_date},
-           "threshold": threshold, "algorithm": algorithm_id(), "watchlist_version": store.current_version(db)}
-    why = problem(q)
-    if why:
-        return {**out, "skipped": why, "results": []}
-    matcher, version, size = matcher_for(db)
-    out["watchlist_entities"] = size
-    found = matcher.screen(query, threshold=threshold, limit=limit)
-    if isinstance(found, Skipped):
-        return {**out, "skipped": found.reason, "results": []}
-    results = []
-    for m in found:
-        entity = store.entity_by_id(db, int(m.record_id))
-        if entity is None:                     # removed since the matcher was built
-            continue
-        ev = store.evidence(entity, max_excerpts=SEARCH_EXCERPTS)
-        listed = entity.get("origin") == "list"
-        results.append({
-            "entity_id": ev["entity_id"], "entity_name": ev["entity_name"], "matched_name": m.matched_name,
-            "score": round(m.score, 4), "name_score": round(m.name_score, 4), "type": ev["entity_type"],
-            "source": ev["source"], "role": entity.get("role"), "relevance": ev["relevance"],
-            "risk_categories": ev["risk_categories"], "countries": ev["countries"],
-            "reasons": [{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons],
-            "excerpts": ev["excerpts"],
-            "list": {"list_name": ev["source"], "list_id": ev["list_id"], "programs": ev["programs"],
-                     "remarks": ev["remarks"]} if listed else None})
-    return {**out, "skipped": None, "results": results}
-
-
 # --- running --------------------------------------------------------------------------------------------------
 
 def _row_dict(result: RowResult) -> dict:
@@ -234,7 +121,6 @@ def _row_dict(result: RowResult) -> dict:
 
 def _hit_dicts(db: sqlite_utils.Database, result: RowResult, evidence_cache: dict) -> list[dict]:
     """The stored hits of a result: the entity's evidence and fingerprint (each entity read once per run)."""
-    from watchlists import store
 
     out = []
     for m in result.matches:
@@ -250,23 +136,26 @@ def _hit_dicts(db: sqlite_utils.Database, result: RowResult, evidence_cache: dic
 
 
 def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, threshold: float | None = None,
-           hit_limit: int = DEFAULT_HIT_LIMIT, progress: Callable[[int, int], None] | None = None,
+           hit_limit: int | None = None, progress: Callable[[int, int], None] | None = None,
            display_name: str | None = None, job_id: int | None = None) -> int:
     """Screen every row of a prepared file against the current watchlist and store the run; return its id.
 
-    ``progress(done, total)`` is called as rows are screened. On any error or interruption the run is marked
-    failed with the reason; an error is raised again as ``RunFailed``, an interruption as itself.
+    ``threshold`` and ``hit_limit`` are this run's own values; None takes the policy's (``policy.resolve``: the
+    Admin setting, else the deployment's default). The run records the values used. ``progress(done, total)`` is
+    called as rows are screened. On any error or interruption the run is marked failed with the reason; an error is
+    raised again as ``RunFailed``, an interruption as itself.
     """
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    matcher, version, size = matcher_for(db)
+    resolved = policy.resolve(db, threshold=threshold, hit_limit=hit_limit)
+    matcher, version, size = matcher_for(db, resolved.news_min_relevance)
     run_id = runs.create_run(
         db, file_name=display_name or prepared.path.name, sha256=prepared.sha256, file_size=prepared.size,
-        sheet=prepared.sheet, actor=actor, mapping=prepared.mapping_dict(), threshold=threshold,
-        hit_limit=hit_limit, algorithm=algorithm_id(), watchlist_version=version, watchlist_entities=size,
-        rows_total=len(prepared.clients), job_id=job_id, news_min_relevance=news_min_relevance(db))
+        sheet=prepared.sheet, actor=actor, mapping=prepared.mapping_dict(), threshold=resolved.threshold,
+        hit_limit=resolved.hit_limit, algorithm=algorithm_id(), watchlist_version=version, watchlist_entities=size,
+        rows_total=len(prepared.clients), job_id=job_id, news_min_relevance=resolved.news_min_relevance)
     total = len(prepared.clients)
     tick = (lambda done: progress(done, total)) if progress else None
-    store_results(db, run_id, screen_rows(matcher, prepared.clients, threshold, hit_limit, progress=tick))
+    store_results(db, run_id, screen_rows(matcher, prepared.clients, resolved.threshold, resolved.hit_limit,
+                                          progress=tick))
     return run_id
 
 
@@ -303,31 +192,80 @@ def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda r
         raise
 
 
+# --- queued runs (the web app and the API enqueue, the worker runs) ----------------------------------------------
+
+JOB_KIND = "screen"
+
+
+class FileChanged(ClientFileError):
+    """The uploaded file is no longer the one previewed (its SHA-256 differs): nothing is screened."""
+
+
+@dataclass(frozen=True)
+class ScreenJob:
+    """A screening run waiting in the queue: the file as previewed (and its SHA-256), and the run's own options
+    (None: the policy's). The worker reads the file again and checks the checksum, instead of keeping every parsed
+    row in the queue: the job runs in another process, possibly much later, and a million-row file would otherwise
+    be stored twice."""
+
+    path: str
+    file_name: str
+    sha256: str | None = None
+    sheet: str | None = None
+    columns: dict | None = None
+    threshold: float | None = None
+    hit_limit: int | None = None
+    uploaded: bool = True               # the file is the job's own copy: removed once the run is stored
+
+    def payload(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> "ScreenJob":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in payload.items() if k in known})
+
+
+def enqueue(db: sqlite_utils.Database, prepared: Prepared, *, file_name: str, actor: str,
+            columns: dict | None = None, threshold: float | None = None, hit_limit: int | None = None,
+            uploaded: bool = True) -> tuple[int, ScreenJob]:
+    """Queue a run of a prepared file (the preview the user confirmed); return the job id and the job."""
+    job = ScreenJob(path=str(prepared.path), file_name=file_name, sha256=prepared.sha256, sheet=prepared.sheet,
+                    columns=columns or None, threshold=threshold, hit_limit=hit_limit, uploaded=uploaded)
+    return jobs.enqueue(db, JOB_KIND, job.payload(), actor=actor), job
+
+
+def run_job(db: sqlite_utils.Database, job: ScreenJob, *, actor: str, job_id: int | None,
+            progress: Callable[..., None]) -> int:
+    """Run a queued screening job: read the file (checked against the SHA-256 previewed), screen, store; return the
+    run's id. The uploaded copy is removed once the run holds every row (a failed job keeps it, for a retry)."""
+    progress(stage="reading the file")
+    prepared = prepare(job.path, job.sheet, job.columns, display_name=job.file_name)
+    if job.sha256 and prepared.sha256 != job.sha256:
+        raise FileChanged(f"{job.file_name}: the file changed since it was previewed (SHA-256 "
+                          f"{prepared.sha256[:12]}… instead of {job.sha256[:12]}…); upload it again")
+    progress(stage="loading the watchlist", total=len(prepared.clients), done=0)
+    run_id = screen(db, prepared, actor=actor, threshold=job.threshold, hit_limit=job.hit_limit,
+                    display_name=job.file_name, job_id=job_id,
+                    progress=lambda done, total: progress(done=done, total=total, stage="screening"))
+    if job.uploaded:
+        with contextlib.suppress(OSError):
+            os.remove(job.path)
+    return run_id
+
+
 # --- exports --------------------------------------------------------------------------------------------------
 
 def write_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
-    """Write a stored run as JSON: ``{"run": {...}, "rows": [{row, status, ..., "hits": [...]}, ...]}``.
-
-    Streamed row by row, so a run of any size is written in constant memory.
-    """
-    run = runs.get_run(db, run_id)
-    out.write('{"run": ' + json.dumps(run, ensure_ascii=False) + ',\n "rows": [')
-    for i, (row, hits) in enumerate(runs.iter_rows_with_hits(db, run_id)):
-        row["hits"] = [{k: v for k, v in h.items() if k not in ("row", "client_id", "client_name")} for h in hits]
-        out.write(("\n  " if i == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
-    out.write("\n ]}\n")
+    """Write a stored run as JSON (``jsonexport.write_run``), streamed row by row in constant memory."""
+    jsonexport.write_run(out, runs.get_run(db, run_id), runs.iter_rows_with_hits(db, run_id))
 
 
 def write_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
     """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened, Audit) to ``path``."""
-    from datetime import datetime, timezone
-
-    from . import report
-
     run = runs.get_run(db, run_id)
     run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     run["report_generated_by"] = actor
-    from . import audit
 
     report.write_report(path, run, runs.iter_rows(db, run_id), runs.iter_hits(db, run_id),
                         runs.iter_decisions(db, run_id), runs.iter_rows(db, run_id, status="not screened"),

@@ -19,11 +19,10 @@ from typing import Iterable
 
 import numpy as np
 
-from .engine import DEFAULT_THRESHOLD, alternatives, infer_type, score_pair
-from .model import ENTITY_TYPES, ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
-from .normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
-from .scoring import (ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST,
-                      SINGLE_WORD_CAP, _nysiis, allowance, compare_words)
+from screening.engine.pairs import alternatives, infer_type, score_pair
+from screening.engine.model import ENTITY_TYPES, ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
+from screening.engine.normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
+from screening.engine.scoring import ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, _nysiis, allowance, compare_words
 
 DROP_ABOVE = 300  # a query word reaching more names than this is not probed when the others suffice
 BOUND_MARGIN = 0.7  # the bound charges this share of the scorer's costs, to stay optimistic
@@ -246,7 +245,7 @@ class Matcher:
                 forms.append(f)
         return forms
 
-    def candidates(self, query: Query, threshold: float = DEFAULT_THRESHOLD) -> set[int]:
+    def candidates(self, query: Query, threshold: float) -> set[int]:
         """Return the ids of the names that could score at or above ``threshold`` against the query."""
         out: set[int] = set()
         for name in alternatives(query.name):
@@ -373,7 +372,7 @@ class Matcher:
 
     # --- matching ---------------------------------------------------------------------------------------------
 
-    def match(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int | None = 10) -> list[Match]:
+    def match(self, query: Query, threshold: float, limit: int | None = 10) -> list[Match]:
         """Return the records whose best name scores at or above ``threshold``, best first (none if unscreenable)."""
         try:
             cands = self.candidates(query, threshold)
@@ -381,7 +380,7 @@ class Matcher:
             return []
         return self._score(query, cands, threshold, limit)
 
-    def exhaustive(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int | None = None) -> list[Match]:
+    def exhaustive(self, query: Query, threshold: float, limit: int | None = None) -> list[Match]:
         """Score the query against every name (slow; for measuring the index's recall)."""
         return self._score(query, range(len(self.names)), threshold, limit)
 
@@ -398,7 +397,7 @@ class Matcher:
             ranked = ranked[:limit]
         return [score_pair(query, self.names[ni].text, self.records[ri]) for ri, (_, ni) in ranked]
 
-    def screen(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int | None = 10
+    def screen(self, query: Query, threshold: float, limit: int | None = 10
                ) -> list[Match] | Skipped:
         """Match a query, or say why it cannot be screened (empty name, digits only...)."""
         why = problem(query.name)

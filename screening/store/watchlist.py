@@ -9,35 +9,27 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import sqlite_utils
 
-from screening.model import UNKNOWN, Record
-from screening.normalize import name_key
+from screening.engine.model import UNKNOWN, Record
+from screening.engine.normalize import name_key
 
-from . import relevance as rel
-from . import roles
-from .errors import EntityNotFound
+from watchlists import relevance as rel
+from watchlists import roles
+from watchlists.errors import EntityNotFound
+
+from screening.store.common import decoded, now_iso
+from screening.store import audit
+from screening.store.db import transaction
+from watchlists.lists import ListError
 
 _JSON_COLS = ("countries", "risk_categories", "triggers", "stage_words", "credits", "birth_dates", "programs",
               "addresses")
 
 
-def now() -> str:
-    """Return the current UTC time in ISO 8601, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
 def _decode(row: dict) -> dict:
-    out = dict(row)
-    for col in _JSON_COLS:
-        if col in out and isinstance(out[col], str):
-            try:
-                out[col] = json.loads(out[col])
-            except ValueError:
-                pass
-    return out
+    return decoded(row, _JSON_COLS, lenient=True)
 
 
 # --- versions -----------------------------------------------------------------------------------------------
@@ -53,9 +45,8 @@ def new_version(db: sqlite_utils.Database, kind: str, description: str, actor: s
     cur = db.execute(
         "INSERT INTO watchlist_versions (created_at, kind, description, actor, articles_added, articles_linked,"
         " entities_added, mentions_added) VALUES (?, ?, ?, ?, 0, 0, 0, 0)",
-        [now(), kind, description, actor],
+        [now_iso(), kind, description, actor],
     )
-    from screening import audit
     audit.record(db, actor or "", "watchlist.version", "watchlist_version", cur.lastrowid,
                  {"kind": kind, "description": description})
     return cur.lastrowid
@@ -98,7 +89,7 @@ def insert_article(db: sqlite_utils.Database, version: int, article: dict, band_
     values[cols.index("credits")] = json.dumps(article.get("credits") or [])
     cur = db.execute(
         f"INSERT INTO articles ({', '.join(cols)}, version, added_at) VALUES ({', '.join('?' * len(cols))}, ?, ?)",
-        values + [version, now()],
+        values + [version, now_iso()],
     )
     article_id = cur.lastrowid
     if article.get("duplicate_of") is None:
@@ -133,7 +124,7 @@ def upsert_entity(db: sqlite_utils.Database, version: int, etype: str, name: str
         "INSERT INTO entities (name, name_key, type, scope, role, countries, risk_categories, relevance, "
         "mention_count, source_count, first_version, updated_version, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, '[]', '[]', 0, 0, 0, ?, ?, ?, ?)",
-        [name, key, etype, scope, roles.SUBJECT, version, version, now(), now()],
+        [name, key, etype, scope, roles.SUBJECT, version, version, now_iso(), now_iso()],
     )
     return cur.lastrowid, True
 
@@ -189,7 +180,7 @@ def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> N
     db.execute(
         "UPDATE entities SET role = ?, countries = ?, risk_categories = ?, relevance = ?, mention_count = ?, "
         "source_count = ?, updated_version = ?, updated_at = ? WHERE id = ?",
-        [role, json.dumps(countries), json.dumps(cats), score, total, sources, version, now(), entity_id],
+        [role, json.dumps(countries), json.dumps(cats), score, total, sources, version, now_iso(), entity_id],
     )
 
 
@@ -333,9 +324,7 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
     updated, those no longer on the list marked delisted (kept, with the version that delisted them). An import
     that changes nothing stores nothing and creates no version. ``progress`` receives a count of entries done.
     """
-    from screening.db import transaction
 
-    from .lists import ListError
 
     result = ListImport(name=name, format=fmt, read=len(entries), aliases=sum(len(e.aliases) for e in entries))
     with transaction(db):
@@ -367,7 +356,7 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
         if not (new or changed or gone):
             return result
         version = new_version(db, "list", f"{fmt} list {name!r} from {file_name}", actor or system_user())
-        stamp = now()
+        stamp = now_iso()
         if src:
             db.execute("UPDATE list_sources SET file_name = ?, sha256 = ?, imported_at = ?, version = ?, "
                        "record_count = ? WHERE id = ?", [file_name, sha256, stamp, version, len(entries), src[0]])

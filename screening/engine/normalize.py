@@ -361,7 +361,7 @@ VOWELS = frozenset("aeiou")
 def _nicknames() -> dict[str, frozenset[str]]:
     """Map each given name and nickname to the formal names it may stand for (CC0 list, see data/README.md)."""
     groups: dict[str, set[str]] = {}
-    text = (resources.files("screening") / "data" / "diminutives.csv").read_text(encoding="utf-8")
+    text = (resources.files("screening.engine") / "data" / "diminutives.csv").read_text(encoding="utf-8")
     for line in text.splitlines():
         parts = [p.strip() for p in line.split(",") if p.strip()]
         if len(parts) < 2:

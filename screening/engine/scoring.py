@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from .model import ORGANIZATION, PERSON, UNKNOWN, Reason
-from .normalize import ABBREVIATIONS, NameForm, Word, _word, consonant_classes, word_classes
+from screening.engine.model import ORGANIZATION, PERSON, UNKNOWN, Reason
+from screening.engine.normalize import ABBREVIATIONS, NameForm, Word, _word, consonant_classes, word_classes
 
 # The weights of the formula; changing any of them changes ALGORITHM_VERSION (screening.engine).
 MISSING_COST = 0.2        # per unit of weight of a word only one side has (a middle name)

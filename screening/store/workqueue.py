@@ -11,8 +11,10 @@ import json
 
 import sqlite_utils
 
-from . import accounts, audit, runs
-from .db import transaction
+from screening.store import accounts
+from screening.store import audit
+from screening.store import runs
+from screening.store.db import transaction
 
 UNASSIGNED = "unassigned"
 BULK_DECISIONS = ("false positive",)

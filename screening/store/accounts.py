@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
-from . import audit
-from .db import transaction
+from screening.store import audit
+from screening.store.db import transaction
 
 ROLES = ("analyst", "reviewer", "admin", "auditor")
 
@@ -270,95 +270,3 @@ def revoke_token(db: sqlite_utils.Database, token_id: int, actor: str = "") -> N
             raise AccountError(f"no token {token_id}")
         db.execute("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", [_iso(now()), token_id])
         audit.record(db, actor, "token.revoked", "token", token_id, {})
-
-
-# --- settings -------------------------------------------------------------------------------------------------
-
-def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else default
-
-
-def set_setting(db: sqlite_utils.Database, key: str, value: str, actor: str = "") -> None:
-    with transaction(db):
-        db.execute("INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT(key) "
-                   "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
-                   "updated_by = excluded.updated_by", [key, value, _iso(now()), actor])
-        audit.record(db, actor, "setting.changed", "setting", key, {"value": value})
-
-
-def secret_key(db: sqlite_utils.Database) -> str:
-    """The installation's session secret: made once, on first use, and shared by every worker through the database."""
-    with transaction(db):
-        key = get_setting(db, "secret_key")
-        if key is None:
-            key = secrets.token_hex(32)
-            db.execute("INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('secret_key', ?, ?, "
-                       "'system')", [key, _iso(now())])
-    return key
-
-
-# --- settings the administrators may change -------------------------------------------------------------------
-
-# key -> (label, help, type, lowest, highest). Defaults come from the engine, read when asked (``setting_default``).
-SETTINGS = {
-    "threshold": ("Default threshold", "the lowest score that counts as a hit, from 0 to 1; a lower threshold "
-                  "catches more spelling variants and raises more false alerts", float, 0.0, 1.0),
-    "hit_limit": ("Hits per row", "the most hits kept for one client row, from 1 to 100", int, 1, 100),
-    "news_min_relevance": ("Minimum relevance of news entities",
-                           "news entities below this relevance are not screened against, from 0 to 1: 0 screens "
-                           "every person and organisation an article names, whatever it says of them; 0.01 keeps "
-                           "only those with an adverse mention (list entries are always screened)", float, 0.0, 1.0),
-}
-
-
-def setting_default(key: str) -> float | int:
-    """The value a setting has until an administrator changes it."""
-    if key == "threshold":
-        from .engine import DEFAULT_THRESHOLD
-        return DEFAULT_THRESHOLD
-    if key == "hit_limit":
-        from .batch import DEFAULT_HIT_LIMIT
-        return DEFAULT_HIT_LIMIT
-    if key == "news_min_relevance":
-        return 0.0
-    raise AccountError(f"unknown setting {key!r} (one of: {', '.join(SETTINGS)})")
-
-
-def check_setting(key: str, raw: str) -> float | int:
-    """Read a setting's value as typed by a person; raise ``AccountError`` saying what is wrong with it."""
-    if key not in SETTINGS:
-        raise AccountError(f"unknown setting {key!r} (one of: {', '.join(SETTINGS)})")
-    label, _help, kind, low, high = SETTINGS[key]
-    text = (raw or "").strip().replace(",", ".") if kind is float else (raw or "").strip()
-    try:
-        value = kind(text)
-    except ValueError:
-        what = "a number" if kind is float else "a whole number"
-        raise AccountError(f"{label}: {raw.strip()!r} is not {what} (give {what} from {low:g} to {high:g})"
-                           if text else f"{label}: give {what} from {low:g} to {high:g}") from None
-    if value != value or not low <= value <= high:            # NaN included
-        raise AccountError(f"{label}: {value:g} is outside {low:g} to {high:g}")
-    return value
-
-
-def setting(db: sqlite_utils.Database, key: str) -> float | int:
-    """The current value of a setting of ``SETTINGS`` (its default when unset or no longer valid)."""
-    stored = get_setting(db, key)
-    if stored is not None:
-        try:
-            return check_setting(key, stored)
-        except AccountError:
-            pass
-    return setting_default(key)
-
-
-def settings_overview(db: sqlite_utils.Database) -> list[dict]:
-    """Every setting of ``SETTINGS`` with its label, help, value, default and who changed it last, and when."""
-    out = []
-    for key, (label, help_text, kind, low, high) in SETTINGS.items():
-        row = db.execute("SELECT updated_at, updated_by FROM settings WHERE key = ?", [key]).fetchone()
-        out.append({"key": key, "label": label, "help": help_text, "type": kind.__name__, "min": low, "max": high,
-                    "value": setting(db, key), "default": setting_default(key),
-                    "updated_at": row[0] if row else None, "updated_by": row[1] if row else None})
-    return out

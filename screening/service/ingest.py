@@ -20,12 +20,13 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from screening.db import transaction
-from screening.normalize import name_key
+from screening.store.db import transaction
+from screening.engine.normalize import name_key
 
-from . import cleaning, consolidate, dedupe, extract, nlp, risk, store
-from .errors import ArticleError
-from .sources import RawArticle, read_all
+from watchlists import cleaning, consolidate, dedupe, extract, nlp, risk
+from screening.store import watchlist as store
+from watchlists.errors import ArticleError
+from watchlists.sources import RawArticle, read_all
 
 log = logging.getLogger(__name__)
 SAMPLE_FILE = "sample_article.txt"
@@ -35,7 +36,7 @@ BATCH_SIZE = 64
 
 
 @dataclass
-class Prepared:
+class PreparedArticle:
     """An article cleaned and ready for extraction."""
 
     raw: RawArticle
@@ -86,7 +87,7 @@ def sample_path() -> Path:
     return Path(str(resources.files("watchlists") / "data" / SAMPLE_FILE))
 
 
-def prepare(raw: RawArticle) -> Prepared:
+def prepare_article(raw: RawArticle) -> PreparedArticle:
     """Turn a raw article into clean paragraphs and metadata; raise ``ArticleError`` when there is no article."""
     url, published, author, site = raw.url, raw.published, raw.author, raw.site
     title = raw.title
@@ -123,20 +124,20 @@ def prepare(raw: RawArticle) -> Prepared:
         raise ArticleError(raw.where, "no article text left after removing navigation, captions and credits")
     sh = dedupe.shingles(text, text_words)
     p = cleaning.printable
-    return Prepared(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text, text_words), sh,
+    return PreparedArticle(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text, text_words), sh,
                     dedupe.bands(dedupe.minhash(sh)), p(dedupe.normalise_url(url)),
                     p(published or cleaned.published), p(author), p(site), p(raw.source or site))
 
 
 def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[Outcome],
-                     importer: "Importer") -> Iterator[Prepared]:
+                     importer: "Importer") -> Iterator[PreparedArticle]:
     """Yield the articles the model must read; copies and bad input are settled here, before the model."""
     for item in items:
         if isinstance(item, ArticleError):
             outcomes.append(Outcome(item.where, "failed", item.problem))
             continue
         try:
-            prep = prepare(item)
+            prep = prepare_article(item)
         except ArticleError as exc:
             outcomes.append(Outcome(exc.where, "failed", exc.problem))
             continue
@@ -148,7 +149,7 @@ def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[
         yield prep
 
 
-def _near_copy(db: sqlite_utils.Database, prep: Prepared) -> tuple[int, float] | None:
+def _near_copy(db: sqlite_utils.Database, prep: PreparedArticle) -> tuple[int, float] | None:
     best = None
     for cand in store.near_copy_candidates(db, prep.bands):
         sim = dedupe.jaccard(prep.shingles, dedupe.shingles(cand["text"]))
@@ -173,7 +174,7 @@ class Importer:
             self.version = store.new_version(self.db, "articles", self.description, self.actor)
         return self.version
 
-    def store(self, prep: Prepared, docs=None) -> Outcome | None:
+    def store(self, prep: PreparedArticle, docs=None) -> Outcome | None:
         """Store one article in one transaction; return what happened.
 
         Without ``docs`` (before the model has run) only a duplicate or a near-copy is stored (linked); for
@@ -243,7 +244,7 @@ class Importer:
                        len(clusters), n_mentions)
 
 
-def _credit_clusters(prep: Prepared) -> list[consolidate.Cluster]:
+def _credit_clusters(prep: PreparedArticle) -> list[consolidate.Cluster]:
     """Agencies credited in a sign-off ("dm/msh (Reuters)") become source organisations, not extracted text."""
     out = []
     signoffs = [line for line, reason in prep.clean.removed if reason == "agency sign-off"]
@@ -301,7 +302,7 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
         reported = len(outcomes)
 
     stream = _prepared_stream(items, outcomes, importer)
-    pending: dict[int, Prepared] = {}
+    pending: dict[int, PreparedArticle] = {}
 
     def para_stream():
         # Only a small (article number, last paragraph?) context travels with each paragraph, also to workers.

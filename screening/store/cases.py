@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
 
 import sqlite_utils
 
-from . import audit
-from .normalize import name_key
+from screening.store import audit
+from screening.store.common import now_iso
+from screening.engine.normalize import name_key
+from screening.store import watchlist as store
 
 ENTITY_CHANGED = "the entity changed: new mentions/aliases/risk categories"
 CLIENT_CHANGED = "the client's data changed"
 REPLACED = "replaced by a later suppression of the same alert"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _sha(value) -> str:
@@ -97,13 +94,12 @@ def create_suppression(db: sqlite_utils.Database, decision: dict, hit: dict, act
                                          client.get("countries"), client.get("birth_date"))
     entity_fp = hit.get("entity_fingerprint")
     if not entity_fp:                         # a hit stored before fingerprints: the entity as it is now
-        from watchlists import store
         entity = store.entity_by_id(db, hit["entity_id"])
         entity_fp = entity_fingerprint(entity) if entity else ""
     old = active_suppression(db, key, hit["entity_id"])
     if old:
         lift(db, old, REPLACED, actor, hit["run_id"])
-    at = _now()
+    at = now_iso()
     sid = db.execute(
         "INSERT INTO suppressions (decision_id, client_key, entity_id, client_fingerprint, entity_fingerprint, "
         "created_at, active_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -117,7 +113,7 @@ def create_suppression(db: sqlite_utils.Database, decision: dict, hit: dict, act
 def lift(db: sqlite_utils.Database, suppression: dict, reason: str, actor: str, run_id: int | None) -> None:
     """Lift a suppression with the reason in words (audited; call inside a transaction)."""
     db.execute("UPDATE suppressions SET lifted_at = ?, lifted_reason = ? WHERE id = ?",
-               [_now(), reason, suppression["id"]])
+               [now_iso(), reason, suppression["id"]])
     audit.record(db, actor, "suppression.lifted", "suppression", suppression["id"], {
         "run_id": run_id, "decision_id": suppression["decision_id"], "reason": reason,
         "client_key": suppression["client_key"], "entity_id": suppression["entity_id"]})

@@ -31,7 +31,6 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .runs import counted, status_text
 
 SHEETS = ("Summary", "Records", "Hits", "Decisions", "Not screened")
 AUDIT_SHEET = "Audit"       # written after SHEETS when the run's audit entries are given
@@ -64,6 +63,21 @@ class Link(NamedTuple):
 
 
 # ---------------------------------------------------------------------------------------------------- styles
+
+def counted(kinds: dict | None) -> str:
+    """Kinds with their counts in words, most frequent first: "2 empty name; 1 name has only digits and
+    punctuation"."""
+    return "; ".join(f"{n} {k}" for k, n in (kinds or {}).items())
+
+
+def status_text(run: dict) -> str:
+    """A run's status as pages and reports show it: "completed — N rows not screened" when a completed run left
+    rows out, else the status itself ("completed", "running", "failed")."""
+    status, left_out = run.get("status") or "unknown", run.get("not_screened") or 0
+    if status == "completed" and left_out:
+        return f"completed \u2014 {left_out} row{'' if left_out == 1 else 's'} not screened"
+    return status
+
 
 def _named_styles() -> dict[str, NamedStyle]:
     """Build the named styles every cell of the report takes one of."""

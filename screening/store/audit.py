@@ -11,15 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import sqlite_utils
 
+from screening.store.common import now_iso
+
 GENESIS = "0" * 64
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _digest(prev_hash: str, at: str, actor: str, action: str, object_type: str, object_id: str, details: str) -> str:
@@ -31,7 +28,7 @@ def _digest(prev_hash: str, at: str, actor: str, action: str, object_type: str, 
 def record(db: sqlite_utils.Database, actor: str, action: str, object_type: str = "", object_id: object = "",
            details: dict | None = None) -> int:
     """Append an entry (call it inside the transaction that makes the change); return its id."""
-    at = _now()
+    at = now_iso("milliseconds")
     text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
     row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS

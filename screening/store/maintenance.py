@@ -22,16 +22,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import audit
+from screening.store import audit
+from screening.store import watchlist as store
 
-RUNS_DAYS, ARTICLES_DAYS = "retention_runs_days", "retention_articles_days"
-# key -> help; unset (the default) keeps everything forever.
-RETENTION_SETTINGS = {
-    RUNS_DAYS: "days a screening run is kept (its rows, that is the client data, its hits, decisions and "
-               "approvals), counted from its start; unset: forever",
-    ARTICLES_DAYS: "days an article is kept (its mentions; entities left without mentions go too), counted from "
-                   "when it was added; unset: forever",
-}
 LIFTED_BY_RETENTION = "retention: the clearing decision's run was deleted"
 _GUARDS = ("decisions_no_delete", "approvals_no_delete")
 
@@ -125,44 +118,18 @@ class Retention:
         return "".join(parts)
 
 
-def retention_days(db: sqlite_utils.Database, key: str) -> int | None:
-    """The setting ``key`` in days, or None when unset (keep forever); raise for a value that is no whole number."""
-    from .accounts import get_setting
-
-    raw = (get_setting(db, key) or "").strip()
-    if not raw:
-        return None
-    try:
-        days = int(raw)
-    except ValueError:
-        raise MaintenanceError(f"setting {key}: {raw!r} is not a whole number of days") from None
-    if days < 1:
-        raise MaintenanceError(f"setting {key}: {days} days: give at least 1 (or unset it to keep forever)")
-    return days
-
-
-def set_retention(db: sqlite_utils.Database, key: str, days: int | None, actor: str) -> None:
-    """Store a retention setting (None: keep forever); audited as every setting is."""
-    from .accounts import set_setting
-
-    if key not in RETENTION_SETTINGS:
-        raise MaintenanceError(f"unknown retention setting {key!r} (one of: {', '.join(RETENTION_SETTINGS)})")
-    if days is not None and days < 1:
-        raise MaintenanceError(f"{key}: give at least 1 day")
-    set_setting(db, key, "" if days is None else str(days), actor=actor)
-
-
 def _cutoff(days: int, now: datetime | None) -> str:
     return ((now or datetime.now(timezone.utc)) - timedelta(days=days)).replace(microsecond=0).isoformat()
 
 
-def apply_retention(db: sqlite_utils.Database, actor: str, dry_run: bool = False,
-                    now: datetime | None = None) -> Retention:
-    """Delete the runs and articles older than the retention settings, in one transaction, each deletion audited.
+def apply_retention(db: sqlite_utils.Database, actor: str, runs_days: int | None, articles_days: int | None,
+                    dry_run: bool = False, now: datetime | None = None) -> Retention:
+    """Delete the runs older than ``runs_days`` and the articles older than ``articles_days`` (None: keep them
+    forever), in one transaction, each deletion audited. The days are policy (``screening.service.policy``).
 
     A dry run does the same work and rolls it back, so its counts are exactly what a real pass would delete now.
     """
-    result = Retention(retention_days(db, RUNS_DAYS), retention_days(db, ARTICLES_DAYS), dry_run=dry_run)
+    result = Retention(runs_days, articles_days, dry_run=dry_run)
     if result.runs_days is None and result.articles_days is None:
         return result
     conn = db.conn
@@ -248,7 +215,6 @@ def _delete_runs(db: sqlite_utils.Database, cutoff: str, result: Retention, acto
 
 
 def _delete_articles(db: sqlite_utils.Database, cutoff: str, result: Retention, actor: str) -> None:
-    from watchlists import store
 
     old = db.execute("SELECT id, added_at, version FROM articles WHERE added_at < ? ORDER BY id", [cutoff]).fetchall()
     if not old:

@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .attributes import country_code, day_first, is_placeholder
+from screening.engine.attributes import country_code, day_first, is_placeholder
+from screening.engine.model import entity_type
 
 MAX_HEADER_SEARCH = 20          # the header row is looked for among the first rows
 SAMPLE_ROWS = 2000              # rows read to judge a column's content
@@ -180,7 +181,6 @@ def header_field(header: object) -> tuple[str | None, bool]:
 
 
 def _type_words(key: str) -> int:
-    from .model import entity_type
     n = 0
     for w in key.split():
         try:
@@ -420,7 +420,6 @@ def _id_rank(key: str, exact: bool) -> tuple[int, bool]:
 
 def _by_content(f: str, items: list[tuple[bool, int]], data: list[list], m: Mapping) -> list[tuple[bool, int]]:
     """Keep the country columns that hold countries, and the type column whose words are types (the best one)."""
-    from .model import entity_type
 
     def share(i: int) -> float | None:
         values = [" ".join(str(c[i]).split()) for c in data if i < len(c) and c[i] not in (None, "")]

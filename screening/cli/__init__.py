@@ -8,7 +8,10 @@ import sys
 
 import click
 
-from . import db as dbmod
+from screening.store import db as dbmod
+from screening.service import matching
+from screening.service import policy, search
+from screening.store import monitoring
 
 EXIT_NOT_SCREENED = 3       # `screening screen`: the run completed, but some rows could not be screened
 
@@ -76,7 +79,8 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
     Prints what was added, skipped as a duplicate, linked as a near-copy, or failed and why. Exits non-zero only
     if something failed.
     """
-    from watchlists import ingest, sources
+    from watchlists import sources
+    from screening.service import ingest
 
     if not paths and not sample:
         raise click.UsageError("give at least one file or folder, or --sample")
@@ -105,7 +109,7 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
                                          workers=workers))
     outcomes = [o for r in results for o in r.outcomes]
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _SYMBOLS}
-    from watchlists import store
+    from screening.store import watchlist as store
 
     version = store.current_version(obj.db)
     click.echo(f"{counts['added']} added, {counts['duplicate']} duplicates skipped, {counts['linked']} near-copies "
@@ -141,7 +145,8 @@ def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None) -
     """
     from pathlib import Path
 
-    from watchlists import lists, store
+    from watchlists import lists
+    from screening.store import watchlist as store
 
     path = Path(file)
     notes: list[str] = []
@@ -183,7 +188,7 @@ def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None) -
 @_domain_errors
 def watchlist_entities(obj: Context, etype, role, min_relevance, limit, as_json) -> None:
     """List the watchlist's entities, most relevant first."""
-    from watchlists import store
+    from screening.store import watchlist as store
 
     rows = store.list_entities(obj.db, etype=etype, min_relevance=min_relevance, role=role, limit=limit)
     if as_json:
@@ -212,7 +217,7 @@ def watchlist_entities(obj: Context, etype, role, min_relevance, limit, as_json)
 @_domain_errors
 def watchlist_show(obj: Context, entity: str, as_json: bool) -> None:
     """Show one entity (by id or name): aliases, and every mention with its excerpt and article."""
-    from watchlists import store
+    from screening.store import watchlist as store
 
     e = store.get_entity(obj.db, entity)
     if as_json:
@@ -283,9 +288,8 @@ def _echo_reasons(reasons, indent: str = "    ") -> None:
               help="Country of the name screened: ISO alpha-2 code or English name (repeat for several).")
 @click.option("--dob", metavar="DATE", help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="At most this many results.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, envvar="SCREENING_THRESHOLD",
-              show_envvar=True,
-              help="Lowest score shown: the matching policy (default: the engine's benchmark threshold, 0.70).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Lowest score shown (default: the policy: the Admin setting, else SCREENING_THRESHOLD, else 0.70).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.pass_obj
 @_domain_errors
@@ -295,16 +299,13 @@ def match_cmd(obj: Context, name: str, qtype: str, countries: tuple[str, ...], d
 
     A name that cannot be screened (empty, digits only...) prints "Not screened: REASON" and exits 0.
     """
-    from screening import screen
-    from screening.engine import DEFAULT_THRESHOLD
-
     try:
-        found = screen.search(obj.db, name, qtype.lower(), countries, limit=limit, birth_date=dob,
-                              threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
-    except screen.SearchError as exc:
+        found = search.search(obj.db, name, qtype.lower(), countries, limit=limit, birth_date=dob,
+                              threshold=threshold)
+    except search.SearchError as exc:
         hint = "--country" if "country" in str(exc) else "--dob" if "date" in str(exc) else None
         raise click.BadParameter(str(exc), param_hint=hint) from None
-    except screen.EmptyWatchlist:
+    except matching.EmptyWatchlist:
         raise click.ClickException(
             f"the watchlist in {obj.db_path} is empty: add articles with `screening watchlist add PATH` (or "
             f"`--sample`) or import a list with `screening watchlist import FILE --format ...`") from None
@@ -365,9 +366,9 @@ def _top_reason(reasons) -> str:
               show_default=True, help="Type of both names.")
 @click.option("--pairs", "pairs_file", metavar="FILE",
               help="CSV with columns name_a, name_b and optional type (UTF-8): one result per row, in order.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, envvar="SCREENING_THRESHOLD",
-              show_envvar=True, help="Score at or above which a pair is a match (default: the engine's benchmark "
-                                     "threshold, 0.70).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Score at or above which a pair is a match (default: SCREENING_THRESHOLD, else 0.70; compare "
+                   "reads no database, so no Admin setting).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, threshold: float | None,
                 as_json: bool) -> None:
@@ -376,9 +377,9 @@ def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, thre
     Each result says whether it is a match at the threshold; the JSON carries the threshold and ``match``
     (true, false, or null for a pair that could not be compared).
     """
-    from screening.engine import DEFAULT_THRESHOLD, algorithm_id, compare
+    from screening.engine.pairs import algorithm_id, compare
 
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    threshold = policy.deployment_default("threshold") if threshold is None else threshold
 
     def verdict(m) -> dict:
         if not hasattr(m, "score"):
@@ -403,7 +404,7 @@ def compare_cmd(names: tuple[str, ...], ptype: str, pairs_file: str | None, thre
                        f"{a} / {b}  ({algorithm_id()})")
             _echo_reasons(m.reasons, indent="  ")
         return
-    from screening.clientfile import ClientFileError, read_pairs
+    from screening.files.clientfile import ClientFileError, read_pairs
     try:
         rows = read_pairs(pairs_file)
     except ClientFileError as exc:
@@ -452,10 +453,10 @@ def _run_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from screening.clientfile import ClientFileError
-        from screening.report import ReportError
-        from screening.runs import RunNotFound
-        from screening.screen import EmptyWatchlist, RunFailed
+        from screening.files.clientfile import ClientFileError
+        from screening.files.report import ReportError
+        from screening.store.runs import RunNotFound
+        from screening.service.screen import EmptyWatchlist, RunFailed
         try:
             return fn(*args, **kwargs)
         except (ClientFileError, RunNotFound, EmptyWatchlist, RunFailed, ReportError) as exc:
@@ -466,8 +467,8 @@ def _run_errors(fn):
 
 
 def _write_outputs(obj: Context, run_id: int, report_path: str | None, json_path: str | None) -> None:
-    from screening import screen
-    from watchlists.store import system_user
+    from screening.service import screen
+    from screening.store.watchlist import system_user
 
     if report_path:
         import time
@@ -497,11 +498,11 @@ def _write_outputs(obj: Context, run_id: int, report_path: str | None, json_path
               help="Which header holds a field, overriding detection (fields: name, first_name, last_name, "
                    "client_id, type, country, birth_date); FIELD= leaves a field out; repeatable (country: "
                    "every column named is used).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, envvar="SCREENING_THRESHOLD",
-              show_envvar=True, help="Lowest score reported as a hit (default: 0.70, the engine's benchmark "
-                                     "threshold).")
-@click.option("--limit", "hit_limit", type=click.IntRange(1, 100), default=10, show_default=True,
-              help="At most this many hits per row, best first.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Lowest score reported as a hit (default: the policy: the Admin setting, else SCREENING_THRESHOLD, else 0.70).")
+@click.option("--limit", "hit_limit", type=click.IntRange(1, 100), default=None,
+              help="At most this many hits per row, best first (default: the policy: the Admin setting, else "
+                   "SCREENING_HIT_LIMIT, else 10).")
 @click.option("--report", "report_path", metavar="OUT.xlsx", help="Also write the Excel report here.")
 @click.option("--json", "json_path", metavar="OUT.json", help="Also write the run as JSON here.")
 @click.pass_obj
@@ -516,9 +517,9 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
     screened, never dropped, and the command then ends with a warning and exit status 3. A file that cannot be
     read stops here with a message, exit status 1, and nothing is stored.
     """
-    from screening import runs, screen
-    from screening.engine import DEFAULT_THRESHOLD
-    from watchlists.store import system_user
+    from screening.store import runs
+    from screening.service import screen
+    from screening.store.watchlist import system_user
 
     for path in (report_path, json_path):
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
@@ -547,8 +548,8 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
               disable=not sys.stderr.isatty() and os.environ.get("SCREENING_PROGRESS") != "1") as bar:
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
-        run_id = screen.screen(obj.db, prepared, actor=system_user(), hit_limit=hit_limit,
-                               threshold=DEFAULT_THRESHOLD if threshold is None else threshold, progress=progress)
+        run_id = screen.screen(obj.db, prepared, actor=system_user(), hit_limit=hit_limit, threshold=threshold,
+                               progress=progress)
     run = runs.get_run(obj.db, run_id)
     click.echo(f"Run {run_id}: {run['rows_total']} rows, {run['screened']} screened, {run['not_screened']} not "
                f"screened; {run['rows_with_hits']} rows with hits ({run['hits']} hits) at or above "
@@ -578,7 +579,7 @@ def _echo_some(lines: list[str], where: str, shown: int = 20) -> None:
 @_domain_errors
 def runs_cmd(obj: Context, limit: int, as_json: bool) -> None:
     """List screening runs, latest first."""
-    from screening import runs
+    from screening.store import runs
 
     found = runs.list_runs(obj.db, limit)
     if as_json:
@@ -605,7 +606,7 @@ def runs_cmd(obj: Context, limit: int, as_json: bool) -> None:
 @_run_errors
 def report_cmd(obj: Context, run_id: int, report_path: str | None, json_path: str | None) -> None:
     """Write the Excel report (and/or JSON) of a stored run."""
-    from screening import runs
+    from screening.store import runs
 
     if not report_path and not json_path:
         raise click.UsageError("give -o OUT.xlsx and/or --json OUT.json")
@@ -652,13 +653,13 @@ def worker_cmd(obj: Context) -> None:
     import signal
     import threading
 
-    from screening import jobs
+    from screening.service import worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        jobs.work(obj.db_path, stop)
+        worker.work(obj.db_path, stop)
     except KeyboardInterrupt:
         pass
 
@@ -668,7 +669,7 @@ def _account_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from screening.accounts import AccountError
+        from screening.store.accounts import AccountError
         try:
             return fn(*args, **kwargs)
         except AccountError as exc:
@@ -678,12 +679,12 @@ def _account_errors(fn):
 
 def _cli_actor() -> str:
     """Who an account change made on the command line is recorded as: the operating-system user."""
-    from watchlists.store import system_user
+    from screening.store.watchlist import system_user
     return f"cli:{system_user()}"
 
 
 def _user(db, name: str) -> dict:
-    from screening import accounts
+    from screening.store import accounts
 
     user = accounts.find_user(db, name)
     if user is None:
@@ -705,7 +706,7 @@ def user() -> None:
 @_account_errors
 def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
     """Create an account; prints a generated password once (or reads one with --password-stdin)."""
-    from screening import accounts
+    from screening.store import accounts
 
     given = sys.stdin.readline().rstrip("\n") if password_stdin else None
     made, password = accounts.add_user(obj.db, name, role, given, created_by=_cli_actor())
@@ -716,7 +717,7 @@ def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
 @click.pass_obj
 def user_list(obj: Context) -> None:
     """List accounts."""
-    from screening import accounts
+    from screening.store import accounts
 
     for u in accounts.list_users(obj.db):
         click.echo(f"{u['id']:>4}  {u['name']:<24} {u['role']:<9} created {u['created_at']}"
@@ -729,7 +730,7 @@ def user_list(obj: Context) -> None:
 @_account_errors
 def user_password(obj: Context, name: str) -> None:
     """Give an account a new generated password (ends its sessions); prints it once."""
-    from screening import accounts
+    from screening.store import accounts
 
     password = accounts.set_password(obj.db, _user(obj.db, name)["id"], actor=_cli_actor())
     click.echo(f"New password for {name!r} (shown once): {password}")
@@ -742,7 +743,7 @@ def user_password(obj: Context, name: str) -> None:
 @_account_errors
 def user_role(obj: Context, name: str, role: str) -> None:
     """Change an account's role."""
-    from screening import accounts
+    from screening.store import accounts
 
     accounts.set_role(obj.db, _user(obj.db, name)["id"], role, actor=_cli_actor())
     click.echo(f"{name!r} is now {role}.")
@@ -755,7 +756,7 @@ def user_role(obj: Context, name: str, role: str) -> None:
 @_account_errors
 def user_disable(obj: Context, name: str, enable: bool) -> None:
     """Disable an account (its sessions and tokens stop working), or enable it again."""
-    from screening import accounts
+    from screening.store import accounts
 
     accounts.set_disabled(obj.db, _user(obj.db, name)["id"], not enable, actor=_cli_actor())
     click.echo(f"{name!r} {'enabled' if enable else 'disabled'}.")
@@ -773,7 +774,7 @@ def token() -> None:
 @_account_errors
 def token_create(obj: Context, name: str, label: str) -> None:
     """Create a token acting as USER (with USER's role); prints it once."""
-    from screening import accounts
+    from screening.store import accounts
 
     tid, value = accounts.create_token(obj.db, _user(obj.db, name)["id"], label, actor=_cli_actor())
     click.echo(f"Token {tid} for {name!r} (shown once): {value}")
@@ -783,7 +784,7 @@ def token_create(obj: Context, name: str, label: str) -> None:
 @click.pass_obj
 def token_list(obj: Context) -> None:
     """List tokens (never their values)."""
-    from screening import accounts
+    from screening.store import accounts
 
     for t in accounts.list_tokens(obj.db):
         click.echo(f"{t['id']:>4}  {t['user_name']:<20} {t['label'] or '-':<20} created {t['created_at']}  last used "
@@ -796,7 +797,7 @@ def token_list(obj: Context) -> None:
 @_account_errors
 def token_revoke(obj: Context, token_id: int) -> None:
     """Revoke a token at once."""
-    from screening import accounts
+    from screening.store import accounts
 
     accounts.revoke_token(obj.db, token_id, actor=_cli_actor())
     click.echo(f"Token {token_id} revoked.")
@@ -811,7 +812,7 @@ def audit() -> None:
 @click.pass_obj
 def audit_verify(obj: Context) -> None:
     """Check the hash chain of the audit trail; name the first entry that was changed or removed."""
-    from screening import audit as auditmod
+    from screening.store import audit as auditmod
 
     result = auditmod.verify(obj.db)
     if result.ok:
@@ -827,7 +828,7 @@ def audit_verify(obj: Context) -> None:
 @click.pass_obj
 def audit_log(obj: Context, limit: int, run_id: int | None) -> None:
     """Print the latest audit entries (or those of one run)."""
-    from screening import audit as auditmod
+    from screening.store import audit as auditmod
 
     found = auditmod.run_entries(obj.db, run_id) if run_id else list(reversed(auditmod.entries(obj.db, limit=limit)))
     for e in found:
@@ -848,9 +849,9 @@ def _monitor_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from screening.monitor import MonitorError
-        from screening.runs import RunNotFound
-        from screening.screen import EmptyWatchlist, RunFailed
+        from screening.service.monitor import MonitorError
+        from screening.store.runs import RunNotFound
+        from screening.service.screen import EmptyWatchlist, RunFailed
         try:
             return fn(*args, **kwargs)
         except (MonitorError, RunNotFound, EmptyWatchlist, RunFailed) as exc:
@@ -865,10 +866,10 @@ def _monitor_errors(fn):
 @_monitor_errors
 def monitor_add(obj: Context, run_id: int) -> None:
     """Put every screened client of a completed run under monitoring."""
-    from screening import monitor as mon
+    from screening.service import monitor as mon
 
     done = mon.add_run(obj.db, run_id, _cli_actor())
-    total = mon.counts(obj.db)["monitored"]
+    total = monitoring.counts(obj.db)["monitored"]
     click.echo(f"Run {run_id}: {done['added']} clients added to monitoring, {done['updated']} already monitored "
                f"updated (screened against watchlist version {done['watchlist_version']}); {total} monitored.")
 
@@ -881,13 +882,13 @@ def monitor_add(obj: Context, run_id: int) -> None:
 @_domain_errors
 def monitor_list(obj: Context, limit: int, stopped: bool, as_json: bool) -> None:
     """List monitored clients, the latest added first, with the watchlist version each was screened against."""
-    from screening import monitor as mon
+    from screening.service import monitor as mon
 
-    found = mon.list_clients(obj.db, limit=limit, stopped=stopped)
+    found = monitoring.list_clients(obj.db, limit=limit, stopped=stopped)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
-    c = mon.counts(obj.db)
+    c = monitoring.counts(obj.db)
     click.echo(f"{c['monitored']} clients monitored ({c['behind']} behind watchlist version "
                f"{c['watchlist_version']}), {c['stopped']} stopped.")
     for m in found:
@@ -904,7 +905,7 @@ def monitor_list(obj: Context, limit: int, stopped: bool, as_json: bool) -> None
 @_monitor_errors
 def monitor_run(obj: Context, full: bool) -> None:
     """Re-screen monitored clients against the entities added or changed since each was screened; raise alerts."""
-    from screening import monitor as mon
+    from screening.service import monitor as mon
 
     s = mon.rescreen(obj.db, _cli_actor(), full=full)
     click.echo(mon.describe(s))
@@ -917,17 +918,17 @@ def monitor_run(obj: Context, full: bool) -> None:
 @_monitor_errors
 def monitor_stop(obj: Context, key: str) -> None:
     """Take a client off monitoring (by its client key, as `monitor list` shows it)."""
-    from screening import monitor as mon
+    from screening.service import monitor as mon
 
-    mon.stop(obj.db, key, _cli_actor())
+    monitoring.stop(obj.db, key, _cli_actor())
     click.echo(f"{key}: no longer monitored.")
 
 
 def monitor_after_import(obj: Context) -> None:
     """After a watchlist import on the command line: re-screen the monitored clients it left behind."""
-    from screening import monitor as mon
+    from screening.service import monitor as mon
 
-    if mon.counts(obj.db)["behind"]:
+    if monitoring.counts(obj.db)["behind"]:
         click.echo(mon.describe(mon.rescreen(obj.db, _cli_actor())))
 
 
@@ -938,7 +939,7 @@ def _maintenance_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from screening.maintenance import MaintenanceError
+        from screening.store.maintenance import MaintenanceError
         try:
             return fn(*args, **kwargs)
         except MaintenanceError as exc:
@@ -954,7 +955,7 @@ def _maintenance_errors(fn):
 @_maintenance_errors
 def backup_cmd(obj: Context, out: str, force: bool) -> None:
     """Copy the database to OUT as it is at one moment, while the service runs (SQLite's backup API)."""
-    from screening import maintenance
+    from screening.service import maintenance
 
     done = maintenance.backup(obj.db, out, force=force)
     click.echo(f"Backup written to {done['path']} ({done['bytes']:,} bytes: {done['runs']} runs, {done['decisions']} "
@@ -982,12 +983,12 @@ def _days(value: str | None) -> int | None:
 def retention_cmd(obj: Context, dry_run: bool, runs_days: str | None, articles_days: str | None) -> None:
     """Delete the runs and articles older than the retention settings (default: keep forever); each deletion is
     audited and the audit trail stays verifiable."""
-    from screening import maintenance
+    from screening.service import maintenance
 
     for key, value in ((maintenance.RUNS_DAYS, runs_days), (maintenance.ARTICLES_DAYS, articles_days)):
         if value is not None:
             maintenance.set_retention(obj.db, key, _days(value), _cli_actor())
-    click.echo(maintenance.apply_retention(obj.db, _cli_actor(), dry_run=dry_run).describe())
+    click.echo(maintenance.retention(obj.db, _cli_actor(), dry_run=dry_run).describe())
 
 
 def main() -> None:

@@ -13,8 +13,14 @@ from typing import Iterator
 
 import sqlite_utils
 
-from . import audit, cases
-from .db import transaction
+from screening.store import audit
+from screening.store import cases
+from screening.store.common import decoded, now_iso
+from screening.store.db import transaction
+from screening.store import accounts
+from screening.store.cases import get_suppression
+from screening.store import watchlist as store
+from watchlists.errors import EntityNotFound
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 DECISIONS = ("true match", "false positive", "escalate")
@@ -58,17 +64,8 @@ class ApprovalError(ValueError):
     """A verdict that cannot be recorded (own decision, not a reviewer, nothing to approve), with the reason."""
 
 
-def _now() -> str:
-    from datetime import datetime, timezone
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def _decode(row) -> dict:
-    out = dict(row)
-    for col in _JSON:
-        if isinstance(out.get(col), str):
-            out[col] = json.loads(out[col])
-    return out
+    return decoded(row, _JSON)
 
 
 # --- writing --------------------------------------------------------------------------------------------------
@@ -90,7 +87,7 @@ def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_s
             "hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, rows_done, screened, "
             "not_screened, rows_with_hits, hits, job_id, kind, base_version, compared, news_min_relevance) VALUES (?, ?, "
             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?)",
-            [file_name, sha256, file_size, sheet, actor, _now(), RUNNING, json.dumps(mapping, ensure_ascii=False),
+            [file_name, sha256, file_size, sheet, actor, now_iso(), RUNNING, json.dumps(mapping, ensure_ascii=False),
              threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, job_id, kind,
              base_version, compared, news_min_relevance])
         audit.record(db, actor, "run.started", "run", cur.lastrowid, {
@@ -150,7 +147,7 @@ def finish_run(db: sqlite_utils.Database, run_id: int) -> None:
         if not (done == stored and (total == done or kind == "monitoring")):
             raise RuntimeError(f"run {run_id} holds {stored} of {total} rows: not complete")
         db.execute("UPDATE runs SET status = ?, finished_at = ?, row_summary = ? WHERE id = ?",
-                   [COMPLETED, _now(), json.dumps(row_summary(db, run_id), ensure_ascii=False), run_id])
+                   [COMPLETED, now_iso(), json.dumps(row_summary(db, run_id), ensure_ascii=False), run_id])
         actor, screened, hits = db.execute("SELECT actor, screened, hits FROM runs WHERE id = ?", [run_id]).fetchone()
         audit.record(db, actor, "run.completed", "run", run_id, {"run_id": run_id, "rows": total,
                                                                   "screened": screened, "hits": hits})
@@ -162,7 +159,7 @@ def fail_run(db: sqlite_utils.Database, run_id: int, error: str) -> None:
         db.conn.execute("ROLLBACK")
     with transaction(db):
         db.execute("UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
-                   [FAILED, error, _now(), run_id])
+                   [FAILED, error, now_iso(), run_id])
         actor = db.execute("SELECT actor FROM runs WHERE id = ?", [run_id]).fetchone()[0]
         audit.record(db, actor, "run.failed", "run", run_id, {"run_id": run_id, "error": error})
 
@@ -195,7 +192,7 @@ def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: 
         decision_id = db.execute(
             "INSERT INTO decisions (hit_id, run_id, decision, reason, comment, actor, decided_at, suppress, "
             "needs_approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [hit_id, row[0], decision, reason, comment, actor, _now(), int(suppress), int(needs_approval)]
+            [hit_id, row[0], decision, reason, comment, actor, now_iso(), int(suppress), int(needs_approval)]
         ).lastrowid
         audit.record(db, actor, "decision.recorded", "decision", decision_id, {
             "run_id": row[0], "hit_id": hit_id, "decision": decision, "reason": reason, "comment": comment,
@@ -209,7 +206,6 @@ def _role(approver) -> str | None:
 
 def _verdict(db: sqlite_utils.Database, decision_id: int, verdict: str, actor: str, approver,
              comment: str = "") -> int:
-    from . import accounts
 
     role = _role(approver)
     if role not in accounts.PERMISSIONS["approve"] or (isinstance(approver, dict) and approver.get("disabled_at")):
@@ -232,7 +228,7 @@ def _verdict(db: sqlite_utils.Database, decision_id: int, verdict: str, actor: s
             raise ApprovalError(f"decision {decision_id} was replaced by a later decision ({latest}) on the hit")
         approval_id = db.execute(
             "INSERT INTO approvals (decision_id, verdict, actor, comment, at) VALUES (?, ?, ?, ?, ?)",
-            [decision_id, verdict, actor, comment or "", _now()]).lastrowid
+            [decision_id, verdict, actor, comment or "", now_iso()]).lastrowid
         audit.record(db, actor, f"decision.{verdict}", "decision", decision_id, {
             "run_id": d["run_id"], "hit_id": d["hit_id"], "decision_id": decision_id, "decision": d["decision"],
             "author": d["actor"], "comment": comment or "", "suppress": bool(d["suppress"])})
@@ -301,21 +297,6 @@ def row_summary(db: sqlite_utils.Database, run_id: int) -> dict:
     def ranked(d):
         return dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))
     return {"not_screened_reasons": ranked(reasons), "note_kinds": ranked(notes), "rows_with_notes": with_notes}
-
-
-def counted(kinds: dict | None) -> str:
-    """Kinds with their counts in words, most frequent first: "2 empty name; 1 name has only digits and
-    punctuation"."""
-    return "; ".join(f"{n} {k}" for k, n in (kinds or {}).items())
-
-
-def status_text(run: dict) -> str:
-    """A run's status as pages and reports show it: "completed — N rows not screened" when a completed run left
-    rows out, else the status itself ("completed", "running", "failed")."""
-    status, left_out = run.get("status") or "unknown", run.get("not_screened") or 0
-    if status == COMPLETED and left_out:
-        return f"{COMPLETED} \u2014 {left_out} row{'' if left_out == 1 else 's'} not screened"
-    return status
 
 
 def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
@@ -458,7 +439,6 @@ def get_hit(db: sqlite_utils.Database, hit_id: int) -> dict:
     # Why it is suppressed (the suppression and its clearing decision), or the clearance it changed since.
     hit["suppression"] = None
     if hit["suppression_id"]:
-        from .cases import get_suppression
         hit["suppression"] = get_suppression(db, hit["suppression_id"])
         if hit["suppression"]:
             hit["suppression"]["decision"] = get_decision(db, hit["suppression"]["decision_id"])
@@ -585,8 +565,6 @@ def hit_entity(db: sqlite_utils.Database, hit: dict) -> dict:
     """Return the matched entity of a hit as the watchlist holds it now (``live``: True), else as the hit's snapshot
     recorded it (``live``: False): name, type, aliases (``alias``, ``kind``), countries, risk categories,
     relevance, source, and for list entries the list id, programs, remarks and the version that delisted it."""
-    from watchlists import store
-    from watchlists.errors import EntityNotFound
 
     snapshot = {"id": hit["entity_id"], "name": hit["entity_name"], "type": hit["entity_type"],
                 "aliases": [], "countries": hit["countries"] or [], "risk_categories": hit["risk_categories"] or [],
