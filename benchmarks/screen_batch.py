@@ -16,7 +16,7 @@
    alone: ``screen.prepare`` (read, map, validate), ``screen.matcher_for`` (index build), ``screen.screen``,
    ``screen.write_report`` (xlsx) and ``screen.write_json``, each timed, with the resident memory (VmRSS) and its
    high-water mark (VmHWM) after each stage. The screening time is split by wrapping, in the subprocess only,
-   ``Matcher.screen`` (the engine), ``screen._hit_dicts`` (evidence of each hit) and ``runs.add_results``
+   ``Matcher.screen`` (the engine), ``screen._hit_records`` (evidence of each hit) and ``runs.add_results``
    (storage). Recall of the seeded rows (their hits include the entity they were taken from) and the alert rate of
    the other screened rows come from ``runs.iter_hits``.
 4. Baselines in the same subprocess, after the pipeline: the engine alone (``matcher.screen`` in a loop) on a
@@ -288,12 +288,12 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
 
     engine_screen = matcher.screen
     matcher.screen = timed("engine", engine_screen)
-    hit_dicts, add_results = screen._hit_dicts, runs.add_results
-    screen._hit_dicts, runs.add_results = timed("evidence", hit_dicts), timed("storage", add_results)
+    hit_records, add_results = screen._hit_records, runs.add_results
+    screen._hit_records, runs.add_results = timed("evidence", hit_records), timed("storage", add_results)
     t2 = time.perf_counter()
     run_id = screen.screen(db, prepared, actor="bench", progress=None)
     t3 = time.perf_counter()
-    screen._hit_dicts, runs.add_results = hit_dicts, add_results
+    screen._hit_records, runs.add_results = hit_records, add_results
     del matcher.screen, engine_screen
     stage("screening (screen.screen)", t3 - t2)
     screen.write_report(db, run_id, out_xlsx, actor="bench")

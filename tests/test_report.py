@@ -120,6 +120,10 @@ NEWS_HIT = {
         "actor": "carol",
         "decided_at": "2024-05-01T11:00:00+00:00",
     },
+    "client_key": "id:C2",
+    "entity_fingerprint": "f" * 64,
+    "suppression_id": None,
+    "changed_since_decision": None,
 }
 
 LIST_HIT = {
@@ -145,12 +149,13 @@ DECISIONS = [
     {
         "id": 1, "hit_id": 101, "row": 2, "client_id": "C2", "client_name": "Viktor Petrov", "entity_id": 55,
         "entity_name": "Viktor Petrov", "score": 0.93, "decision": "escalate", "reason": "unsure", "comment": "",
-        "actor": "dave", "decided_at": "2024-05-01T10:00:00+00:00",
+        "actor": "dave", "decided_at": "2024-05-01T10:00:00+00:00", "needs_approval": 0,
     },
     {
         "id": 2, "hit_id": 101, "row": 2, "client_id": "C2", "client_name": "Viktor Petrov", "entity_id": 55,
         "entity_name": "Viktor Petrov", "score": 0.93, "decision": "true match", "reason": "same person",
         "comment": "checked birth date", "actor": "carol", "decided_at": "2024-05-01T11:00:00+00:00",
+        "needs_approval": 0,
     },
 ]
 
@@ -465,3 +470,23 @@ def test_readable_time(value, expected):
 )
 def test_safe_url(url, safe):
     assert safe_url(url) == (url if safe else None)
+
+
+# --- the columns are one table, read by the stored records' own field names --------------------------------------
+
+def test_every_column_reads_a_field_the_stored_records_have():
+    """The Records and Hits sheets read the fields of ``RowRecord`` and ``HitRecord`` (plus what the store joins in:
+    the hit's id, client and latest decision), so a field renamed in one place cannot leave a blank column."""
+    from dataclasses import fields
+
+    from screening.engine.results import HitRecord, RowRecord
+    joined_in = {"id", "client_id", "client_name", "decision", "status", "suppressed_by_decision"}
+    row = {f.name: None for f in fields(RowRecord)} | {"countries": [], "cells": {}, "notes": []}
+    hit = ({f.name: None for f in fields(HitRecord)} | {name: None for name in joined_in}
+           | {"programs": [], "countries": [], "risk_categories": [], "reasons": [], "excerpts": []})
+    assert len(report.record_values(row)) == len(report.RECORD_COLUMNS)
+    assert len(report.hit_values(hit)) == len(report.HIT_COLUMNS)
+    for name in ("score", "entity_name", "matched_name", "excerpts"):
+        broken = {k: v for k, v in hit.items() if k != name}
+        with pytest.raises(KeyError):
+            report.hit_values(broken)

@@ -15,12 +15,14 @@ the last row; a hyperlink needs a `WriteOnlyCell` bound to its sheet.
 from __future__ import annotations
 
 import math
+import operator
 import os
 import re
 import tempfile
 from copy import copy
 from datetime import datetime, timezone
-from typing import Any, Iterable, NamedTuple
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, NamedTuple
 from urllib.parse import urlsplit
 
 from openpyxl import Workbook
@@ -261,96 +263,27 @@ _STYLE_NAMES = {key: style.name for key, style in _named_styles().items()}
 
 # ------------------------------------------------------------------------------------------- sheet contents
 
-# Each table: (header, width, style) per column. Widths are in Excel's character units.
-RECORD_COLUMNS = (
-    ("Row", 7, "text"),
-    ("Client ID", 14, "text"),
-    ("Name", 30, "wrap"),
-    ("Type", 12, "text"),
-    ("Countries", 11, "text"),
-    ("Birth date", 11, "text"),
-    ("Status", 13, "text"),
-    ("Reason / notes", 40, "wrap"),
-    ("Hits", 6, "int"),
-    ("Best score", 8, "score"),
-    ("Original row", 60, "wrap"),
-)
+# Each table is one list of columns: header, width (Excel's character units), style, and how to get the value
+# from a record. Records are the stored rows and hits (``screening.engine.results``: the same field names), with
+# the decisions and the client joined in; a field read with ``f("name")`` must exist, so a renamed field fails
+# loudly instead of leaving a blank column.
 
-HIT_COLUMNS = (
-    ("Row", 7, "text"),
-    ("Client ID", 14, "text"),
-    ("Client name", 26, "wrap"),
-    ("Rank", 6, "text"),
-    ("Score", 7, "score"),
-    ("Name score", 7, "score"),
-    ("Matched entity", 26, "wrap"),
-    ("Entity ID", 9, "text"),
-    ("Entity type", 12, "text"),
-    ("Matched alias", 24, "wrap"),
-    ("Source", 12, "text"),
-    ("List ID", 10, "text"),
-    ("Programs", 16, "wrap"),
-    ("Entity countries", 10, "text"),
-    ("Risk categories", 18, "wrap"),
-    ("Relevance", 9, "score"),
-    ("Reasons", 44, "wrap"),
-    ("Excerpt", 60, "wrap"),
-    ("Article title", 30, "wrap"),
-    ("Article source", 16, "text"),
-    ("Published", 11, "text"),
-    ("Link", 30, "text"),
-    ("More excerpts", 8, "int"),
-    ("Other excerpts", 50, "wrap"),
-    ("Remarks", 40, "wrap"),
-    ("Latest decision", 14, "text"),
-    ("Decision reason", 24, "wrap"),
-    ("Decision comment", 30, "wrap"),
-    ("Decided by", 14, "text"),
-    ("Decided at", 20, "text"),
-    ("Hit ID", 9, "text"),
-    ("Status", 16, "text"),
-    ("Suppressed by decision", 12, "text"),
-    ("Changed since cleared by decision", 14, "text"),
-)
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    style: str
+    value: Callable[[dict], Any]
 
-DECISION_COLUMNS = (
-    ("Row", 7, "text"),
-    ("Client ID", 14, "text"),
-    ("Client name", 26, "wrap"),
-    ("Entity", 26, "wrap"),
-    ("Entity ID", 9, "text"),
-    ("Score", 7, "score"),
-    ("Decision", 14, "text"),
-    ("Reason", 24, "wrap"),
-    ("Comment", 40, "wrap"),
-    ("By", 14, "text"),
-    ("At", 20, "text"),
-    ("Hit ID", 9, "text"),
-    ("Decision ID", 10, "text"),
-    ("Needs approval", 9, "text"),
-    ("Verdict", 11, "text"),
-    ("Approved/rejected by", 16, "text"),
-    ("Verdict at", 20, "text"),
-    ("Verdict comment", 30, "wrap"),
-    ("Suppresses later alerts", 11, "text"),
-)
 
-AUDIT_COLUMNS = (
-    ("Time", 24, "text"),
-    ("Actor", 14, "text"),
-    ("Action", 20, "text"),
-    ("Object", 16, "text"),
-    ("Details", 90, "wrap"),
-)
+def f(name: str) -> Callable[[dict], Any]:
+    """The value of a record's field (KeyError when the record has no such field)."""
+    return operator.itemgetter(name)
 
-NOT_SCREENED_COLUMNS = (
-    ("Row", 7, "text"),
-    ("Client ID", 14, "text"),
-    ("Name as written", 30, "wrap"),
-    ("Reason", 40, "wrap"),
-    ("Notes", 40, "wrap"),
-    ("Original row", 60, "wrap"),
-)
+
+def _opt(name: str) -> Callable[[dict], Any]:
+    """A joined value that may be absent (a hit with no decision yet)."""
+    return lambda record: record.get(name)
 
 
 def original_row(cells: dict | None) -> str:
@@ -360,24 +293,7 @@ def original_row(cells: dict | None) -> str:
 
 def reason_and_notes(row: dict) -> str:
     """Put a row's reason first, then its notes, one per line."""
-    return joined([row.get("reason"), *(row.get("notes") or ())], "\n")
-
-
-def record_values(row: dict) -> list:
-    """Return the Records sheet values of one client row."""
-    return [
-        row.get("row"),
-        row.get("client_id"),
-        row.get("name"),
-        row.get("type"),
-        joined(row.get("countries")),
-        row.get("birth_date"),
-        row.get("status"),
-        reason_and_notes(row),
-        row.get("hit_count"),
-        row.get("best_score"),
-        original_row(row.get("cells")),
-    ]
+    return joined([row["reason"], *(row["notes"] or ())], "\n")
 
 
 def reason_lines(reasons: Iterable[dict] | None) -> str:
@@ -400,95 +316,147 @@ def other_excerpts(excerpts: list[dict]) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _first(hit: dict) -> dict:
+    return (hit["excerpts"] or [{}])[0]
+
+
+def _decision(hit: dict) -> dict:
+    return hit.get("decision") or {}
+
+
+def _link(hit: dict):
+    url = _first(hit).get("url")
+    return Link(url) if url else None
+
+
+RECORD_COLUMNS = (
+    Column("Row", 7, "text", f("row")),
+    Column("Client ID", 14, "text", f("client_id")),
+    Column("Name", 30, "wrap", f("name")),
+    Column("Type", 12, "text", f("type")),
+    Column("Countries", 11, "text", lambda r: joined(r["countries"])),
+    Column("Birth date", 11, "text", f("birth_date")),
+    Column("Status", 13, "text", f("status")),
+    Column("Reason / notes", 40, "wrap", reason_and_notes),
+    Column("Hits", 6, "int", f("hit_count")),
+    Column("Best score", 8, "score", f("best_score")),
+    Column("Original row", 60, "wrap", lambda r: original_row(r["cells"])),
+)
+
+HIT_COLUMNS = (
+    Column("Row", 7, "text", f("row")),
+    Column("Client ID", 14, "text", f("client_id")),
+    Column("Client name", 26, "wrap", f("client_name")),
+    Column("Rank", 6, "text", f("rank")),
+    Column("Score", 7, "score", f("score")),
+    Column("Name score", 7, "score", f("name_score")),
+    Column("Matched entity", 26, "wrap", f("entity_name")),
+    Column("Entity ID", 9, "text", f("entity_id")),
+    Column("Entity type", 12, "text", f("entity_type")),
+    Column("Matched alias", 24, "wrap", f("matched_name")),
+    Column("Source", 12, "text", f("source")),
+    Column("List ID", 10, "text", f("list_id")),
+    Column("Programs", 16, "wrap", lambda h: joined(h["programs"])),
+    Column("Entity countries", 10, "text", lambda h: joined(h["countries"])),
+    Column("Risk categories", 18, "wrap", lambda h: joined(h["risk_categories"])),
+    Column("Relevance", 9, "score", f("relevance")),
+    Column("Reasons", 44, "wrap", lambda h: reason_lines(h["reasons"])),
+    Column("Excerpt", 60, "wrap", lambda h: _rich_excerpt(_first(h)) if _first(h) else None),
+    Column("Article title", 30, "wrap", lambda h: _first(h).get("article_title")),
+    Column("Article source", 16, "text", lambda h: _first(h).get("source")),
+    Column("Published", 11, "text", lambda h: readable_time(_first(h).get("published"))),
+    Column("Link", 30, "text", _link),
+    Column("More excerpts", 8, "int", lambda h: len(h["excerpts"]) - 1 if len(h["excerpts"] or ()) > 1 else None),
+    Column("Other excerpts", 50, "wrap", lambda h: other_excerpts((h["excerpts"] or [])[1:])),
+    Column("Remarks", 40, "wrap", f("remarks")),
+    Column("Latest decision", 14, "text", lambda h: _decision(h).get("decision") or "pending"),
+    Column("Decision reason", 24, "wrap", lambda h: _decision(h).get("reason")),
+    Column("Decision comment", 30, "wrap", lambda h: _decision(h).get("comment")),
+    Column("Decided by", 14, "text", lambda h: _decision(h).get("actor")),
+    Column("Decided at", 20, "text", lambda h: readable_time(_decision(h).get("decided_at"))),
+    Column("Hit ID", 9, "text", f("id")),
+    Column("Status", 16, "text", lambda h: h.get("status") or _decision(h).get("decision") or "pending"),
+    Column("Suppressed by decision", 12, "text",
+           lambda h: h.get("suppressed_by_decision") if h["suppression_id"] else None),
+    Column("Changed since cleared by decision", 14, "text", f("changed_since_decision")),
+)
+
+DECISION_COLUMNS = (
+    Column("Row", 7, "text", f("row")),
+    Column("Client ID", 14, "text", f("client_id")),
+    Column("Client name", 26, "wrap", f("client_name")),
+    Column("Entity", 26, "wrap", f("entity_name")),
+    Column("Entity ID", 9, "text", f("entity_id")),
+    Column("Score", 7, "score", f("score")),
+    Column("Decision", 14, "text", f("decision")),
+    Column("Reason", 24, "wrap", f("reason")),
+    Column("Comment", 40, "wrap", f("comment")),
+    Column("By", 14, "text", f("actor")),
+    Column("At", 20, "text", lambda d: readable_time(d["decided_at"])),
+    Column("Hit ID", 9, "text", f("hit_id")),
+    Column("Decision ID", 10, "text", f("id")),
+    Column("Needs approval", 9, "text", lambda d: bool(d["needs_approval"])),
+    Column("Verdict", 11, "text", lambda d: d.get("verdict") or ("pending" if d["needs_approval"] else None)),
+    Column("Approved/rejected by", 16, "text", _opt("approver")),
+    Column("Verdict at", 20, "text", lambda d: readable_time(d.get("approved_at"))),
+    Column("Verdict comment", 30, "wrap", _opt("approval_comment")),
+    Column("Suppresses later alerts", 11, "text", lambda d: bool(d.get("suppress"))),
+)
+
+
+def _audit_details(entry: dict) -> str:
+    details = entry["details"] or {}
+    if isinstance(details, dict):
+        details = "\n".join(f"{k}: {v}" for k, v in details.items() if v not in (None, ""))
+    return details
+
+
+AUDIT_COLUMNS = (
+    Column("Time", 24, "text", lambda e: readable_time(e["at"]) or e["at"]),
+    Column("Actor", 14, "text", f("actor")),
+    Column("Action", 20, "text", f("action")),
+    Column("Object", 16, "text", lambda e: joined([e.get("object_type"), e.get("object_id")], " ") or None),
+    Column("Details", 90, "wrap", _audit_details),
+)
+
+NOT_SCREENED_COLUMNS = (
+    Column("Row", 7, "text", f("row")),
+    Column("Client ID", 14, "text", f("client_id")),
+    Column("Name as written", 30, "wrap", f("name")),
+    Column("Reason", 40, "wrap", f("reason")),
+    Column("Notes", 40, "wrap", lambda r: joined(r["notes"], "\n")),
+    Column("Original row", 60, "wrap", lambda r: original_row(r["cells"])),
+)
+
+
+def values(columns: tuple[Column, ...], record: dict) -> list:
+    """One record's values for a table, in its columns' order."""
+    return [c.value(record) for c in columns]
+
+
+def record_values(row: dict) -> list:
+    """Return the Records sheet values of one client row."""
+    return values(RECORD_COLUMNS, row)
+
+
 def hit_values(hit: dict) -> list:
     """Return the Hits sheet values of one hit."""
-    excerpts = list(hit.get("excerpts") or ())
-    first = excerpts[0] if excerpts else {}
-    decision = hit.get("decision") or {}
-    url = first.get("url")
-    return [
-        hit.get("row"),
-        hit.get("client_id"),
-        hit.get("client_name"),
-        hit.get("rank"),
-        hit.get("score"),
-        hit.get("name_score"),
-        hit.get("entity_name"),
-        hit.get("entity_id"),
-        hit.get("entity_type"),
-        hit.get("matched_name"),
-        hit.get("source"),
-        hit.get("list_id"),
-        joined(hit.get("programs")),
-        joined(hit.get("countries")),
-        joined(hit.get("risk_categories")),
-        hit.get("relevance"),
-        reason_lines(hit.get("reasons")),
-        _rich_excerpt(first) if first else None,
-        first.get("article_title"),
-        first.get("source"),
-        readable_time(first.get("published")),
-        Link(url) if url else None,
-        len(excerpts) - 1 if len(excerpts) > 1 else None,
-        other_excerpts(excerpts[1:]),
-        hit.get("remarks"),
-        decision.get("decision") or "pending",
-        decision.get("reason"),
-        decision.get("comment"),
-        decision.get("actor"),
-        readable_time(decision.get("decided_at")),
-        hit.get("id"),
-        hit.get("status") or (decision.get("decision") if decision else "pending"),
-        hit.get("suppressed_by_decision") if hit.get("suppression_id") else None,
-        hit.get("changed_since_decision"),
-    ]
+    return values(HIT_COLUMNS, hit)
 
 
 def decision_values(decision: dict) -> list:
     """Return the Decisions sheet values of one decision."""
-    return [
-        decision.get("row"),
-        decision.get("client_id"),
-        decision.get("client_name"),
-        decision.get("entity_name"),
-        decision.get("entity_id"),
-        decision.get("score"),
-        decision.get("decision"),
-        decision.get("reason"),
-        decision.get("comment"),
-        decision.get("actor"),
-        readable_time(decision.get("decided_at")),
-        decision.get("hit_id"),
-        decision.get("id"),
-        bool(decision.get("needs_approval")),
-        decision.get("verdict") or ("pending" if decision.get("needs_approval") else None),
-        decision.get("approver"),
-        readable_time(decision.get("approved_at")),
-        decision.get("approval_comment"),
-        bool(decision.get("suppress")),
-    ]
+    return values(DECISION_COLUMNS, decision)
 
 
 def audit_values(entry: dict) -> list:
     """Return the Audit sheet values of one audit entry (details as 'key: value' lines)."""
-    details = entry.get("details") or {}
-    if isinstance(details, dict):
-        details = "\n".join(f"{k}: {v}" for k, v in details.items() if v not in (None, ""))
-    obj = joined([entry.get("object_type"), entry.get("object_id")], " ")
-    return [readable_time(entry.get("at")) or entry.get("at"), entry.get("actor"), entry.get("action"), obj or None,
-            details]
+    return values(AUDIT_COLUMNS, entry)
 
 
 def not_screened_values(row: dict) -> list:
     """Return the Not screened sheet values of one row."""
-    return [
-        row.get("row"),
-        row.get("client_id"),
-        row.get("name"),
-        row.get("reason"),
-        joined(row.get("notes"), "\n"),
-        original_row(row.get("cells")),
-    ]
+    return values(NOT_SCREENED_COLUMNS, row)
 
 
 def incomplete_notice(run: dict) -> str | None:
@@ -609,12 +577,12 @@ def _write_summary(ws, run: dict) -> None:
 def _write_table(ws, columns: tuple, values: Iterable[list]) -> int:
     """Write a header and one row per value list, with frozen header and filter; return the number of rows."""
     # Widths and freeze panes are written with the sheet's top: they must be set before the first append.
-    for index, (_, width, _) in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    for index, column in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
     make_cell = CellMaker(ws)
-    ws.append([make_cell(header, "header") for header, _, _ in columns])
-    styles = [style for _, _, style in columns]
+    ws.append([make_cell(c.header, "header") for c in columns])
+    styles = [c.style for c in columns]
     count = 0
     for row in values:
         ws.append([make_cell(value, style) for value, style in zip(row, styles)])

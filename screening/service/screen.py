@@ -23,6 +23,7 @@ import sqlite_utils
 
 from screening.engine.batch import SCREENED, RowResult, screen_rows
 from screening.engine.pairs import algorithm_id
+from screening.engine.results import HitRecord, RowRecord
 from screening.files import jsonexport, report
 from screening.files.clientfile import ClientFileError, ClientRow, Mapping, client_rows, detect_mapping, read_rows
 from screening.service import policy
@@ -108,30 +109,37 @@ def prepare(path: str | Path, sheet: str | None = None, columns: dict[str, str] 
 
 # --- running --------------------------------------------------------------------------------------------------
 
-def _row_dict(result: RowResult) -> dict:
+def _row_record(result: RowResult, hit_count: int) -> RowRecord:
     """The stored row of a result, with the client's identity and fingerprint (what suppressions are keyed to)."""
     c = result.client
     key, fingerprint = cases.client_identity(c.client_id, c.name, c.type, c.countries, c.birth_date,
                                              shared_id=getattr(c, "duplicate_id", False))
     key = getattr(c, "client_key", "") or key          # a monitored client keeps the key it was added with
-    return {"row": c.row, "client_id": c.client_id, "name": c.name, "type": c.type, "countries": list(c.countries),
-            "birth_date": c.birth_date, "cells": c.cells, "status": result.status, "reason": result.reason,
-            "notes": c.notes, "best_score": result.best_score, "client_key": key, "client_fingerprint": fingerprint}
+    return RowRecord(row=c.row, client_id=c.client_id, name=c.name, type=c.type, countries=list(c.countries),
+                     birth_date=c.birth_date, cells=c.cells, status=result.status, reason=result.reason,
+                     notes=list(c.notes), best_score=result.best_score, client_key=key, client_fingerprint=fingerprint,
+                     hit_count=hit_count)
 
 
-def _hit_dicts(db: sqlite_utils.Database, result: RowResult, evidence_cache: dict) -> list[dict]:
+def _hit_records(db: sqlite_utils.Database, result: RowResult, client_key: str,
+                 evidence_cache: dict) -> list[HitRecord]:
     """The stored hits of a result: the entity's evidence and fingerprint (each entity read once per run)."""
-
     out = []
-    for m in result.matches:
+    for rank, m in enumerate(result.matches, start=1):
         ev = evidence_cache.get(m.record_id)
         if ev is None:
             entity = store.get_entity(db, m.record_id)
-            ev = evidence_cache[m.record_id] = {**store.evidence(entity),
-                                                "entity_fingerprint": cases.entity_fingerprint(entity)}
-        out.append({**ev, "matched_name": m.matched_name, "score": round(m.score, 4),
-                    "name_score": round(m.name_score, 4),
-                    "reasons": [{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons]})
+            ev = evidence_cache[m.record_id] = (store.evidence(entity), cases.entity_fingerprint(entity))
+        evidence, fingerprint = ev
+        out.append(HitRecord(
+            row=result.client.row, rank=rank, entity_id=evidence["entity_id"], entity_name=evidence["entity_name"],
+            entity_type=evidence["entity_type"], source=evidence["source"], list_id=evidence["list_id"],
+            programs=evidence["programs"], remarks=evidence["remarks"], matched_name=m.matched_name,
+            score=round(m.score, 4), name_score=round(m.name_score, 4),
+            reasons=[{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons],
+            risk_categories=evidence["risk_categories"], relevance=evidence["relevance"],
+            countries=evidence["countries"], excerpts=evidence["excerpts"], client_key=client_key,
+            entity_fingerprint=fingerprint))
     return out
 
 
@@ -176,8 +184,9 @@ def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda r
         for result in results:
             if not keep(result):
                 continue
-            hits = _hit_dicts(db, result, evidence_cache) if result.status == SCREENED else []
-            batch.append((_row_dict(result), hits))
+            row = _row_record(result, len(result.matches) if result.status == SCREENED else 0)
+            hits = _hit_records(db, result, row.client_key, evidence_cache) if result.status == SCREENED else []
+            batch.append((row, hits))
             if len(batch) >= BATCH_ROWS:
                 runs.add_results(db, run_id, batch)
                 batch = []

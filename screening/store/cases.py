@@ -14,6 +14,8 @@ import json
 
 import sqlite_utils
 
+from screening.engine.results import HitRecord, RowRecord
+
 from screening.store import audit
 from screening.store.common import now_iso
 from screening.engine.normalize import name_key
@@ -119,33 +121,33 @@ def lift(db: sqlite_utils.Database, suppression: dict, reason: str, actor: str, 
         "client_key": suppression["client_key"], "entity_id": suppression["entity_id"]})
 
 
-def apply(db: sqlite_utils.Database, run_id: int, row: dict, hit: dict, actor: str) -> None:
+def apply(db: sqlite_utils.Database, run_id: int, row: RowRecord, hit: HitRecord, actor: str) -> None:
     """Set a new hit's ``suppression_id`` (the alert is suppressed: same client, same entity, both unchanged) or
     ``changed_since_decision`` (it was cleared, and one side changed since: the suppression is lifted here).
 
     Call inside the transaction that stores the hit.
     """
-    hit["suppression_id"] = hit["changed_since_decision"] = None
-    key = row.get("client_key")
+    hit.suppression_id = hit.changed_since_decision = None
+    key = row.client_key
     if not key:
         return
-    found = active_suppression(db, key, hit["entity_id"])
+    found = active_suppression(db, key, hit.entity_id)
     if found:
-        if found["client_fingerprint"] != row.get("client_fingerprint"):
+        if found["client_fingerprint"] != row.client_fingerprint:
             reason = CLIENT_CHANGED
-        elif found["entity_fingerprint"] != hit.get("entity_fingerprint"):
+        elif found["entity_fingerprint"] != hit.entity_fingerprint:
             reason = ENTITY_CHANGED
         else:
-            hit["suppression_id"] = found["id"]
+            hit.suppression_id = found["id"]
             return
         lift(db, found, reason, actor, run_id)
-        hit["changed_since_decision"] = found["decision_id"]
+        hit.changed_since_decision = found["decision_id"]
         return
     # Lifted by a change earlier (in another run, or for an earlier row of this one): still "changed since".
     last = db.execute("SELECT decision_id, lifted_reason FROM suppressions WHERE client_key = ? AND entity_id = ? "
-                      "ORDER BY id DESC LIMIT 1", [key, hit["entity_id"]]).fetchone()
+                      "ORDER BY id DESC LIMIT 1", [key, hit.entity_id]).fetchone()
     if last and last[1] in (ENTITY_CHANGED, CLIENT_CHANGED):
-        hit["changed_since_decision"] = last[0]
+        hit.changed_since_decision = last[0]
 
 
 def get_suppression(db: sqlite_utils.Database, suppression_id: int) -> dict | None:

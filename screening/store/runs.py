@@ -13,6 +13,8 @@ from typing import Iterator
 
 import sqlite_utils
 
+from screening.engine.results import HitRecord, RowRecord, as_row, columns
+
 from screening.store import audit
 from screening.store import cases
 from screening.store.common import decoded, now_iso
@@ -97,36 +99,39 @@ def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_s
         return cur.lastrowid
 
 
-def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[dict, list[dict]]]) -> None:
-    """Store a batch of row results in one transaction: ``(row, hits)`` pairs, with the run's counts updated."""
+_ROW_COLUMNS = ["run_id", *columns(RowRecord)]
+_HIT_COLUMNS = ["run_id", *columns(HitRecord)]
+_INSERT_ROW = (f"INSERT INTO run_rows ({', '.join(_ROW_COLUMNS)}) "
+               f"VALUES ({', '.join(':' + c for c in _ROW_COLUMNS)})")
+_INSERT_HIT = (f"INSERT INTO hits ({', '.join(_HIT_COLUMNS)}) "
+               f"VALUES ({', '.join(':' + c for c in _HIT_COLUMNS)})")
+
+
+def _params(run_id: int, record) -> dict:
+    """A record's fields as named parameters, its JSON columns encoded."""
+    out = as_row(record)
+    for col in record.JSON:
+        out[col] = json.dumps(out[col], ensure_ascii=False)
+    out["run_id"] = run_id
+    return out
+
+
+def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[RowRecord, list[HitRecord]]]) -> None:
+    """Store a batch of row results in one transaction: ``(row, hits)`` pairs, with the run's counts updated.
+
+    Each record's fields are the table's columns, by name (``screening.engine.results``)."""
     screened = not_screened = with_hits = n_hits = suppressed = 0
     with transaction(db):
         actor = db.execute("SELECT actor FROM runs WHERE id = ?", [run_id]).fetchone()[0]
         for row, hits in results:
-            db.execute(
-                "INSERT INTO run_rows (run_id, row, client_id, name, type, countries, birth_date, cells, status, "
-                "reason, notes, hit_count, best_score, client_key, client_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, row["row"], row["client_id"], row["name"], row["type"], json.dumps(row["countries"]),
-                 row["birth_date"], json.dumps(row["cells"], ensure_ascii=False), row["status"], row["reason"],
-                 json.dumps(row["notes"], ensure_ascii=False), len(hits), row["best_score"], row.get("client_key"),
-                 row.get("client_fingerprint")])
-            for rank, h in enumerate(hits, start=1):
+            row.hit_count = len(hits)
+            db.execute(_INSERT_ROW, _params(run_id, row))
+            for h in hits:
                 # A cleared alert stays suppressed while both sides are unchanged; a change lifts it (audited).
                 cases.apply(db, run_id, row, h, actor)
-                suppressed += h["suppression_id"] is not None
-                db.execute(
-                    "INSERT INTO hits (run_id, row, rank, entity_id, entity_name, entity_type, source, list_id, "
-                    "programs, remarks, matched_name, score, name_score, reasons, risk_categories, relevance, "
-                    "countries, excerpts, client_key, entity_fingerprint, suppression_id, changed_since_decision) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [run_id, row["row"], rank, h["entity_id"], h["entity_name"], h["entity_type"], h["source"],
-                     h["list_id"], json.dumps(h["programs"], ensure_ascii=False), h["remarks"], h["matched_name"],
-                     h["score"], h["name_score"], json.dumps(h["reasons"], ensure_ascii=False),
-                     json.dumps(h["risk_categories"]), h["relevance"], json.dumps(h["countries"]),
-                     json.dumps(h["excerpts"], ensure_ascii=False), row.get("client_key"),
-                     h.get("entity_fingerprint"), h["suppression_id"], h["changed_since_decision"]])
-            if row["status"] == "screened":
+                suppressed += h.suppression_id is not None
+                db.execute(_INSERT_HIT, _params(run_id, h))
+            if row.status == "screened":
                 screened += 1
             else:
                 not_screened += 1
