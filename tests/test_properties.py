@@ -71,3 +71,24 @@ def test_the_trigger_index_finds_what_every_pattern_finds(words):
                     or risk._POLICY_AFTER.match(text[m.end():m.end() + 30])):
                 everything.append((name, m.group(0), m.start()))
     assert risk._find_cached.__wrapped__(text) == tuple(everything)
+
+
+# --- the one text decoder ------------------------------------------------------------------------------------------
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_decode_to_text_or_a_clear_refusal(data):
+    from screening.engine.textio import TextDecodeError, decode_text
+    try:
+        decoded = decode_text(data)
+    except TextDecodeError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    else:
+        assert isinstance(decoded.text, str) and "\x00" not in decoded.text
+
+
+@given(st.text(max_size=300).filter(lambda t: "\x00" not in t))
+def test_utf8_text_decodes_to_itself(text):
+    from screening.engine.textio import decode_text
+    assert decode_text(text.encode("utf-8")).text == text
+    assert decode_text(b"\xef\xbb\xbf" + text.encode("utf-8")).text == text

@@ -17,6 +17,7 @@ from pathlib import Path
 from screening.engine.attributes import country_code, iso_date
 from screening.engine.model import AIRCRAFT, ORGANIZATION, PERSON, VESSEL, Record, entity_type
 from screening.engine.normalize import name_key
+from screening.engine.textio import TextDecodeError, decode_text
 
 from watchlists.errors import WatchlistError
 
@@ -83,29 +84,14 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def decode(data: bytes, where: str, notes: list[str] | None = None) -> str:
-    """Decode UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252 (said in ``notes``)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ListError(where, f"{where}: not valid UTF-16 although it starts with a UTF-16 mark ({exc.reason})")
-    if data[:200].count(b"\x00") > 20:        # text has no NULs; UTF-16 has one in every other byte
-        raise ListError(where, f"{where}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise ListError(where, f"{where}: contains NUL bytes (the first at offset {nul}); not a text file")
+    """Decode a list file (``screening.engine.textio``); a guessed encoding is said in ``notes``."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        utf8_error = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ListError(where, f"{where}: neither UTF-8 ({utf8_error}) nor Windows-1252 (byte 0x{data[exc.start]:02x}"
-                               f" at offset {exc.start}); save it as UTF-8")
-    if notes is not None:
-        notes.append(f"{where}: not UTF-8 ({utf8_error}), read as Windows-1252")
-    return text
+        decoded = decode_text(data)
+    except TextDecodeError as exc:
+        raise ListError(where, f"{where}: {exc}") from None
+    if decoded.note and notes is not None:
+        notes.append(f"{where}: {decoded.note}")
+    return decoded.text
 
 
 def files_sha256(paths: list[Path]) -> str:

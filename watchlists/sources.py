@@ -6,7 +6,6 @@ recursively. Each problem is an ``ArticleError`` naming the file (and the record
 """
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import re
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Union
 
+from screening.engine.textio import TextDecodeError, decode_text
 from watchlists.errors import ArticleError
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
@@ -76,27 +76,12 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode(data: bytes, where: str) -> tuple[str, str]:
-    """Decode bytes as text: BOMs first, then UTF-8, then Windows-1252; refuse binary data.
-
-    Returns ``(text, encoding)``.
-    """
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError as exc:
-                raise ArticleError(where, f"starts with a {enc} byte-order mark but is not valid {enc}: {exc.reason}")
-    if b"\x00" in data[:4096]:
-        raise ArticleError(where, "binary data, not text (NUL bytes)")
+    """Decode an article file (``screening.engine.textio``) and refuse binary data; return ``(text, encoding)``."""
     try:
-        text, enc = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        try:
-            text, enc = data.decode("cp1252"), "windows-1252"
-        except UnicodeDecodeError:
-            text, enc = data.decode("latin-1"), "latin-1"
+        decoded = decode_text(data)
+    except TextDecodeError as exc:
+        raise ArticleError(where, str(exc)) from None
+    text, enc = decoded.text, decoded.encoding
     sample = text[:4096]
     controls = len(_CONTROLS.findall(sample)) + sample.count("\ufffd")
     if sample and controls / len(sample) > 0.05:

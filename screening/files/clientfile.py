@@ -8,7 +8,6 @@ at the edge of the engine.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -22,6 +21,7 @@ from screening.engine.attributes import DateProblem, country_code, is_name_place
 from screening.files.columns import FIELDS, ClientFileError, Mapping, detect_mapping
 from screening.engine.model import entity_type, type_key
 from screening.engine.normalize import has_legal_form, problem
+from screening.engine.textio import TextDecodeError, decode_text
 
 __all__ = ["FIELDS", "ClientFileError", "ClientRow", "Mapping", "client_rows", "detect_mapping", "read_pairs",
            "read_rows"]
@@ -144,30 +144,14 @@ def _check_zip(path: Path) -> None:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
-        return raw.decode("utf-16")
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="strict")
-    if raw[:200].count(b"\x00") > 20:      # plain text has no NULs; UTF-16 has one in every other byte
-        raise ClientFileError(f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # Windows-1252, line by line: a file glued from a UTF-8 and a Windows-1252 export keeps its UTF-8 lines right.
-    out = []
-    for line in raw.splitlines(keepends=True):
-        try:
-            out.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            out.append(line.decode("cp1252", errors="replace"))
-    return "".join(out)
+        return decode_text(raw).text
+    except TextDecodeError as exc:
+        raise ClientFileError(f"{name}: {exc}") from None
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
     text = _decode(path.read_bytes(), path.name)
-    if "\x00" in text:
-        raise ClientFileError(f"{path.name}: contains NUL bytes; not a text file")
     sample = text[:20_000]
     if path.suffix.casefold() == ".tsv":
         delimiter = "\t"
@@ -349,15 +333,10 @@ def read_pairs(path: str) -> list[tuple[int, str, str, str]]:
         raise ClientFileError(f"{where}: is a folder, not a file")
     except OSError as exc:
         raise ClientFileError(f"{where}: cannot read: {exc.strerror or exc}")
-    if data[:200].count(b"\x00") > 20:      # UTF-16 has a NUL in every other byte
-        raise ClientFileError(f"{where}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
-    if b"\x00" in data:
-        raise ClientFileError(f"{where}: contains NUL bytes; not a text file")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ClientFileError(f"{where}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                                   f"save it as UTF-8")
+        text = decode_text(data, fallback=False).text
+    except TextDecodeError as exc:
+        raise ClientFileError(f"{where}: {exc}") from None
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
