@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,24 +28,12 @@ __all__ = ["FIELDS", "ClientFileError", "ClientRow", "Mapping", "client_rows", "
 MAX_CELL_CHARS = 10_000
 MAX_UNPACKED_BYTES = 1_000_000_000     # an xlsx whose parts expand beyond this is refused
 MAX_RATIO = 200                        # ...or that expands more than this many times its compressed size
-MAX_ROWS_ENV = "SCREENING_MAX_ROWS"
-DEFAULT_MAX_ROWS = 1_000_000           # rows per file, header included (a million rows takes ~16 s and ~1 GB to read)
-
-
-# --- adapters -------------------------------------------------------------------------------------------------
-
-def max_rows() -> int:
-    """Return the most rows a client file may hold, from ``SCREENING_MAX_ROWS`` (default 1,000,000)."""
-    try:
-        return max(1, int(os.environ.get(MAX_ROWS_ENV, DEFAULT_MAX_ROWS)))
-    except ValueError:
-        return DEFAULT_MAX_ROWS
-
-
-def read_rows(path: str | Path, sheet: str | None = None, info: dict | None = None) -> Iterator[tuple[int, list]]:
+def read_rows(path: str | Path, sheet: str | None = None, info: dict | None = None, *,
+              max_rows: int) -> Iterator[tuple[int, list]]:
     """Yield (row number as the spreadsheet shows it, cells) from an xlsx/xlsm or csv/tsv file.
 
-    ``info``, when given, receives ``sheet``: the name of the sheet read (None for text files).
+    ``info``, when given, receives ``sheet``: the name of the sheet read (None for text files). A file of more than
+    ``max_rows`` rows (the policy's ``max_rows``) is refused while reading, before it is held in memory.
     """
     path = Path(path)
     if not path.is_file():
@@ -60,12 +47,12 @@ def read_rows(path: str | Path, sheet: str | None = None, info: dict | None = No
         rows = _csv_rows(path)
     else:
         raise ClientFileError(f"{path.name}: not a client list (use .xlsx, .xlsm, .csv or .tsv)")
-    limit = max_rows()
+    limit = max_rows
     for count, item in enumerate(rows, start=1):
         if count > limit:       # stop reading: the whole file would be held in memory
             rows.close()
             raise ClientFileError(f"{path.name}: more than {limit:,} rows (the limit per file, header included; "
-                                  f"set {MAX_ROWS_ENV} to change it); split the file")
+                                  f"set SCREENING_MAX_ROWS to change it); split the file")
         yield item
 
 

@@ -91,7 +91,7 @@ def prepare(path: str | Path, sheet: str | None = None, columns: dict[str, str] 
     name = display_name or path.name
     info: dict = {}
     try:
-        rows = list(read_rows(path, sheet, info))
+        rows = list(read_rows(path, sheet, info, max_rows=policy.value(None, "max_rows")))
     except ClientFileError as exc:
         raise ClientFileError(str(exc).replace(path.name, name, 1) if display_name else str(exc)) from None
     except OSError as exc:
