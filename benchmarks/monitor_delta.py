@@ -136,7 +136,7 @@ def run(args, out, cached, built_s, xlsx, x_s, work: Path, say) -> None:
     from screening.store import db as dbmod
     from screening.service import monitor
     from screening.store import runs
-    from screening.service import screen
+    from screening.service import matching, policy, screen
     from screening.service import ingest
     from screening.store import watchlist as store
 
@@ -169,7 +169,7 @@ def run(args, out, cached, built_s, xlsx, x_s, work: Path, say) -> None:
     delta_q, delta_scored = counter.take()
     say(f"delta: {delta_s:.1f} s; building the full index...")
     t = time.perf_counter()
-    screen.matcher_for(db)
+    matching.matcher_for(db, policy.value(db, "news_min_relevance"))
     index_s = time.perf_counter() - t
     counter.take()
     say(f"index {index_s:.1f} s; full re-run...")

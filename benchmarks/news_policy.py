@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from screening.store import runs
 from screening.service import screen  # noqa: E402
+from screening.service import matching, policy  # noqa: E402
 from screening.store import db as dbmod  # noqa: E402
-from screening.store import settings
 
 CACHE = "/tmp/screen_batch_bench"
 
@@ -48,10 +48,10 @@ def main() -> None:
         prepared = screen.prepare(_latest("clients-100000-*.xlsx"))
         prepared = dataclasses.replace(prepared, clients=prepared.clients[:args.rows])
         speeds = []
-        for policy in args.policies.split(","):
-            settings.put(db, "news_min_relevance", policy, actor="benchmark")
+        for min_relevance in args.policies.split(","):
+            policy.set_value(db, "news_min_relevance", min_relevance, actor="benchmark")
             t0 = time.perf_counter()
-            _, _, size = screen.matcher_for(db)
+            _, _, size = matching.matcher_for(db, policy.value(db, "news_min_relevance"))
             t1 = time.perf_counter()
             run_id = screen.screen(db, prepared, actor="benchmark")
             t2 = time.perf_counter()
@@ -59,7 +59,7 @@ def main() -> None:
             by_source = dict(db.execute(
                 "SELECT source = 'news', count(DISTINCT row) FROM hits WHERE run_id = ? GROUP BY 1", [run_id]))
             speeds.append(run["screened"] / (t2 - t1))
-            print(f"policy {policy}: {size:,} entities, index {t1 - t0:.1f} s, {speeds[-1]:,.0f} rows/s, rows with "
+            print(f"policy {min_relevance}: {size:,} entities, index {t1 - t0:.1f} s, {speeds[-1]:,.0f} rows/s, rows with "
                   f"hits {run['rows_with_hits']:,} of {run['screened']:,} ({run['rows_with_hits'] / run['screened']:.2%}),"
                   f" hits {run['hits']:,}; rows with a news hit {by_source.get(1, 0):,}, with a list hit "
                   f"{by_source.get(0, 0):,}", flush=True)

@@ -257,7 +257,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     stage("start (interpreter)", None)
     from screening.store import db as dbmod
     from screening.store import runs
-    from screening.service import screen
+    from screening.service import matching, policy, screen
     from screening.engine.pairs import BENCHMARK_THRESHOLD
     from screening.engine.index import Matcher
     from screening.engine.model import Query
@@ -270,7 +270,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     prepared = screen.prepare(xlsx)
     t1 = time.perf_counter()
     stage("read + map + validate (prepare)", t1 - t0)
-    matcher, _version, size = screen.matcher_for(db)
+    matcher, _version, size = matching.matcher_for(db, policy.value(db, "news_min_relevance"))
     t2 = time.perf_counter()
     stage("index build (matcher_for)", t2 - t1)
 
