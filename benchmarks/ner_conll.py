@@ -149,7 +149,7 @@ def main(argv=None) -> int:
     list(fast.pipe(["Warm up in London with Reuters."]))
     from watchlists import places
     places.is_place("London")
-    places.country_code("Chinese")
+    places.place_country("Chinese")
     places._load_cities()
 
     rows = []  # (system, Score, seconds)

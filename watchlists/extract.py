@@ -593,7 +593,7 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
         sent_countries: dict[int, list[tuple[int, str]]] = {}
         for sp in spans:
             if sp.label in ("GPE", "LOC", "NORP"):
-                code = places.country_code(sp.text)
+                code = places.place_country(sp.text)
                 if code:
                     sent_countries.setdefault(sp.sent, []).append((sp.start, code))
         for sp in spans:

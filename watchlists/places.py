@@ -43,7 +43,7 @@ def _load_cities() -> dict[str, str]:
 
 
 @lru_cache(maxsize=65536)
-def country_code(name: str) -> str | None:
+def place_country(name: str) -> str | None:
     """Return the ISO country code a place or nationality names ("Chinese" -> "cn"), or None."""
     k = _key(name)
     if not k:

@@ -15,7 +15,7 @@ import sqlite_utils
 from screening.store import audit
 from screening.store import watchlist as store
 from screening.store.cases import client_identity
-from screening.store.common import now_iso
+from screening.store.common import decoded, now_iso
 from screening.store.db import transaction
 
 
@@ -99,8 +99,8 @@ def stop(db: sqlite_utils.Database, key: str, actor: str) -> None:
 
 
 def _decode(row: dict) -> dict:
-    out = dict(row)
-    out["countries"] = json.loads(out["countries"]) if out.get("countries") else []
+    out = decoded(row, ("countries",))
+    out["countries"] = out["countries"] or []
     return out
 
 
