@@ -372,7 +372,7 @@ class Matcher:
 
     # --- matching ---------------------------------------------------------------------------------------------
 
-    def match(self, query: Query, threshold: float, limit: int | None = 10) -> list[Match]:
+    def match(self, query: Query, threshold: float, limit: int | None = None) -> list[Match]:
         """Return the records whose best name scores at or above ``threshold``, best first (none if unscreenable)."""
         try:
             cands = self.candidates(query, threshold)
@@ -397,7 +397,7 @@ class Matcher:
             ranked = ranked[:limit]
         return [score_pair(query, self.names[ni].text, self.records[ri]) for ri, (_, ni) in ranked]
 
-    def screen(self, query: Query, threshold: float, limit: int | None = 10
+    def screen(self, query: Query, threshold: float, limit: int | None = None
                ) -> list[Match] | Skipped:
         """Match a query, or say why it cannot be screened (empty name, digits only...)."""
         why = problem(query.name)
