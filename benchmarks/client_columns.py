@@ -25,13 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from screening.files.columns import FIELDS, detect_mapping  # noqa: E402
+from screening.service import (
+    ingest,
+    screen,  # noqa: E402
+)
 from screening.store import db as dbmod  # noqa: E402
 from screening.store import runs
-from screening.service import screen  # noqa: E402
-from screening.files.columns import FIELDS, detect_mapping  # noqa: E402
-from watchlists import lists
-from screening.service import ingest
 from screening.store import watchlist as store  # noqa: E402
+from watchlists import lists
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

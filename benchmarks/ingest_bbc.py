@@ -76,10 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-db", metavar="PATH", help="write the watchlist here instead of a temporary file")
     args = ap.parse_args(argv)
 
-    from screening.store import db as dbmod
-    from watchlists import nlp, sources
     from screening.service import ingest
+    from screening.store import db as dbmod
     from screening.store import watchlist as store
+    from watchlists import nlp, sources
     from watchlists.errors import ArticleError
 
     folder = Path(args.folder)

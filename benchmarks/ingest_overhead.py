@@ -41,9 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="overhead runs (default 3)")
     args = ap.parse_args(argv)
 
+    from screening.service import ingest
     from screening.store import db as dbmod
     from watchlists import nlp, places, sources
-    from screening.service import ingest
 
     files = [p for p, problem in sources.expand_paths([args.folder]) if not problem][:args.limit]
     if not files:

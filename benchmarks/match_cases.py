@@ -19,8 +19,8 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, compare  # noqa: E402
 from screening.engine.model import Skipped  # noqa: E402
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, compare  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/name_matching/nomenklatura_name_bench/cases.csv"
 SCHEMA_TYPE = {"Person": "person", "Company": "organization", "Organization": "organization",

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ofac_data import non_listed, ofac_records, perturb  # noqa: E402
 
-from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id  # noqa: E402
 from screening.engine.index import Matcher  # noqa: E402
 from screening.engine.model import Query  # noqa: E402
 from screening.engine.normalize import name_key  # noqa: E402
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id  # noqa: E402
 
 
 def rank_first(matcher: Matcher, query: Query, own: str, threshold: float) -> bool:

@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ofac_data import non_listed, ofac_records, perturb, synthetic_records  # noqa: E402
 
-from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, score_pair  # noqa: E402
 from screening.engine.index import Matcher  # noqa: E402
 from screening.engine.model import Query  # noqa: E402
 from screening.engine.normalize import name_key  # noqa: E402
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, score_pair  # noqa: E402
 
 MATCHER: Matcher | None = None
 THRESHOLD = BENCHMARK_THRESHOLD

@@ -41,9 +41,9 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, compare  # noqa: E402
 from screening.engine.model import Skipped  # noqa: E402
 from screening.engine.normalize import name_key  # noqa: E402
+from screening.engine.pairs import BENCHMARK_THRESHOLD, algorithm_id, compare  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/name_matching/wikidata_transliteration_pairs"
 # language -> (file, format): "full" = English<TAB>native; "tokens" = latin<TAB>c h a r s<TAB>frequency

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import screen_batch as sb  # noqa: E402
+
 from screening.store import monitoring
 
 
@@ -133,11 +134,9 @@ def main() -> None:
 
 
 def run(args, out, cached, built_s, xlsx, x_s, work: Path, say) -> None:
+    from screening.service import ingest, matching, monitor, policy, screen
     from screening.store import db as dbmod
-    from screening.service import monitor
     from screening.store import runs
-    from screening.service import matching, policy, screen
-    from screening.service import ingest
     from screening.store import watchlist as store
 
     path = work / "watchlist.db"

@@ -20,10 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.store import runs
-from screening.service import screen  # noqa: E402
-from screening.service import matching, policy  # noqa: E402
+from screening.service import (  # noqa: E402
+    matching,
+    policy,
+    screen,  # noqa: E402
+)
 from screening.store import db as dbmod  # noqa: E402
+from screening.store import runs
 
 CACHE = "/tmp/screen_batch_bench"
 

@@ -229,10 +229,8 @@ def _status() -> dict[str, float]:
 def _clear_caches() -> int:
     import gc
 
+    from screening.engine import index, normalize, scoring
     from screening.engine import pairs as engine
-    from screening.engine import index
-    from screening.engine import normalize
-    from screening.engine import scoring
     n = 0
     for mod in (normalize, scoring, index, engine):
         for obj in vars(mod).values():
@@ -255,12 +253,12 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
               f"RSS {st['VmRSS']:.0f} MB, peak {st['VmHWM']:.0f} MB", file=sys.stderr, flush=True)
 
     stage("start (interpreter)", None)
-    from screening.store import db as dbmod
-    from screening.store import runs
-    from screening.service import matching, policy, screen
-    from screening.engine.pairs import BENCHMARK_THRESHOLD
     from screening.engine.index import Matcher
     from screening.engine.model import Query
+    from screening.engine.pairs import BENCHMARK_THRESHOLD
+    from screening.service import matching, policy, screen
+    from screening.store import db as dbmod
+    from screening.store import runs
     stage("imports", None)
 
     db = dbmod.connect(db_path)

@@ -7,11 +7,8 @@ import pytest
 from openpyxl import Workbook
 
 from screening.service import worker
-from screening.store import accounts
-from screening.store import jobs
-from screening.store import runs
+from screening.store import accounts, jobs, runs, settings
 from screening.store import db as dbmod
-from screening.store import settings
 
 
 def test_accounts_passwords_and_roles(db):
@@ -188,8 +185,8 @@ def test_changes_are_audited_and_an_edit_behind_the_applications_back_is_found(s
 
     from click.testing import CliRunner
 
-    from screening.store import audit
     from screening.cli import cli
+    from screening.store import audit
 
     db = dbmod.connect(sample_copy)
     user, _ = accounts.add_user(db, "ana", "analyst", created_by="root")

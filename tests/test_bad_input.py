@@ -2,19 +2,18 @@
 added, the exit status is non-zero only when something failed, and nothing is half-written."""
 from __future__ import annotations
 
-import sqlite3
-
 import json
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from screening.store import db as dbmod
 from screening.cli import cli
-from watchlists import sources
 from screening.service import ingest
+from screening.store import db as dbmod
+from watchlists import sources
 
 # Invented news, a few paragraphs each, every one distinct enough not to be a near-copy of another.
 ARTICLES = [

@@ -10,9 +10,8 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from screening.store import audit
-from screening.store import runs
 from screening.service import screen
+from screening.store import audit, runs
 from screening.store import db as dbmod
 
 HEADER = ["Customer ID", "Customer Name", "Customer Type", "Nationality", "Date of Birth"]

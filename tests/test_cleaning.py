@@ -1,8 +1,8 @@
 """Boilerplate removal on text copied from web pages: what goes, what stays, and the metadata kept."""
 from __future__ import annotations
 
-from watchlists.cleaning import clean, parse_date, split_lines
 from screening.service.ingest import sample_path
+from watchlists.cleaning import clean, parse_date, split_lines
 from watchlists.language import guess_language
 
 

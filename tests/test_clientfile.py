@@ -6,7 +6,12 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from screening.files.clientfile import ClientFileError, client_rows, detect_mapping, read_rows
+from screening.files.clientfile import (
+    ClientFileError,
+    client_rows,
+    detect_mapping,
+    read_rows,
+)
 
 
 def workbook(path, sheets):

@@ -23,10 +23,7 @@ from http.cookiejar import CookieJar
 import pytest
 
 from screening.service import worker
-from screening.store import accounts
-from screening.store import audit
-from screening.store import jobs
-from screening.store import runs
+from screening.store import accounts, audit, jobs, runs
 from screening.store import db as dbmod
 
 pytestmark = pytest.mark.slow

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from screening.store import db as dbmod
 from screening.cli import cli
-from watchlists import dedupe
 from screening.service import ingest
+from screening.store import db as dbmod
 from screening.store import watchlist as store
+from watchlists import dedupe
 
 HEADLINE = "Port operator's finance chief charged with fraud"
 BODY = [

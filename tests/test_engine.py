@@ -13,10 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.engine.pairs import ALGORITHM, BENCHMARK_THRESHOLD, algorithm_id, compare, match_record, score_pair
 from screening.engine.index import Matcher
 from screening.engine.model import Match, Query, Record, Skipped
 from screening.engine.normalize import analyze, problem
+from screening.engine.pairs import (
+    ALGORITHM,
+    BENCHMARK_THRESHOLD,
+    algorithm_id,
+    compare,
+    match_record,
+    score_pair,
+)
 
 
 def xfail(reason: str):

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from screening.cli import cli
 from screening.store import accounts
 from screening.store import db as dbmod
-from screening.cli import cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
 import make_corpus as mc  # noqa: E402

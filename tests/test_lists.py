@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from screening.store import db as dbmod
 from screening.cli import cli
 from screening.engine import attributes
 from screening.engine.model import Record
-from watchlists import lists
+from screening.store import db as dbmod
 from screening.store import watchlist as store
+from watchlists import lists
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"
 OFAC = FIXTURES / "ofac"

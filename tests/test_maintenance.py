@@ -9,16 +9,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from screening.service import worker
-from screening.store import audit
-from screening.store import jobs
-from screening.service import maintenance
-from screening.service import monitor
-from screening.store import runs
-from screening.store import db as dbmod
 from screening.cli import cli
-from screening.store import monitoring
-from screening.store import settings
+from screening.service import maintenance, monitor, worker
+from screening.store import audit, jobs, monitoring, runs, settings
+from screening.store import db as dbmod
 
 
 def _clients(path, names=("Li Keqiang", "Acme Widgets Ltd")):

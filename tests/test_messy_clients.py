@@ -16,15 +16,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.store import db as dbmod
-from screening.store import runs
-from screening.service import screen
 from screening.cli import EXIT_NOT_SCREENED, cli
 from screening.files.clientfile import client_rows
 from screening.files.columns import FIELDS, Mapping, detect_mapping
-from watchlists import lists
-from screening.service import ingest
+from screening.service import ingest, screen
+from screening.store import db as dbmod
+from screening.store import runs
 from screening.store import watchlist as store
+from watchlists import lists
 
 CLIENTS = Path(__file__).parent / "fixtures" / "clients"
 SANCTIONS = Path(__file__).parent / "fixtures" / "lists" / "crm_sanctions.csv"

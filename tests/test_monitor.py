@@ -10,15 +10,11 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from screening.store import audit
-from screening.service import monitor
-from screening.store import runs
-from screening.service import screen
-from screening.store import db as dbmod
 from screening.cli import cli
-from screening.service import ingest
+from screening.service import ingest, monitor, screen
+from screening.store import audit, monitoring, runs
+from screening.store import db as dbmod
 from screening.store import watchlist as store
-from screening.store import monitoring
 
 CLIENTS = ("Customer ID,Customer Name,Type,Country\n"
            "C-1,Viktors Petrovs,person,LV\n"

@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from screening.cli import cli
-from screening.service import monitor, policy
-from screening.service import worker
+from screening.service import monitor, policy, worker
 from screening.store import accounts, runs
 from screening.store import db as dbmod
 

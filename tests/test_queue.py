@@ -9,12 +9,10 @@ import re
 import pytest
 from openpyxl import Workbook
 
-from screening.store import accounts
-from screening.store import audit
-from screening.store import workqueue as queue
-from screening.store import runs
 from screening.service import screen
+from screening.store import accounts, audit, runs
 from screening.store import db as dbmod
+from screening.store import workqueue as queue
 
 RUN_A = [["Name", "Client ID"], ["Liaoning Hongxiang Industrial Group", "A-1"], ["Keqiang Li", "A-2"],
          ["Barack Obama", "A-3"], ["Acme Widgets Ltd", "A-4"]]

@@ -10,7 +10,14 @@ import openpyxl
 import pytest
 
 from screening.files import report
-from screening.files.report import MAX_CELL_CHARS, SHEETS, ReportError, readable_time, safe_url, write_report
+from screening.files.report import (
+    MAX_CELL_CHARS,
+    SHEETS,
+    ReportError,
+    readable_time,
+    safe_url,
+    write_report,
+)
 
 EVIL_NAMES = ['=HYPERLINK("http://evil","x")', "@SUM(A1)", "+cmd|' /C calc'!A0", "-2+3", "\t=1+1", "#N/A"]
 LONG_TEXT = "x" * 40_000

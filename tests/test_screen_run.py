@@ -12,11 +12,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from screening.store import db as dbmod
-from screening.store import runs
-from screening.service import matching, screen
 from screening.cli import cli
-from screening.store import settings
+from screening.service import matching, screen
+from screening.store import db as dbmod
+from screening.store import runs, settings
 
 CLIENTS = [
     ["Client export, 27 November 2026"],

@@ -6,7 +6,6 @@ import re
 import urllib.request
 
 
-
 def test_first_start_makes_an_admin_with_a_one_time_password(live_server):
     assert len(live_server.admin_password) >= 12
     assert "Listening at: http://127.0.0.1" in live_server.log()
@@ -87,3 +86,13 @@ def test_an_analyst_screens_a_file_reviews_a_hit_and_finds_the_decision_in_the_r
     page.goto(live_server.url + "/watchlist/")
     page.screenshot(path=str(artifacts / "watchlist.png"), full_page=True)
     page.close()
+
+
+def test_the_first_admin_is_made_once_and_only_without_accounts(db):
+    from screening.service.accounts import ensure_first_admin
+    from screening.store import accounts
+
+    name, password = ensure_first_admin(db)
+    assert name == "admin" and len(password) >= 12
+    assert accounts.sign_in(db, "admin", password)["role"] == "admin"
+    assert ensure_first_admin(db) is None and accounts.count_users(db) == 1

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+from screening.engine.normalize import (
+    Word,
+    analyze,
+    consonant_classes,
+    name_key,
+    to_ascii,
+)
 from screening.engine.pairs import BENCHMARK_THRESHOLD, compare
-from screening.engine.normalize import Word, analyze, consonant_classes, name_key, to_ascii
 from screening.engine.scoring import compare_words
 
 

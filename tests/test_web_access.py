@@ -7,10 +7,8 @@ import re
 import pytest
 from openpyxl import Workbook
 
-from screening.store import accounts
-from screening.store import jobs
-from screening.store import runs
 from screening.service import screen
+from screening.store import accounts, jobs, runs
 from screening.store import db as dbmod
 
 ROLES = ("auditor", "analyst", "reviewer", "admin")      # admin last: its POSTs change accounts and tokens

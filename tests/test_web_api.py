@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from screening.store import accounts
-from screening.store import jobs
-from screening.store import runs
+from screening.store import accounts, jobs, runs, settings
 from screening.store import db as dbmod
-from screening.store import settings
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from screening.service import worker
 from screening.store import db as dbmod
-from screening.store import jobs
-from screening.store import runs
-from screening.store import settings
+from screening.store import jobs, runs, settings
 
 CLIENTS = [
     ["Customer ID", "Customer Name", "Legal Form", "Nationality", "Date of Birth"],

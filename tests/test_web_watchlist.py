@@ -8,11 +8,9 @@ import re
 
 import pytest
 
-from screening.store import accounts
-from screening.store import jobs
-from screening.store import db as dbmod
 from screening.service import policy
-from screening.store import settings
+from screening.store import accounts, jobs, settings
+from screening.store import db as dbmod
 
 EVIL = "<script>alert(1)</script>"
 
@@ -104,8 +102,8 @@ def test_entity_list_filters_and_pages(signed_in):
 def test_a_list_entry_shows_its_list_details(signed_in, web_app):
     from pathlib import Path
 
-    from watchlists import lists
     from screening.store import watchlist as store
+    from watchlists import lists
 
     path = Path(__file__).parent / "fixtures" / "lists" / "good.csv"
     db = _db(web_app)

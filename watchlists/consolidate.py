@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 
 from screening.engine.normalize import name_key
-
 from watchlists.extract import ORG, PERSON, Mention
 
 _ACRONYM_DEF = re.compile(r"([A-Z][\w&.\-]*(?:\s+(?:of|and|for|the|de|du|&|[A-Z][\w&.\-]*))*\s+[A-Z][\w&.\-]*)"

@@ -18,10 +18,10 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Iterable
 
 from screening.engine.normalize import name_key
-
 from watchlists import places
 
 PERSON, ORG = "person", "organization"
@@ -167,7 +167,6 @@ _SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained)\b")
 def _given_names() -> frozenset[str]:
     global _GIVEN
     if _GIVEN is None:
-        from importlib import resources
 
         # One copy of the CC0 list of given names and diminutives, shared with the matching engine.
         text = (resources.files("screening.engine") / "data" / "diminutives.csv").read_text(encoding="utf-8")
@@ -265,6 +264,7 @@ class KnownNames:
     """Entity-ruler patterns for names already on the watchlist: found even where the model misses or mislabels."""
 
     def __init__(self, nlp, names: Iterable[tuple[str, str]] = ()):
+        # imported on first use, for start-up speed: spaCy takes ~0.55 s to import
         from spacy.matcher import PhraseMatcher
 
         self._nlp = nlp

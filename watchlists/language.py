@@ -7,6 +7,7 @@ lists; no model is needed.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from functools import lru_cache
@@ -18,7 +19,6 @@ _OTHERS = ("de", "fr", "es", "it", "nl", "pt")
 
 def _load_stop_words(code: str) -> frozenset[str]:
     """Load spaCy's stop-word list of a language without importing its whole language package (seconds)."""
-    import importlib.util
 
     spacy_spec = importlib.util.find_spec("spacy")
     path = Path(list(spacy_spec.submodule_search_locations)[0]) / "lang" / code / "stop_words.py"

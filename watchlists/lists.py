@@ -15,10 +15,16 @@ from datetime import date
 from pathlib import Path
 
 from screening.engine.attributes import country_code, iso_date
-from screening.engine.model import AIRCRAFT, ORGANIZATION, PERSON, VESSEL, Record, entity_type
+from screening.engine.model import (
+    AIRCRAFT,
+    ORGANIZATION,
+    PERSON,
+    VESSEL,
+    Record,
+    entity_type,
+)
 from screening.engine.normalize import name_key
 from screening.engine.textio import TextDecodeError, decode_text
-
 from watchlists.errors import WatchlistError
 
 FORMATS = ("csv", "ofac-sdn")

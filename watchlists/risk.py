@@ -105,7 +105,10 @@ STAGES: list[tuple[str, int, float, str]] = [
 
 def _literal_prefixes(seq) -> set[str] | None:
     """Return the lower-cased literal starts of everything a parsed pattern can match, or None if one is empty."""
-    from re import _constants as c  # the parser's own node names (stable since Python 3.11)
+    # imported on first use, for start-up speed: re internals, needed only to build the trigger index
+    from re import (
+        _constants as c,  # the parser's own node names (stable since Python 3.11)
+    )
 
     out = {""}
     for op, av in seq:
@@ -130,6 +133,7 @@ def _prefilter(patterns: list[tuple[str, str]]):
     each start to the patterns that can match there (those of its own prefixes too); and the patterns with no
     literal start, which are always tried.
     """
+    # imported on first use, for start-up speed: re internals, needed only to build the trigger index
     from re import _parser
 
     by_prefix: dict[str, list[int]] = {}

@@ -1,64 +1,61 @@
 """The Flask web app and JSON API: routes, templates and the request plumbing; no business logic, no SQL.
 
-``create_app`` wires what every page shares: one database connection per request (``get_db``), the signed-in user
-(session cookie for pages, bearer token for ``/api/``), CSRF protection on every form, security headers, and
-error pages that say what happened without a stack trace. The pages live in blueprints: ``auth`` (sign in/out),
-``runs`` (home, upload, runs, hits, decisions, reports), ``watchlist`` (articles, entities, search), ``admin``
-(accounts, tokens, settings) and ``api`` (JSON).
+``create_app`` wires what every page shares: one database connection per request (``web.db.get_db``), the
+signed-in user (session cookie for pages, bearer token for ``/api/``), CSRF protection on every form (Flask-WTF's
+``CSRFProtect``; the API is exempt: it reads no cookies), the API's rate limit (``web.limits``, Flask-Limiter),
+security headers, and one map from errors to error pages and JSON (``web.errors``). The pages live in blueprints:
+``auth`` (sign in/out), ``runs`` (home, upload, runs, hits, decisions, reports), ``watchlist`` (articles,
+entities, search), ``admin`` (accounts, tokens, settings), ``queue`` (the work queue), ``monitor`` (monitoring)
+and ``api`` (JSON).
 """
 from __future__ import annotations
 
-import logging
-import os
-import secrets
+from flask import Flask, jsonify, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from screening.service import policy
+from screening.store import db as dbmod
 from screening.store import settings
+from screening.store import watchlist as store
+from web import admin, api, auth, errors, limits, monitor, queue, runs, watchlist
+from web import db as web_db
+from web.db import get_db
 
-from flask import Flask, g, jsonify, render_template, request, session
-from werkzeug.exceptions import HTTPException
+__all__ = ["create_app", "get_db"]
 
-log = logging.getLogger(__name__)
+BLUEPRINTS = (auth, runs, watchlist, admin, api, queue, monitor)
 
-DEFAULT_MAX_UPLOAD_MB = 100
-
-
-def get_db():
-    """The request's database connection (opened on first use, closed at the end of the request)."""
-    from flask import current_app
-
-    from screening.store import db as dbmod
-
-    if "db" not in g:
-        g.db = dbmod.connect(current_app.config["DB_PATH"])
-    return g.db
+csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: defaults, then ``SCREENING_*`` environment settings, then test overrides."""
-    from screening.store import accounts
-    from screening.store import db as dbmod
-
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         DB_PATH=dbmod.default_path(),
-        MAX_UPLOAD_MB=DEFAULT_MAX_UPLOAD_MB,
-        UPLOAD_DIR=None,                      # default: an "uploads" folder beside the database
+        MAX_UPLOAD_MB=None,                   # default: the policy's (screening.service.policy)
+        UPLOAD_DIR=None,                      # default: the policy's, an "uploads" folder beside the database
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,           # browsers accept it on http://localhost too; TLS elsewhere
         SESSION_COOKIE_NAME="screening_session",
         PERMANENT_SESSION_LIFETIME=8 * 3600,
         PROXY_HOPS=0,                         # reverse proxies in front (TLS): trust their X-Forwarded-For/-Proto
+        WTF_CSRF_TIME_LIMIT=None,             # a form's token is good for as long as its session (8 hours)
+        API_RATE_LIMIT=limits.DEFAULT_API_RATE_LIMIT,
+        RATELIMIT_STORAGE_URI=limits.DEFAULT_STORAGE_URI,
     )
     app.config.from_prefixed_env("SCREENING")
     if test_config:
         app.config.update(test_config)
-    app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
-    if int(app.config["PROXY_HOPS"]):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        hops = int(app.config["PROXY_HOPS"])
+    resolved = policy.resolve(None, db_path=app.config["DB_PATH"], max_upload_mb=app.config["MAX_UPLOAD_MB"],
+                              upload_dir=app.config["UPLOAD_DIR"] or None)
+    app.config["MAX_UPLOAD_MB"], app.config["UPLOAD_DIR"] = resolved.max_upload_mb, resolved.upload_dir
+    app.config["MAX_CONTENT_LENGTH"] = int(resolved.max_upload_mb * 1024 * 1024)
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    if not app.config.get("UPLOAD_DIR"):
-        app.config["UPLOAD_DIR"] = os.path.join(os.path.dirname(os.path.abspath(app.config["DB_PATH"])), "uploads")
     if not app.config.get("SECRET_KEY"):
         database = dbmod.connect(app.config["DB_PATH"])
         try:
@@ -66,57 +63,32 @@ def create_app(test_config: dict | None = None) -> Flask:
         finally:
             database.close()
 
-    @app.teardown_appcontext
-    def close_db(_exc):
-        db = g.pop("db", None)
-        if db is not None:
-            db.close()
+    _wire(app)
+    return app
 
-    from web import auth
+
+def _wire(app: Flask) -> None:
+    """Hooks run in this order before each request: the API's rate limit, who the user is and what they may do,
+    then the CSRF token of a form."""
+    web_db.init_app(app)
+    limits.init_app(app, api.bp)
     auth.init_app(app)
-    _security(app)
-    _errors(app)
-
-    from web import admin, api, monitor, queue, runs, watchlist
-    for module in (auth, runs, watchlist, admin, api, queue, monitor):
+    csrf.init_app(app)
+    csrf.exempt(api.bp)                       # bearer tokens only, no cookies: no cross-site requests
+    _headers(app)
+    errors.init_app(app)
+    for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
 
     @app.get("/health")
     @auth.public
     def health():
-        from screening.store import watchlist as store
-
         return jsonify({"status": "ok", "watchlist": store.stats(get_db())})
 
-    app.jinja_env.globals.update(csrf_token=csrf_token, may=auth.may_current)
-    return app
+    app.jinja_env.globals.update(may=auth.may_current)    # csrf_token() comes from Flask-WTF
 
 
-# --- CSRF and headers -----------------------------------------------------------------------------------------
-
-CSRF_FIELD = "csrf_token"
-
-
-def csrf_token() -> str:
-    """The session's CSRF token (made on first use); every form carries it in a hidden field."""
-    if CSRF_FIELD not in session:
-        session[CSRF_FIELD] = secrets.token_urlsafe(32)
-    return session[CSRF_FIELD]
-
-
-def _security(app: Flask) -> None:
-    @app.before_request
-    def check_csrf():
-        if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
-            return None
-        sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token")
-        expected = session.get(CSRF_FIELD)
-        if not sent or not expected or not secrets.compare_digest(sent, expected):
-            from flask import abort
-            abort(400, description="The form was not sent by this site or has expired (no valid CSRF token). "
-                                   "Reload the page and try again.")
-        return None
-
+def _headers(app: Flask) -> None:
     @app.after_request
     def headers(response):
         h = response.headers
@@ -130,27 +102,3 @@ def _security(app: Flask) -> None:
         if request.path != "/health" and not request.path.startswith("/static/"):
             h.setdefault("Cache-Control", "no-store")
         return response
-
-
-def _errors(app: Flask) -> None:
-    def wants_json() -> bool:
-        return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        if exc.code == 413:
-            description = (f"The file is larger than the upload limit of {app.config['MAX_UPLOAD_MB']} MB "
-                           "(setting SCREENING_MAX_UPLOAD_MB).")
-        else:
-            description = exc.description
-        if wants_json():
-            return jsonify({"error": exc.name, "status": exc.code, "message": description}), exc.code
-        return render_template("error.html", code=exc.code, name=exc.name, description=description), exc.code
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        message = "Something went wrong on our side; the error was logged. Try again, or tell your administrator."
-        if wants_json():
-            return jsonify({"error": "Internal Server Error", "status": 500, "message": message}), 500
-        return render_template("error.html", code=500, name="Internal error", description=message), 500

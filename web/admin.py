@@ -6,13 +6,22 @@ value) are shown as messages on the page.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from screening.store import accounts
-
-from web import get_db
-from web.auth import require
 from screening.service import policy
+from screening.store import accounts
+from web.auth import require
+from web.db import get_db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
@@ -150,11 +159,7 @@ def create_token():
 @bp.post(f"/tokens/<{ID}:token_id>/revoke")
 @require("admin")
 def revoke_token(token_id: int):
-    db = get_db()
-    try:
-        accounts.revoke_token(db, token_id, actor=g.user["name"])
-    except accounts.AccountError as exc:
-        abort(404, description=str(exc))
+    accounts.revoke_token(get_db(), token_id, actor=g.user["name"])      # an unknown token: 404 (web.errors)
     current_app.logger.info("%s revoked API token %s", g.user["name"], token_id)
     flash(f"Token {token_id} revoked: it no longer opens the API.", "info")
     return redirect(url_for("admin.tokens"))

@@ -2,9 +2,10 @@
 the watchlist.
 
 Authentication is by bearer token only (``Authorization: Bearer <token>``, checked in ``web.auth``); the token acts
-with its user's role. Errors are JSON ``{"error", "status", "message"}``: 400 for a bad parameter or file, 401
-without a valid token, 403 when the role may not, 404 for an unknown id. The README's "JSON API" section is the
-reference.
+with its user's role, and every route shares one rate limit per token (``web.limits``). Errors are JSON
+``{"error", "status", "message"}`` made by ``web.errors`` (domain errors propagate there): 400 for a bad parameter
+or file, 401 without a valid token, 403 when the role may not, 404 for an unknown id, 409 for an empty watchlist,
+429 past the rate limit. The README's "JSON API" section is the reference.
 """
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ import math
 import os
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
-from werkzeug.http import HTTP_STATUS_CODES
 
-from screening.store import jobs
-from screening.store import runs
+from screening.files.clientfile import FIELDS
+from screening.files.columns import MULTI
+from screening.service import policy, screen, search
+from screening.store import jobs, runs
 from screening.store import watchlist as store
-
-from web import get_db, uploads
+from web import uploads
 from web.auth import require
-from screening.service import matching, policy, search
+from web.db import get_db
+from web.errors import answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
@@ -29,11 +31,6 @@ ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger 
 CLIENT_FILES = (".xlsx", ".xlsm", ".csv", ".tsv")
 ROW_STATUSES = ("screened", "not screened")
 MAX_PER_PAGE = 500
-
-
-def _error(status: int, message: str, **extra):
-    body = {"error": HTTP_STATUS_CODES.get(status, "Error"), "status": status, "message": message, **extra}
-    return jsonify(body), status
 
 
 # --- parameters -----------------------------------------------------------------------------------------------
@@ -68,22 +65,11 @@ def _paged(total: int, page: int, per_page: int, **items) -> dict:
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, math.ceil(total / per_page)), **items}
 
 
-def _run_or_404(run_id: int) -> dict:
-    try:
-        return runs.get_run(get_db(), run_id)
-    except runs.RunNotFound:
-        abort(404, description=f"There is no run {run_id}.")
-
-
 # --- screening runs and jobs ----------------------------------------------------------------------------------
 
 @bp.post("/runs")
 @require("screen")
 def start_run():
-    from screening.service import screen
-    from screening.files.clientfile import FIELDS, ClientFileError
-    from screening.files.columns import MULTI
-
     db = get_db()
     form = request.form
     threshold = _number(form, "threshold", float, policy.value(db, "threshold"), 0.0, 1.0)
@@ -94,29 +80,27 @@ def start_run():
         try:
             columns = json.loads(form["columns"])
         except ValueError as exc:
-            return _error(400, f"columns is not valid JSON: {exc}")
+            return answer(400, f"columns is not valid JSON: {exc}")
         def header(v) -> bool:
             return isinstance(v, str) and bool(v.strip())
         # A header per field; for a field of several columns (country) also a list of headers, all used.
         if not isinstance(columns, dict) or not all(
                 isinstance(k, str) and (header(v) or (k in MULTI and isinstance(v, list) and v and all(map(header, v))))
                 for k, v in columns.items()):
-            return _error(400, 'columns must be a JSON object of field -> header, e.g. {"name": "Customer Name"}; '
+            return answer(400, 'columns must be a JSON object of field -> header, e.g. {"name": "Customer Name"}; '
                                f'for {", ".join(MULTI)} also a list of headers, e.g. {{"country": ["Nationality", '
                                '"Country of Residence"]}')
         unknown = [k for k in columns if k not in FIELDS]
         if unknown:
-            return _error(400, f"unknown field {unknown[0]!r} in columns (fields: {', '.join(FIELDS)})")
+            return answer(400, f"unknown field {unknown[0]!r} in columns (fields: {', '.join(FIELDS)})")
     try:
         path, name = uploads.save(request.files.get("file"), CLIENT_FILES)
     except uploads.UploadError as exc:
-        return _error(400, f"{exc} (send the client list as the multipart field 'file')")
+        return answer(400, f"{exc} (send the client list as the multipart field 'file')")
     try:
         prepared = screen.prepare(path, sheet, columns, display_name=name)
-    except BaseException as exc:
+    except BaseException:                  # a ClientFileError is a 400 with the file's message (web.errors)
         os.remove(path)                    # nothing is queued, so nothing keeps the upload
-        if isinstance(exc, ClientFileError):
-            return _error(400, str(exc))
         raise
     job_id, _ = screen.enqueue(db, prepared, file_name=name, actor=g.user["name"], columns=columns,
                                threshold=threshold, hit_limit=hit_limit)
@@ -133,10 +117,7 @@ def start_run():
 @bp.get(f"/jobs/<{ID}:job_id>")
 @require("view")
 def job(job_id: int):
-    try:
-        found = jobs.get_job(get_db(), job_id)
-    except jobs.JobError:
-        abort(404, description=f"There is no job {job_id}.")
+    found = jobs.get_job(get_db(), job_id)
     out = {k: found.get(k) for k in ("id", "kind", "status", "stage", "done", "total", "error", "run_id", "actor",
                                      "attempts", "created_at", "started_at", "finished_at")}
     # The payload holds server paths: never sent. An import's result says what happened to each article.
@@ -156,13 +137,13 @@ def run_list():
 @bp.get(f"/runs/<{ID}:run_id>")
 @require("view")
 def run(run_id: int):
-    return jsonify(_run_or_404(run_id))
+    return jsonify(runs.get_run(get_db(), run_id))
 
 
 @bp.get(f"/runs/<{ID}:run_id>/hits")
 @require("view")
 def run_hits(run_id: int):
-    _run_or_404(run_id)
+    runs.get_run(get_db(), run_id)
     min_score = _number(request.args, "min_score", float, None, 0.0, 1.0)
     status = _choice("status", runs.STATUSES)
     sort = _choice("sort", tuple(runs.HIT_SORTS)) or "score"
@@ -177,7 +158,7 @@ def run_hits(run_id: int):
 @bp.get(f"/runs/<{ID}:run_id>/rows")
 @require("view")
 def run_rows(run_id: int):
-    _run_or_404(run_id)
+    runs.get_run(get_db(), run_id)
     status = _choice("status", ROW_STATUSES)
     page, per_page = _paging()
     rows, total = runs.page_rows(get_db(), run_id, status=status, page=page, per_page=per_page)
@@ -187,33 +168,27 @@ def run_rows(run_id: int):
 @bp.get(f"/hits/<{ID}:hit_id>")
 @require("view")
 def hit(hit_id: int):
-    try:
-        return jsonify(runs.get_hit(get_db(), hit_id))
-    except runs.RunNotFound:
-        abort(404, description=f"There is no hit {hit_id}.")
+    return jsonify(runs.get_hit(get_db(), hit_id))
 
 
 @bp.post(f"/hits/<{ID}:hit_id>/decisions")
 @require("decide")
 def decide(hit_id: int):
     db = get_db()
-    try:
-        runs.get_hit(db, hit_id)
-    except runs.RunNotFound:
-        abort(404, description=f"There is no hit {hit_id}.")
+    runs.get_hit(db, hit_id)
     body = request.get_json(silent=True)
     allowed = {d: list(r) for d, r in runs.DECISION_REASONS.items()}
     if not isinstance(body, dict):
-        return _error(400, 'send a JSON object: {"decision": ..., "reason": ..., "comment": ...} with the header '
+        return answer(400, 'send a JSON object: {"decision": ..., "reason": ..., "comment": ...} with the header '
                            'Content-Type: application/json', allowed_reasons=allowed)
     fields = {k: body.get(k) if body.get(k) is not None else "" for k in ("decision", "reason", "comment")}
     if not all(isinstance(v, str) for v in fields.values()):
-        return _error(400, "decision, reason and comment must be strings", allowed_reasons=allowed)
+        return answer(400, "decision, reason and comment must be strings", allowed_reasons=allowed)
     try:
         decision_id = runs.add_decision(db, hit_id, fields["decision"], fields["reason"], actor=g.user["name"],
                                         comment=fields["comment"].strip())
-    except runs.DecisionError as exc:
-        return _error(400, str(exc), allowed_reasons=allowed)
+    except runs.DecisionError as exc:        # the message, and what may be chosen
+        return answer(400, str(exc), allowed_reasons=allowed)
     recorded = next(d for d in runs.get_hit(db, hit_id)["history"] if d["id"] == decision_id)
     response = jsonify({**recorded, "hit_id": hit_id})
     response.status_code = 201
@@ -237,13 +212,8 @@ def watchlist_search():
         abort(400, description="give the name to search as q")
     limit = _number(request.args, "limit", int, 20, 1, 100)
     threshold = _number(request.args, "threshold", float, None, 0.0, 1.0)
-    try:
-        return jsonify(search.search(get_db(), q.strip(), request.args.get("type", ""), request.args.getlist("country"),
-                              threshold=threshold, limit=limit))
-    except search.SearchError as exc:
-        abort(400, description=str(exc))
-    except matching.EmptyWatchlist as exc:
-        return _error(409, str(exc))
+    return jsonify(search.search(get_db(), q.strip(), request.args.get("type", ""), request.args.getlist("country"),
+                                 threshold=threshold, limit=limit))
 
 
 @bp.get(f"/watchlist/entities/<{ID}:entity_id>")

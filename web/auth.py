@@ -10,12 +10,21 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from screening.store import accounts
-
-from web import get_db
+from web.db import get_db
 
 bp = Blueprint("auth", __name__)
 
@@ -45,12 +54,24 @@ def may_current(permission: str) -> bool:
     return accounts.may(g.get("user"), permission)
 
 
+def api_user() -> dict | None:
+    """The account of the request's bearer token when it is valid (looked up once per request), else None."""
+    if "api_user" not in g:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        g.api_user = accounts.token_user(get_db(), token) if scheme.lower() == "bearer" and token else None
+    return g.api_user
+
+
+def client_address() -> str:
+    """The client's address (the proxy's forwarded one when ``SCREENING_PROXY_HOPS`` trusts it)."""
+    return request.remote_addr or ""
+
+
 def _load_user() -> dict | None:
-    db = get_db()
     if request.path.startswith("/api/"):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        return accounts.token_user(db, token.strip()) if scheme.lower() == "bearer" and token else None
+        return api_user()
+    db = get_db()
     uid = session.get("user_id")
     if uid is None:
         return None
@@ -102,7 +123,7 @@ def signin():
     if request.method == "POST":
         name = request.form.get("name", "")
         try:
-            user = accounts.sign_in(db, name, request.form.get("password", ""), address=request.remote_addr or "")
+            user = accounts.sign_in(db, name, request.form.get("password", ""), address=client_address())
         except accounts.SignInRefused as exc:
             flash(str(exc), "error")
             response = current_app.make_response((render_template("signin.html", name=name,
@@ -134,7 +155,7 @@ def change_password():
     db = get_db()
     if request.method == "POST":
         try:
-            accounts.sign_in(db, g.user["name"], request.form.get("current", ""), address=request.remote_addr or "")
+            accounts.sign_in(db, g.user["name"], request.form.get("current", ""), address=client_address())
             if request.form.get("new") != request.form.get("repeat"):
                 raise accounts.AccountError("the two new passwords differ")
             accounts.set_password(db, g.user["id"], request.form.get("new", ""), actor=g.user["name"])

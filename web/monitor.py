@@ -2,15 +2,21 @@
 monitoring, and a re-screen queued now. Views call ``screening.monitor``; no SQL here."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from screening.store import jobs
 from screening.service import monitor
-from screening.store import runs
-
-from web import get_db
+from screening.store import jobs, monitoring
 from web.auth import require
-from screening.store import monitoring
+from web.db import get_db
 
 bp = Blueprint("monitor", __name__)
 
@@ -34,13 +40,7 @@ def add():
     value = request.form.get("run_id", "").strip().lstrip("#")
     if not value.isdigit() or int(value) > MAX_ID:
         abort(400, description="Give the number of a completed screening run.")
-    db = get_db()
-    try:
-        done = monitor.add_run(db, int(value), g.user["name"])
-    except runs.RunNotFound as exc:
-        abort(404, description=str(exc))
-    except monitoring.MonitorError as exc:
-        abort(400, description=str(exc))
+    done = monitor.add_run(get_db(), int(value), g.user["name"])      # an unknown run: 404; not complete: 400
     flash(f"Run {done['run_id']}: {done['added']} clients added to monitoring, {done['updated']} already monitored "
           f"updated.", "info")
     return redirect(url_for("monitor.overview"))

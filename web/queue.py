@@ -9,11 +9,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from screening.store import workqueue as queue
 from screening.store import runs
-
-from web import get_db
+from screening.store import workqueue as queue
 from web.auth import require
+from web.db import get_db
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 

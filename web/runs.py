@@ -1,6 +1,7 @@
 """Pages of screening runs: home, upload and column mapping, jobs, runs with their hits, one hit with its decisions,
 approvals of decisions (four eyes) and their queue, and the run's downloads. Views parse the request, call
-``screening`` and ``watchlists``, and render; no SQL here.
+``screening`` and ``watchlists``, and render; no SQL here. An unknown run, hit or job propagates to ``web.errors``
+(404); a view catches an error only to show its form again with the message, or to flash it.
 
 An upload is carried between the preview and the start by its stored file's name (``UPLOAD_ID``), never by a path
 sent from the browser: the path is rebuilt from the configured upload folder.
@@ -12,21 +13,29 @@ import re
 import shutil
 import tempfile
 
-from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file,
-                   url_for)
-from werkzeug.exceptions import NotFound
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
-from screening.store import jobs
-from screening.store import runs
-from screening.service import screen
 from screening.files.clientfile import FIELDS, ClientFileError
 from screening.files.columns import MULTI
 from screening.files.report import counted, status_text
+from screening.service import policy, screen
+from screening.store import jobs, runs
 from screening.store import watchlist as store
-
-from web import get_db, uploads
+from web import uploads
 from web.auth import require
-from screening.service import policy
+from web.db import get_db
 
 bp = Blueprint("runs", __name__)
 
@@ -37,12 +46,6 @@ HITS_PER_PAGE, RUNS_PER_PAGE, ROWS_PER_PAGE = 50, 25, 50
 PREVIEW_ROWS, PREVIEW_PROBLEMS, NOT_SCREENED_SHOWN = 10, 20, 20
 PREVIEW_NOTES = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.errorhandler(runs.RunNotFound)
-@bp.errorhandler(jobs.JobError)
-def not_found(exc):
-    return current_app.handle_http_exception(NotFound(str(exc)))
 
 
 # How a run ended, in the same words on every page and in the report: "completed — N rows not screened".

@@ -2,7 +2,8 @@
 
 ``serve`` runs gunicorn's arbiter in this process on ``wsgi:app`` (several workers, threads each) and keeps one
 ``screening worker`` subprocess alive beside it for background jobs (screening runs, article imports), restarting
-it if it dies; the queue is in the database, so a job interrupted by a crash is taken up again.
+it if it dies; the queue is in the database, so a job interrupted by a crash is taken up again. The first
+administrator is made before, by the command (``screening.service.accounts.ensure_first_admin``).
 """
 from __future__ import annotations
 
@@ -13,20 +14,11 @@ import sys
 import threading
 import time
 
+from gunicorn.app.base import BaseApplication
+
+from web import create_app
+
 log = logging.getLogger(__name__)
-
-
-def first_admin(db) -> tuple[str, str] | None:
-    """On an installation without accounts, create the administrator ``admin``; return (name, password) once."""
-    from screening.store import accounts
-
-    if accounts.count_users(db):
-        return None
-    try:
-        user, password = accounts.add_user(db, "admin", "admin", created_by="first start")
-    except accounts.AccountError:          # another process made it at the same moment
-        return None
-    return user["name"], password
 
 
 class _Supervisor:
@@ -66,8 +58,6 @@ class _Supervisor:
 def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
           job_worker: bool = True) -> None:
     """Run gunicorn on ``wsgi:app`` in the foreground (and the job worker beside it) until interrupted."""
-    from gunicorn.app.base import BaseApplication
-
     os.environ["SCREENING_DB"] = os.path.abspath(db_path)
 
     class App(BaseApplication):
@@ -79,8 +69,7 @@ def serve(db_path: str, host: str = "127.0.0.1", port: int = 8000, workers: int 
                 self.cfg.set(key, value)
 
         def load(self):
-            from web import create_app          # what wsgi:app is, importable from any working directory
-            return create_app()
+            return create_app()                 # what wsgi:app is, importable from any working directory
 
     supervisor = _Supervisor(os.path.abspath(db_path)) if job_worker else None
     if supervisor:

@@ -8,19 +8,28 @@ from __future__ import annotations
 import math
 import os
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.routing import BuildError
 
-from screening.store import jobs
 from screening.engine.model import ENTITY_TYPES
+from screening.service import matching, policy, search
+from screening.store import jobs
 from screening.store import watchlist as store
 from watchlists.risk import TAXONOMY
 from watchlists.roles import SOURCE, SUBJECT
-
-from web import get_db, uploads
+from web import uploads
 from web.auth import require
-from screening.service import policy
-from screening.service import matching, search
+from web.db import get_db
+from web.runs import retry
 
 bp = Blueprint("watchlist", __name__, url_prefix="/watchlist")
 ID = "int(max=9223372036854775807)"        # SQLite's largest integer: a larger id is a 404
@@ -173,11 +182,8 @@ def article(article_id: int):
 @bp.get(f"/imports/<{ID}:job_id>")
 @require("view")
 def import_result(job_id: int):
-    try:
-        job = jobs.get_job(get_db(), job_id)
-    except jobs.JobError:
-        job = None
-    if job is None or job["kind"] != "import":
+    job = jobs.get_job(get_db(), job_id)
+    if job["kind"] != "import":
         abort(404, description=f"There is no article import {job_id}.")
     files = list((job["payload"].get("names") or {}).values())     # never the stored paths
     return _render("watchlist/import.html", job=job, files=files, source=job["payload"].get("source"))
@@ -186,7 +192,6 @@ def import_result(job_id: int):
 @bp.post(f"/imports/<{ID}:job_id>/retry")
 @require("watchlist")
 def import_retry(job_id: int):
-    from web.runs import retry
     return retry(job_id, ("import",))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 _SKIP = str.maketrans("", "", ".()[],;:_-/ʻ'’")
@@ -28,7 +28,10 @@ def _latin_territory_names() -> dict[str, str]:
     official lists write countries in English, so this map answers them in a few milliseconds.
     """
     try:
+        # imported on first use, for start-up speed: rigour takes ~80 ms to import
         from rigour._core import territories_jsonl
+
+        # imported on first use, for start-up speed: rigour takes ~80 ms to import
         from rigour.data import iter_jsonl_text
     except ImportError:  # another rigour layout: the slow path alone still answers
         return {}
@@ -53,6 +56,7 @@ def country_code(text: str) -> str | None:
 
     A subdivision gives its country ("Crimea" -> ua); historical states (the Soviet Union) give None.
     """
+    # imported on first use, for start-up speed: rigour takes ~80 ms to import
     from rigour.territories import lookup_by_identifier, lookup_territory
 
     text = " ".join(text.split())
@@ -162,7 +166,6 @@ def read_date(value, *, day_first_: bool = True, today: date | None = None) -> s
     "19850312", "12 Mar 1985", "March 12, 1985", "03/1985". Raise ``DateProblem`` for a value that is not a date,
     an impossible one (31/02/1990) or one outside 1900..today.
     """
-    from datetime import datetime
 
     today = today or date.today()
     if isinstance(value, datetime):
@@ -173,7 +176,6 @@ def read_date(value, *, day_first_: bool = True, today: date | None = None) -> s
         if float(value).is_integer() and 1900 <= value <= today.year:
             return str(int(value))
         if 1 <= value < 80_000:              # a date cell that lost its date format
-            from datetime import timedelta
             d = EXCEL_EPOCH + timedelta(days=int(value))
             return _plausible(d, d.isoformat(), str(value), today)
         raise DateProblem(f"unreadable date {value!r}")

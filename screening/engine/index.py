@@ -19,10 +19,36 @@ from typing import Iterable
 
 import numpy as np
 
+from screening.engine.model import (
+    ENTITY_TYPES,
+    ORGANIZATION,
+    PERSON,
+    UNKNOWN,
+    Match,
+    Query,
+    Record,
+    Skipped,
+)
+from screening.engine.normalize import (
+    NameForm,
+    UnscreenableName,
+    Word,
+    analyze,
+    problem,
+    word_classes,
+)
 from screening.engine.pairs import alternatives, infer_type, score_pair
-from screening.engine.model import ENTITY_TYPES, ORGANIZATION, PERSON, UNKNOWN, Match, Query, Record, Skipped
-from screening.engine.normalize import NameForm, UnscreenableName, Word, analyze, problem, word_classes
-from screening.engine.scoring import ACRONYM_SCORE, CONFLICT_COST, MISSING_COST, MISSING_COST_ORG, SINGLE_MISSING_COST, SINGLE_WORD_CAP, _nysiis, allowance, compare_words
+from screening.engine.scoring import (
+    ACRONYM_SCORE,
+    CONFLICT_COST,
+    MISSING_COST,
+    MISSING_COST_ORG,
+    SINGLE_MISSING_COST,
+    SINGLE_WORD_CAP,
+    _nysiis,
+    allowance,
+    compare_words,
+)
 
 DROP_ABOVE = 300  # a query word reaching more names than this is not probed when the others suffice
 BOUND_MARGIN = 0.7  # the bound charges this share of the scorer's costs, to stay optimistic

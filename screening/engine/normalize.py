@@ -58,6 +58,7 @@ def to_ascii(text: str) -> str:
     text = _romanise_east_asian(text)
     if text.isascii():
         return text
+    # imported on first use, for start-up speed: rigour takes ~80 ms to import
     from rigour.text.translit import maybe_ascii
     out = maybe_ascii(text)
     if not out.isascii():
@@ -492,6 +493,7 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
     if type not in ("person", "vessel", "aircraft"):
         # Series numerals first, or rigour reads "II, Inc." as a legal form.
         folded = _ROMAN_WORD.sub(lambda m: str(_roman(m.group(0)) or m.group(0)), folded)
+        # imported on first use, for start-up speed: rigour takes ~80 ms to import
         from rigour.names import extract_org_types, remove_org_types
         found = extract_org_types(folded, generic=True)
         if found:
@@ -640,6 +642,7 @@ def _symbols(token: str) -> frozenset[str]:
 
 
 def _rigour_symbols(token: str) -> list[str]:
+    # imported on first use, for start-up speed: rigour takes ~80 ms to import
     from rigour.names import NameTypeTag, analyze_names
     names = analyze_names(NameTypeTag.PER, [token], phonetics=False, numerics=False, consolidate=False)
     out = []
@@ -653,6 +656,7 @@ def _rigour_symbols(token: str) -> list[str]:
 
 @lru_cache(maxsize=WORD_CACHE)
 def _phonetic(token: str) -> str:
+    # imported on first use, for start-up speed: jellyfish is needed only past the edit-distance allowance
     import jellyfish
     if token.isdigit() or len(token) < 2:
         return token

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from screening.engine.model import UNKNOWN, Match, Query, Reason, Record, Skipped
 from screening.engine.normalize import UnscreenableName, analyze, problem
-from screening.engine.scoring import compare_birth_date, compare_countries, compare_names, compare_type, name_reasons
+from screening.engine.scoring import (
+    compare_birth_date,
+    compare_countries,
+    compare_names,
+    compare_type,
+    name_reasons,
+)
 
 ALGORITHM = "aligned-words"
 ALGORITHM_VERSION = "1.0"
@@ -33,6 +39,7 @@ def infer_type(name: str, given: str = UNKNOWN) -> str:
     if form.legal:
         # A legal form is evidence when it is written as one: three letters or more, or with dots ("OOO", "S.A.",
         # "Ltd"), or at the end of the name. "Ku" of "Ku Young Hyok" and "Ag" of "Iyad Ag Ghali" are names.
+        # imported on first use, for start-up speed: rigour takes ~80 ms to import
         from rigour.names import extract_org_types
         text = " ".join(name.casefold().split())
         for found, _ in extract_org_types(text, generic=True):

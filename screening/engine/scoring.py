@@ -14,7 +14,14 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from screening.engine.model import ORGANIZATION, PERSON, UNKNOWN, Reason
-from screening.engine.normalize import ABBREVIATIONS, NameForm, Word, _word, consonant_classes, word_classes
+from screening.engine.normalize import (
+    ABBREVIATIONS,
+    NameForm,
+    Word,
+    _word,
+    consonant_classes,
+    word_classes,
+)
 
 # The weights of the formula; changing any of them changes ALGORITHM_VERSION (screening.engine).
 MISSING_COST = 0.2        # per unit of weight of a word only one side has (a middle name)
@@ -186,6 +193,7 @@ def _same_class(x: str, y: str) -> bool:
 @lru_cache(maxsize=120_000)
 def _nysiis(text: str) -> str:
     """NYSIIS phonetic key (jellyfish): "Sean" and "Shawn" both give SAN."""
+    # imported on first use, for start-up speed: jellyfish is needed only past the edit-distance allowance
     import jellyfish
     return jellyfish.nysiis(text)
 

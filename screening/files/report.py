@@ -20,8 +20,8 @@ import os
 import re
 import tempfile
 from copy import copy
-from datetime import datetime, timezone
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, NamedTuple
 from urllib.parse import urlsplit
 
@@ -32,7 +32,6 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-
 
 SHEETS = ("Summary", "Records", "Hits", "Decisions", "Not screened")
 AUDIT_SHEET = "Audit"       # written after SHEETS when the run's audit entries are given

@@ -7,7 +7,12 @@ import sqlite_utils
 
 from screening.service import policy
 from screening.store import maintenance as store
-from screening.store.maintenance import LIFTED_BY_RETENTION, MaintenanceError, Retention, backup
+from screening.store.maintenance import (
+    LIFTED_BY_RETENTION,
+    MaintenanceError,
+    Retention,
+    backup,
+)
 
 __all__ = ["LIFTED_BY_RETENTION", "MaintenanceError", "Retention", "backup", "retention", "set_retention"]
 

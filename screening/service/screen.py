@@ -11,8 +11,8 @@ is never reported as complete.
 """
 from __future__ import annotations
 
-import hashlib
 import contextlib
+import hashlib
 import os
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
@@ -25,7 +25,14 @@ from screening.engine.batch import SCREENED, RowResult, screen_rows
 from screening.engine.pairs import algorithm_id
 from screening.engine.results import HitRecord, RowRecord
 from screening.files import jsonexport, report
-from screening.files.clientfile import ClientFileError, ClientRow, Mapping, client_rows, detect_mapping, read_rows
+from screening.files.clientfile import (
+    ClientFileError,
+    ClientRow,
+    Mapping,
+    client_rows,
+    detect_mapping,
+    read_rows,
+)
 from screening.service import policy
 from screening.service.matching import EmptyWatchlist, matcher_for
 from screening.store import audit, cases, jobs, runs

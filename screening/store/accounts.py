@@ -38,6 +38,10 @@ class AccountError(ValueError):
     """An account operation refused, with the reason in words."""
 
 
+class AccountNotFound(AccountError, LookupError):
+    """An unknown user or token id."""
+
+
 class SignInRefused(Exception):
     """Wrong name or password, or too many recent failures (``retry_after`` seconds to wait)."""
 
@@ -147,7 +151,7 @@ def set_role(db: sqlite_utils.Database, user_id: int, role: str, actor: str = ""
     with transaction(db):
         user = get_user(db, user_id)
         if user is None:
-            raise AccountError(f"no user {user_id}")
+            raise AccountNotFound(f"no user {user_id}")
         if user["role"] == "admin" and role != "admin" and _enabled_admins(db) <= 1 and not user["disabled_at"]:
             raise AccountError("the last admin keeps the admin role")
         db.execute("UPDATE users SET role = ? WHERE id = ?", [role, user_id])
@@ -161,7 +165,7 @@ def set_disabled(db: sqlite_utils.Database, user_id: int, disabled: bool, actor:
     with transaction(db):
         user = get_user(db, user_id)
         if user is None:
-            raise AccountError(f"no user {user_id}")
+            raise AccountNotFound(f"no user {user_id}")
         if disabled and user["role"] == "admin" and not user["disabled_at"] and _enabled_admins(db) <= 1:
             raise AccountError("the last admin cannot be disabled")
         db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [_iso(now()) if disabled else None, user_id])
@@ -176,7 +180,7 @@ def set_password(db: sqlite_utils.Database, user_id: int, password: str | None =
     _check_new_password(password)
     with transaction(db):
         if get_user(db, user_id) is None:
-            raise AccountError(f"no user {user_id}")
+            raise AccountNotFound(f"no user {user_id}")
         db.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                    [hash_password(password), _iso(now()), user_id])
         audit.record(db, actor, "account.password", "user", user_id, {})
@@ -234,7 +238,7 @@ def create_token(db: sqlite_utils.Database, user_id: int, label: str = "", actor
     token = "sk_" + secrets.token_urlsafe(32)
     with transaction(db):
         if get_user(db, user_id) is None:
-            raise AccountError(f"no user {user_id}")
+            raise AccountNotFound(f"no user {user_id}")
         tid = db.execute("INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?)",
                          [user_id, label, _token_hash(token), _iso(now())]).lastrowid
         audit.record(db, actor, "token.created", "token", tid, {"user_id": user_id, "label": label})
@@ -267,6 +271,6 @@ def list_tokens(db: sqlite_utils.Database, user_id: int | None = None) -> list[d
 def revoke_token(db: sqlite_utils.Database, token_id: int, actor: str = "") -> None:
     with transaction(db):
         if not db.execute("SELECT 1 FROM api_tokens WHERE id = ?", [token_id]).fetchone():
-            raise AccountError(f"no token {token_id}")
+            raise AccountNotFound(f"no token {token_id}")
         db.execute("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", [_iso(now()), token_id])
         audit.record(db, actor, "token.revoked", "token", token_id, {})

@@ -14,12 +14,11 @@ import json
 
 import sqlite_utils
 
-from screening.engine.results import HitRecord, RowRecord
-
-from screening.store import audit
-from screening.store.common import now_iso
 from screening.engine.normalize import name_key
+from screening.engine.results import HitRecord, RowRecord
+from screening.store import audit
 from screening.store import watchlist as store
+from screening.store.common import now_iso
 
 ENTITY_CHANGED = "the entity changed: new mentions/aliases/risk categories"
 CLIENT_CHANGED = "the client's data changed"

@@ -29,6 +29,10 @@ class JobError(ValueError):
     """A job operation refused (unknown job, not retryable...)."""
 
 
+class JobNotFound(JobError, LookupError):
+    """An unknown job id."""
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -52,7 +56,7 @@ def enqueue(db: sqlite_utils.Database, kind: str, payload: dict, actor: str, max
 def get_job(db: sqlite_utils.Database, job_id: int) -> dict:
     rows = list(db.query("SELECT * FROM jobs WHERE id = ?", [job_id]))
     if not rows:
-        raise JobError(f"no job {job_id}")
+        raise JobNotFound(f"no job {job_id}")
     job = _decode(rows[0])
     run = db.execute("SELECT id FROM runs WHERE job_id = ? ORDER BY id DESC LIMIT 1", [job_id]).fetchone()
     job["run_id"] = run[0] if run else None

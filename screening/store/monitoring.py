@@ -18,7 +18,6 @@ from screening.store.cases import client_identity
 from screening.store.common import decoded, now_iso
 from screening.store.db import transaction
 
-
 KIND = "monitoring"
 
 

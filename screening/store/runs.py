@@ -14,14 +14,11 @@ from typing import Iterator
 import sqlite_utils
 
 from screening.engine.results import HitRecord, RowRecord, as_row, columns
-
-from screening.store import audit
-from screening.store import cases
+from screening.store import accounts, audit, cases
+from screening.store import watchlist as store
+from screening.store.cases import get_suppression
 from screening.store.common import decoded, now_iso
 from screening.store.db import transaction
-from screening.store import accounts
-from screening.store.cases import get_suppression
-from screening.store import watchlist as store
 from watchlists.errors import EntityNotFound
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
@@ -58,12 +55,20 @@ class RunNotFound(LookupError):
     """No run with that id."""
 
 
+class HitNotFound(RunNotFound):
+    """An unknown hit id."""
+
+
 class DecisionError(ValueError):
     """A decision that cannot be recorded (unknown hit, unknown decision, no reason)."""
 
 
 class ApprovalError(ValueError):
     """A verdict that cannot be recorded (own decision, not a reviewer, nothing to approve), with the reason."""
+
+
+class DecisionNotFound(ApprovalError, LookupError):
+    """An unknown decision id."""
 
 
 def _decode(row) -> dict:
@@ -193,7 +198,7 @@ def add_decision(db: sqlite_utils.Database, hit_id: int, decision: str, reason: 
     with transaction(db):
         row = db.execute("SELECT run_id FROM hits WHERE id = ?", [hit_id]).fetchone()
         if row is None:
-            raise DecisionError(f"no hit {hit_id}")
+            raise HitNotFound(f"no hit {hit_id}")
         decision_id = db.execute(
             "INSERT INTO decisions (hit_id, run_id, decision, reason, comment, actor, decided_at, suppress, "
             "needs_approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -218,7 +223,7 @@ def _verdict(db: sqlite_utils.Database, decision_id: int, verdict: str, actor: s
     with transaction(db):
         found = list(db.query("SELECT * FROM decisions WHERE id = ?", [decision_id]))
         if not found:
-            raise ApprovalError(f"no decision {decision_id}")
+            raise DecisionNotFound(f"no decision {decision_id}")
         d = found[0]
         if not d["needs_approval"]:
             raise ApprovalError(f"decision {decision_id} ({d['decision']}) does not need approval")

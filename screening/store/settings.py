@@ -9,8 +9,8 @@ import secrets
 import sqlite_utils
 
 from screening.store import audit
-from screening.store.db import transaction
 from screening.store.common import now_iso
+from screening.store.db import transaction
 
 
 def get(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:

@@ -5,6 +5,7 @@ whole or not at all. Reads return plain dicts, with JSON columns decoded.
 """
 from __future__ import annotations
 
+import getpass
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -14,14 +15,12 @@ import sqlite_utils
 
 from screening.engine.model import UNKNOWN, Record
 from screening.engine.normalize import name_key
-
+from screening.store import audit
+from screening.store.common import decoded, now_iso
+from screening.store.db import transaction
 from watchlists import relevance as rel
 from watchlists import roles
 from watchlists.errors import EntityNotFound
-
-from screening.store.common import decoded, now_iso
-from screening.store import audit
-from screening.store.db import transaction
 from watchlists.lists import ListError
 
 _JSON_COLS = ("countries", "risk_categories", "triggers", "stage_words", "credits", "birth_dates", "programs",
@@ -417,7 +416,6 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
 
 def system_user() -> str:
     """Return the operating-system user running this process: who ran a CLI import or screening."""
-    import getpass
 
     try:
         return getpass.getuser()

@@ -11,9 +11,7 @@ import json
 
 import sqlite_utils
 
-from screening.store import accounts
-from screening.store import audit
-from screening.store import runs
+from screening.store import accounts, audit, runs
 from screening.store.db import transaction
 
 UNASSIGNED = "unassigned"

@@ -1,0 +1,201 @@
+"""``screening watchlist``: build the watchlist from articles and official lists, and read it back."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from screening.cli import Context
+from screening.cli.monitor import rescreen_behind
+from screening.service import ingest
+from screening.store import watchlist as store
+from watchlists import lists, sources
+
+
+@click.group()
+def watchlist() -> None:
+    """Build the watchlist from news articles, and read it back."""
+
+
+_SYMBOLS = {"added": "+", "duplicate": "=", "linked": "~", "failed": "!"}
+
+
+def _fmt(o) -> str:
+    label = f"{o.where}" + (f" \"{o.title}\"" if o.title and o.status != "failed" else "")
+    return f"{_SYMBOLS[o.status]} {o.status:<9} {label}: {o.message}"
+
+
+@watchlist.command("add")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--source", help="Name of the source (outlet) for articles that do not say it.")
+@click.option("--title", help="Title for a single .txt article (default: its first line).")
+@click.option("--sample", is_flag=True, help="Add the bundled sample article (DW, 20 September 2016).")
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Model worker processes (default: 1 for fewer than 20 files, else up to 2, by CPU count).")
+@click.pass_obj
+def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, title: str | None,
+                  sample: bool, workers: int | None) -> None:
+    """Add articles (.txt, .html, .json, .jsonl, or folders of them) to the watchlist.
+
+    Prints what was added, skipped as a duplicate, linked as a near-copy, or failed and why. Exits non-zero only
+    if something failed.
+    """
+    if not paths and not sample:
+        raise click.UsageError("give at least one file or folder, or --sample")
+    results = []
+    if sample:
+        results.append(ingest.ingest_sample(obj.db, progress=lambda o: click.echo(_fmt(o))))
+    if paths:
+        files = sources.expand_paths(list(paths))
+        if workers is None:
+            workers = 1 if len(files) < 20 else max(1, min(2, os.cpu_count() or 1))
+        # A bar on the terminal for folders; the outcome lines are printed above it.
+        with tqdm(total=len(files), unit="file", desc="Adding articles", file=sys.stderr,
+                  disable=len(files) < 2 or not sys.stderr.isatty()) as bar:
+            seen: set[str] = set()
+
+            def progress(o) -> None:
+                bar.write(_fmt(o), file=sys.stdout)
+                base = o.where.split(" line ")[0].split(" item ")[0]
+                if base not in seen:
+                    seen.add(base)
+                    bar.update(1)
+
+            results.append(ingest.ingest(obj.db, paths, source=source, title=title, progress=progress,
+                                         workers=workers))
+    outcomes = [o for r in results for o in r.outcomes]
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in _SYMBOLS}
+    version = store.current_version(obj.db)
+    click.echo(f"{counts['added']} added, {counts['duplicate']} duplicates skipped, {counts['linked']} near-copies "
+               f"linked, {counts['failed']} failed; watchlist version {version}.")
+    rescreen_behind(obj)
+    if counts["failed"]:
+        sys.exit(1)
+
+
+@watchlist.command("import")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["csv", "ofac-sdn"]), required=True,
+              help="csv: a header with name (and aliases, type, birth_date, country, id, remarks); ofac-sdn: "
+                   "OFAC's sdn.csv, with alt.csv, add.csv and sdn_comments.csv beside it when present.")
+@click.option("--name", "list_name", metavar="LISTNAME",
+              help="Name of the list; importing the same name again updates it (default: ofac-sdn, or "
+                   "csv:<file name without extension>).")
+@click.pass_obj
+def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None) -> None:
+    """Import an official list (sanctions, PEPs, internal) into the watchlist as one new version.
+
+    Re-importing a list under the same name adds new entries, updates changed ones and marks the missing ones
+    delisted; an identical file changes nothing. A file with bad rows is refused whole, listing every problem.
+    """
+    path = Path(file)
+    notes: list[str] = []
+    files = [path]
+    if fmt == "ofac-sdn":
+        found = lists.ofac_companions(path) if path.is_file() else {}
+        files += [p for p in found.values() if p]
+        if found:
+            click.echo(f"Reading {path.name} with " + ", ".join(
+                f"{n} {'found' if p else 'absent'}" for n, p in found.items()) + ".")
+    entries = lists.read_list(path, fmt, notes)
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
+    name = list_name or ("ofac-sdn" if fmt == "ofac-sdn" else f"csv:{path.stem}")
+    with tqdm(total=len(entries), unit="entry", desc=f"Storing {name}", file=sys.stderr, leave=False,
+              disable=len(entries) < 2000 or not sys.stderr.isatty()) as bar:
+        result = store.import_list(obj.db, entries, name=name, fmt=fmt, file_name=path.name,
+                                   sha256=lists.files_sha256(files), progress=lambda n: bar.update(n - bar.n))
+    aliases = f"{result.aliases} aliases"
+    if result.version is None:
+        click.echo(f"List {name}: {result.read} entries read ({aliases}), unchanged: nothing stored; "
+                   f"watchlist version {store.current_version(obj.db)}.")
+        return
+    click.echo(f"List {name}: {result.read} entries read ({aliases}); {result.added} added, {result.updated} "
+               f"updated{f' ({result.relisted} relisted)' if result.relisted else ''}, {result.delisted} delisted, "
+               f"{result.unchanged} unchanged; watchlist version {result.version}.")
+    rescreen_behind(obj)
+
+
+@watchlist.command("entities")
+@click.option("--type", "etype", type=click.Choice(["person", "organization"]), help="Only this type.")
+@click.option("--role", type=click.Choice(["subject", "source/authority"]), help="Only this role.")
+@click.option("--min-relevance", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def watchlist_entities(obj: Context, etype, role, min_relevance, limit, as_json) -> None:
+    """List the watchlist's entities, most relevant first."""
+    rows = store.list_entities(obj.db, etype=etype, min_relevance=min_relevance, role=role, limit=limit)
+    if as_json:
+        click.echo(json.dumps({"version": store.current_version(obj.db), "entities": rows}, indent=2,
+                              ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No entities" + (" match." if (etype or role or min_relevance) else
+                                    " yet: add articles with `screening watchlist add PATH` or `--sample`."))
+        return
+    click.echo(f"{'id':>5}  {'type':<12} {'role':<16} {'relevance':>9}  {'mentions':>8}  {'countries':<10} "
+               f"{'risk categories':<40} name")
+    for e in rows:
+        click.echo(f"{e['id']:>5}  {e['type']:<12} {e['role']:<16} {e['relevance']:>9.3f}  {e['mention_count']:>8}  "
+                   f"{','.join(e['countries'][:3]):<10} {','.join(e['risk_categories'])[:40]:<40} {e['name']}")
+    s = store.stats(obj.db)
+    click.echo(f"{len(rows)} shown; watchlist version {s['version']}: {s['entities']} entities "
+               f"({s['persons']} persons, {s['organizations']} organisations, {s['sources']} sources/authorities) "
+               f"from {s['articles']} articles.")
+
+
+@watchlist.command("show")
+@click.argument("entity")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+def watchlist_show(obj: Context, entity: str, as_json: bool) -> None:
+    """Show one entity (by id or name): aliases, and every mention with its excerpt and article."""
+    e = store.get_entity(obj.db, entity)
+    if as_json:
+        click.echo(json.dumps(e, indent=2, ensure_ascii=False))
+        return
+    if e.get("origin") == "list":
+        _show_list_entity(e)
+        return
+    click.echo(f"{e['name']}  (id {e['id']}, {e['type']}, {e['role']})")
+    click.echo(f"  relevance {e['relevance']:.3f}; risk categories: {', '.join(e['risk_categories']) or 'none'}; "
+               f"countries: {', '.join(e['countries']) or 'unknown'}")
+    click.echo(f"  aliases: {', '.join(a['alias'] for a in e['aliases'])}")
+    click.echo(f"  first seen in watchlist version {e['first_version']}, updated in {e['updated_version']}")
+    for m in e["mentions"]:
+        ex = m["excerpt"]
+        highlighted = ex[:m["start"]] + "[[" + ex[m["start"]:m["end"]] + "]]" + ex[m["end"]:]
+        click.echo("")
+        click.echo(f"  - \"{m['article_title'] or '(untitled)'}\" ({m['article_source'] or 'unknown source'}, "
+                   f"{m['article_published'] or 'undated'}){' ' + m['article_url'] if m['article_url'] else ''}")
+        click.echo(f"    {highlighted}")
+        click.echo(f"    offsets {m['start']}-{m['end']}; {m['kind']}; "
+                   f"risk: {', '.join(m['risk_categories']) or 'none'}"
+                   + (f"; stage: {m['stage']} ({', '.join(dict.fromkeys(m['stage_words']))})" if m["stage"] else "")
+                   + (f"; adverse {m['adverse']:.2f}" if m["adverse"] else "")
+                   + ("; reports or acts here" if m["reporting"] else ""))
+        if m["triggers"]:
+            click.echo("    triggers: " + "; ".join(f"{t['category']}: \"{t['words']}\" ({t['in']})"
+                                              for t in m["triggers"]))
+
+
+def _show_list_entity(e: dict) -> None:
+    """Print an entity that comes from an official list: its list, list id, attributes and remarks."""
+    click.echo(f"{e['name']}  (id {e['id']}, {e['type']}, list {e['list_name']}, list id {e['list_id']})")
+    if e.get("delisted_version"):
+        click.echo(f"  DELISTED in watchlist version {e['delisted_version']}")
+    click.echo(f"  programs: {', '.join(e['programs'] or []) or 'none'}; "
+               f"birth dates: {', '.join(e['birth_dates'] or []) or 'unknown'}; "
+               f"countries: {', '.join(e['countries'] or []) or 'unknown'}")
+    others = [a["alias"] + (f" ({a['kind']})" if a["kind"] else "") for a in e["aliases"] if a["alias"] != e["name"]]
+    click.echo(f"  aliases: {'; '.join(others) or 'none'}")
+    for address in e["addresses"] or []:
+        click.echo(f"  address: {address}")
+    click.echo(f"  first seen in watchlist version {e['first_version']}, updated in {e['updated_version']}")
+    if e.get("remarks"):
+        click.echo(f"  remarks: {e['remarks']}")
