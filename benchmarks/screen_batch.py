@@ -14,7 +14,7 @@
    ``ofac_data.perturb``), and a few bad rows (empty name, digits only, unreadable date, duplicate ID). Seeded.
 3. Screening in a fresh subprocess on a copy of the cached database, so that peak memory is that of screening
    alone: ``screen.prepare`` (read, map, validate), ``screen.matcher_for`` (index build), ``screen.screen``,
-   ``screen.write_report`` (xlsx) and ``screen.write_json``, each timed, with the resident memory (VmRSS) and its
+   ``screen.write_run_report`` (xlsx) and ``screen.write_run_json``, each timed, with the resident memory (VmRSS) and its
    high-water mark (VmHWM) after each stage. The screening time is split by wrapping, in the subprocess only,
    ``Matcher.screen`` (the engine), ``screen._hit_records`` (evidence of each hit) and ``runs.add_results``
    (storage). Recall of the seeded rows (their hits include the entity they were taken from) and the alert rate of
@@ -294,11 +294,11 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     screen._hit_records, runs.add_results = hit_records, add_results
     del matcher.screen, engine_screen
     stage("screening (screen.screen)", t3 - t2)
-    screen.write_report(db, run_id, out_xlsx, actor="bench")
+    screen.write_run_report(db, run_id, out_xlsx, actor="bench")
     t4 = time.perf_counter()
     stage("Excel report (write_report)", t4 - t3)
     with open(out_json, "w", encoding="utf-8") as fh:
-        screen.write_json(db, run_id, fh)
+        screen.write_run_json(db, run_id, fh)
     t5 = time.perf_counter()
     stage("JSON export (write_json)", t5 - t4)
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -94,7 +94,7 @@ def test_a_true_match_waits_for_a_reviewer_other_than_its_author(db, tmp_path):
         runs.approve(db, plain, "rita", "reviewer")
 
     report = tmp_path / "report.xlsx"
-    screen.write_report(db, run_id, report, actor="auditor-al")
+    screen.write_run_report(db, run_id, report, actor="auditor-al")
     wb = load_workbook(report)
     assert wb.sheetnames[-1] == "Audit"
     decisions = {d["Decision ID"]: d for d in sheet(wb, "Decisions")}
@@ -161,7 +161,7 @@ def test_a_suppressed_alert_stays_suppressed_until_the_entity_gains_an_adverse_m
     page = runs.get_hit(db, kept["id"])
     assert page["suppression"]["decision"]["id"] == decision_id and page["suppression"]["decision"]["actor"] == "ana"
     report = tmp_path / "again.xlsx"
-    screen.write_report(db, again, report, actor="al")
+    screen.write_run_report(db, again, report, actor="al")
     wb = load_workbook(report)
     assert summary(wb)["Hits suppressed (cleared earlier)"] == 1
     hits = {h["Client ID"]: h for h in sheet(wb, "Hits")}

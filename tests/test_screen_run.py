@@ -315,6 +315,6 @@ def test_the_news_relevance_policy_leaves_out_entities_without_adverse_mentions_
     assert names[adverse_only] == {"Liaoning Hongxiang"}
     assert runs.get_run(db, everyone)["news_min_relevance"] == 0
     assert runs.get_run(db, adverse_only)["news_min_relevance"] == 0.01
-    screen.write_report(db, adverse_only, tmp_path / "r.xlsx", actor="t")
+    screen.write_run_report(db, adverse_only, tmp_path / "r.xlsx", actor="t")
     summary = {r[0]: r[1] for r in load_workbook(tmp_path / "r.xlsx")["Summary"].iter_rows(values_only=True) if r[0]}
     assert summary["News entities screened"] == "relevance 0.01 or more (setting news_min_relevance)"

@@ -331,6 +331,6 @@ def test_settings_are_validated_and_saved(signed_in, web_app):
     db = _db(web_app)
     assert policy.value(db, "threshold") == 0.8 and policy.value(db, "hit_limit") == 25
     assert policy.value(db, "news_min_relevance") == 0.01
-    assert policy.overview(db)[0]["updated_by"] == "admin-user"
+    assert policy.admin_settings(db)[0]["updated_by"] == "admin-user"
     db.close()
     assert "by admin-user" in _page(admin.get("/admin/settings"))

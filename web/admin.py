@@ -172,14 +172,14 @@ def revoke_token(token_id: int):
 def settings():
     db = get_db()
     if request.method == "GET":
-        return render_template("admin/settings.html", settings=policy.overview(db), values={})
+        return render_template("admin/settings.html", settings=policy.admin_settings(db), values={})
     values = {key: request.form.get(key, "") for key in policy.ADMIN_SETTINGS if key in request.form}
     try:
         changed = policy.set_values(db, values, actor=g.user["name"])
     except policy.PolicyErrors as exc:
         for e in exc.problems:
             flash(f"Not saved: {e}.", "error")
-        return render_template("admin/settings.html", settings=policy.overview(db), values=values), 400
+        return render_template("admin/settings.html", settings=policy.admin_settings(db), values=values), 400
     current_app.logger.info("%s changed settings: %s", g.user["name"], ", ".join(changed) or "nothing")
     flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "info")
     return redirect(url_for("admin.settings"))

@@ -102,7 +102,7 @@ def start_run():
     except BaseException:                  # a ClientFileError is a 400 with the file's message (web.errors)
         os.remove(path)                    # nothing is queued, so nothing keeps the upload
         raise
-    job_id, _ = screen.enqueue(db, prepared, file_name=name, actor=g.user["name"], columns=columns,
+    job_id, _ = screen.enqueue_run(db, prepared, file_name=name, actor=g.user["name"], columns=columns,
                                threshold=threshold, hit_limit=hit_limit)
     job_url = url_for("api.job", job_id=job_id)
     response = jsonify({"job_id": job_id, "job_url": job_url, "file_name": name, "sheet": prepared.sheet,

@@ -132,7 +132,7 @@ def upload_mapping():
     if request.form.get("action") != "start":
         form.update(options)
         return _preview(upload_id, name, prepared, form, chosen)
-    job_id, _ = screen.enqueue(db, prepared, file_name=name, actor=g.user["name"], columns=chosen, **options)
+    job_id, _ = screen.enqueue_run(db, prepared, file_name=name, actor=g.user["name"], columns=chosen, **options)
     flash(f"Screening of {name} queued as job {job_id}.", "info")
     return redirect(url_for("runs.job", job_id=job_id))
 
@@ -265,7 +265,7 @@ def not_screened(run_id: int):
 def report(run_id: int):
     db = get_db()
     runs.get_run(db, run_id)
-    return _download(lambda path: screen.write_report(db, run_id, path, actor=g.user["name"]),
+    return _download(lambda path: screen.write_run_report(db, run_id, path, actor=g.user["name"]),
                      f"screening-run-{run_id}.xlsx", XLSX)
 
 
@@ -277,7 +277,7 @@ def run_json(run_id: int):
 
     def write(path: str) -> None:
         with open(path, "w", encoding="utf-8") as out:
-            screen.write_json(db, run_id, out)
+            screen.write_run_json(db, run_id, out)
     return _download(write, f"screening-run-{run_id}.json", "application/json")
 
 

@@ -37,14 +37,14 @@ def _column_overrides(columns: tuple[str, ...]) -> dict[str, str | list[str]]:
 def _write_outputs(obj: Context, run_id: int, report_path: str | None, json_path: str | None) -> None:
     if report_path:
         t = time.perf_counter()
-        screen.write_report(obj.db, run_id, report_path, actor=system_user())
+        screen.write_run_report(obj.db, run_id, report_path, actor=system_user())
         click.echo(f"Report written to {report_path} ({time.perf_counter() - t:.1f} s).")
     if json_path:
         target = Path(json_path)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                screen.write_json(obj.db, run_id, fh)
+                screen.write_run_json(obj.db, run_id, fh)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

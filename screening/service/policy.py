@@ -243,7 +243,7 @@ def _db_file(db: sqlite_utils.Database) -> str | None:
     return row[2] or None
 
 
-def overview(db: sqlite_utils.Database) -> list[dict]:
+def admin_settings(db: sqlite_utils.Database) -> list[dict]:
     """Every Admin setting with its label, help, value, default and who changed it last, and when."""
     out = []
     for key in ADMIN_SETTINGS:

@@ -38,8 +38,8 @@ from screening.service.matching import EmptyWatchlist, matcher_for
 from screening.store import audit, cases, jobs, runs
 from screening.store import watchlist as store
 
-__all__ = ["BATCH_ROWS", "ClientFileError", "EmptyWatchlist", "Prepared", "RunFailed", "prepare", "screen",
-           "store_results", "write_json", "write_report"]
+__all__ = ["BATCH_ROWS", "ClientFileError", "EmptyWatchlist", "FileChanged", "Prepared", "RunFailed", "ScreenJob",
+           "enqueue_run", "prepare", "run_job", "screen", "store_results", "write_run_json", "write_run_report"]
 
 BATCH_ROWS = 500            # rows stored per transaction
 
@@ -242,7 +242,7 @@ class ScreenJob:
         return cls(**{k: v for k, v in payload.items() if k in known})
 
 
-def enqueue(db: sqlite_utils.Database, prepared: Prepared, *, file_name: str, actor: str,
+def enqueue_run(db: sqlite_utils.Database, prepared: Prepared, *, file_name: str, actor: str,
             columns: dict | None = None, threshold: float | None = None, hit_limit: int | None = None,
             uploaded: bool = True) -> tuple[int, ScreenJob]:
     """Queue a run of a prepared file (the preview the user confirmed); return the job id and the job."""
@@ -272,12 +272,12 @@ def run_job(db: sqlite_utils.Database, job: ScreenJob, *, actor: str, job_id: in
 
 # --- exports --------------------------------------------------------------------------------------------------
 
-def write_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
+def write_run_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
     """Write a stored run as JSON (``jsonexport.write_run``), streamed row by row in constant memory."""
     jsonexport.write_run(out, runs.get_run(db, run_id), runs.iter_rows_with_hits(db, run_id))
 
 
-def write_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
+def write_run_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
     """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened, Audit) to ``path``."""
     run = runs.get_run(db, run_id)
     run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
