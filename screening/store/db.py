@@ -282,6 +282,44 @@ def _m007_row_summary(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN row_summary TEXT")
 
 
+def _m008_password_change(db: sqlite_utils.Database) -> None:
+    # A password set by someone else (the first admin's one-time password, one an admin set) must be changed at the
+    # account's next sign-in before anything else is reachable.
+    db.execute("ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0")
+
+
+def _m009_list_files(db: sqlite_utils.Database) -> None:
+    # The provenance of every list import that changed the watchlist: each file, its SHA-256 and size, the list's
+    # publication date and where that date was read from ("file", "option" or "mtime"), who imported it.
+    db["list_files"].create(
+        {"id": int, "version": int, "list_source_id": int, "list_name": str, "format": str, "file_name": str,
+         "sha256": str, "size": int, "published": str, "published_from": str, "imported_by": str,
+         "imported_at": str},
+        pk="id", foreign_keys=[("version", "watchlist_versions", "version"), ("list_source_id", "list_sources", "id")],
+        not_null={"version", "list_name", "file_name", "sha256", "imported_at"},
+    )
+    db["list_files"].create_index(["version"])
+    db["list_files"].create_index(["list_source_id"])
+
+
+def _m010_alert_class(db: sqlite_utils.Database) -> None:
+    # How serious a hit is: its class (sanctions, pep, adverse media, mention), a priority that orders hits, and
+    # the public functions that made a news person a PEP (JSON, with their excerpts); a run records which classes
+    # alert; a row counts the news entities that named it without alerting ("also named in news: N").
+    for sql in (
+        "ALTER TABLE hits ADD COLUMN alert_class TEXT",
+        "ALTER TABLE hits ADD COLUMN priority REAL",
+        "ALTER TABLE hits ADD COLUMN functions TEXT",
+        "ALTER TABLE runs ADD COLUMN alert_classes TEXT",
+        "ALTER TABLE run_rows ADD COLUMN news_mentions INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE mentions ADD COLUMN function TEXT",
+        "ALTER TABLE mentions ADD COLUMN function_country TEXT",
+        "ALTER TABLE entities ADD COLUMN functions TEXT",
+    ):
+        db.execute(sql)
+    db["hits"].create_index(["run_id", "alert_class"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
@@ -290,6 +328,9 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("005_cases", _m005_cases),
     ("006_policy", _m006_policy),
     ("007_row_summary", _m007_row_summary),
+    ("008_password_change", _m008_password_change),
+    ("009_list_files", _m009_list_files),
+    ("010_alert_class", _m010_alert_class),
 ]
 
 
