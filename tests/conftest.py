@@ -51,7 +51,8 @@ def web_app(sample_copy, tmp_path):
 @pytest.fixture
 def signed_in(web_app):
     """``signed_in(role, name=None)`` returns a test client signed in as a new account of that role; the client's
-    ``csrf`` attribute holds its CSRF token for posting forms."""
+    ``csrf`` attribute holds its CSRF token for posting forms. The account's password is its user's own (no change
+    is due at sign-in: the forced change has its own tests)."""
     import re
 
     from screening.store import accounts
@@ -62,7 +63,7 @@ def signed_in(web_app):
         db = dbmod.connect(web_app.config["DB_PATH"])
         try:
             if accounts.find_user(db, name) is None:
-                accounts.add_user(db, name, role, password="correct horse battery")
+                accounts.add_user(db, name, role, password="correct horse battery", must_change=False)
         finally:
             db.close()
         client = web_app.test_client()
@@ -86,8 +87,11 @@ class LiveServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def add_user(self, name: str, role: str) -> str:
-        """Create an account as an operator does (``screening user add ... --password-stdin``); return its password."""
+    def add_user(self, name: str, role: str, must_change: bool = False) -> str:
+        """Create an account as an operator does (``screening user add ... --password-stdin``); return its password.
+
+        The operator's password must be changed at the first sign-in; unless ``must_change``, the account is then
+        marked as if its user had done so already (most browser tests start from there)."""
         import subprocess
         import sys
 
@@ -96,6 +100,8 @@ class LiveServer:
                               "--role", role, "--password-stdin"], input=password + "\n", text=True,
                              capture_output=True)
         assert res.returncode == 0, res.stderr
+        if not must_change:
+            _password_chosen(self.db_path, name)
         return password
 
     def sign_in(self, page, name: str, password: str) -> None:
@@ -107,6 +113,19 @@ class LiveServer:
         page.wait_for_url(self.url + "/")
 
 
+def _password_chosen(db_path, name: str) -> None:
+    """Clear an account's pending password change, as if its user had chosen this password themselves."""
+    from screening.store.db import transaction
+
+    database = dbmod.connect(db_path, migrate_schema=False)
+    try:
+        with transaction(database):
+            changed = database.execute("UPDATE users SET must_change_password = 0 WHERE name = ?", [name]).rowcount
+        assert changed == 1, name
+    finally:
+        database.close()
+
+
 def _free_port() -> int:
     import socket
 
@@ -115,10 +134,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_server(sample_db, tmp_path_factory):
-    """``screening serve`` (gunicorn and the job worker) on a free loopback port over a copy of the sample
-    database, as an operator starts it; yields the URL, the database path and the first admin's password."""
+def _serve(sample_db, tmp_path_factory):
+    """Start ``screening serve`` (gunicorn and the job worker) on a free loopback port over a copy of the sample
+    database, as an operator starts it; yield the ``LiveServer``, then stop it."""
     import os
     import re
     import signal
@@ -153,13 +171,32 @@ def live_server(sample_db, tmp_path_factory):
             raise RuntimeError(f"the server did not start:\n{log_path.read_text(errors='replace')}")
         time.sleep(0.3)
     found = re.search(r"with the password\s+(\S+)", log_path.read_text())
-    server = LiveServer(url, path, found.group(1) if found else "", log_path, proc)
-    yield server
-    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        yield LiveServer(url, path, found.group(1) if found else "", log_path, proc)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def live_server(sample_db, tmp_path_factory):
+    """``screening serve`` over a copy of the sample database; yields the URL, the database path and the first
+    admin's password. The admin is taken as having kept that password as their own (no change due at sign-in);
+    ``first_start_server`` is the server exactly as the first start leaves it."""
+    for server in _serve(sample_db, tmp_path_factory):
+        if server.admin_password:
+            _password_chosen(server.db_path, "admin")
+        yield server
+
+
+@pytest.fixture(scope="module")
+def first_start_server(sample_db, tmp_path_factory):
+    """``screening serve`` as its first start leaves it: the administrator ``admin`` with the one-time password it
+    printed (``admin_password``), which must be changed at the first sign-in."""
+    yield from _serve(sample_db, tmp_path_factory)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -217,3 +217,48 @@ def test_changes_are_audited_and_an_edit_behind_the_applications_back_is_found(s
     result = CliRunner().invoke(cli, ["--db", str(sample_copy), "audit", "verify"])
     assert result.exit_code == 1
     assert f"audit trail broken at entry {broken}: entry {broken} was changed" in result.output
+
+
+def test_a_password_someone_else_set_must_be_changed_by_its_user(db, tmp_path):
+    """The first admin's, an admin's or an operator's password is flagged for its user to change; the user's own
+    change clears the flag (the web app's gate: tests/test_web_access.py)."""
+    from click.testing import CliRunner
+
+    from screening.cli import cli
+    from screening.service.accounts import ensure_first_admin
+    from screening.store import audit
+
+    # The first admin's one-time password, a generated one, one set for the user: all to be changed.
+    ensure_first_admin(db)
+    assert accounts.find_user(db, "admin")["must_change_password"] == 1
+    gen, _ = accounts.add_user(db, "gen", "analyst", created_by="admin")
+    assert gen["must_change_password"] == 1
+    given, _ = accounts.add_user(db, "given", "analyst", password="an admin typed this", created_by="admin",
+                                 must_change=True)
+    assert given["must_change_password"] == 1
+    # A test or a migration may create an account whose password is already its user's own.
+    ready, _ = accounts.add_user(db, "ready", "analyst", password="ready has its own pw", must_change=False)
+    assert ready["must_change_password"] == 0
+    # The user's own change clears it; the same password again is no change; an admin's reset sets it again.
+    with pytest.raises(accounts.AccountError, match="must differ from the current one"):
+        accounts.set_password(db, given["id"], "an admin typed this", actor="given")
+    accounts.set_password(db, given["id"], "given chose this", actor="given")
+    assert accounts.get_user(db, given["id"])["must_change_password"] == 0
+    accounts.set_password(db, given["id"], actor="admin")
+    assert accounts.get_user(db, given["id"])["must_change_password"] == 1
+    details = [e["details"] for e in audit.entries(db) if e["action"] == "account.password"]
+    assert [d["must_change_password"] for d in reversed(details)] == [False, True]
+
+    # The command line is an operator setting passwords for someone else.
+    path = str(tmp_path / "test.db")                  # the ``db`` fixture's file
+    runner = CliRunner()
+    res = runner.invoke(cli, ["--db", path, "user", "add", "cli-typed", "--role", "auditor", "--password-stdin"],
+                        input="typed by an operator\n")
+    assert res.exit_code == 0 and "must be changed at the first sign-in" in res.output, res.output
+    res = runner.invoke(cli, ["--db", path, "user", "password", "ready"])
+    assert res.exit_code == 0 and "must be changed at the next sign-in" in res.output, res.output
+    assert accounts.find_user(db, "cli-typed")["must_change_password"] == 1
+    assert accounts.find_user(db, "ready")["must_change_password"] == 1
+    listing = runner.invoke(cli, ["--db", path, "user", "list"]).output
+    assert {line.split()[1] for line in listing.splitlines() if "to be changed at next sign-in" in line} == {
+        "admin", "gen", "given", "cli-typed", "ready"}

@@ -93,3 +93,30 @@ def test_error_answers_carry_the_security_headers_and_no_trace(web_app, signed_i
     for res in (client.get("/runs/999999"), client.get("/api/runs"), web_app.test_client().get("/nowhere")):
         assert res.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in res.headers
         assert "Traceback" not in res.get_data(as_text=True)
+
+
+def test_the_first_admins_one_time_password_must_be_changed_before_anything_else(web_app):
+    import re
+
+    from screening.service.accounts import ensure_first_admin
+    from screening.store import db as dbmod
+
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    name, password = ensure_first_admin(db)
+    db.close()
+    client = web_app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").get_data(as_text=True)).group(1)
+    res = client.post("/signin", data={"name": name, "password": password, "csrf_token": token,
+                                       "next": "/admin/users"})
+    assert res.status_code == 302 and res.headers["Location"] == "/account/password?next=/admin/users"
+    for url in ("/", "/admin/users", "/admin/settings", "/runs", "/watchlist/"):
+        res = client.get(url)
+        assert res.status_code == 302 and res.headers["Location"].startswith("/account/password"), url
+    page = client.get("/account/password?next=/admin/users").get_data(as_text=True)
+    assert "one-time password printed when the service first started" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    res = client.post("/account/password?next=/admin/users", data={
+        "csrf_token": csrf, "current": password, "new": "the admin's own passphrase",
+        "repeat": "the admin's own passphrase"})
+    assert res.status_code == 302 and res.headers["Location"] == "/admin/users"
+    assert client.get("/admin/users").status_code == 200 and client.get("/").status_code == 200

@@ -3,6 +3,7 @@ nothing more. The routes are read from the app itself, so a new route is checked
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import Workbook
@@ -121,3 +122,106 @@ def test_session_cookies_do_not_open_the_api(web_app, signed_in, role):
     for rule in web_app.url_map.iter_rules():
         if rule.rule.startswith("/api/") and not rule.arguments and "GET" in rule.methods:
             assert client.get(rule.rule).status_code == 401, rule.rule
+
+
+# --- a password someone else set must be changed first ------------------------------------------------------------
+
+def _sign_in(client, name: str, password: str, next_page: str = ""):
+    page = client.get("/signin").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/signin", data={"name": name, "password": password, "csrf_token": token, "next": next_page})
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_an_account_an_admin_created_opens_only_the_password_page_until_its_user_changes_it(web_app, signed_in,
+                                                                                             tmp_path):
+    ids = _objects(web_app.config["DB_PATH"], tmp_path)
+    admin = signed_in("admin")
+    res = admin.post("/admin/users", data={"csrf_token": admin.csrf, "name": "newbie", "role": "reviewer"})
+    page = res.get_data(as_text=True)
+    assert res.status_code == 200 and "must change it at their next sign-in" in page
+    password = re.search(r'id="secret">([^<]+)<', page).group(1)
+    assert "to be changed at next sign-in" in admin.get("/admin/users").get_data(as_text=True)
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    user = accounts.find_user(db, "newbie")
+    assert user["must_change_password"] == 1
+    token = accounts.create_token(db, user["id"], "integration")[1]
+    db.close()
+
+    client = web_app.test_client()
+    res = _sign_in(client, "newbie", password)
+    assert res.status_code == 302 and res.headers["Location"] == "/account/password"
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "Choose your own password" in page and "Your password was set by someone else" in page
+    assert "Work queue" not in page and "Sign out" in page          # no links to pages that would not open
+    client.csrf = _csrf(page)
+    wrong = []
+    for endpoint, method, rule, permission in _routes(web_app):
+        url, api = _url(rule, ids), rule.rule.startswith("/api/")
+        if permission is None or endpoint == "auth.change_password" or api:
+            continue
+        res = _request(client, method, url, api, None)
+        expected = ((302, f"/account/password?next={url}" if url != "/" else "/account/password")
+                    if method == "GET" else (303, "/account/password"))          # home is where it goes anyway
+        got = (res.status_code, unquote(res.headers.get("Location", "")))
+        if got != expected:
+            wrong.append(f"{method} {url}: {got}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+    # The API takes the user's tokens as before: a token is not a password someone else knows.
+    assert client.get("/api/runs", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    res = client.get(f"/api/runs/{ids['run_id']}", headers={"Authorization": f"Bearer {token}"})
+    assert res.status_code == 200 and res.get_json()["id"] == ids["run_id"]
+
+    # The password given is not a new one; then the user chooses their own and every page of the role opens.
+    res = client.post("/account/password?next=/runs", data={"csrf_token": client.csrf, "current": password,
+                                                            "new": password, "repeat": password})
+    assert res.status_code == 400 and "must differ from the current one" in res.get_data(as_text=True)
+    assert client.get("/runs").headers["Location"] == "/account/password?next=/runs"
+    res = client.post("/account/password?next=/runs", data={"csrf_token": client.csrf, "current": password,
+                                                            "new": "newbie's own passphrase", "repeat":
+                                                            "newbie's own passphrase"})
+    assert res.status_code == 302 and res.headers["Location"] == "/runs"
+    page = client.get("/runs").get_data(as_text=True)
+    assert "Password changed" in page and "Work queue" in page
+    for url in ("/", "/runs", f"/runs/{ids['run_id']}", f"/hits/{ids['hit_id']}", "/queue/", "/watchlist/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/users").status_code == 403                  # a reviewer, not an admin
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    assert accounts.find_user(db, "newbie")["must_change_password"] == 0
+    db.close()
+    assert "to be changed at next sign-in" not in admin.get("/admin/users").get_data(as_text=True)
+
+
+def test_an_admins_reset_must_be_changed_at_the_next_sign_in(web_app, signed_in):
+    admin = signed_in("admin")
+    ana = signed_in("analyst", "ana")
+    assert ana.get("/runs").status_code == 200
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    uid = accounts.find_user(db, "ana")["id"]
+    db.close()
+    page = admin.post(f"/admin/users/{uid}/password", data={"csrf_token": admin.csrf}).get_data(as_text=True)
+    password = re.search(r'id="secret">([^<]+)<', page).group(1)
+    # The reset ends ana's session; signing in with the new password leads to the password page, then to the page
+    # asked for.
+    assert ana.get("/runs").headers["Location"].startswith("/signin")
+    res = _sign_in(ana, "ana", password, next_page="/queue/?mine=1")
+    assert unquote(res.headers["Location"]) == "/account/password?next=/queue/?mine=1"
+    res = ana.post(res.headers["Location"], data={"csrf_token": _csrf(ana.get("/account/password").get_data(
+        as_text=True)), "current": password, "new": "ana chose this one", "repeat": "ana chose this one"})
+    assert res.status_code == 302 and res.headers["Location"] == "/queue/?mine=1"
+    assert ana.get("/queue/").status_code == 200
+
+
+def test_signing_out_is_open_while_the_password_must_change(web_app):
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    _, password = accounts.add_user(db, "fresh", "auditor")           # generated: must change
+    db.close()
+    client = web_app.test_client()
+    _sign_in(client, "fresh", password)
+    csrf = _csrf(client.get("/account/password").get_data(as_text=True))
+    res = client.post("/signout", data={"csrf_token": csrf})
+    assert res.status_code == 302 and res.headers["Location"] == "/signin"
+    assert client.get("/account/password").headers["Location"].startswith("/signin")

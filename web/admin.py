@@ -1,7 +1,8 @@
 """Administration pages: accounts, API tokens and settings (admin role only).
 
 A generated password or a new token is shown once, on the page that answers the form (never stored in clear,
-never sent again); the page is not cached. Refusals of ``screening.accounts`` (the last admin, a name taken, a bad
+never sent again); the page is not cached. A password made here (a new account's, a reset) is known to the admin, so
+its user must change it at their next sign-in before any other page opens (``web.auth``). Refusals of ``screening.accounts`` (the last admin, a name taken, a bad
 value) are shown as messages on the page.
 """
 from __future__ import annotations
@@ -64,7 +65,7 @@ def add_user():
     db = get_db()
     name, role = request.form.get("name", ""), request.form.get("role", "")
     try:
-        user, password = accounts.add_user(db, name, role, created_by=g.user["name"])
+        user, password = accounts.add_user(db, name, role, created_by=g.user["name"], must_change=True)
     except accounts.AccountError as exc:
         flash(f"The account was not created: {exc}.", "error")
         return _users_page(400, {"name": name, "role": role})
@@ -113,7 +114,7 @@ def reset_password(user_id: int):
     db = get_db()
     user = _user_or_404(db, user_id)
     try:
-        password = accounts.set_password(db, user_id, actor=g.user["name"])
+        password = accounts.set_password(db, user_id, actor=g.user["name"], must_change=True)
     except accounts.AccountError as exc:
         flash(f"The password was not reset: {exc}.", "error")
         return _users_page(400)

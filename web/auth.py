@@ -4,6 +4,10 @@ Every view declares its access with ``@public`` or ``@require(permission)`` (per
 a view that declares nothing is refused to everyone (deny by default), so a new route cannot be left open by
 mistake. Pages know the user from the session cookie; ``/api/`` routes only from a bearer token (no cookies, so no
 CSRF on the API).
+
+A session whose password someone else set (the first admin's one-time password, an admin's new account or reset:
+``must_change_password``) opens only the password page and the public routes (sign-out among them) until its user
+chooses their own password; every other page redirects there. Bearer tokens are not affected.
 """
 from __future__ import annotations
 
@@ -63,6 +67,27 @@ def api_user() -> dict | None:
     return g.api_user
 
 
+PASSWORD_PAGE = "auth.change_password"
+
+
+def must_change_password() -> bool:
+    """Whether the signed-in session (never an API token) must change its password before anything else."""
+    user = g.get("user")
+    return bool(user and user.get("must_change_password") and not request.path.startswith("/api/"))
+
+
+def _password_page(then: str | None = None) -> str:
+    """The password page's address; ``then`` (a local page other than home) opens once the password is changed."""
+    return url_for(PASSWORD_PAGE, next=then if then and then != url_for("runs.home") else None)
+
+
+def _to_password_page(then: str):
+    """Redirect a request to the password page; a page asked for by GET opens once the password is changed."""
+    if request.method == "GET":
+        return redirect(_password_page(safe_next(then)))
+    return redirect(_password_page(), 303)
+
+
 def client_address() -> str:
     """The client's address (the proxy's forwarded one when ``SCREENING_PROXY_HOPS`` trusts it)."""
     return request.remote_addr or ""
@@ -100,6 +125,8 @@ def init_app(app) -> None:
             if request.path.startswith("/api/"):
                 abort(401, description="Send a valid API token: Authorization: Bearer <token>.")
             return redirect(url_for("auth.signin", next=request.full_path if request.args else request.path))
+        if must_change_password() and request.endpoint != PASSWORD_PAGE:
+            return _to_password_page(request.full_path if request.args else request.path)
         if not accounts.may(g.user, view._access):
             abort(403, description=f"Your role ({g.user['role']}) may not do this.")
         return None
@@ -137,7 +164,10 @@ def signin():
         session.permanent = True
         session["user_id"] = user["id"]
         session["auth"] = user["password_changed_at"]
-        return redirect(safe_next(request.form.get("next") or request.args.get("next")))
+        target = safe_next(request.form.get("next") or request.args.get("next"))
+        if user["must_change_password"]:
+            return redirect(_password_page(target))
+        return redirect(target)
     return render_template("signin.html", name="", no_accounts=no_accounts)
 
 
@@ -152,18 +182,23 @@ def signout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @require("view")
 def change_password():
+    """The user changes their own password (the current one first). While the password is one someone else set,
+    this page says why it opened instead of the one asked for, and goes on to that one once the password is
+    changed."""
     db = get_db()
+    forced = bool(g.user["must_change_password"])
     if request.method == "POST":
         try:
             accounts.sign_in(db, g.user["name"], request.form.get("current", ""), address=client_address())
             if request.form.get("new") != request.form.get("repeat"):
                 raise accounts.AccountError("the two new passwords differ")
-            accounts.set_password(db, g.user["id"], request.form.get("new", ""), actor=g.user["name"])
+            accounts.set_password(db, g.user["id"], request.form.get("new", ""), actor=g.user["name"],
+                                  must_change=False)
         except (accounts.SignInRefused, accounts.AccountError) as exc:
             flash(str(exc), "error")
-            return render_template("password.html"), 400
+            return render_template("password.html", forced=forced), 400
         user = accounts.get_user(db, g.user["id"])
         session["auth"] = user["password_changed_at"]
-        flash("Password changed.", "info")
-        return redirect(url_for("runs.home"))
-    return render_template("password.html")
+        flash("Password changed." + (" You can now use every page your role allows." if forced else ""), "info")
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("password.html", forced=forced)

@@ -29,10 +29,12 @@ def user() -> None:
                                                      "generating one.")
 @click.pass_obj
 def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
-    """Create an account; prints a generated password once (or reads one with --password-stdin)."""
+    """Create an account; prints a generated password once (or reads one with --password-stdin). Either way the
+    account's user must change it at their first sign-in in the web app (API tokens are not affected)."""
     given = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    made, password = accounts.add_user(obj.db, name, role, given, created_by=cli_actor())
-    click.echo(f"Created {made['role']} {made['name']!r}." + ("" if given else f" Password (shown once): {password}"))
+    made, password = accounts.add_user(obj.db, name, role, given, created_by=cli_actor(), must_change=True)
+    click.echo(f"Created {made['role']} {made['name']!r}." + ("" if given else f" Password (shown once): {password}")
+               + "\nIt must be changed at the first sign-in.")
 
 
 @user.command("list")
@@ -41,6 +43,7 @@ def user_list(obj: Context) -> None:
     """List accounts."""
     for u in accounts.list_users(obj.db):
         click.echo(f"{u['id']:>4}  {u['name']:<24} {u['role']:<9} created {u['created_at']}"
+                   + ("  password to be changed at next sign-in" if u["must_change_password"] else "")
                    + (f"  DISABLED {u['disabled_at']}" if u["disabled_at"] else ""))
 
 
@@ -48,9 +51,10 @@ def user_list(obj: Context) -> None:
 @click.argument("name")
 @click.pass_obj
 def user_password(obj: Context, name: str) -> None:
-    """Give an account a new generated password (ends its sessions); prints it once."""
-    password = accounts.set_password(obj.db, _user(obj.db, name)["id"], actor=cli_actor())
-    click.echo(f"New password for {name!r} (shown once): {password}")
+    """Give an account a new generated password (ends its sessions); prints it once. Its user must change it at
+    their next sign-in."""
+    password = accounts.set_password(obj.db, _user(obj.db, name)["id"], actor=cli_actor(), must_change=True)
+    click.echo(f"New password for {name!r} (shown once): {password}\nIt must be changed at the next sign-in.")
 
 
 @user.command("role")

@@ -19,13 +19,14 @@ from web import server
 def serve_cmd(obj: Context, host: str, port: int, workers: int, no_job_worker: bool) -> None:
     """Run the web app (gunicorn on wsgi:app) and the background job worker over the database.
 
-    On first start (no accounts yet) it creates the administrator "admin" and prints its password once.
+    On first start (no accounts yet) it creates the administrator "admin" and prints its one-time password once
+    (it must be changed at the first sign-in).
     """
     made = ensure_first_admin(obj.db)
     if made:
         click.echo(f"First start: created the administrator account {made[0]!r} with the password\n\n    {made[1]}\n\n"
-                   f"It is shown only this once: sign in at http://{host}:{port}/ and change it (your name, top "
-                   f"right). More accounts: `screening user add NAME --role ROLE`.")
+                   f"It is shown only this once: sign in at http://{host}:{port}/, where you must change it "
+                   f"before anything else. More accounts: `screening user add NAME --role ROLE`.")
     obj.db.close()
     click.echo(f"Serving http://{host}:{port}/ on {obj.db_path} (Ctrl-C stops).")
     server.serve(obj.db_path, host=host, port=port, workers=workers, job_worker=not no_job_worker)

@@ -103,23 +103,31 @@ def _public(row) -> dict:
 
 
 def add_user(db: sqlite_utils.Database, name: str, role: str, password: str | None = None,
-             created_by: str = "") -> tuple[dict, str]:
-    """Create an account; return it and its password (generated when not given: show it once)."""
+             created_by: str = "", must_change: bool | None = None) -> tuple[dict, str]:
+    """Create an account; return it and its password (generated when not given: show it once).
+
+    ``must_change`` marks a password someone other than the account's user knows (see ``must_change_password``):
+    its user must choose their own at first sign-in. By default a generated password must be changed and a given
+    one need not; whoever sets a password for someone else (an admin, an operator) passes ``must_change=True``.
+    """
     name = " ".join((name or "").split())
     if not name or len(name) > 64 or any(c in name for c in "<>\"'&/\\"):
         raise AccountError("a user name needs 1 to 64 characters, without < > \" ' & / \\")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
+    if must_change is None:
+        must_change = not password
     password = password or new_password()
     _check_new_password(password)
     with transaction(db):
         if db.execute("SELECT 1 FROM users WHERE name = ? COLLATE NOCASE", [name]).fetchone():
             raise AccountError(f"a user named {name!r} exists already")
         at = _iso(now())
-        uid = db.execute("INSERT INTO users (name, role, password_hash, created_at, created_by, password_changed_at)"
-                         " VALUES (?, ?, ?, ?, ?, ?)", [name, role, hash_password(password), at, created_by, at]
-                         ).lastrowid
-        audit.record(db, created_by, "account.created", "user", uid, {"name": name, "role": role})
+        uid = db.execute("INSERT INTO users (name, role, password_hash, created_at, created_by, password_changed_at,"
+                         " must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [name, role, hash_password(password), at, created_by, at, int(must_change)]).lastrowid
+        audit.record(db, created_by, "account.created", "user", uid, {"name": name, "role": role,
+                                                                      "must_change_password": bool(must_change)})
     return get_user(db, uid), password
 
 
@@ -174,16 +182,28 @@ def set_disabled(db: sqlite_utils.Database, user_id: int, disabled: bool, actor:
     return get_user(db, user_id)
 
 
-def set_password(db: sqlite_utils.Database, user_id: int, password: str | None = None, actor: str = "") -> str:
-    """Set (or generate) a new password; return it."""
+def set_password(db: sqlite_utils.Database, user_id: int, password: str | None = None, actor: str = "",
+                 must_change: bool | None = None) -> str:
+    """Set (or generate) a new password; return it. Every session of the account ends.
+
+    ``must_change``: whether the user must choose their own password at their next sign-in. By default it is
+    whether ``actor`` is someone other than the account's user (an admin's reset, the command line): a password
+    someone else knows must be changed; the user's own change clears it. The new password must differ from the
+    current one.
+    """
     password = password or new_password()
     _check_new_password(password)
     with transaction(db):
-        if get_user(db, user_id) is None:
+        row = db.execute("SELECT name, password_hash FROM users WHERE id = ?", [user_id]).fetchone()
+        if row is None:
             raise AccountNotFound(f"no user {user_id}")
-        db.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
-                   [hash_password(password), _iso(now()), user_id])
-        audit.record(db, actor, "account.password", "user", user_id, {})
+        if must_change is None:
+            must_change = actor.casefold() != row[0].casefold()
+        if check_password(row[1], password):
+            raise AccountError("the new password must differ from the current one")
+        db.execute("UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = ? "
+                   "WHERE id = ?", [hash_password(password), _iso(now()), int(must_change), user_id])
+        audit.record(db, actor, "account.password", "user", user_id, {"must_change_password": bool(must_change)})
     return password
 
 
