@@ -25,6 +25,11 @@
    ``process.cdist`` (token_sort_ratio, one thread) of the same sample against every watchlist name, a
    machine-independent anchor.
 
+5. Alerts by class (issue 14): hits and rows with hits per 1,000 rows, by class (sanctions, PEP, adverse media,
+   mention), under the policy's alerting classes or those given with ``--alert-classes`` (for example every class,
+   as before classes existed: ``--alert-classes "sanctions,pep,adverse media,mention"``), the share of alerts that
+   are mentions, and the rows also named in news without alerting.
+
 The last line is ``PEAK_RSS_MB=... ROWS_PER_S=...`` (the pipeline's peak, up to the JSON export).
 """
 from __future__ import annotations
@@ -49,7 +54,8 @@ SDN_DIR = SHARED / "sanctions_lists/ofac_sdn_2021-07"
 CACHE = Path(tempfile.gettempdir()) / "screen_batch_bench"
 GENERATOR = "clients/1"          # bump when the workbook's recipe changes
 HEADER = ["Customer ID", "Customer Name", "Type", "Country", "Date of Birth"]
-WATCHLIST_CODE = ("db.py", "model.py", "attributes.py", "normalize.py")
+WATCHLIST_CODE = ("store/db.py", "store/watchlist.py", "service/ingest.py", "engine/model.py",
+                  "engine/attributes.py", "engine/normalize.py")      # paths under screening/
 SEED_SHARE = 0.01                # rows taken from the watchlist
 PERTURBED_SHARE = 0.4            # of those, perturbed
 
@@ -241,7 +247,8 @@ def _clear_caches() -> int:
     return n
 
 
-def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, seed: int) -> dict:
+def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, seed: int,
+          alert_classes: str | None = None) -> dict:
     import resource
 
     res: dict = {"stages": []}
@@ -262,6 +269,8 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     stage("imports", None)
 
     db = dbmod.connect(db_path)
+    if alert_classes:
+        policy.set_value(db, "alert_classes", alert_classes, actor="bench")
     out_xlsx, out_json = Path(out_dir) / "report.xlsx", Path(out_dir) / "run.json"
 
     t0 = time.perf_counter()
@@ -332,6 +341,33 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     alerts = [row for row in plain if row in found]
     res["alerts"] = (len(alerts), len(plain))
     res["alerts_by_source"] = {src: sum(1 for row in alerts if src in sources[row]) for src in ("list", "news")}
+    # Alerts by class: hits, and rows with a hit of the class, per 1,000 rows; rows named in news without alerting.
+    res["alert_classes"] = run["alert_classes"]
+    res["class_hits"] = dict(db.execute("SELECT alert_class, count(*) FROM hits WHERE run_id = ? GROUP BY 1",
+                                        [run_id]).fetchall())
+    res["class_rows"] = dict(db.execute("SELECT alert_class, count(DISTINCT row) FROM hits WHERE run_id = ? "
+                                        "GROUP BY 1", [run_id]).fetchall())
+    plain_set = set(plain)
+    res["class_rows_plain"] = {}
+    for cls, row in db.execute("SELECT DISTINCT alert_class, row FROM hits WHERE run_id = ?", [run_id]):
+        if row in plain_set:
+            res["class_rows_plain"][cls] = res["class_rows_plain"].get(cls, 0) + 1
+    res["named_in_news"] = db.execute("SELECT count(*), coalesce(sum(news_mentions), 0) FROM run_rows WHERE "
+                                      "run_id = ? AND news_mentions > 0", [run_id]).fetchone()
+    # The class of the entity each seeded row was taken from: a seeded news entity of class mention is, by
+    # design, counted on its row and not an alert.
+    from screening.service import alerts as alert_classes_of
+    from screening.store import watchlist as store
+    seeded_class: dict[str, int] = {}
+    for row, s in seeded.items():
+        ev = store.evidence(store.get_entity(db, str(s["entity_id"])), max_excerpts=0)
+        cls = alert_classes_of.classify(ev)
+        seeded_class[cls] = seeded_class.get(cls, 0) + 1
+        if cls not in run["alert_classes"]:
+            res.setdefault("seeded_quiet", [0, 0])
+            res["seeded_quiet"][0] += 1
+            res["seeded_quiet"][1] += int(s["entity_id"]) in found.get(row, ())
+    res["seeded_class"] = seeded_class
     stage("recall and alert counts", None)
 
     # Baselines: the engine alone on a sample of the same screenable rows, warm then cold; rapidfuzz cdist.
@@ -349,7 +385,7 @@ def child(db_path: str, xlsx: str, seeds_path: str, out_dir: str, sample: int, s
     res["engine_warm"] = engine_alone(matcher)
     stage(f"engine alone, {len(queries)} rows, warm caches", res["engine_warm"][0])
     records = matcher.records
-    screen._MATCHERS.clear()
+    matching._MATCHERS.clear()
     del matcher
     _clear_caches()
     s = time.perf_counter()
@@ -423,6 +459,27 @@ def show(res: dict, rows: int, built: dict) -> None:
     print(f"| alert rate, other screened rows | {a / max(1, p):.4f} ({a:,}/{p:,}; with a list hit "
           f"{res['alerts_by_source']['list']:,}, a news hit {res['alerts_by_source']['news']:,}) |")
     print(f"| peak RSS at the end (baselines included) | {res['end_peak_rss_mb']:.0f} MB |")
+    per_k = 1000 / max(1, n)
+    classes = ("sanctions", "pep", "adverse media", "mention")
+    print(f"\nAlerts by class (alerting classes: {', '.join(res['alert_classes'])}), per 1,000 rows of {n:,}:")
+    print("\n| class | hits | per 1,000 rows | rows with a hit | per 1,000 rows | other rows with a hit (not seeded) |"
+          "\n|---|---|---|---|---|---|")
+    total_hits = sum(res["class_hits"].get(c, 0) for c in classes)
+    for c in classes:
+        h, r, p = res["class_hits"].get(c, 0), res["class_rows"].get(c, 0), res["class_rows_plain"].get(c, 0)
+        print(f"| {c} | {h:,} | {h * per_k:.2f} | {r:,} | {r * per_k:.2f} | {p:,} ({p * per_k:.2f}) |")
+    print(f"| all | {total_hits:,} | {total_hits * per_k:.2f} | {res['rows_with_hits']:,} | "
+          f"{res['rows_with_hits'] * per_k:.2f} | {a:,} ({a * per_k:.2f}) |")
+    mention = res["class_hits"].get("mention", 0)
+    print(f"share of alerts that are mention: {mention / max(1, total_hits):.4f} ({mention:,}/{total_hits:,})")
+    rows_named, named = res["named_in_news"]
+    print(f"rows also named in news without alerting: {rows_named:,} ({rows_named * per_k:.2f} per 1,000 rows; "
+          f"{named:,} news entities)")
+    print("seeded rows by the class of their entity: " + ", ".join(f"{c} {res['seeded_class'].get(c, 0)}"
+                                                                    for c in classes))
+    if res.get("seeded_quiet"):
+        print(f"seeded rows whose entity's class does not alert (counted on the row, not alerts): "
+              f"{res['seeded_quiet'][0]}")
     if res["missed"]:
         print("seeded rows missed (first 12): " + "; ".join(repr(x) for x in res["missed"]))
     print(f"PEAK_RSS_MB={res['peak_rss_mb']:.0f} ROWS_PER_S={rps:.0f}")
@@ -435,10 +492,12 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=2000, help="rows for the engine-alone and cdist baselines")
     ap.add_argument("--keep", metavar="DIR", help="keep the run's database copy, report and JSON in DIR")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached watchlist database")
+    ap.add_argument("--alert-classes", default="", help="the classes that alert in this run (default: the "
+                    "policy's); \"sanctions,pep,adverse media,mention\" alerts on every hit, as before classes")
     ap.add_argument("--child", nargs=4, metavar=("DB", "XLSX", "SEEDS", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        res = child(*args.child, sample=args.sample, seed=args.seed)
+        res = child(*args.child, sample=args.sample, seed=args.seed, alert_classes=args.alert_classes or None)
         Path(args.child[3], "result.json").write_text(json.dumps(res))
         return
 
@@ -458,6 +517,7 @@ def main() -> None:
           f"{run_db})", file=sys.stderr, flush=True)
     try:
         subprocess.run([sys.executable, __file__, "--sample", str(args.sample), "--seed", str(args.seed),
+                        "--alert-classes", args.alert_classes,
                         "--child", str(run_db), str(xlsx), str(out / "seeded.json"), str(out)],
                        check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         res = json.loads((out / "result.json").read_text())

@@ -1,9 +1,14 @@
-"""Official lists: the CSV and OFAC SDN readers, validation, storage with versions, records for the engine, CLI."""
+"""Official lists: the CSV and OFAC SDN readers, validation, storage with versions, records for the engine, CLI;
+the provenance of each import (files, SHA-256, sizes, publication date and its source, who) and its preview."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +17,7 @@ from click.testing import CliRunner
 from screening.cli import cli
 from screening.engine import attributes
 from screening.engine.model import Record
+from screening.service import lists as list_import
 from screening.store import db as dbmod
 from screening.store import watchlist as store
 from watchlists import lists
@@ -356,3 +362,150 @@ def test_cli_import_errors_are_clear(tmp_path, args, code, message):
     if "bad.csv" in args[0]:
         assert "bad.csv: row 7: duplicate id 'B-1' (first on row 2)" in r.output
         assert store.current_version(dbmod.connect(tmp_path / "cli.db")) == 0
+
+
+# --- provenance: what each import read, when the list was published, who imported it -------------------------
+
+def _set_mtime(path: Path, day: str) -> None:
+    t = datetime.fromisoformat(day + "T12:00:00+00:00").timestamp()
+    os.utime(path, (t, t))
+
+
+def _ofac_copy(tmp_path: Path, day: str = "2021-07-07") -> Path:
+    for name in ("sdn.csv", *lists.OFAC_COMPANIONS):
+        shutil.copy(OFAC / name, tmp_path / name)
+    _set_mtime(tmp_path / "sdn.csv", day)
+    return tmp_path / "sdn.csv"
+
+
+def _list_files(db) -> list[dict]:
+    return [dict(r) for r in db.query("SELECT * FROM list_files ORDER BY id")]
+
+
+def test_a_csv_import_records_its_file_the_date_given_and_who(db):
+    prepared = list_import.prepare(FIXTURES / "good.csv", "csv", published="2024-03-01")
+    result = list_import.import_prepared(db, prepared, actor="alice")
+    assert result.version == 1 and result.added == 4
+    data = (FIXTURES / "good.csv").read_bytes()
+    [row] = _list_files(db)
+    assert {k: row[k] for k in ("version", "list_name", "format", "file_name", "sha256", "size", "published",
+                                "published_from", "imported_by")} == {
+        "version": 1, "list_name": "csv:good", "format": "csv", "file_name": "good.csv",
+        "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "published": "2024-03-01",
+        "published_from": "option", "imported_by": "alice"}
+    assert row["list_source_id"] == store.list_sources(db)[0]["id"] and row["imported_at"]
+    entry = db.execute("SELECT actor, details FROM audit_log WHERE action = 'list.imported'").fetchone()
+    assert entry[0] == "alice" and json.loads(entry[1])["files"][0]["sha256"] == row["sha256"]
+
+
+def test_the_ofac_set_records_all_four_files_and_falls_back_to_the_modification_time(db, tmp_path):
+    prepared = list_import.prepare(_ofac_copy(tmp_path), "ofac-sdn")
+    assert prepared.provenance.published_from == "mtime" and prepared.provenance.published == "2021-07-07"
+    list_import.import_prepared(db, prepared, actor="cli:ops")
+    rows = _list_files(db)
+    assert [r["file_name"] for r in rows] == ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"]
+    for r in rows:
+        data = (OFAC / r["file_name"]).read_bytes()
+        assert (r["sha256"], r["size"]) == (hashlib.sha256(data).hexdigest(), len(data))
+        assert (r["published"], r["published_from"], r["imported_by"], r["version"]) == (
+            "2021-07-07", "mtime", "cli:ops", 1)
+    # A date given by hand wins over the modification time; neither format writes one inside the file.
+    assert lists.published_in_file(OFAC / "sdn.csv", "ofac-sdn") is None
+    assert lists.published_in_file(FIXTURES / "good.csv", "csv") is None
+    again = list_import.prepare(tmp_path / "sdn.csv", "ofac-sdn", published="2021-07-09")
+    assert (again.provenance.published, again.provenance.published_from) == ("2021-07-09", "option")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2024-02-30", "not a date"), ("07/07/2021", "not a date"), ("2021-7-7", "not a date"),
+    ("2999-01-01", "in the future")])
+def test_a_publication_date_given_by_hand_is_checked(text, message):
+    with pytest.raises(lists.ListError, match=message):
+        lists.publication_date(text)
+
+
+def test_an_upload_without_any_date_is_refused(tmp_path):
+    shutil.copy(FIXTURES / "good.csv", tmp_path / "good.csv")
+    with pytest.raises(lists.ListError, match="enter the publication date"):
+        list_import.prepare(tmp_path / "good.csv", "csv", uploaded=True)
+    got = list_import.prepare(tmp_path / "good.csv", "csv", uploaded=True, mtime="2024-01-31")
+    assert (got.provenance.published, got.provenance.published_from) == ("2024-01-31", "mtime")
+
+
+def test_the_lists_of_a_version_carry_the_provenance_of_the_import_that_made_them(db, tmp_path):
+    list_import.import_prepared(db, list_import.prepare(_ofac_copy(tmp_path), "ofac-sdn"), actor="a")
+    list_import.import_prepared(db, list_import.prepare(FIXTURES / "good.csv", "csv", published="2024-03-01"),
+                                actor="b")
+    sdn = tmp_path / "sdn.csv"
+    sdn.write_bytes(sdn.read_bytes().replace(b"DOB 10 Dec 1948", b"DOB 10 Dec 1949"))
+    list_import.import_prepared(db, list_import.prepare(sdn, "ofac-sdn", published="2021-08-01"), actor="c")
+    assert store.current_version(db) == 3
+    assert store.lists_of_version(db, 0) == []
+    [v1] = store.lists_of_version(db, 1)
+    assert (v1["name"], v1["format"], v1["sanctions"], v1["version"], v1["published"], v1["published_from"],
+            v1["imported_by"]) == ("ofac-sdn", "ofac-sdn", True, 1, "2021-07-07", "mtime", "a")
+    assert [f["file_name"] for f in v1["files"]] == ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"]
+    v2 = store.lists_of_version(db, 2)
+    assert [(x["name"], x["version"], x["sanctions"]) for x in v2] == [("csv:good", 2, False), ("ofac-sdn", 1, True)]
+    v3 = {x["name"]: x for x in store.lists_of_version(db, 3)}
+    assert (v3["ofac-sdn"]["version"], v3["ofac-sdn"]["published"], v3["ofac-sdn"]["imported_by"]) == (
+        3, "2021-08-01", "c")
+    assert v3["ofac-sdn"]["files"][0]["sha256"] == hashlib.sha256(sdn.read_bytes()).hexdigest()
+    assert v3["ofac-sdn"]["files"][1:] == v1["files"][1:]          # the companions did not change
+    assert [x["version"] for x in store.list_imports(db)] == [3, 2, 1]
+
+
+def test_a_list_imported_without_provenance_is_named_without_files(db):
+    import_file(db, OFAC / "sdn.csv")                # as before migration 009: no list_files rows
+    [item] = store.lists_of_version(db, 1)
+    assert (item["name"], item["version"], item["files"], item["published"]) == ("ofac-sdn", 1, [], None)
+
+
+def test_a_preview_counts_and_names_the_changes_and_stores_nothing(db, tmp_path):
+    list_import.import_prepared(db, list_import.prepare(_ofac_copy(tmp_path), "ofac-sdn"), actor="a")
+    sdn = tmp_path / "sdn.csv"
+    rows = sdn.read_bytes().rstrip(b"\x1a").split(b"\r\n")[:-1]
+    changed = [r.replace(b"DOB 10 Dec 1948", b"DOB 10 Dec 1949") for r in rows if not r.startswith(b"36,")]
+    changed.append(b'99999,"NEW TRADING LLC",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ')
+    sdn.write_bytes(b"\r\n".join(changed) + b"\r\n\x1a")
+    before = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    plan = list_import.preview(db, list_import.prepare(sdn, "ofac-sdn"))
+    assert (plan.added, plan.updated, plan.delisted, plan.unchanged, plan.version) == (1, 1, 1, 5, None)
+    assert {(c.change, c.list_id, c.name, c.fields) for c in plan.changes} == {
+        ("added", "99999", "NEW TRADING LLC", ()), ("updated", "2674", "ABBAS, Abu", ("birth dates", "remarks")),
+        ("delisted", "36", "AEROCARIBBEAN AIRLINES", ())}
+    assert store.current_version(db) == 1 and db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+    assert len(_list_files(db)) == 4
+
+
+def test_sanctions_loaded_needs_an_active_entry_of_an_official_sanctions_list(db, tmp_path):
+    assert not store.sanctions_loaded(db)
+    list_import.import_prepared(db, list_import.prepare(FIXTURES / "crm_sanctions.csv", "csv"), actor="a")
+    assert not store.sanctions_loaded(db)           # a CSV may be anything: not taken for an official list
+    list_import.import_prepared(db, list_import.prepare(_ofac_copy(tmp_path), "ofac-sdn"), actor="a")
+    assert store.sanctions_loaded(db)
+
+
+def test_cli_import_prints_and_records_the_provenance(tmp_path):
+    (tmp_path / "in").mkdir()
+    sdn = _ofac_copy(tmp_path / "in")
+    r = run(tmp_path, "watchlist", "import", str(sdn), "--format", "ofac-sdn", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert "+ added     306  BANCO NACIONAL DE CUBA" in r.output and "Dry run: nothing stored." in r.output
+    assert "would add 7, update 0, delist 0; 0 unchanged" in r.output
+    digest = hashlib.sha256((OFAC / "alt.csv").read_bytes()).hexdigest()
+    assert "alt.csv" in r.output and digest in r.output
+    assert "published 2021-07-07 (the file's modification time)" in r.output
+    database = dbmod.connect(tmp_path / "cli.db")
+    assert store.current_version(database) == 0
+    r = run(tmp_path, "watchlist", "import", str(sdn), "--format", "ofac-sdn")
+    assert r.exit_code == 0 and "watchlist version 1." in r.output, r.output
+    r = run(tmp_path, "watchlist", "import", str(FIXTURES / "good.csv"), "--format", "csv", "--published",
+            "2024-03-01")
+    assert r.exit_code == 0 and "published 2024-03-01 (given at import)" in r.output, r.output
+    rows = {(x["list_name"], x["published"], x["published_from"]) for x in _list_files(database)}
+    assert rows == {("ofac-sdn", "2021-07-07", "mtime"), ("csv:good", "2024-03-01", "option")}
+    assert {x["imported_by"] for x in _list_files(database)} == {f"cli:{store.system_user()}"}
+    database.close()
+    r = run(tmp_path, "watchlist", "import", str(FIXTURES / "good.csv"), "--format", "csv", "--published", "soon")
+    assert r.exit_code == 2 and "Invalid value for '--published'" in r.output

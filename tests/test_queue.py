@@ -64,11 +64,13 @@ def test_alerts_across_runs_filtered_by_run_score_risk_type_and_status(two_runs)
     alerts = every(db)
     assert {a["run_id"] for a in alerts} == {run_a, run_b}
     assert len(alerts) == db.execute("SELECT count(*) FROM hits").fetchone()[0] >= 5
-    # Best score first by default; each alert carries its run, client, entity and status.
-    assert [a["score"] for a in alerts] == sorted((a["score"] for a in alerts), reverse=True)
+    # Highest priority first by default (class, then stage and relevance, then score); best score first when asked.
+    # Each alert carries its run, client, entity, class and status.
+    assert [a["priority"] for a in alerts] == sorted((a["priority"] for a in alerts), reverse=True)
+    assert [a["score"] for a in every(db, sort="score")] == sorted((a["score"] for a in alerts), reverse=True)
     first = alerts[0]
     assert {"run_file_name", "row", "client_name", "client_id", "entity_name", "risk_categories", "status",
-            "assignee"} <= set(first)
+            "assignee", "alert_class", "priority", "functions"} <= set(first)
     assert all(a["status"] == runs.PENDING and a["decision"] is None for a in alerts)
 
     assert {a["run_id"] for a in every(db, run_id=run_b)} == {run_b}
@@ -315,9 +317,15 @@ def test_queue_page_filters_sorts_and_pages_with_the_filters_kept(signed_in, web
         a["id"] for a in alerts if "sanctions" in a["risk_categories"]]
     assert hit_ids(client.get("/queue/?entity_type=organization&status=pending").get_data(as_text=True)) == [
         a["id"] for a in alerts if a["entity_type"] == "organization"]
-    # Unknown values are ignored, not errors.
-    assert client.get("/queue/?run=abc&min_score=2&status=evil&sort=x;drop&assignee=<b>&page=-1").status_code == 200
-    assert client.get("/queue/?run=99999999999999999999999").status_code == 200
+    # Unknown values are errors on the page (400), each named, never silently ignored; the page still lists alerts.
+    res = client.get("/queue/?run=abc&min_score=2&status=evil&sort=x;drop&assignee=<b>&page=-1")
+    page = html.unescape(res.get_data(as_text=True))
+    assert res.status_code == 400 and len(hit_ids(page)) == len(alerts)
+    for words in ("run must be the number of a run", "min score must be a number from 0 to 1 (got '2')",
+                  "status must be one of: pending", "(got 'evil')", "sort must be one of: priority",
+                  "assignee must be me, unassigned or one of", "(got '<b>')"):
+        assert words in page, words
+    assert client.get("/queue/?run=99999999999999999999999").status_code == 400
 
     # "me" and "unassigned".
     mine = [alerts[0]["id"], alerts[2]["id"]]

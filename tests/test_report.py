@@ -439,7 +439,7 @@ def test_large_generator(tmp_path):
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("xl/worksheets/sheet2.xml").decode()
     assert xml.count("<row ") == count + 1
-    assert f'<autoFilter ref="A1:K{count + 1}"' in xml
+    assert f'<autoFilter ref="A1:L{count + 1}"' in xml
     assert f"<t>Client {count + 1}</t>" in xml
 
 

@@ -325,10 +325,15 @@ def test_hits_filters_sorting_and_paging(signed_in, web_app, monkeypatch):
     assert decided not in pending and len(pending) == len(every) - 1
     assert hit_ids(client.get(f"/runs/{run_id}?status=escalate").get_data(as_text=True)) == [decided]
 
-    # Sorting by row follows the file; unknown sorts and filter values fall back harmlessly.
+    # Sorting by row follows the file; unknown sorts and filter values are errors on the page (400), each named.
     by_row = hit_ids(client.get(f"/runs/{run_id}?sort=row").get_data(as_text=True))
     assert by_row == [h["id"] for h in every]
-    assert client.get(f"/runs/{run_id}?sort=evil;drop&min_score=abc&status=nope").status_code == 200
+    res = client.get(f"/runs/{run_id}?sort=evil;drop&min_score=abc&status=nope")
+    page = html.unescape(res.get_data(as_text=True))
+    assert res.status_code == 400 and len(hit_ids(page)) == len(every)
+    for words in ("sort must be one of: priority, score", "min score must be a number from 0 to 1 (got 'abc')",
+                  "status must be one of: pending", "(got 'nope')"):
+        assert words in page, words
 
     # Paging keeps the filters in its links.
     monkeypatch.setattr(webruns, "HITS_PER_PAGE", 2)

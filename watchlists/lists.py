@@ -2,7 +2,9 @@
 
 Pure: files in, dataclasses out; no database. The readers are fast enough to run on the whole SDN list inside a
 benchmark (``read_ofac_sdn`` then ``to_record``), and they raise ``ListError`` naming the file, the row and the
-problem. Storage is ``watchlists.store.import_list``.
+problem. ``provenance`` says what an import read: each file's name, SHA-256 and size, and the list's publication
+date with where it came from. Storage is ``screening.store.watchlist.import_list``; the import flow (read, preview,
+import) is ``screening.service.lists``.
 """
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from screening.engine.attributes import country_code, iso_date
@@ -28,6 +31,9 @@ from screening.engine.textio import TextDecodeError, decode_text
 from watchlists.errors import WatchlistError
 
 FORMATS = ("csv", "ofac-sdn")
+SANCTIONS_FORMATS = frozenset({"ofac-sdn"})    # formats that are an official sanctions list (a CSV may be anything)
+# Where an import's publication date was read from (``list_files.published_from``), in words.
+PUBLISHED_FROM = {"file": "read from the file", "option": "given at import", "mtime": "the file's modification time"}
 MAX_PROBLEMS = 20
 OFAC_NULL = "-0-"
 OFAC_COMPANIONS = ("alt.csv", "add.csv", "sdn_comments.csv")
@@ -421,3 +427,100 @@ def read_list(path: str | Path, fmt: str, notes: list[str] | None = None) -> lis
     if fmt == "ofac-sdn":
         return read_ofac_sdn(path, notes)
     raise ListError(str(path), f"unknown list format {fmt!r} (use {' or '.join(FORMATS)})")
+
+
+# --- provenance ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListFile:
+    """One file an import read: its name, SHA-256 (hex) and size in bytes."""
+
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What an import read: its files (the list's file first, then its companions), and the list's publication date
+    (YYYY-MM-DD) with where that date was read from: ``file`` (written in the list), ``option`` (given by whoever
+    imported it: ``--published``, the web form) or ``mtime`` (the list file's modification time, UTC)."""
+
+    files: tuple[ListFile, ...]
+    published: str
+    published_from: str
+
+
+def published_text(published: str | None, published_from: str | None) -> str:
+    """A list's publication date and where it was read from, in words: "2021-07-07 (the file's modification time)"."""
+    if not published:
+        return "not recorded"
+    return f"{published} ({PUBLISHED_FROM.get(published_from or '', published_from or 'source unknown')})"
+
+
+def list_paths(path: str | Path, fmt: str) -> list[Path]:
+    """Return the files an import of ``path`` reads: the file, then (ofac-sdn) the companions found beside it."""
+    path = Path(path)
+    if fmt == "ofac-sdn" and path.is_file():
+        return [path] + [p for p in ofac_companions(path).values() if p]
+    return [path]
+
+
+# The publication date a format writes inside its files, per format. Neither format read today writes one: OFAC's
+# legacy CSV set holds no date but the dates of birth in its Remarks, and the generic CSV layout has no place for
+# one. A reader of a format that does (the UN list's XML: <CONSOLIDATED_LIST dateGenerated=...>) adds its own here.
+_DATE_IN_FILE: dict[str, Callable[[Path], str | None]] = {}
+
+
+def published_in_file(path: str | Path, fmt: str) -> str | None:
+    """Return the publication date (YYYY-MM-DD) written in a list file, or None when its format has none."""
+    reader = _DATE_IN_FILE.get(fmt)
+    return reader(Path(path)) if reader else None
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def publication_date(text: str, what: str = "publication date") -> str:
+    """Check a publication date given by hand: YYYY-MM-DD, a real day, not after tomorrow (UTC); return it."""
+    text = (text or "").strip()
+    try:
+        if not _ISO_DAY.match(text):
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ListError(what, f"{what} {text[:30]!r}: not a date (use YYYY-MM-DD)") from None
+    if day > datetime.now(timezone.utc).date() + timedelta(days=1):
+        raise ListError(what, f"{what} {text}: in the future")
+    return day.isoformat()
+
+
+def modified_date(path: str | Path) -> str:
+    """Return a file's modification date (UTC, YYYY-MM-DD)."""
+    return datetime.fromtimestamp(Path(path).stat().st_mtime, timezone.utc).date().isoformat()
+
+
+def file_digest(path: str | Path) -> tuple[str, int]:
+    """Return a file's SHA-256 (hex) and size in bytes."""
+    h = hashlib.sha256()
+    size = 0
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def provenance(paths: list[Path], fmt: str, published: str | None = None, mtime: str | None = None) -> Provenance:
+    """Return the provenance of an import of ``paths`` (the list's file first): each file's name, SHA-256 and size,
+    and the publication date: read from the file where its format writes one, else ``published`` (given by hand,
+    checked), else ``mtime`` (the list file's modification date as reported for a copy, e.g. by the browser for an
+    upload), else the list file's own modification date."""
+    files = tuple(ListFile(p.name, *file_digest(p)) for p in paths)
+    found = published_in_file(paths[0], fmt)
+    if found:
+        return Provenance(files, found, "file")
+    if published:
+        return Provenance(files, publication_date(published), "option")
+    return Provenance(files, publication_date(mtime, "modification date") if mtime else modified_date(paths[0]),
+                      "mtime")

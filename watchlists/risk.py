@@ -282,3 +282,37 @@ def classify(sentence: str, start: int, end: int, context: str = "") -> RiskSign
     in_sentence = any(t["in"] == "sentence" and t["category"] in cats for t in triggers)
     sig.adverse = round(base * best_weight * (1.0 if in_sentence else 0.8) * (0.5 if role == "speaker" else 1.0), 4)
     return sig
+
+
+# --- official lists ------------------------------------------------------------------------------------------------
+
+# Programs of official lists that name an offence beside the sanctions themselves (OFAC's program tags); an entry's
+# risk categories are "sanctions" and those of its programs.
+PROGRAM_CATEGORIES: dict[str, str] = {
+    "SDGT": "terrorism", "SDT": "terrorism", "FTO": "terrorism", "NPWMD": "proliferation", "IFSR": "proliferation",
+    "SDNT": "trafficking", "SDNTK": "trafficking", "ILLICIT-DRUGS-EO14059": "trafficking",
+    "TCO": "organised_crime", "CYBER": "cybercrime", "CYBER2": "cybercrime", "GLOMAG": "bribery_corruption",
+}
+# A list marks an entry as a politically exposed person with one of these programs (a PEP list, not a sanctions
+# list): such an entry is a PEP, not a sanctioned party.
+PEP_PROGRAMS = frozenset({"PEP"})
+
+
+def is_pep_entry(programs) -> bool:
+    """Tell whether a list entry's programs mark it as a PEP (and as nothing else)."""
+    progs = {str(p).strip().upper() for p in programs or () if str(p).strip()}
+    return bool(progs) and progs <= PEP_PROGRAMS
+
+
+def list_categories(programs) -> list[str]:
+    """The risk categories of an entry of an official list: "sanctions", then those its programs name (SDGT ->
+    terrorism, NPWMD and the DPRK programs -> proliferation, SDNTK -> trafficking...); none for a PEP entry."""
+    if is_pep_entry(programs):
+        return []
+    out = ["sanctions"]
+    for p in programs or ():
+        code = str(p).strip().upper()
+        cat = PROGRAM_CATEGORIES.get(code) or ("proliferation" if code.startswith("DPRK") else None)
+        if cat and cat not in out:
+            out.append(cat)
+    return out

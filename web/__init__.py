@@ -10,7 +10,9 @@ and ``api`` (JSON).
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+import sqlite3
+
+from flask import Flask, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,6 +20,7 @@ from screening.service import policy
 from screening.store import db as dbmod
 from screening.store import settings
 from screening.store import watchlist as store
+from watchlists.lists import published_text
 from web import admin, api, auth, errors, limits, monitor, queue, runs, watchlist
 from web import db as web_db
 from web.db import get_db
@@ -86,6 +89,24 @@ def _wire(app: Flask) -> None:
         return jsonify({"status": "ok", "watchlist": store.stats(get_db())})
 
     app.jinja_env.globals.update(may=auth.may_current)    # csrf_token() comes from Flask-WTF
+    _lists(app)
+
+
+def _lists(app: Flask) -> None:
+    """What every page may show of the official lists: the warning when no sanctions list is loaded (base.html),
+    and the lists of a watchlist version with their provenance (a run's page)."""
+    @app.context_processor
+    def sanctions_warning():
+        missing = False
+        if g.get("user"):
+            try:
+                missing = not store.sanctions_loaded(get_db())
+            except sqlite3.Error:             # an error page about the database itself: no banner then
+                missing = False
+        return {"no_sanctions_list": missing}
+
+    app.jinja_env.globals.update(lists_of_version=lambda version: store.lists_of_version(get_db(), version),
+                                 published_text=published_text)
 
 
 def _headers(app: Flask) -> None:

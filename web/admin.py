@@ -1,11 +1,23 @@
-"""Administration pages: accounts, API tokens and settings (admin role only).
+"""Administration pages: accounts, API tokens, settings and official lists (admin role only).
 
 A generated password or a new token is shown once, on the page that answers the form (never stored in clear,
 never sent again); the page is not cached. A password made here (a new account's, a reset) is known to the admin, so
 its user must change it at their next sign-in before any other page opens (``web.auth``). Refusals of ``screening.accounts`` (the last admin, a name taken, a bad
 value) are shown as messages on the page.
+
+Lists: an upload (the list's file; for OFAC's SDN set also alt.csv, add.csv and sdn_comments.csv) is kept in a
+folder of its own under the upload folder, named by a random id, and previewed (``screening.service.lists``: counts
+and changes, its files' SHA-256 and the publication date, nothing stored); the confirmation imports that same upload
+(checked against the SHA-256 previewed) within the request: the whole OFAC SDN list takes under a second to read
+and store (0.4 s and 0.3 s on the July 2021 set), far below what would need the job queue.
 """
 from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import time
 
 from flask import (
     Blueprint,
@@ -19,8 +31,12 @@ from flask import (
     url_for,
 )
 
-from screening.service import policy
+from screening.service import lists as list_import
+from screening.service import monitor, policy
 from screening.store import accounts
+from screening.store import watchlist as store
+from watchlists import lists
+from web import uploads
 from web.auth import require
 from web.db import get_db
 
@@ -174,7 +190,9 @@ def settings():
     db = get_db()
     if request.method == "GET":
         return render_template("admin/settings.html", settings=policy.admin_settings(db), values={})
-    values = {key: request.form.get(key, "") for key in policy.ADMIN_SETTINGS if key in request.form}
+    # A setting of several values (checkboxes) arrives as several fields of one name.
+    values = {key: ", ".join(v for v in request.form.getlist(key) if v.strip())
+              for key in policy.ADMIN_SETTINGS if key in request.form}
     try:
         changed = policy.set_values(db, values, actor=g.user["name"])
     except policy.PolicyErrors as exc:
@@ -184,3 +202,179 @@ def settings():
     current_app.logger.info("%s changed settings: %s", g.user["name"], ", ".join(changed) or "nothing")
     flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "info")
     return redirect(url_for("admin.settings"))
+
+
+# --- official lists ---------------------------------------------------------------------------------------------
+
+LIST_UPLOAD = re.compile(r"[0-9a-f]{32}")
+LIST_FILES = {"csv": (".csv", ".tsv", ".txt"), "ofac-sdn": (".csv",)}
+LIST_UPLOAD_MAX_AGE_S = 24 * 3600          # a preview never confirmed is removed after a day
+
+
+def _list_uploads() -> str:
+    return os.path.join(current_app.config["UPLOAD_DIR"], "lists")
+
+
+def _list_folder(upload_id: str) -> str:
+    """The folder of a previewed upload, from its id (never a path sent by the browser); 400 if it is gone."""
+    folder = os.path.join(_list_uploads(), upload_id)
+    if not LIST_UPLOAD.fullmatch(upload_id) or not os.path.isdir(folder):
+        abort(400, description="This upload is no longer here (imported, cancelled or older than a day): upload the "
+                               "list again.")
+    return folder
+
+
+def _discard(folder: str | None) -> None:
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sweep_list_uploads() -> None:
+    """Remove the list uploads previewed more than a day ago and never confirmed."""
+    root = _list_uploads()
+    if os.path.isdir(root):
+        cutoff = time.time() - LIST_UPLOAD_MAX_AGE_S
+        for entry in os.scandir(root):
+            if entry.is_dir() and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _stored_name(name: str, fmt: str) -> str:
+    """The name a list file is kept under in its upload's folder: OFAC's companions by their own names (the reader
+    finds them beside sdn.csv), any other file by its own name with only letters, digits, dots, dashes and
+    underscores."""
+    if fmt == "ofac-sdn" and name.lower() in lists.OFAC_COMPANIONS:
+        return name.lower()
+    base, ext = os.path.splitext(name)
+    return (re.sub(r"[^A-Za-z0-9_-]+", "_", base).strip("_")[:100] or "list") + ext.lower()
+
+
+def _save_list_upload(fmt: str) -> tuple[str, str, str]:
+    """Save the uploaded list files into a new folder; return (upload id, path of the list's file, the name that file
+    has on the user's computer). Raise ``uploads.UploadError`` (the folder removed) for no file, a wrong extension
+    or an unexpected set of files."""
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        raise uploads.UploadError("choose the list's file to upload")
+    names = [uploads.display_name(f.filename) for f in files]
+    for name in names:
+        if os.path.splitext(name)[1].lower() not in LIST_FILES[fmt]:
+            raise uploads.UploadError(f"{name}: not accepted for {fmt} (use {', '.join(LIST_FILES[fmt])})")
+    stored = [_stored_name(n, fmt) for n in names]
+    if len(set(stored)) < len(stored):
+        raise uploads.UploadError("the same file name twice: upload each file once")
+    main = [s for s in stored if s not in lists.OFAC_COMPANIONS] if fmt == "ofac-sdn" else stored
+    if fmt == "csv" and len(files) > 1:
+        raise uploads.UploadError("a CSV list is one file: upload one")
+    if fmt == "ofac-sdn" and len(main) != 1:
+        raise uploads.UploadError("upload OFAC's sdn.csv (one file), with alt.csv, add.csv and sdn_comments.csv if "
+                                  "you have them" + (f"; got {', '.join(names)}" if main else ""))
+    upload_id = secrets.token_hex(16)
+    folder = os.path.join(_list_uploads(), upload_id)
+    os.makedirs(folder, mode=0o700)
+    try:
+        for f, name, kept in zip(files, names, stored):
+            path = os.path.join(folder, kept)
+            f.save(path)
+            if os.path.getsize(path) == 0:
+                raise uploads.UploadError(f"{name}: the file is empty")
+    except uploads.UploadError:
+        _discard(folder)
+        raise
+    return upload_id, os.path.join(folder, main[0]), names[stored.index(main[0])]
+
+
+def _list_form() -> dict:
+    form = {k: " ".join(request.form.get(k, "").split())[:200] for k in ("format", "name", "published", "mtime")}
+    if form["format"] not in lists.FORMATS:
+        form["format"] = ""
+    return form
+
+
+def _lists_page(status: int = 200, form: dict | None = None):
+    db = get_db()
+    version = store.current_version(db)
+    counts = {s["name"]: s for s in store.list_sources(db)}
+    return render_template("admin/lists.html", version=version, lists=store.lists_of_version(db, version),
+                           counts=counts, imports=store.list_imports(db, limit=10), formats=lists.FORMATS,
+                           form=form or {"format": "ofac-sdn", "name": "", "published": "", "mtime": ""}), status
+
+
+@bp.get("/lists")
+@require("admin")
+def lists_page():
+    return _lists_page()
+
+
+@bp.post("/lists/preview")
+@require("admin")
+def list_preview():
+    form = _list_form()
+    folder = None
+    try:
+        if not form["format"]:
+            raise uploads.UploadError(f"choose the list's format ({' or '.join(lists.FORMATS)})")
+        _sweep_list_uploads()
+        upload_id, path, shown = _save_list_upload(form["format"])
+        folder = os.path.dirname(path)
+        prepared = list_import.prepare(path, form["format"],
+                                       name=form["name"] or list_import.default_name(form["format"], shown),
+                                       published=form["published"] or None, mtime=form["mtime"] or None,
+                                       uploaded=True)
+        plan = list_import.preview(get_db(), prepared)
+    except (uploads.UploadError, list_import.ListError) as exc:
+        _discard(folder)
+        flash(f"Nothing was imported: {exc}", "error")
+        return _lists_page(400, form)
+    if not plan.changes_anything:
+        _discard(folder)                      # nothing to confirm
+    return render_template("admin/list_preview.html", prepared=prepared, plan=plan, upload_id=upload_id,
+                           form={**form, "name": prepared.name}, sample=list_import.PREVIEW_SAMPLE,
+                           sanctions=prepared.format in lists.SANCTIONS_FORMATS,
+                           version_next=store.current_version(get_db()) + 1)
+
+
+@bp.post("/lists/import")
+@require("admin")
+def list_confirm():
+    form = _list_form()
+    folder = _list_folder(request.form.get("upload", ""))
+    kept = request.form.get("file", "")
+    if not form["format"] or kept not in os.listdir(folder):      # a name the server gave, never a path
+        _discard(folder)
+        abort(400, description="This upload is incomplete: upload the list again.")
+    path = os.path.join(folder, kept)
+    db = get_db()
+    try:
+        prepared = list_import.prepare(path, form["format"], name=form["name"] or None,
+                                       published=form["published"] or None, mtime=form["mtime"] or None,
+                                       uploaded=True)
+        if prepared.digest != request.form.get("digest"):
+            raise list_import.ListError(path, "the files are not the ones previewed: upload the list again")
+        result = list_import.import_prepared(db, prepared, actor=g.user["name"])
+    except list_import.ListError as exc:
+        flash(f"Nothing was imported: {exc}", "error")
+        return _lists_page(400, form)
+    finally:
+        _discard(folder)
+    if result.version is None:
+        flash(f"List {result.name}: {result.read} entries read, unchanged: nothing stored.", "info")
+        return redirect(url_for("admin.lists_page"))
+    current_app.logger.info("%s imported the list %r: watchlist version %s", g.user["name"], result.name,
+                            result.version)
+    job_id = monitor.enqueue_if_behind(db, g.user["name"])
+    flash(f"List {result.name} imported: {result.added} added, {result.updated} updated"
+          f"{f' ({result.relisted} relisted)' if result.relisted else ''}, {result.delisted} delisted, "
+          f"{result.unchanged} unchanged; watchlist version {result.version}."
+          + (f" Monitored clients are re-screened (job {job_id})." if job_id else ""), "info")
+    return redirect(url_for("admin.lists_page"))
+
+
+@bp.post("/lists/cancel")
+@require("admin")
+def list_cancel():
+    upload_id = request.form.get("upload", "")
+    if LIST_UPLOAD.fullmatch(upload_id):
+        _discard(os.path.join(_list_uploads(), upload_id))
+    flash("The upload was discarded: nothing was imported.", "info")
+    return redirect(url_for("admin.lists_page"))

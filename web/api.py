@@ -143,15 +143,17 @@ def run(run_id: int):
 @bp.get(f"/runs/<{ID}:run_id>/hits")
 @require("view")
 def run_hits(run_id: int):
-    runs.get_run(get_db(), run_id)
+    db = get_db()
+    runs.get_run(db, run_id)
     min_score = _number(request.args, "min_score", float, None, 0.0, 1.0)
-    status = _choice("status", runs.STATUSES)
-    sort = _choice("sort", tuple(runs.HIT_SORTS)) or "score"
+    sort = _choice("sort", tuple(runs.HIT_SORTS)) or "priority"
     page, per_page = _paging()
-    hits, total = runs.query_hits(get_db(), run_id, min_score=min_score, status=status,
-                                  risk=request.args.get("risk") or None,
-                                  entity_type=request.args.get("entity_type") or None,
-                                  source=request.args.get("source") or None, sort=sort, page=page, per_page=per_page)
+    # Every filter value is checked: an unknown class, status, risk category, source or type is a 400 that says
+    # what the filter takes (runs.HitFilterError, web.errors).
+    filters = runs.check_hit_filters(db, **{key: request.args.get(name, "").strip()
+                                            for key, name in runs.FILTER_NAMES.items()})
+    hits, total = runs.query_hits(db, run_id, min_score=min_score, **filters, sort=sort, page=page,
+                                  per_page=per_page)
     return jsonify(_paged(total, page, per_page, hits=hits))
 
 

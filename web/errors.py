@@ -45,6 +45,7 @@ STATUS: dict[type[BaseException], int] = {
     accounts.AccountError: 400,             # a name taken, the last admin, a short password...
     accounts.SignInRefused: 401,            # 429 while the sign-in throttle makes the next attempt wait
     runs.DecisionError: 400,
+    runs.HitFilterError: 400,               # an unknown class, source, risk category... of a filter of hits
     runs.ApprovalError: 400,
     workqueue.QueueError: 400,              # AssignmentRefused, BulkDecisionRefused
     monitoring.MonitorError: 400,

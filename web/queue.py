@@ -1,7 +1,8 @@
 """The work queue: alerts across every run, filtered, sorted and paged; assignment and bulk false positives.
 
 Views parse the request, call ``screening.queue`` and render; no SQL here. Both actions come back to the same
-filtered view (its address travels in the form as ``back``, checked to be a queue address) with a message.
+filtered view (its address travels in the form as ``back``, checked to be a queue address) with a message. A filter
+value that cannot be used (an unknown class, source, run, assignee...) is named in an error on the page (400).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 
 from screening.store import runs
 from screening.store import workqueue as queue
+from web import filters as hit_filters
 from web.auth import require
 from web.db import get_db
 
@@ -26,13 +28,14 @@ MAX_ID = 9223372036854775807
 def index():
     db = get_db()
     facets = queue.facets(db)
-    filters, page = _filters(facets), _page()
+    (filters, problems), page = _filters(db, facets), _page()
     found, total = queue.alerts(db, **_query(filters), page=page, per_page=PER_PAGE)
     return render_template(
         "queue/index.html", alerts=found, total=total, filters=filters, facets=facets, sorts=list(queue.SORTS),
         paging=_pager(page, total, filters), reasons=runs.DECISION_REASONS[queue.BULK_DECISIONS[0]],
         bulk_decision=queue.BULK_DECISIONS[0], back=request.full_path if request.query_string else request.path,
-        filtered=any(v not in (None, "", False) for k, v in filters.items() if k != "sort"))
+        filtered=any(v not in (None, "", False) for k, v in filters.items() if k != "sort"),
+        filter_errors=problems), 400 if problems else 200
 
 
 @bp.post("/assign")
@@ -85,28 +88,27 @@ def _page() -> int:
     return min(int(value), 10**9) if value.isdigit() and int(value) > 0 else 1
 
 
-def _score(key: str) -> float | None:
-    try:
-        value = float(request.args.get(key, ""))
-    except ValueError:
-        return None
-    return value if 0 <= value <= 1 else None
-
-
-def _filters(facets: dict) -> dict:
-    """The filters as given in the address, each checked against what it can be (anything else is ignored)."""
+def _filters(db, facets: dict) -> tuple[dict, list[str]]:
+    """The filters as given in the address, each checked against what it can be; what cannot be used is left out
+    and named in the problems (shown on the page)."""
     args = request.args
-    pick = lambda key: args.get(key) if args.get(key) in facets[key] else None  # noqa: E731
-    run = args.get("run", "")
+    values, problems = hit_filters.hit_filters(db, args)
+    run = args.get("run", "").strip()
+    run_ids = {r["id"] for r in facets["runs"]}
+    if run and not (run.isdigit() and 0 < int(run) <= MAX_ID and int(run) in run_ids):
+        problems.append(f"run must be the number of a run with alerts (got {run[:30]!r})")
+        run = ""
     assignee = args.get("assignee", "").strip()
-    if assignee not in (ME, queue.UNASSIGNED) and assignee not in facets["assigned"]:
+    if assignee and assignee not in (ME, queue.UNASSIGNED) and assignee not in facets["assigned"]:
+        problems.append(f"assignee must be me, unassigned or one of: {', '.join(facets['assigned'])} "
+                        f"(got {assignee[:30]!r})")
         assignee = ""
-    sort = args.get("sort", "score")
-    return {"status": pick("status"), "assignee": assignee or None, "min_score": _score("min_score"),
-            "max_score": _score("max_score"), "risk": pick("risk"),
-            "run": int(run) if run.isdigit() and 0 < int(run) <= MAX_ID else None,
-            "entity_type": pick("entity_type"), "suppressed": "1" if args.get("suppressed") == "1" else None,
-            "sort": sort if sort in queue.SORTS else "score"}
+    return {"status": values["status"], "assignee": assignee or None,
+            "min_score": hit_filters.score(args, "min_score", problems),
+            "max_score": hit_filters.score(args, "max_score", problems), "class": values["alert_class"],
+            "risk": values["risk"], "source": values["source"], "run": int(run) if run else None,
+            "entity_type": values["entity_type"], "suppressed": "1" if args.get("suppressed") == "1" else None,
+            "sort": hit_filters.choice(args, "sort", list(queue.SORTS), "priority", problems)}, problems
 
 
 def _query(filters: dict) -> dict:
@@ -114,6 +116,7 @@ def _query(filters: dict) -> dict:
     return {"status": filters["status"], "min_score": filters["min_score"], "max_score": filters["max_score"],
             "assignee": g.user["name"] if filters["assignee"] == ME else filters["assignee"],
             "risk": filters["risk"], "run_id": filters["run"], "entity_type": filters["entity_type"],
+            "alert_class": filters["class"], "source": filters["source"],
             "include_suppressed": bool(filters["suppressed"]), "sort": filters["sort"]}
 
 

@@ -27,13 +27,15 @@ from flask import (
     url_for,
 )
 
+from screening.engine.results import class_label
 from screening.files.clientfile import FIELDS, ClientFileError
 from screening.files.columns import MULTI
 from screening.files.report import counted, status_text
 from screening.service import policy, screen
 from screening.store import jobs, runs
 from screening.store import watchlist as store
-from web import uploads
+from watchlists.functions import CATEGORIES as PEP_CATEGORIES
+from web import filters, uploads
 from web.auth import require
 from web.db import get_db
 
@@ -51,6 +53,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # How a run ended, in the same words on every page and in the report: "completed — N rows not screened".
 bp.add_app_template_global(status_text, "run_status_text")
 bp.add_app_template_global(counted, "counted")
+# A hit's class in words, for its badge: "Sanctions", "PEP", "Adverse media", "Mention".
+bp.add_app_template_global(class_label, "class_label")
+# A public function's category in words ("head of government", "member of parliament").
+bp.add_app_template_global(lambda category: PEP_CATEGORIES.get(category, category or ""), "pep_category")
 
 
 # --- home and the list of runs ------------------------------------------------------------------------------
@@ -231,15 +237,18 @@ def run(run_id: int):
     db = get_db()
     info = runs.get_run(db, run_id)
     facets = runs.hit_facets(db, run_id)
-    filters, page = _hit_filters(facets), _page()
+    (filters, problems), page = _hit_filters(db), _page()
     hits, total = runs.query_hits(db, run_id, **filters, page=page, per_page=HITS_PER_PAGE)
-    filters = {**filters, "show_suppressed": "1" if filters["show_suppressed"] else ""}
+    # As the address names them ("class"), for the form and the paging links.
+    shown = {"class": filters["alert_class"], **{k: v for k, v in filters.items() if k != "alert_class"},
+             "show_suppressed": "1" if filters["show_suppressed"] else ""}
     not_screened, not_screened_total = runs.page_rows(db, run_id, "not screened", 1, NOT_SCREENED_SHOWN)
     return render_template(
-        "runs/run.html", run=info, hits=hits, total=total, filters=filters, facets=facets,
+        "runs/run.html", run=info, hits=hits, total=total, filters=shown, facets=facets,
         sorts=list(runs.HIT_SORTS), histogram=_histogram(runs.score_histogram(db, run_id)),
-        paging=_pager(page, HITS_PER_PAGE, total, "runs.run", run_id=run_id, **filters),
-        not_screened=not_screened, not_screened_total=not_screened_total)
+        paging=_pager(page, HITS_PER_PAGE, total, "runs.run", run_id=run_id, **shown),
+        not_screened=not_screened, not_screened_total=not_screened_total, filter_errors=problems,
+    ), 400 if problems else 200
 
 
 @bp.get(f"/runs/<{ID}:run_id>/status.json")
@@ -382,19 +391,14 @@ def _pager(page: int, per_page: int, total: int, endpoint: str, **params) -> dic
             "first": (page - 1) * per_page + 1, "last": min(page * per_page, total)}
 
 
-def _hit_filters(facets: dict) -> dict:
+def _hit_filters(db) -> tuple[dict, list[str]]:
+    """The run page's filters from the address, and what could not be used of them (shown as an error)."""
     args = request.args
-    try:
-        min_score = float(args.get("min_score", ""))
-    except ValueError:
-        min_score = None
-    if min_score is not None and not 0 <= min_score <= 1:
-        min_score = None
-    pick = lambda key: args.get(key) if args.get(key) in facets[key] else None  # noqa: E731
-    sort = args.get("sort", "score")
-    return {"min_score": min_score, "status": pick("status"), "risk": pick("risk"),
-            "entity_type": pick("entity_type"), "source": pick("source"),
-            "sort": sort if sort in runs.HIT_SORTS else "score", "show_suppressed": args.get("show_suppressed") == "1"}
+    values, problems = filters.hit_filters(db, args)
+    min_score = filters.score(args, "min_score", problems)
+    sort = filters.choice(args, "sort", list(runs.HIT_SORTS), "priority", problems)
+    return {"min_score": min_score, **values, "sort": sort,
+            "show_suppressed": args.get("show_suppressed") == "1"}, problems
 
 
 def _histogram(bands: list[tuple[float, int]], width: int = 480, height: int = 150) -> dict:

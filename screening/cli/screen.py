@@ -12,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from screening.cli import EXIT_NOT_SCREENED, Context, file_errors
+from screening.engine.results import class_label
 from screening.service import screen
 from screening.store import runs
 from screening.store.watchlist import system_user
@@ -110,6 +111,10 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
                f"screened; {run['rows_with_hits']} rows with hits ({run['hits']} hits) at or above "
                f"{run['threshold']:.2f}; watchlist version {run['watchlist_version']} "
                f"({run['watchlist_entities']} entities), {run['algorithm']}.")
+    by_class = ", ".join(f"{class_label(c)} {n}" for c, n in run["class_counts"].items() if n) or "none"
+    click.echo(f"Hits by class: {by_class}; alerting classes: "
+               f"{', '.join(class_label(c) for c in run['alert_classes'])}; {run['rows_named_in_news']} rows "
+               f"also named in news without alerting.")
     _write_outputs(obj, run_id, report_path, json_path)
     if run["not_screened"]:
         # Last, where nobody can miss it, and a status of its own for scripts.

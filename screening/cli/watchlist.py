@@ -4,14 +4,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
 from tqdm import tqdm
 
 from screening.cli import Context
+from screening.cli.common import cli_actor
 from screening.cli.monitor import rescreen_behind
 from screening.service import ingest
+from screening.service import lists as list_import
 from screening.store import watchlist as store
 from watchlists import lists, sources
 
@@ -77,6 +78,26 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
         sys.exit(1)
 
 
+def _published(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return lists.publication_date(value)
+    except lists.ListError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _provenance_lines(prepared: list_import.Prepared) -> list[str]:
+    """The files an import reads (name, size, SHA-256) and the list's publication date, with where it came from."""
+    p = prepared.provenance
+    width = max(len(f.name) for f in p.files)
+    return ([f"  {f.name:<{width}}  {f.size:>11,} bytes  SHA-256 {f.sha256}" for f in p.files]
+            + [f"  published {lists.published_text(p.published, p.published_from)}"])
+
+
+_CHANGE_SYMBOLS = {"added": "+", "updated": "~", "relisted": "~", "delisted": "-"}
+
+
 @watchlist.command("import")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["csv", "ofac-sdn"]), required=True,
@@ -85,31 +106,41 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
 @click.option("--name", "list_name", metavar="LISTNAME",
               help="Name of the list; importing the same name again updates it (default: ofac-sdn, or "
                    "csv:<file name without extension>).")
+@click.option("--published", metavar="DATE", callback=_published,
+              help="The list's publication date (YYYY-MM-DD), recorded when the file does not say it (neither "
+                   "format does); default: the file's modification time.")
+@click.option("--dry-run", is_flag=True, help="Say what the import would add, update and delist; store nothing.")
 @click.pass_obj
-def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None) -> None:
+def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None, published: str | None,
+                     dry_run: bool) -> None:
     """Import an official list (sanctions, PEPs, internal) into the watchlist as one new version.
 
     Re-importing a list under the same name adds new entries, updates changed ones and marks the missing ones
     delisted; an identical file changes nothing. A file with bad rows is refused whole, listing every problem.
+    The import records each file's name, SHA-256 and size, the publication date and who imported it.
     """
-    path = Path(file)
-    notes: list[str] = []
-    files = [path]
-    if fmt == "ofac-sdn":
-        found = lists.ofac_companions(path) if path.is_file() else {}
-        files += [p for p in found.values() if p]
-        if found:
-            click.echo(f"Reading {path.name} with " + ", ".join(
-                f"{n} {'found' if p else 'absent'}" for n, p in found.items()) + ".")
-    entries = lists.read_list(path, fmt, notes)
-    for note in notes:
+    prepared = list_import.prepare(file, fmt, name=list_name, published=published)
+    if prepared.companions:
+        click.echo(f"Reading {prepared.path.name} with " + ", ".join(
+            f"{n} {'found' if p else 'absent'}" for n, p in prepared.companions.items()) + ".")
+    for note in prepared.notes:
         click.echo(f"Note: {note}", err=True)
-    name = list_name or ("ofac-sdn" if fmt == "ofac-sdn" else f"csv:{path.stem}")
-    with tqdm(total=len(entries), unit="entry", desc=f"Storing {name}", file=sys.stderr, leave=False,
-              disable=len(entries) < 2000 or not sys.stderr.isatty()) as bar:
-        result = store.import_list(obj.db, entries, name=name, fmt=fmt, file_name=path.name,
-                                   sha256=lists.files_sha256(files), progress=lambda n: bar.update(n - bar.n))
-    aliases = f"{result.aliases} aliases"
+    for line in _provenance_lines(prepared):
+        click.echo(line)
+    name, aliases = prepared.name, f"{prepared.aliases} aliases"
+    if dry_run:
+        plan = list_import.preview(obj.db, prepared)
+        for c in plan.changes:
+            click.echo(f"  {_CHANGE_SYMBOLS[c.change]} {c.change:<9} {c.list_id}  {c.name}"
+                       + (f": {', '.join(c.fields)}" if c.fields else ""))
+        click.echo(f"List {name}: {plan.read} entries read ({aliases}); would add {plan.added}, update "
+                   f"{plan.updated}{f' ({plan.relisted} relisted)' if plan.relisted else ''}, delist {plan.delisted}; "
+                   f"{plan.unchanged} unchanged. Dry run: nothing stored.")
+        return
+    with tqdm(total=len(prepared.entries), unit="entry", desc=f"Storing {name}", file=sys.stderr, leave=False,
+              disable=len(prepared.entries) < 2000 or not sys.stderr.isatty()) as bar:
+        result = list_import.import_prepared(obj.db, prepared, actor=cli_actor(),
+                                             progress=lambda n: bar.update(n - bar.n))
     if result.version is None:
         click.echo(f"List {name}: {result.read} entries read ({aliases}), unchanged: nothing stored; "
                    f"watchlist version {store.current_version(obj.db)}.")

@@ -40,8 +40,9 @@ class RowResult:
 
 
 def screen_rows(matcher: Matcher, clients: Iterable[ClientLike], threshold: float,
-                limit: int, progress: Callable[[int], None] | None = None) -> Iterator[RowResult]:
-    """Yield one ``RowResult`` per client, in order; ``progress(n)`` is called after each row with the count done."""
+                limit: int | None, progress: Callable[[int], None] | None = None) -> Iterator[RowResult]:
+    """Yield one ``RowResult`` per client, in order, with at most ``limit`` matches each (None: every match at or
+    above the threshold); ``progress(n)`` is called after each row with the count done."""
     for done, client in enumerate(clients, start=1):
         if client.problems:
             yield RowResult(client, NOT_SCREENED, "; ".join(client.problems))

@@ -8,6 +8,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
+# How serious a hit is, most serious first: the values of ``HitRecord.alert_class``, with the words shown for them
+# (a badge on every page, a column in the report). The service decides which class a hit has and which classes
+# alert (``screening.service.alerts``, the policy's ``alert_classes``); here is only the vocabulary every layer
+# shares.
+SANCTIONS, PEP, ADVERSE_MEDIA, MENTION = "sanctions", "pep", "adverse media", "mention"
+ALERT_CLASSES: dict[str, str] = {SANCTIONS: "Sanctions", PEP: "PEP", ADVERSE_MEDIA: "Adverse media",
+                                 MENTION: "Mention"}
+
 
 @dataclass
 class RowRecord:
@@ -27,6 +35,7 @@ class RowRecord:
     client_key: str                       # who the client is (suppressions and monitoring key on it)
     client_fingerprint: str               # what the client looked like
     hit_count: int = 0
+    news_mentions: int = 0                # news entities that matched without alerting ("also named in news: N")
 
     JSON: ClassVar[tuple[str, ...]] = ("countries", "cells", "notes")
 
@@ -54,10 +63,13 @@ class HitRecord:
     excerpts: list[dict[str, Any]]
     client_key: str
     entity_fingerprint: str
+    alert_class: str | None = None        # a key of ALERT_CLASSES
+    priority: float | None = None         # orders hits: class, then stage and relevance, then score (higher first)
+    functions: list[dict[str, Any]] = field(default_factory=list)   # a PEP's public functions, with their excerpts
     suppression_id: int | None = None     # set while storing: suppressed by an earlier clearance
     changed_since_decision: int | None = None
 
-    JSON: ClassVar[tuple[str, ...]] = ("programs", "reasons", "risk_categories", "countries", "excerpts")
+    JSON: ClassVar[tuple[str, ...]] = ("programs", "reasons", "risk_categories", "countries", "excerpts", "functions")
 
 
 def columns(cls) -> list[str]:
@@ -70,4 +82,10 @@ def as_row(record) -> dict:
     return asdict(record)
 
 
-__all__ = ["HitRecord", "RowRecord", "as_row", "columns", "field"]
+def class_label(alert_class: str | None) -> str:
+    """The words shown for a hit's class ("PEP", "Adverse media"); "Unclassified" for a hit stored before classes."""
+    return ALERT_CLASSES.get(alert_class or "", "Unclassified")
+
+
+__all__ = ["ADVERSE_MEDIA", "ALERT_CLASSES", "HitRecord", "MENTION", "PEP", "RowRecord", "SANCTIONS", "as_row",
+           "class_label", "columns", "field"]

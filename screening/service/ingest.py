@@ -23,7 +23,7 @@ import sqlite_utils
 from screening.engine.normalize import name_key
 from screening.store import watchlist as store
 from screening.store.db import transaction
-from watchlists import cleaning, consolidate, dedupe, extract, nlp, risk
+from watchlists import cleaning, consolidate, dedupe, extract, functions, nlp, risk
 from watchlists.errors import ArticleError
 from watchlists.sources import RawArticle, read_all
 
@@ -186,12 +186,15 @@ class Importer:
         # The model's output, the entities and the risk of every mention are worked out before the write
         # transaction, so SQLite's write lock is held only for the reads and writes (other writers, such as
         # analysts' decisions, wait less).
-        clusters = signals = None
+        clusters = signals = offices = None
         if docs is not None:
             result = extract.extract(prep.paragraphs, docs, self.known)
             clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
             signals = [[risk.classify(m.excerpt, m.start, m.end, m.context) if m.kind == "name"
                         else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
+            # Beside the risk signal, the public function a sentence gives a person (what makes a PEP).
+            offices = [[functions.find(m.excerpt, m.start, m.end) if m.kind == "name" and cl.type == extract.PERSON
+                        else None for m in cl.mentions] for cl in clusters]
         try:
             with transaction(db):
                 dup = store.find_duplicate(db, prep.url, prep.text_hash)
@@ -215,19 +218,21 @@ class Importer:
                                    "text): linked to it, not counted as a second source", prep.title, article_id)
                 article_id = store.insert_article(db, version, row, prep.bands)
                 new_entities, n_mentions, touched = 0, 0, []
-                for cl, sigs in zip(clusters, signals):
+                for cl, sigs, offs in zip(clusters, signals, offices):
                     scope = f"article:{article_id}" if cl.lone else ""
                     entity_id, is_new = store.upsert_entity(db, version, cl.type, cl.name, cl.key, scope)
                     new_entities += is_new
                     store.add_aliases(db, entity_id, cl.aliases, version)
                     rows = []
-                    for m, sig in zip(cl.mentions, sigs):
+                    for m, sig, office in zip(cl.mentions, sigs, offs):
                         rows.append({
                             "alias": m.name, "excerpt": m.excerpt, "start": m.start, "end": m.end,
                             "paragraph": m.paragraph, "sentence": m.sentence, "kind": m.kind, "context": m.context,
                             "country": m.country, "countries": m.countries, "risk_categories": sig.categories,
                             "triggers": sig.triggers, "stage": sig.stage, "stage_words": sig.stage_words,
-                            "adverse": sig.adverse, "reporting": sig.reporting})
+                            "adverse": sig.adverse, "reporting": sig.reporting,
+                            "function": office.title if office else None,
+                            "function_country": office.country if office else None})
                     store.insert_mentions(db, version, entity_id, article_id, rows)
                     n_mentions += len(rows)
                     touched.append(entity_id)

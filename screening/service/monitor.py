@@ -85,7 +85,8 @@ def rescreen(db: sqlite_utils.Database, actor: str, progress: Callable[[int, int
             sha256="", file_size=0, sheet=None, actor=actor, mapping=mapping, threshold=threshold,
             hit_limit=hit_limit, algorithm=algorithm_id(), watchlist_version=version,
             watchlist_entities=len(entity_ids), rows_total=len(compared), job_id=job_id, kind=KIND,
-            base_version=base, compared=len(compared), news_min_relevance=policy)
+            base_version=base, compared=len(compared), news_min_relevance=policy,
+            alert_classes=resolved.alerting)
         total = len(compared)
         done = [0]
 
@@ -97,9 +98,11 @@ def rescreen(db: sqlite_utils.Database, actor: str, progress: Callable[[int, int
                     done[0] = offset + n
                     if progress:
                         progress(done[0], total)
-                yield from screen_rows(matcher, clients, threshold, hit_limit, progress=tick)
+                yield from screen_rows(matcher, clients, threshold, None, progress=tick)
 
-        screen.store_results(db, run_id, results(), keep=lambda r: bool(r.matches))
+        # Clients with new alerts (hits of a class that alerts) are stored; the hits per row limit applies to those.
+        screen.store_results(db, run_id, results(), keep=lambda result, hits: bool(hits),
+                             alert_classes=resolved.alerting, hit_limit=hit_limit)
         run = runs.get_run(db, run_id)
         summary.update(run_id=run_id, alerts=run["hits"], clients_with_alerts=run["rows_with_hits"])
     # Every client considered is now screened against this version: those compared, and those with nothing new

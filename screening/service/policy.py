@@ -1,6 +1,7 @@
 """Every policy setting, declared once: its default, its environment variable, its Admin setting, its bounds.
 
-The threshold, hits per row, news policy, retention, upload limits and folders are declared here and nowhere else.
+The threshold, hits per row, news policy, alerting classes, retention, upload limits and folders are declared here
+and nowhere else.
 ``resolve(db)`` gives them all at once, in one order of precedence, to the web pages, the API, the CLI, the worker
 and monitoring alike:
 
@@ -9,17 +10,20 @@ and monitoring alike:
 3. the environment variable (``SCREENING_THRESHOLD``...): a deployment's own default;
 4. the built-in default below.
 
-A run records the resolved values (threshold, hits per row, news policy, algorithm, watchlist version).
+A run records the resolved values (threshold, hits per row, news policy, alerting classes, algorithm, watchlist
+version).
 """
 from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields
 
 import sqlite_utils
 
 from screening.engine.pairs import BENCHMARK_THRESHOLD
+from screening.engine.results import ADVERSE_MEDIA, ALERT_CLASSES, PEP, SANCTIONS
 from screening.store import settings as stored
 
 
@@ -41,13 +45,27 @@ class Setting:
     low: float | None = None
     high: float | None = None
     optional: bool = False          # may be unset (None): retention "forever"
+    choices: tuple[str, ...] = ()   # a list of these (a str setting, comma-separated, stored in this order)
+    required: tuple[str, ...] = ()  # choices that must always be in the list
 
     def check(self, raw: object) -> object:
         """Read a value as typed by a person (or stored); raise ``PolicyError`` saying what is wrong with it."""
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if isinstance(raw, (list, tuple)):
+            raw = ", ".join(str(r) for r in raw)
+        if raw is None or (isinstance(raw, str) and not raw.strip(" ,;")):
             if self.optional:
                 return None
             raise PolicyError(f"{self.label}: give {self._what()}")
+        if self.choices:
+            items = [p.strip().lower() for p in re.split(r"[,;]", str(raw)) if p.strip()]
+            unknown = [i for i in items if i not in self.choices]
+            if unknown:
+                raise PolicyError(f"{self.label}: unknown value {unknown[0]!r} (one or more of: "
+                                  f"{', '.join(self.choices)})")
+            missing = [r for r in self.required if r not in items]
+            if missing:
+                raise PolicyError(f"{self.label}: {missing[0]!r} must always be one of them")
+            return ", ".join(c for c in self.choices if c in items)
         if self.kind is str:
             return str(raw).strip()
         text = str(raw).strip().replace(",", ".") if self.kind is float else str(raw).strip()
@@ -61,6 +79,8 @@ class Setting:
         return value
 
     def _what(self) -> str:
+        if self.choices:
+            return f"one or more of: {', '.join(self.choices)}"
         what = "a number" if self.kind is float else "a whole number" if self.kind is int else "a value"
         return f"{what} {self._range()}".strip()
 
@@ -82,6 +102,13 @@ NEWS_MIN_RELEVANCE = Setting(
     "news entities below this relevance are not screened against, from 0 to 1: 0 screens every person and "
     "organisation an article names, whatever it says of them; 0.01 keeps only those with an adverse mention (list "
     "entries are always screened)", float, 0.0, env="SCREENING_NEWS_MIN_RELEVANCE", admin=True, low=0.0, high=1.0)
+ALERT_CLASSES_SETTING = Setting(
+    "alert_classes", "Classes that alert",
+    "the classes of hits that are alerts (stored as hits, listed for review); the others are only counted on the "
+    "client's row (\"also named in news: N\") and stay findable by search. Sanctions always alert; mention "
+    "(named in news without an adverse signal or a public function) does not by default", str,
+    ", ".join((SANCTIONS, PEP, ADVERSE_MEDIA)), env="SCREENING_ALERT_CLASSES", admin=True,
+    choices=tuple(ALERT_CLASSES), required=(SANCTIONS,))
 RETENTION_RUNS_DAYS = Setting(
     "retention_runs_days", "Keep screening runs (days)",
     "days a screening run is kept (its rows, that is the client data, its hits, decisions and approvals), counted "
@@ -106,7 +133,8 @@ JOB_STALE_S = Setting(
     env="SCREENING_JOB_STALE_S", low=4.0)
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
-    THRESHOLD, HIT_LIMIT, NEWS_MIN_RELEVANCE, RETENTION_RUNS_DAYS, RETENTION_ARTICLES_DAYS, MAX_UPLOAD_MB, MAX_ROWS,
+    THRESHOLD, HIT_LIMIT, NEWS_MIN_RELEVANCE, ALERT_CLASSES_SETTING, RETENTION_RUNS_DAYS, RETENTION_ARTICLES_DAYS,
+    MAX_UPLOAD_MB, MAX_ROWS,
     UPLOAD_DIR, JOB_STALE_S)}
 ADMIN_SETTINGS = tuple(k for k, s in SETTINGS.items() if s.admin)
 
@@ -197,6 +225,7 @@ class Policy:
     threshold: float
     hit_limit: int
     news_min_relevance: float
+    alert_classes: str = ", ".join((SANCTIONS, PEP, ADVERSE_MEDIA))    # see ``alerting``
     retention_runs_days: int | None = None
     retention_articles_days: int | None = None
     max_upload_mb: float = 100.0
@@ -204,6 +233,11 @@ class Policy:
     upload_dir: str = ""
     job_stale_s: float = 30.0
     sources: dict = field(default_factory=dict, compare=False)    # key -> "given", "admin", "env" or "default"
+
+    @property
+    def alerting(self) -> tuple[str, ...]:
+        """The classes that alert, most serious first (``alert_classes`` as a tuple)."""
+        return tuple(c.strip() for c in self.alert_classes.split(",") if c.strip())
 
 
 def resolve(db: sqlite_utils.Database | None, db_path: str | os.PathLike | None = None, **given) -> Policy:
@@ -251,6 +285,8 @@ def admin_settings(db: sqlite_utils.Database) -> list[dict]:
         changed = stored.changed(db, key)
         out.append({"key": key, "label": s.label, "help": s.help, "type": s.kind.__name__, "min": s.low,
                     "max": s.high, "optional": s.optional, "env": s.env, "value": value(db, key),
+                    "choices": [{"value": c, "label": ALERT_CLASSES.get(c, c)} for c in s.choices],
+                    "required": list(s.required),
                     "default": deployment_default(key), "updated_at": changed[0] if changed else None,
                     "updated_by": changed[1] if changed else None})
     return out

@@ -33,7 +33,7 @@ from screening.files.clientfile import (
     detect_mapping,
     read_rows,
 )
-from screening.service import policy
+from screening.service import alerts, policy
 from screening.service.matching import EmptyWatchlist, matcher_for
 from screening.store import audit, cases, jobs, runs
 from screening.store import watchlist as store
@@ -124,13 +124,14 @@ def _row_record(result: RowResult, hit_count: int) -> RowRecord:
     key = getattr(c, "client_key", "") or key          # a monitored client keeps the key it was added with
     return RowRecord(row=c.row, client_id=c.client_id, name=c.name, type=c.type, countries=list(c.countries),
                      birth_date=c.birth_date, cells=c.cells, status=result.status, reason=result.reason,
-                     notes=list(c.notes), best_score=result.best_score, client_key=key, client_fingerprint=fingerprint,
-                     hit_count=hit_count)
+                     notes=list(c.notes), best_score=result.best_score, client_key=key,
+                     client_fingerprint=fingerprint, hit_count=hit_count)
 
 
 def _hit_records(db: sqlite_utils.Database, result: RowResult, client_key: str,
                  evidence_cache: dict) -> list[HitRecord]:
-    """The stored hits of a result: the entity's evidence and fingerprint (each entity read once per run)."""
+    """The hits of a result, every match: the entity's evidence and fingerprint (each entity read once per run),
+    the hit's class, priority and, for a PEP, the public functions that make it one (``alerts``)."""
     out = []
     for rank, m in enumerate(result.matches, start=1):
         ev = evidence_cache.get(m.record_id)
@@ -138,6 +139,7 @@ def _hit_records(db: sqlite_utils.Database, result: RowResult, client_key: str,
             entity = store.get_entity(db, m.record_id)
             ev = evidence_cache[m.record_id] = (store.evidence(entity), cases.entity_fingerprint(entity))
         evidence, fingerprint = ev
+        alert_class = alerts.classify(evidence)
         out.append(HitRecord(
             row=result.client.row, rank=rank, entity_id=evidence["entity_id"], entity_name=evidence["entity_name"],
             entity_type=evidence["entity_type"], source=evidence["source"], list_id=evidence["list_id"],
@@ -146,8 +148,22 @@ def _hit_records(db: sqlite_utils.Database, result: RowResult, client_key: str,
             reasons=[{"feature": r.feature, "outcome": r.outcome, "text": r.text} for r in m.reasons],
             risk_categories=evidence["risk_categories"], relevance=evidence["relevance"],
             countries=evidence["countries"], excerpts=evidence["excerpts"], client_key=client_key,
-            entity_fingerprint=fingerprint))
+            entity_fingerprint=fingerprint, alert_class=alert_class,
+            priority=alerts.priority(alert_class, evidence, m.score), functions=alerts.functions(evidence)))
     return out
+
+
+def _alerting(hits: list[HitRecord], alert_classes: tuple[str, ...] | None,
+              hit_limit: int | None) -> tuple[list[HitRecord], int]:
+    """The hits that alert (their class is one of ``alert_classes``; None: every class), at most ``hit_limit`` best
+    first and ranked again, and how many news entities matched without alerting (the row's "also named in news")."""
+    alerts_ = [alert_classes is None or h.alert_class in alert_classes for h in hits]
+    keep = [h for h, alerting in zip(hits, alerts_) if alerting]
+    quiet = sum(1 for h, alerting in zip(hits, alerts_) if h.source == "news" and not alerting)
+    keep = keep[:hit_limit] if hit_limit else keep
+    for rank, h in enumerate(keep, start=1):
+        h.rank = rank
+    return keep, quiet
 
 
 def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, threshold: float | None = None,
@@ -166,22 +182,31 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
         db, file_name=display_name or prepared.path.name, sha256=prepared.sha256, file_size=prepared.size,
         sheet=prepared.sheet, actor=actor, mapping=prepared.mapping_dict(), threshold=resolved.threshold,
         hit_limit=resolved.hit_limit, algorithm=algorithm_id(), watchlist_version=version, watchlist_entities=size,
-        rows_total=len(prepared.clients), job_id=job_id, news_min_relevance=resolved.news_min_relevance)
+        rows_total=len(prepared.clients), job_id=job_id, news_min_relevance=resolved.news_min_relevance,
+        alert_classes=resolved.alerting)
     total = len(prepared.clients)
     tick = (lambda done: progress(done, total)) if progress else None
-    store_results(db, run_id, screen_rows(matcher, prepared.clients, resolved.threshold, resolved.hit_limit,
-                                          progress=tick))
+    # Every match is read (no limit in the engine), so that matches of a class that does not alert never crowd out
+    # those that do; the hits per row limit applies to the alerts.
+    store_results(db, run_id, screen_rows(matcher, prepared.clients, resolved.threshold, None, progress=tick),
+                  alert_classes=resolved.alerting, hit_limit=resolved.hit_limit)
     return run_id
 
 
-def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda result: True) -> None:
+def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda result, hits: True,
+                  alert_classes: tuple[str, ...] | None = None, hit_limit: int | None = None) -> None:
     """Store ``RowResult``s of a run in batches (rows, hits with their evidence) and mark the run completed.
+
+    Each match is classified (``alerts``); only those of ``alert_classes`` (None: every class) are stored as hits,
+    at most ``hit_limit`` per row, best first; the news entities that matched without alerting are counted on the
+    row (``news_mentions``: "also named in news: N").
 
     Each row carries its client's key and fingerprint and each hit its entity's fingerprint; an alert cleared
     earlier with a suppression is stored suppressed while neither side changed, else the suppression is lifted
     and the hit marked changed since cleared (``runs.add_results``, in the batch's transaction).
 
-    ``keep(result)`` chooses the rows stored (a monitoring run stores only clients with new alerts). On any error
+    ``keep(result, hits)`` chooses the rows stored (a monitoring run stores only clients with new alerts, the
+    hits that alert given). On any error
     or interruption the run is marked failed with the reason; an error is raised again as ``RunFailed``, an
     interruption as itself. Every path that stores screening results goes through here.
     """
@@ -189,10 +214,15 @@ def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda r
     batch: list = []
     try:
         for result in results:
-            if not keep(result):
+            row = _row_record(result, 0)
+            hits, quiet = [], 0
+            if result.status == SCREENED:
+                hits, quiet = _alerting(_hit_records(db, result, row.client_key, evidence_cache), alert_classes,
+                                        hit_limit)
+            if not keep(result, hits):
                 continue
-            row = _row_record(result, len(result.matches) if result.status == SCREENED else 0)
-            hits = _hit_records(db, result, row.client_key, evidence_cache) if result.status == SCREENED else []
+            row.hit_count, row.news_mentions = len(hits), quiet
+            row.best_score = max((h.score for h in hits), default=None)
             batch.append((row, hits))
             if len(batch) >= BATCH_ROWS:
                 runs.add_results(db, run_id, batch)
@@ -272,14 +302,21 @@ def run_job(db: sqlite_utils.Database, job: ScreenJob, *, actor: str, job_id: in
 
 # --- exports --------------------------------------------------------------------------------------------------
 
+def _run_with_lists(db: sqlite_utils.Database, run_id: int) -> dict:
+    """A stored run, with the official lists of its watchlist version and their provenance (``lists``)."""
+    run = runs.get_run(db, run_id)
+    run["lists"] = store.lists_of_version(db, run["watchlist_version"])
+    return run
+
+
 def write_run_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
     """Write a stored run as JSON (``jsonexport.write_run``), streamed row by row in constant memory."""
-    jsonexport.write_run(out, runs.get_run(db, run_id), runs.iter_rows_with_hits(db, run_id))
+    jsonexport.write_run(out, _run_with_lists(db, run_id), runs.iter_rows_with_hits(db, run_id))
 
 
 def write_run_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
     """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened, Audit) to ``path``."""
-    run = runs.get_run(db, run_id)
+    run = _run_with_lists(db, run_id)
     run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     run["report_generated_by"] = actor
 

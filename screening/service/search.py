@@ -6,7 +6,7 @@ from screening.engine.attributes import country_code, iso_date
 from screening.engine.model import Query, Skipped, entity_type
 from screening.engine.normalize import problem
 from screening.engine.pairs import algorithm_id
-from screening.service import policy
+from screening.service import alerts, policy
 from screening.service.matching import EmptyWatchlist, matcher_for
 from screening.store import watchlist as store
 
@@ -68,8 +68,10 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
             continue
         ev = store.evidence(entity, max_excerpts=SEARCH_EXCERPTS)
         listed = entity.get("origin") == "list"
+        # Every class is found here, those that do not alert in a run (mention) too.
         results.append({
             "entity_id": ev["entity_id"], "entity_name": ev["entity_name"], "matched_name": m.matched_name,
+            "alert_class": alerts.classify(ev), "functions": ev["functions"],
             "score": round(m.score, 4), "name_score": round(m.name_score, 4), "type": ev["entity_type"],
             "source": ev["source"], "role": entity.get("role"), "relevance": ev["relevance"],
             "risk_categories": ev["risk_categories"], "countries": ev["countries"],

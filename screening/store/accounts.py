@@ -122,7 +122,7 @@ def add_user(db: sqlite_utils.Database, name: str, role: str, password: str | No
     with transaction(db):
         if db.execute("SELECT 1 FROM users WHERE name = ? COLLATE NOCASE", [name]).fetchone():
             raise AccountError(f"a user named {name!r} exists already")
-        at = _iso(now())
+        at = now().isoformat(timespec="microseconds")      # sessions compare it: a reset within the second counts
         uid = db.execute("INSERT INTO users (name, role, password_hash, created_at, created_by, password_changed_at,"
                          " must_change_password) VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [name, role, hash_password(password), at, created_by, at, int(must_change)]).lastrowid
@@ -202,7 +202,8 @@ def set_password(db: sqlite_utils.Database, user_id: int, password: str | None =
         if check_password(row[1], password):
             raise AccountError("the new password must differ from the current one")
         db.execute("UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = ? "
-                   "WHERE id = ?", [hash_password(password), _iso(now()), int(must_change), user_id])
+                   "WHERE id = ?", [hash_password(password), now().isoformat(timespec="microseconds"),
+                                     int(must_change), user_id])
         audit.record(db, actor, "account.password", "user", user_id, {"must_change_password": bool(must_change)})
     return password
 

@@ -13,13 +13,20 @@ from typing import Iterator
 
 import sqlite_utils
 
-from screening.engine.results import HitRecord, RowRecord, as_row, columns
+from screening.engine.results import (
+    ALERT_CLASSES,
+    HitRecord,
+    RowRecord,
+    as_row,
+    columns,
+)
 from screening.store import accounts, audit, cases
 from screening.store import watchlist as store
 from screening.store.cases import get_suppression
 from screening.store.common import decoded, now_iso
 from screening.store.db import transaction
 from watchlists.errors import EntityNotFound
+from watchlists.risk import TAXONOMY as RISK_TAXONOMY
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 DECISIONS = ("true match", "false positive", "escalate")
@@ -46,9 +53,13 @@ DECISION_REASONS = {
     "escalate": ("needs senior review", "not enough information to decide", "possible match, identifiers missing",
                  "other (see comment)"),
 }
-HIT_SORTS = {"score": "h.score DESC, h.row, h.rank", "row": "h.row, h.rank", "entity": "h.entity_name COLLATE "
+# Sorts of a run's hits; the first is the default: priority (class, then stage and relevance, then score).
+HIT_SORTS = {"priority": "h.priority IS NULL, h.priority DESC, h.score DESC, h.row, h.rank",
+             "score": "h.score DESC, h.row, h.rank", "row": "h.row, h.rank", "entity": "h.entity_name COLLATE "
              "NOCASE, h.row", "client": "r.name COLLATE NOCASE, h.row, h.rank"}
-_JSON = ("mapping", "countries", "cells", "notes", "programs", "reasons", "risk_categories", "excerpts", "row_summary")
+ENTITY_TYPES = ("person", "organization", "vessel", "aircraft", "unknown")
+_JSON = ("mapping", "countries", "cells", "notes", "programs", "reasons", "risk_categories", "excerpts", "row_summary",
+         "alert_classes", "functions")
 
 
 class RunNotFound(LookupError):
@@ -61,6 +72,15 @@ class HitNotFound(RunNotFound):
 
 class DecisionError(ValueError):
     """A decision that cannot be recorded (unknown hit, unknown decision, no reason)."""
+
+
+class HitFilterError(ValueError):
+    """A filter of hits with a value it cannot take (an unknown class, source, risk category...), each problem in
+    ``problems``: an unknown filter value is an error, never silently ignored."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 class ApprovalError(ValueError):
@@ -81,26 +101,28 @@ def create_run(db: sqlite_utils.Database, *, file_name: str, sha256: str, file_s
                actor: str, mapping: dict, threshold: float, hit_limit: int, algorithm: str, watchlist_version: int,
                watchlist_entities: int, rows_total: int, job_id: int | None = None, kind: str = "file",
                base_version: int | None = None, compared: int | None = None,
-               news_min_relevance: float = 0.0) -> int:
-    """Store a new run in status ``running`` and return its id.
+               news_min_relevance: float = 0.0, alert_classes: tuple[str, ...] | list[str] | None = None) -> int:
+    """Store a new run in status ``running`` and return its id. ``alert_classes`` are the classes of hits that
+    alert in this run (the policy's; every class when None), recorded with it.
 
     ``kind`` is ``file`` (a client list: every row is stored) or ``monitoring`` (monitored clients re-screened
     against the entities added or changed since ``base_version``: ``compared`` clients, only those with alerts
     stored).
     """
+    alerting = tuple(alert_classes) if alert_classes is not None else tuple(ALERT_CLASSES)
     with transaction(db):
         cur = db.execute(
             "INSERT INTO runs (file_name, sha256, file_size, sheet, actor, started_at, status, mapping, threshold, "
             "hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, rows_done, screened, "
-            "not_screened, rows_with_hits, hits, job_id, kind, base_version, compared, news_min_relevance) VALUES (?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?)",
+            "not_screened, rows_with_hits, hits, job_id, kind, base_version, compared, news_min_relevance, "
+            "alert_classes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?)",
             [file_name, sha256, file_size, sheet, actor, now_iso(), RUNNING, json.dumps(mapping, ensure_ascii=False),
              threshold, hit_limit, algorithm, watchlist_version, watchlist_entities, rows_total, job_id, kind,
-             base_version, compared, news_min_relevance])
+             base_version, compared, news_min_relevance, json.dumps(list(alerting))])
         audit.record(db, actor, "run.started", "run", cur.lastrowid, {
             "run_id": cur.lastrowid, "kind": kind, "file_name": file_name, "sha256": sha256, "rows": rows_total,
             "threshold": threshold, "algorithm": algorithm, "watchlist_version": watchlist_version,
-            "news_min_relevance": news_min_relevance})
+            "news_min_relevance": news_min_relevance, "alert_classes": list(alerting)})
         return cur.lastrowid
 
 
@@ -325,6 +347,13 @@ def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
     run["status_counts"] = {s: statuses.get(s, 0) for s in STATUSES}
     run["pending"] = statuses.get(PENDING, 0)
     run["pending_approval"] = statuses.get(PENDING_APPROVAL, 0)
+    # Alerts by class; the rows also named in news by entities whose class does not alert (counted, not stored).
+    classes = dict(db.execute("SELECT alert_class, count(*) FROM hits WHERE run_id = ? GROUP BY 1",
+                              [run_id]).fetchall())
+    run["class_counts"] = {c: classes.get(c, 0) for c in ALERT_CLASSES}
+    named = db.execute("SELECT count(*), coalesce(sum(news_mentions), 0) FROM run_rows WHERE run_id = ? AND "
+                       "news_mentions > 0", [run_id]).fetchone()
+    run["rows_named_in_news"], run["news_mentions"] = named[0], named[1]
     # Counted once when the run completes; a run stored before that (or one that failed) is counted now, a running
     # one not at all (its page polls every second, and counting notes reads every row).
     summary = run.pop("row_summary", None)
@@ -459,23 +488,27 @@ def get_hit(db: sqlite_utils.Database, hit_id: int) -> dict:
 
 def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | None = None,
                max_score: float | None = None, status: str | None = None, risk: str | None = None,
-               entity_type: str | None = None, source: str | None = None, sort: str = "score",
-               page: int = 1, per_page: int = 50, show_suppressed: bool = False) -> tuple[list[dict], int]:
+               entity_type: str | None = None, source: str | None = None, alert_class: str | None = None,
+               sort: str = "priority", page: int = 1, per_page: int = 50,
+               show_suppressed: bool = False) -> tuple[list[dict], int]:
     """Return one page of a run's hits, filtered and sorted, and how many hits pass the filters.
 
     ``status`` is an effective status (``pending``, ``pending approval``, a decision, ``suppressed``); ``risk`` a
-    risk category; ``source`` ``news`` or a list's name. Suppressed hits are left out unless ``show_suppressed``
-    (or ``status`` is ``suppressed``). Each hit comes with its client's id and name, its latest decision (with
-    its verdict) and its ``status``.
+    risk category; ``source`` ``news`` or a list's name; ``alert_class`` a class (``sanctions``, ``pep``,
+    ``adverse media``, ``mention``). Sorted by priority unless ``sort`` says otherwise (``HIT_SORTS``). Suppressed
+    hits are left out unless ``show_suppressed`` (or ``status`` is ``suppressed``). Each hit comes with its client's
+    id and name, its latest decision (with its verdict) and its ``status``.
     """
     where, args = hit_filters(run_id=run_id, min_score=min_score, max_score=max_score, entity_type=entity_type,
-                              source=source, risk=risk, status=status, show_suppressed=show_suppressed)
+                              source=source, risk=risk, status=status, alert_class=alert_class,
+                              show_suppressed=show_suppressed)
     base = (f"FROM hits h JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row WHERE {' AND '.join(where)}")
     total = db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
     page, per_page = max(1, page), max(1, min(per_page, 500))
     rows = db.query(f"SELECT h.*, r.client_id, r.name AS client_name, (SELECT s.decision_id FROM suppressions s WHERE "
-                    f"s.id = h.suppression_id) AS suppressed_by_decision {base} ORDER BY {HIT_SORTS.get(sort, HIT_SORTS['score'])}"
-                    f" LIMIT ? OFFSET ?", args + [per_page, (page - 1) * per_page])
+                    f"s.id = h.suppression_id) AS suppressed_by_decision {base} ORDER BY "
+                    f"{HIT_SORTS.get(sort, HIT_SORTS['priority'])} LIMIT ? OFFSET ?",
+                    args + [per_page, (page - 1) * per_page])
     out = []
     for h in rows:
         h = _decode(h)
@@ -487,11 +520,13 @@ def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | Non
 
 def hit_filters(*, run_id: int | None = None, min_score: float | None = None, max_score: float | None = None,
                 entity_type: str | None = None, source: str | None = None, risk: str | None = None,
-                status: str | None = None, show_suppressed: bool = False) -> tuple[list[str], list]:
+                status: str | None = None, alert_class: str | None = None,
+                show_suppressed: bool = False) -> tuple[list[str], list]:
     """SQL conditions (on ``hits h``) and their arguments for the filters a run's page and the work queue share."""
     where, args = [], []
     for value, condition in ((run_id, "h.run_id = ?"), (min_score, "h.score >= ?"), (max_score, "h.score <= ?"),
                              (entity_type or None, "h.entity_type = ?"), (source or None, "h.source = ?"),
+                             (alert_class or None, "h.alert_class = ?"),
                              (risk or None, "EXISTS (SELECT 1 FROM json_each(h.risk_categories) WHERE value = ?)")):
         if value is not None:
             where.append(condition)
@@ -505,13 +540,46 @@ def hit_filters(*, run_id: int | None = None, min_score: float | None = None, ma
     return where, args
 
 
+def hit_sources(db: sqlite_utils.Database) -> list[str]:
+    """Every source a hit can have: ``news``, and the name of every list imported (or named by a stored hit)."""
+    names = {r[0] for r in db.execute("SELECT name FROM list_sources")}
+    names |= {r[0] for r in db.execute("SELECT DISTINCT source FROM hits WHERE source IS NOT NULL")}
+    return ["news", *sorted(names - {"news"}, key=str.casefold)]
+
+
+def filter_values(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """What each filter of hits can be, whether or not a hit has it now: the classes, the risk categories of the
+    taxonomy, the sources (``news`` and every list), the entity types and the statuses."""
+    return {"alert_class": list(ALERT_CLASSES), "risk": list(RISK_TAXONOMY), "source": hit_sources(db),
+            "entity_type": list(ENTITY_TYPES), "status": list(STATUSES)}
+
+
+# The filters' names as the pages and the API take them.
+FILTER_NAMES = {"alert_class": "class", "risk": "risk", "source": "source", "entity_type": "entity_type",
+                "status": "status"}
+
+
+def check_hit_filters(db: sqlite_utils.Database, **given) -> dict:
+    """Check filter values as given (None or "": not given) against what each filter can be (``filter_values``);
+    return them (None for those not given), or raise ``HitFilterError`` naming every unknown value and what its
+    filter takes: an unknown value is an error, never silently ignored."""
+    allowed = filter_values(db)
+    problems = []
+    for key, value in given.items():
+        if value in (None, ""):
+            continue
+        if value not in allowed[key]:
+            problems.append(f"{FILTER_NAMES[key]} must be one of: {', '.join(allowed[key])} (got {str(value)[:60]!r})")
+    if problems:
+        raise HitFilterError(problems)
+    return {k: (v or None) for k, v in given.items()}
+
+
 def hit_facets(db: sqlite_utils.Database, run_id: int) -> dict:
-    """The values the hits of a run can be filtered by: risk categories, entity types, sources."""
-    risks = [r[0] for r in db.execute(
-        "SELECT DISTINCT j.value FROM hits h, json_each(h.risk_categories) j WHERE h.run_id = ? ORDER BY 1", [run_id])]
-    types = [r[0] for r in db.execute("SELECT DISTINCT entity_type FROM hits WHERE run_id = ? ORDER BY 1", [run_id])]
-    sources = [r[0] for r in db.execute("SELECT DISTINCT source FROM hits WHERE run_id = ? ORDER BY 1", [run_id])]
-    return {"risk": risks, "entity_type": types, "source": sources, "status": list(STATUSES)}
+    """The values the hits of a run can be filtered by (``filter_values``), and how many of the run's hits have each
+    class (``class_counts``)."""
+    counts = dict(db.execute("SELECT alert_class, count(*) FROM hits WHERE run_id = ? GROUP BY 1", [run_id]).fetchall())
+    return {**filter_values(db), "class_counts": {c: counts.get(c, 0) for c in ALERT_CLASSES}}
 
 
 def score_histogram(db: sqlite_utils.Database, run_id: int, step: float = 0.05) -> list[tuple[float, int]]:
@@ -562,12 +630,17 @@ def page_rows(db: sqlite_utils.Database, run_id: int, status: str | None = None,
 
 
 def hit_neighbours(db: sqlite_utils.Database, hit: dict) -> tuple[int | None, int | None]:
-    """Return the ids of the hits before and after ``hit`` (from ``get_hit``) in its run's score order."""
-    key = [hit["run_id"], hit["score"], hit["score"], hit["row"], hit["rank"]]
-    before = db.execute("SELECT id FROM hits WHERE run_id = ? AND (score > ? OR (score = ? AND (row, rank) < (?, ?))) "
-                        "ORDER BY score, row DESC, rank DESC LIMIT 1", key).fetchone()
-    after = db.execute("SELECT id FROM hits WHERE run_id = ? AND (score < ? OR (score = ? AND (row, rank) > (?, ?))) "
-                       "ORDER BY score DESC, row, rank LIMIT 1", key).fetchone()
+    """Return the ids of the hits before and after ``hit`` (from ``get_hit``) in its run's default order: priority,
+    then score, then row and rank."""
+    p = hit.get("priority") if hit.get("priority") is not None else -1.0
+    key = [hit["run_id"], p, p, hit["score"], hit["score"], hit["row"], hit["rank"]]
+    order = "coalesce(priority, -1)"
+    before = db.execute(f"SELECT id FROM hits WHERE run_id = ? AND ({order} > ? OR ({order} = ? AND (score > ? OR "
+                        f"(score = ? AND (row, rank) < (?, ?))))) ORDER BY {order}, score, row DESC, rank DESC "
+                        f"LIMIT 1", key).fetchone()
+    after = db.execute(f"SELECT id FROM hits WHERE run_id = ? AND ({order} < ? OR ({order} = ? AND (score < ? OR "
+                       f"(score = ? AND (row, rank) > (?, ?))))) ORDER BY {order} DESC, score DESC, row, rank "
+                       f"LIMIT 1", key).fetchone()
     return (before[0] if before else None), (after[0] if after else None)
 
 
@@ -580,7 +653,7 @@ def hit_entity(db: sqlite_utils.Database, hit: dict) -> dict:
                 "aliases": [], "countries": hit["countries"] or [], "risk_categories": hit["risk_categories"] or [],
                 "relevance": hit["relevance"], "source": hit["source"], "list_id": hit["list_id"],
                 "programs": hit["programs"] or [], "remarks": hit["remarks"], "delisted_version": None,
-                "live": False}
+                "functions": hit.get("functions") or [], "live": False}
     try:
         ent = store.get_entity(db, str(hit["entity_id"]))
     except EntityNotFound:
@@ -588,7 +661,7 @@ def hit_entity(db: sqlite_utils.Database, hit: dict) -> dict:
     if ent["id"] != hit["entity_id"]:         # the id is gone and a name happened to read like it
         return snapshot
     ev = store.evidence(ent, max_excerpts=0)
-    return {**snapshot, "name": ent["name"], "type": ent["type"],
+    return {**snapshot, "name": ent["name"], "type": ent["type"], "functions": ev["functions"],
             "aliases": [{"alias": a["alias"], "kind": a.get("kind")} for a in ent["aliases"]],
             "countries": ev["countries"], "risk_categories": ev["risk_categories"], "relevance": ev["relevance"],
             "source": ev["source"], "list_id": ev["list_id"], "programs": ev["programs"], "remarks": ev["remarks"],

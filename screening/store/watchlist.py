@@ -9,7 +9,7 @@ import getpass
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -18,13 +18,14 @@ from screening.engine.normalize import name_key
 from screening.store import audit
 from screening.store.common import decoded, now_iso
 from screening.store.db import transaction
+from watchlists import functions as pep
 from watchlists import relevance as rel
-from watchlists import roles
+from watchlists import risk, roles
 from watchlists.errors import EntityNotFound
-from watchlists.lists import ListError
+from watchlists.lists import SANCTIONS_FORMATS, ListError, Provenance
 
 _JSON_COLS = ("countries", "risk_categories", "triggers", "stage_words", "credits", "birth_dates", "programs",
-              "addresses")
+              "addresses", "functions")
 
 
 def _decode(row: dict) -> dict:
@@ -136,15 +137,17 @@ def add_aliases(db: sqlite_utils.Database, entity_id: int, aliases: list[str], v
 
 def insert_mentions(db: sqlite_utils.Database, version: int, entity_id: int, article_id: int,
                     mentions: list[dict]) -> None:
-    """Store mentions of one entity in one article: excerpt, offsets, context, countries and risk signal."""
+    """Store mentions of one entity in one article: excerpt, offsets, context, countries, risk signal, and the public
+    function the sentence gives a person (``function``: its title, ``function_country``), if any."""
     db.conn.executemany(
         "INSERT INTO mentions (entity_id, article_id, alias, excerpt, start, end, paragraph, sentence, kind, "
-        "context, country, countries, risk_categories, triggers, stage, stage_words, adverse, reporting, version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "context, country, countries, risk_categories, triggers, stage, stage_words, adverse, reporting, version, "
+        "function, function_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(entity_id, article_id, m["alias"], m["excerpt"], m["start"], m["end"], m["paragraph"], m["sentence"],
           m.get("kind", "name"), m.get("context") or "", m.get("country"), json.dumps(m.get("countries") or []),
           json.dumps(m.get("risk_categories") or []), json.dumps(m.get("triggers") or []), m.get("stage"),
-          json.dumps(m.get("stage_words") or []), m.get("adverse") or 0.0, int(bool(m.get("reporting"))), version)
+          json.dumps(m.get("stage_words") or []), m.get("adverse") or 0.0, int(bool(m.get("reporting"))), version,
+          m.get("function"), m.get("function_country"))
          for m in mentions],
     )
 
@@ -176,10 +179,16 @@ def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> N
     # Risk categories of the adverse mentions, the most frequent first (ties: the first seen).
     cats = [c for c, _ in Counter(c for r in adverse for c in json.loads(r["risk_categories"] or "[]")).most_common()]
     score = rel.relevance(adverse, is_source=role == roles.SOURCE, total_mentions=total)
+    # The public functions its mentions give a person (a PEP), the most often stated first.
+    found = [{"function": f.title, "category": f.category, "country": f.country, "mentions": n}
+             for f, n in ((pep.describe(title, country), n) for title, country, n in db.execute(
+                 "SELECT function, function_country, count(*) FROM mentions WHERE entity_id = ? AND function IS NOT "
+                 "NULL GROUP BY function, function_country ORDER BY count(*) DESC, min(id)", [entity_id]))]
     db.execute(
         "UPDATE entities SET role = ?, countries = ?, risk_categories = ?, relevance = ?, mention_count = ?, "
-        "source_count = ?, updated_version = ?, updated_at = ? WHERE id = ?",
-        [role, json.dumps(countries), json.dumps(cats), score, total, sources, version, now_iso(), entity_id],
+        "source_count = ?, updated_version = ?, updated_at = ?, functions = ? WHERE id = ?",
+        [role, json.dumps(countries), json.dumps(cats), score, total, sources, version, now_iso(),
+         json.dumps(found, ensure_ascii=False) if found else None, entity_id],
     )
 
 
@@ -250,7 +259,8 @@ def get_entity(db: sqlite_utils.Database, ref: str) -> dict:
         ent.update(_list_details(db, ent))
     ent["mentions"] = [_decode(r) for r in db.query(
         "SELECT m.id, m.alias, m.excerpt, m.start, m.end, m.kind, m.context, m.country, m.countries, m.risk_categories, "
-        "m.triggers, m.stage, m.stage_words, m.adverse, m.reporting, m.version, m.article_id, a.title AS article_title, "
+        "m.triggers, m.stage, m.stage_words, m.adverse, m.reporting, m.version, m.function, m.function_country, "
+        "m.article_id, a.title AS article_title, "
         "a.source AS article_source, a.published AS article_published, a.url AS article_url "
         "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? ORDER BY m.article_id, m.paragraph, "
         "m.sentence, m.start", [ent["id"]])]
@@ -281,12 +291,22 @@ def record_version_counts(db: sqlite_utils.Database, version: int, articles_adde
                "WHERE version = ?", [articles_added, linked, entities_added, mentions_added, version])
 
 
-
 # --- official lists -----------------------------------------------------------------------------------------
 
 @dataclass
+class ListChange:
+    """One entry an import adds, updates (with the fields that change), relists or delists: what a preview shows."""
+
+    change: str                         # "added", "updated", "relisted" or "delisted"
+    list_id: str
+    name: str
+    fields: tuple[str, ...] = ()        # updated or relisted: what changes (name, aliases, countries...)
+
+
+@dataclass
 class ListImport:
-    """What one list import did: counts, and the watchlist version it created (None when nothing changed)."""
+    """What one list import did, or would do (``preview_list``): counts, and the watchlist version it created (None
+    when nothing changed, and for a preview); a preview also holds the first changes of each kind."""
 
     name: str
     format: str
@@ -299,6 +319,14 @@ class ListImport:
     aliases: int = 0       # aliases of the entries read (primary names not counted)
     version: int | None = None
     source_id: int | None = None
+    changes: list[ListChange] = field(default_factory=list)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.added or self.updated or self.delisted)
+
+
+_FIELD_LABELS = ("name", "type", "countries", "birth dates", "programs", "addresses", "remarks")   # _list_fields
 
 
 def _list_fields(e) -> tuple:
@@ -315,47 +343,91 @@ def _list_aliases(e) -> dict[str, str]:
     return out
 
 
+@dataclass
+class _ListDiff:
+    """A list's entries compared with the list of that name as stored."""
+
+    source: tuple | None                # (id, format) of the stored list, None for a new list
+    new: list                           # entries
+    changed: list                       # (entity id, was delisted, entry, stored fields)
+    gone: list                          # (entity id, list id, stored name) of the entries no longer on the list
+    stored_aliases: dict                # entity id -> {alias: kind}
+
+    def result(self, entries: list, name: str, fmt: str) -> ListImport:
+        return ListImport(name=name, format=fmt, read=len(entries), aliases=sum(len(e.aliases) for e in entries),
+                          added=len(self.new), updated=len(self.changed),
+                          relisted=sum(1 for c in self.changed if c[1]), delisted=len(self.gone),
+                          unchanged=len(entries) - len(self.new) - len(self.changed),
+                          source_id=self.source[0] if self.source else None)
+
+
+def _list_diff(db: sqlite_utils.Database, entries: list, name: str, fmt: str) -> _ListDiff:
+    """Compare entries with the stored list of the same name by list id; refuse a name imported in another format."""
+    src = db.execute("SELECT id, format FROM list_sources WHERE name = ?", [name]).fetchone()
+    if src and src[1] != fmt:
+        raise ListError(name, f"the list {name!r} was imported as {src[1]}, not {fmt}: import it under "
+                              f"another name")
+    stored: dict[str, tuple] = {}
+    stored_aliases: dict[int, dict[str, str]] = {}
+    if src:
+        for row in db.execute(
+                "SELECT id, list_id, name, type, countries, birth_dates, programs, addresses, remarks, "
+                "delisted_version FROM entities WHERE list_source_id = ?", [src[0]]):
+            stored[row[1]] = (row[0], tuple(row[2:9]), row[9])
+        for eid, alias, kind in db.execute(
+                "SELECT a.entity_id, a.alias, a.kind FROM aliases a JOIN entities e ON e.id = a.entity_id "
+                "WHERE e.list_source_id = ?", [src[0]]):
+            stored_aliases.setdefault(eid, {})[alias] = kind
+    new, changed = [], []
+    for e in entries:
+        old = stored.get(e.list_id)
+        if old is None:
+            new.append(e)
+        elif old[2] is not None or old[1] != _list_fields(e) or stored_aliases.get(old[0], {}) != _list_aliases(e):
+            changed.append((old[0], old[2] is not None, e, old[1]))
+    present = {e.list_id for e in entries}
+    gone = [(eid, list_id, fields[0]) for list_id, (eid, fields, delisted) in stored.items()
+            if list_id not in present and delisted is None]
+    return _ListDiff(tuple(src) if src else None, new, changed, gone, stored_aliases)
+
+
+def preview_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str, sample: int = 20) -> ListImport:
+    """Say what ``import_list`` would do with these entries, storing nothing: the counts, and up to ``sample``
+    changes of each kind (added; updated or relisted, with the fields that change; delisted)."""
+    diff = _list_diff(db, entries, name, fmt)
+    result = diff.result(entries, name, fmt)
+    result.changes = [ListChange("added", e.list_id, e.name) for e in diff.new[:sample]]
+    for eid, was_delisted, e, old in diff.changed[:sample]:
+        what = tuple(label for label, a, b in zip(_FIELD_LABELS, old, _list_fields(e)) if a != b)
+        before = {a: k for a, k in diff.stored_aliases.get(eid, {}).items() if k != "name"}
+        if before != {a: k for a, k in _list_aliases(e).items() if k != "name"}:
+            what += ("aliases",)
+        result.changes.append(ListChange("relisted" if was_delisted else "updated", e.list_id, e.name, what))
+    result.changes += [ListChange("delisted", list_id, stored_name) for _, list_id, stored_name in diff.gone[:sample]]
+    return result
+
+
 def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str, file_name: str, sha256: str,
-                actor: str | None = None, progress: Callable[[int], None] | None = None) -> ListImport:
+                actor: str | None = None, progress: Callable[[int], None] | None = None,
+                provenance: Provenance | None = None) -> ListImport:
     """Store a list's entries (``watchlists.lists.ListEntry``) as one watchlist version, in one transaction.
 
     Entries are matched to the entities of the same list name by their list id: new ones are added, changed ones
     updated, those no longer on the list marked delisted (kept, with the version that delisted them). An import
     that changes nothing stores nothing and creates no version. ``progress`` receives a count of entries done.
+    ``provenance`` (each file's name, SHA-256 and size, the publication date and where it was read from) is stored
+    in ``list_files`` with the new version and the actor, and audited (``list.imported``).
     """
-
-
-    result = ListImport(name=name, format=fmt, read=len(entries), aliases=sum(len(e.aliases) for e in entries))
     with transaction(db):
-        src = db.execute("SELECT id, format FROM list_sources WHERE name = ?", [name]).fetchone()
-        if src and src[1] != fmt:
-            raise ListError(name, f"the list {name!r} was imported as {src[1]}, not {fmt}: give another --name")
-        stored: dict[str, tuple] = {}
-        stored_aliases: dict[int, dict[str, str]] = {}
-        if src:
-            for row in db.execute(
-                    "SELECT id, list_id, name, type, countries, birth_dates, programs, addresses, remarks, "
-                    "delisted_version FROM entities WHERE list_source_id = ?", [src[0]]):
-                stored[row[1]] = (row[0], tuple(row[2:9]), row[9])
-            for eid, alias, kind in db.execute(
-                    "SELECT a.entity_id, a.alias, a.kind FROM aliases a JOIN entities e ON e.id = a.entity_id "
-                    "WHERE e.list_source_id = ?", [src[0]]):
-                stored_aliases.setdefault(eid, {})[alias] = kind
-        new, changed = [], []
-        for e in entries:
-            old = stored.get(e.list_id)
-            if old is None:
-                new.append(e)
-            elif old[2] is not None or old[1] != _list_fields(e) or stored_aliases.get(old[0], {}) != _list_aliases(e):
-                changed.append((old[0], old[2] is not None, e))
-        present = {e.list_id for e in entries}
-        gone = [eid for list_id, (eid, _, delisted) in stored.items() if list_id not in present and delisted is None]
-        result.source_id = src[0] if src else None
-        result.unchanged = len(entries) - len(new) - len(changed)
-        if not (new or changed or gone):
+        diff = _list_diff(db, entries, name, fmt)
+        result = diff.result(entries, name, fmt)
+        if not result.changes_anything:
             return result
-        version = new_version(db, "list", f"{fmt} list {name!r} from {file_name}", actor or system_user())
+        new, changed, gone = diff.new, diff.changed, [g[0] for g in diff.gone]
+        actor = actor or system_user()
+        version = new_version(db, "list", f"{fmt} list {name!r} from {file_name}", actor)
         stamp = now_iso()
+        src = diff.source
         if src:
             db.execute("UPDATE list_sources SET file_name = ?, sha256 = ?, imported_at = ?, version = ?, "
                        "record_count = ? WHERE id = ?", [file_name, sha256, stamp, version, len(entries), src[0]])
@@ -381,7 +453,7 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
             done += 1
             if progress and done % 500 == 0:
                 progress(done)
-        for eid, was_delisted, e in changed:
+        for eid, _was_delisted, e, _old in changed:
             fields = _list_fields(e)
             db.execute(
                 "UPDATE entities SET name = ?, name_key = ?, type = ?, countries = ?, birth_dates = ?, programs = ?, "
@@ -389,7 +461,7 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
                 "WHERE id = ?",
                 [e.name, name_key(e.name), e.type, fields[2], fields[3], fields[4], fields[5], e.remarks, version,
                  stamp, eid])
-            want, have = _list_aliases(e), stored_aliases.get(eid, {})
+            want, have = _list_aliases(e), diff.stored_aliases.get(eid, {})
             db.conn.executemany("DELETE FROM aliases WHERE entity_id = ? AND alias = ?",
                                 [(eid, a) for a in have if a not in want])
             db.conn.executemany("UPDATE aliases SET kind = ? WHERE entity_id = ? AND alias = ?",
@@ -397,21 +469,95 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
             db.conn.executemany(
                 "INSERT INTO aliases (entity_id, alias, alias_key, version, kind) VALUES (?, ?, ?, ?, ?)",
                 [(eid, a, name_key(a), version, k) for a, k in want.items() if a not in have])
-            result.relisted += was_delisted
             done += 1
             if progress and done % 500 == 0:
                 progress(done)
         db.conn.executemany("UPDATE entities SET delisted_version = ?, updated_version = ?, updated_at = ? "
                             "WHERE id = ?", [(version, version, stamp, eid) for eid in gone])
-        result.added, result.updated, result.delisted = len(new), len(changed), len(gone)
         result.version, result.source_id = version, source_id
         record_version_counts(db, version, entities_added=len(new))
         db.execute("UPDATE watchlist_versions SET description = description || ? WHERE version = ?",
                    [f": {len(entries)} read, {len(new)} added, {len(changed)} updated, {len(gone)} delisted",
                     version])
+        if provenance:
+            _record_provenance(db, version, source_id, name, fmt, provenance, actor, stamp)
         if progress:
             progress(len(entries))
     return result
+
+
+def _record_provenance(db: sqlite_utils.Database, version: int, source_id: int, name: str, fmt: str,
+                       provenance: Provenance, actor: str, stamp: str) -> None:
+    """Store the files of a list import (one row each) with its publication date and who imported it; audit it."""
+    db.conn.executemany(
+        "INSERT INTO list_files (version, list_source_id, list_name, format, file_name, sha256, size, published, "
+        "published_from, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(version, source_id, name, fmt, f.name, f.sha256, f.size, provenance.published, provenance.published_from,
+          actor, stamp) for f in provenance.files])
+    audit.record(db, actor, "list.imported", "list", name, {
+        "version": version, "format": fmt, "published": provenance.published,
+        "published_from": provenance.published_from,
+        "files": [{"file_name": f.name, "sha256": f.sha256, "size": f.size} for f in provenance.files]})
+
+
+def _provenance_of(rows: list[dict]) -> list[dict]:
+    """Group ``list_files`` rows by import (list and version): one dict per list import with its files."""
+    out: dict[tuple, dict] = {}
+    for r in rows:
+        item = out.get((r["list_source_id"], r["version"]))
+        if item is None:
+            item = out[(r["list_source_id"], r["version"])] = {
+                "name": r["list_name"], "format": r["format"], "sanctions": r["format"] in SANCTIONS_FORMATS,
+                "version": r["version"], "published": r["published"], "published_from": r["published_from"],
+                "imported_by": r["imported_by"], "imported_at": r["imported_at"], "files": []}
+        item["files"].append({"file_name": r["file_name"], "sha256": r["sha256"], "size": r["size"]})
+    return list(out.values())
+
+
+def lists_of_version(db: sqlite_utils.Database, version: int | None) -> list[dict]:
+    """Return every official list in watchlist version ``version``, by name, each with the provenance of the import
+    that gave it its contents in that version: ``name``, ``format``, ``sanctions`` (an official sanctions list),
+    ``version`` (of that import), ``published`` and ``published_from`` ("file", "option" or "mtime"),
+    ``imported_by``, ``imported_at`` and ``files`` (``file_name``, ``sha256``, ``size``). A list imported before
+    provenance was kept has no files and null dates."""
+    if not version:
+        return []
+    out = []
+    for sid, name, fmt, src_version, imported_at in db.execute(
+            "SELECT s.id, s.name, s.format, s.version, s.imported_at FROM list_sources s WHERE EXISTS "
+            "(SELECT 1 FROM entities e WHERE e.list_source_id = s.id AND e.first_version <= ?) ORDER BY s.name",
+            [version]).fetchall():
+        rows = [dict(r) for r in db.query(
+            "SELECT * FROM list_files WHERE list_source_id = ? AND version = (SELECT max(version) FROM list_files "
+            "WHERE list_source_id = ? AND version <= ?) ORDER BY id", [sid, sid, version])]
+        if rows:
+            out += _provenance_of(rows)
+            continue
+        known = src_version is not None and src_version <= version      # imported before migration 009
+        out.append({"name": name, "format": fmt, "sanctions": fmt in SANCTIONS_FORMATS,
+                    "version": src_version if known else None, "published": None, "published_from": None,
+                    "imported_by": None, "imported_at": imported_at if known else None, "files": []})
+    return out
+
+
+def list_imports(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """Return the latest list imports that changed the watchlist, newest first, each with its provenance (as
+    ``lists_of_version`` gives it)."""
+    versions = [r[0] for r in db.execute("SELECT DISTINCT version FROM list_files ORDER BY version DESC LIMIT ?",
+                                         [limit])]
+    if not versions:
+        return []
+    marks = ", ".join("?" * len(versions))
+    return _provenance_of([dict(r) for r in db.query(
+        f"SELECT * FROM list_files WHERE version IN ({marks}) ORDER BY version DESC, id", versions)])
+
+
+def sanctions_loaded(db: sqlite_utils.Database) -> bool:
+    """Whether the current watchlist holds an active entry of an official sanctions list (``SANCTIONS_FORMATS``)."""
+    formats = sorted(SANCTIONS_FORMATS)
+    return db.execute(
+        f"SELECT 1 FROM list_sources s JOIN entities e ON e.list_source_id = s.id WHERE s.format IN "
+        f"({', '.join('?' * len(formats))}) AND e.delisted_version IS NULL LIMIT 1", formats).fetchone() is not None
 
 
 def system_user() -> str:
@@ -506,27 +652,47 @@ def _records_of(db: sqlite_utils.Database, ids: list[int]) -> list[Record]:
 
 
 MAX_EXCERPTS = 3
+_STAGE_RANK = {name: rank for name, rank, _weight, _pattern in risk.STAGES}
 
 
 def evidence(entity: dict, max_excerpts: int = MAX_EXCERPTS) -> dict:
     """Return what a hit shows of an entity (from ``get_entity``): who it is, why it is listed, and its excerpts.
 
     News entities give their most adverse mentions first (sentence, offsets of the name, article title, source,
-    date and link); list entities give their list, list id, programs and remarks.
+    date, link, and the mention's stage), the furthest stage their adverse mentions reach (``stage``), and the
+    public functions their mentions give a person (``functions``: title, category, country and the excerpt that
+    says so, one per distinct function); list entities give their list, list id, programs, remarks, and the risk
+    categories their programs stand for ("sanctions" for every entry of a sanctions list).
     """
     mentions = sorted(entity.get("mentions") or [], key=lambda m: -(m.get("adverse") or 0))
     listed = entity.get("origin") == "list"
+    programs = list(entity.get("programs") or []) if listed else []
+
+    def excerpt(m: dict) -> dict:
+        return {"excerpt": m["excerpt"], "start": m["start"], "end": m["end"], "alias": m["alias"],
+                "article_title": m["article_title"], "source": m["article_source"],
+                "published": m["article_published"], "url": m["article_url"]}
+    stages = [m.get("stage") for m in mentions if (m.get("adverse") or 0) > 0 and m.get("stage")]
+    functions, seen = [], set()
+    for m in sorted((m for m in entity.get("mentions") or [] if m.get("function")),
+                    key=lambda m: (m.get("article_published") or "", m["id"]), reverse=True):
+        key = (m["function"], m.get("function_country"))
+        if key in seen:
+            continue
+        seen.add(key)
+        f = pep.describe(m["function"], m.get("function_country"))
+        functions.append({"function": f.title, "category": f.category, "country": f.country, **excerpt(m)})
     return {
         "entity_id": entity["id"], "entity_name": entity["name"], "entity_type": entity["type"],
         "source": (entity.get("list_name") or "list") if listed else "news",
         "list_id": entity.get("list_id") if listed else None,
-        "programs": list(entity.get("programs") or []) if listed else [],
+        "programs": programs,
         "remarks": (entity.get("remarks") or None) if listed else None,
-        "risk_categories": list(entity.get("risk_categories") or []),
-        "relevance": entity.get("relevance"), "countries": list(entity.get("countries") or []),
-        "excerpts": [{"excerpt": m["excerpt"], "start": m["start"], "end": m["end"], "alias": m["alias"],
-                      "article_title": m["article_title"], "source": m["article_source"],
-                      "published": m["article_published"], "url": m["article_url"]}
+        "risk_categories": risk.list_categories(programs) if listed else list(entity.get("risk_categories") or []),
+        "relevance": None if listed else entity.get("relevance"), "countries": list(entity.get("countries") or []),
+        "stage": max(stages, key=lambda s: _STAGE_RANK.get(s, -1)) if stages else None,
+        "functions": functions[:max_excerpts] if max_excerpts else functions,
+        "excerpts": [{**excerpt(m), "stage": m.get("stage") if (m.get("adverse") or 0) > 0 else None}
                      for m in mentions[:max_excerpts]],
     }
 

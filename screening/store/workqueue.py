@@ -17,7 +17,9 @@ from screening.store.db import transaction
 UNASSIGNED = "unassigned"
 BULK_DECISIONS = ("false positive",)
 MAX_BULK = 1000                 # hits in one assignment or bulk decision
+# The first is the default: priority (class, then stage and relevance, then score).
 SORTS = {
+    "priority": "h.priority IS NULL, h.priority DESC, h.score DESC, h.run_id DESC, h.row, h.rank",
     "score": "h.score DESC, h.run_id DESC, h.row, h.rank",
     "newest": "h.run_id DESC, h.row, h.rank",
     "oldest": "h.run_id, h.row, h.rank",
@@ -33,7 +35,7 @@ _STATUS = runs.STATUS_SQL
 SUPPRESSED = runs.SUPPRESSED
 # Statuses of alerts that wait for a decision: a bulk decision may be added to these without being asked to.
 _UNDECIDED = (runs.PENDING, SUPPRESSED)
-_JSON = ("risk_categories", "countries", "programs")
+_JSON = ("risk_categories", "countries", "programs", "functions")
 
 
 class QueueError(ValueError):
@@ -55,20 +57,22 @@ def statuses() -> list[str]:
 
 def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: str | None = None,
            min_score: float | None = None, max_score: float | None = None, risk: str | None = None,
-           run_id: int | None = None, entity_type: str | None = None, include_suppressed: bool = False,
-           sort: str = "score", page: int = 1, per_page: int = 50) -> tuple[list[dict], int]:
+           run_id: int | None = None, entity_type: str | None = None, alert_class: str | None = None,
+           source: str | None = None, include_suppressed: bool = False, sort: str = "priority", page: int = 1,
+           per_page: int = 50) -> tuple[list[dict], int]:
     """Return one page of alerts across all runs, filtered and sorted, and how many alerts pass the filters.
 
     ``status`` is an effective status (``runs.STATUSES``: ``pending``, ``pending approval``, a decision,
     ``suppressed``); alerts suppressed by an earlier clearance are left out unless ``include_suppressed`` (or
-    ``status`` is ``suppressed``), as on a run's page. ``assignee`` is a user name or ``unassigned``. Each alert
-    carries its run (``run_id``, ``run_file_name``, ``run_kind``), row, client (``client_id``, ``client_name``),
-    the matched entity, score, risk categories, ``status``, ``assignee``, ``suppression_id`` and its latest
-    ``decision``.
+    ``status`` is ``suppressed``), as on a run's page. ``assignee`` is a user name or ``unassigned``;
+    ``alert_class`` a class, ``source`` ``news`` or a list's name. Sorted by priority unless ``sort`` says otherwise.
+    Each alert carries its run (``run_id``, ``run_file_name``, ``run_kind``), row, client (``client_id``,
+    ``client_name``), the matched entity, its class, priority and public functions, score, risk categories,
+    ``status``, ``assignee``, ``suppression_id`` and its latest ``decision``.
     """
     where, args = runs.hit_filters(run_id=run_id, min_score=min_score, max_score=max_score,
-                                   entity_type=entity_type, risk=risk, status=status,
-                                   show_suppressed=include_suppressed)
+                                   entity_type=entity_type, risk=risk, status=status, alert_class=alert_class,
+                                   source=source, show_suppressed=include_suppressed)
     if assignee == UNASSIGNED:
         where.append("(h.assignee IS NULL OR h.assignee = '')")
     elif assignee:
@@ -81,9 +85,10 @@ def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: st
     rows = db.query(
         f"SELECT h.id, h.run_id, h.row, h.rank, h.entity_id, h.entity_name, h.entity_type, h.matched_name, h.source, "
         f"h.list_id, h.programs, h.score, h.risk_categories, h.countries, h.assignee, h.suppression_id, "
+        f"h.alert_class, h.priority, h.functions, "
         f"h.changed_since_decision, r.client_id, r.name AS client_name, u.file_name AS run_file_name, "
         f"u.kind AS run_kind, {_STATUS} AS status, ld.id AS decision_id, ld.decision, ld.reason AS decision_reason, "
-        f"ld.actor AS decision_actor, ld.decided_at {base} ORDER BY {SORTS.get(sort, SORTS['score'])} "
+        f"ld.actor AS decision_actor, ld.decided_at {base} ORDER BY {SORTS.get(sort, SORTS['priority'])} "
         f"LIMIT ? OFFSET ?", args + [per_page, (page - 1) * per_page])
     out = []
     for row in rows:
@@ -101,20 +106,18 @@ def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: st
 
 
 def facets(db: sqlite_utils.Database) -> dict:
-    """The values the queue can be filtered by: statuses, risk categories, entity types, runs, assignees (``assigned``:
-    anyone holding alerts or able to) and whom alerts can be assigned to (``assignees``)."""
-    risks = [r[0] for r in db.execute(
-        "SELECT DISTINCT j.value FROM hits h, json_each(h.risk_categories) j ORDER BY 1")]
-    types = [r[0] for r in db.execute("SELECT DISTINCT entity_type FROM hits WHERE entity_type IS NOT NULL "
-                                      "ORDER BY 1")]
+    """The values the queue can be filtered by: statuses, classes, risk categories, sources, entity types
+    (``runs.filter_values``: all they can be), runs, assignees (``assigned``: anyone holding alerts or able to) and
+    whom alerts can be assigned to (``assignees``)."""
+    values = runs.filter_values(db)
     run_list = [dict(r) for r in db.query("SELECT id, file_name, kind, started_at FROM runs WHERE hits > 0 "
                                           "ORDER BY id DESC")]
     can = assignees(db)
     assigned = [r[0] for r in db.execute("SELECT DISTINCT assignee FROM hits WHERE assignee IS NOT NULL AND "
                                          "assignee != '' ORDER BY assignee COLLATE NOCASE")]
     # Filter by anyone who can take alerts or holds some (an account disabled since keeps its alerts).
-    return {"status": statuses(), "risk": risks, "entity_type": types, "runs": run_list, "assignees": can,
-            "assigned": sorted(set(can) | set(assigned), key=str.casefold)}
+    return {**values, "runs": run_list, "assignees": can, "assigned": sorted(set(can) | set(assigned),
+                                                                                key=str.casefold)}
 
 
 def assignees(db: sqlite_utils.Database) -> list[str]:
