@@ -258,3 +258,23 @@ def test_json_export_carries_classes_and_named_in_news(watchlist, tmp_path):
     rows = {r["name"]: r for r in data["rows"]}
     assert rows["Margaret Pennywhistle"]["news_mentions"] == 1 and rows["Margaret Pennywhistle"]["hits"] == []
     assert rows["ABBAS, Abu"]["hits"][0]["alert_class"] == "sanctions"
+
+
+def test_a_pep_list_marks_its_entries_as_peps_and_a_csv_lists_programs_as_badges(sample_copy, tmp_path):
+    peps = tmp_path / "peps.csv"
+    peps.write_text("Name;Type;Country;Programme;ID\n"
+                    "Halvard Brennsund;person;NO;PEP;P-1\n"
+                    "Brennsund Shipping AS;organization;NO;UKRAINE-EO13662;P-2\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--db", str(sample_copy), "watchlist", "import", str(peps), "--format", "csv",
+                                   "--name", "Domestic PEPs"])
+    assert res.exit_code == 0, res.output
+    db = dbmod.connect(sample_copy)
+    clients = write_xlsx(tmp_path / "c.xlsx", [["Customer ID", "Customer Name"], ["C-1", "Halvard Brennsund"],
+                                               ["C-2", "Brennsund Shipping AS"]])
+    run_id = screen.screen(db, screen.prepare(clients), actor="ana")
+    hits = {name: found[0] for name, found in by_client(db, run_id).items() if found}
+    person, company = hits["Halvard Brennsund"], hits["Brennsund Shipping AS"]
+    assert person["alert_class"] == "pep" and person["programs"] == ["PEP"] and person["source"] == "Domestic PEPs"
+    assert company["alert_class"] == "sanctions" and company["programs"] == ["UKRAINE-EO13662"]
+    assert person["priority"] < company["priority"]
+    db.close()

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from screening.service import screen
-from screening.store import audit, runs
+from screening.store import audit, identity, rekey, runs
 from screening.store import db as dbmod
 
 HEADER = ["Customer ID", "Customer Name", "Customer Type", "Nationality", "Date of Birth"]
@@ -32,13 +32,13 @@ def db(sample_copy):
     database.close()
 
 
-def run_file(db, tmp_path, rows, name="clients.xlsx", actor="ana") -> int:
+def run_file(db, tmp_path, rows, name="clients.xlsx", actor="ana", header=HEADER, columns=None) -> int:
     wb = Workbook()
     ws = wb.active
-    for r in [HEADER, *rows]:
+    for r in [header, *rows]:
         ws.append(r)
     wb.save(tmp_path / name)
-    return screen.screen(db, screen.prepare(tmp_path / name), actor=actor)
+    return screen.screen(db, screen.prepare(tmp_path / name, columns=columns), actor=actor)
 
 
 def hit_of(db, run_id, client_id) -> dict:
@@ -205,17 +205,137 @@ def test_a_suppressed_alert_comes_back_when_the_client_data_changes(db, tmp_path
 
 
 def test_a_client_without_an_id_is_known_by_its_name_and_attributes(db, tmp_path):
-    from screening.store import cases
-
     no_id = ["", "Keqiang  LI", "Individual", "cn", date(1955, 7, 1)]
     first = run_file(db, tmp_path, [no_id])
     hit, decision_id = clear_with_suppression(db, first, None)
-    assert hit["client_key"] == "name:keqiang li|person|cn|1955-07-01"
+    assert hit["client_key"] == "name:keqiang li|cn|1955-07-01"
     assert hit_of(db, run_file(db, tmp_path, [["", "Keqiang Li", "Individual", "China", date(1955, 7, 1)]]),
                   None)["status"] == runs.SUPPRESSED
-    key, fingerprint = cases.client_identity(None, "Keqiang Li", "person", ["cn"], "1955-07-01")
-    assert cases.client_identity("", "keqiang li", "person", ("CN",), "1955-07-01") == (key, fingerprint)
-    assert cases.client_identity("X-9", "Keqiang Li", "person", ["cn"], "1955-07-02")[0] == "id:X-9"
+    key, fingerprint = identity.client_identity(None, "Keqiang Li", ["cn"], "1955-07-01")
+    assert identity.client_identity("", "keqiang li", ("CN",), "1955-07-01") == (key, fingerprint)
+    assert identity.client_identity("X-9", "Keqiang Li", ["cn"], "1955-07-02")[0] == "id:X-9"
+
+
+# --- earlier decisions carried to later runs ------------------------------------------------------------------
+
+def confirm_true_match(db, run_id, client_id="C-1") -> tuple[dict, int]:
+    hit = hit_of(db, run_id, client_id)
+    decision_id = runs.add_decision(db, hit["id"], "true match", TM_REASON, actor="ana", comment="DoJ filing")
+    runs.approve(db, decision_id, "rita", {"name": "rita", "role": "reviewer"})
+    return hit, decision_id
+
+
+def test_a_confirmed_true_match_is_confirmed_earlier_in_the_next_run_and_counted_apart(db, tmp_path):
+    first = run_file(db, tmp_path, [LIAONING, LI])
+    confirmed, decision_id = confirm_true_match(db, first)
+    again = run_file(db, tmp_path, [LIAONING, LI])
+    hit = hit_of(db, again, "C-1")
+    assert hit["status"] == runs.CONFIRMED_EARLIER and hit["confirmed_earlier"] == 1
+    earlier = hit["earlier_decision"]
+    assert earlier["id"] == decision_id and earlier["decision"] == "true match" and earlier["actor"] == "ana"
+    assert earlier["approval"]["actor"] == "rita" and earlier["hit_id"] == confirmed["id"]
+    run = runs.get_run(db, again)
+    assert run["confirmed_earlier"] == 1 and run["status_counts"][runs.CONFIRMED_EARLIER] == 1
+    assert run["pending"] == 1                       # Li Keqiang only: the confirmed one is not pending again
+    assert [h["client_id"] for h in runs.query_hits(db, again, status=runs.PENDING)[0]] == ["C-2"]
+    assert [h["client_id"] for h in runs.query_hits(db, again, status=runs.CONFIRMED_EARLIER)[0]] == ["C-1"]
+    listed = {r["id"]: r for r in runs.page_runs(db)[0]}
+    assert listed[again]["pending"] == 1
+    # The report says it in words, and counts it apart.
+    report = tmp_path / "again.xlsx"
+    screen.write_run_report(db, again, report, actor="al")
+    wb = load_workbook(report)
+    assert summary(wb)["Hits confirmed earlier (true match)"] == 1
+    row = {h["Client ID"]: h for h in sheet(wb, "Hits")}["C-1"]
+    assert row["Status"] == "confirmed earlier"
+    assert re.fullmatch(r"true match on \d{4}-\d\d-\d\d by ana, approved by rita \(decision \d+, run \d+\)",
+                        row["Earlier decision"])
+    # An analyst can still decide on it: the new decision is the one in force from then on.
+    runs.add_decision(db, hit["id"], "escalate", "needs senior review", actor="bob")
+    assert runs.get_hit(db, hit["id"])["status"] == "escalate"
+    third = hit_of(db, run_file(db, tmp_path, [LIAONING]), "C-1")
+    assert third["status"] == runs.PENDING and third["earlier_decision"]["decision"] == "escalate"
+
+
+def test_a_true_match_waiting_for_approval_or_rejected_is_not_carried(db, tmp_path):
+    first = run_file(db, tmp_path, [LIAONING])
+    hit = hit_of(db, first, "C-1")
+    waiting = runs.add_decision(db, hit["id"], "true match", TM_REASON, actor="ana")
+    second = hit_of(db, run_file(db, tmp_path, [LIAONING]), "C-1")
+    assert second["status"] == runs.PENDING and second["earlier_decision"] is None
+    runs.reject(db, waiting, "rita", "reviewer", comment="not enough")
+    third = hit_of(db, run_file(db, tmp_path, [LIAONING]), "C-1")
+    assert third["status"] == runs.PENDING and third["earlier_decision"] is None
+
+
+def test_a_confirmed_true_match_needs_a_new_decision_when_the_client_changed(db, tmp_path):
+    first = run_file(db, tmp_path, [LI])
+    _, decision_id = confirm_true_match(db, first, "C-2")
+    born_later = [*LI[:4], date(1955, 7, 2)]
+    hit = hit_of(db, run_file(db, tmp_path, [born_later]), "C-2")
+    assert hit["status"] == runs.PENDING and hit["changed_since_decision"] == decision_id
+    assert hit["earlier_decision"]["id"] == decision_id
+    assert runs.get_hit(db, hit["id"])["changed_since"]["decision"] == "true match"
+
+
+def test_a_decision_without_approval_is_shown_and_the_alert_stays_pending(db, tmp_path):
+    first = run_file(db, tmp_path, [LIAONING])
+    hit = hit_of(db, first, "C-1")
+    decision_id = runs.add_decision(db, hit["id"], "false positive", FP_REASON, actor="ana")
+    again = hit_of(db, run_file(db, tmp_path, [LIAONING]), "C-1")
+    assert again["status"] == runs.PENDING and again["earlier_decision"]["id"] == decision_id
+    assert again["earlier_decision"]["approval"] is None and again["confirmed_earlier"] == 0
+
+
+@pytest.mark.parametrize("client", [LI, ["", *LI[1:]]], ids=["with an ID", "without an ID"])
+def test_a_remapped_type_column_lifts_no_suppression_and_no_confirmation(db, tmp_path, client):
+    client_id = client[0] or None
+    first = run_file(db, tmp_path, [client])
+    clear_with_suppression(db, first, client_id)
+    # The same clients, the type column now left out of the mapping, and then under another header.
+    unmapped = run_file(db, tmp_path, [client], name="no-type.xlsx",
+                        columns={"name": "Customer Name", "client_id": "Customer ID", "country": ["Nationality"],
+                                 "birth_date": "Date of Birth"})
+    found = hit_of(db, unmapped, client_id)
+    assert runs.get_run(db, unmapped)["mapping"].get("type") is None
+    assert found["status"] == runs.SUPPRESSED and found["changed_since_decision"] is None
+    renamed = ["Customer ID", "Customer Name", "Segment", "Nationality", "Date of Birth"]
+    again = hit_of(db, run_file(db, tmp_path, [[*client[:2], "Retail", *client[3:]]], name="segment.xlsx",
+                                header=renamed), client_id)
+    assert again["status"] == runs.SUPPRESSED
+    assert db.execute("SELECT count(*) FROM suppressions WHERE lifted_at IS NOT NULL").fetchone()[0] == 0
+    assert "suppression.lifted" not in [e["action"] for e in audit.entries(db)]
+
+
+def test_approving_a_true_match_lifts_an_earlier_suppression_of_the_same_alert(db, tmp_path):
+    first = run_file(db, tmp_path, [LIAONING])
+    clear_with_suppression(db, first)
+    second = hit_of(db, run_file(db, tmp_path, [LIAONING]), "C-1")
+    assert second["status"] == runs.SUPPRESSED
+    decision_id = runs.add_decision(db, second["id"], "true match", TM_REASON, actor="bob")
+    runs.approve(db, decision_id, "rita", "reviewer")
+    (lifted,) = db.query("SELECT * FROM suppressions")
+    assert lifted["lifted_reason"] == "a later decision confirmed a true match on the same alert"
+    third = hit_of(db, run_file(db, tmp_path, [LIAONING]), "C-1")
+    assert third["status"] == runs.CONFIRMED_EARLIER and third["earlier_decision"]["id"] == decision_id
+
+
+def test_migration_011_rekeys_clients_stored_with_their_type(db, tmp_path):
+    first = run_file(db, tmp_path, [["", *LI[1:]]])
+    _, decision_id = clear_with_suppression(db, first, None)
+    key = hit_of(db, first, None)["client_key"]
+    # As 010 stored them: the type inside the key, and a fingerprint over the type too.
+    old_key = "name:keqiang li|person|cn|1955-07-01"
+    for table in ("run_rows", "hits", "suppressions"):
+        db.execute(f"UPDATE {table} SET client_key = ?", [old_key])
+    db.execute("UPDATE run_rows SET client_fingerprint = 'old'")
+    db.execute("UPDATE suppressions SET client_fingerprint = 'old'")
+    db.conn.commit()
+    with dbmod.transaction(db):
+        rekey.rekey_clients(db)
+    assert {r[0] for r in db.execute("SELECT client_key FROM suppressions")} == {key}
+    again = hit_of(db, run_file(db, tmp_path, [["", *LI[1:]]]), None)
+    assert again["status"] == runs.SUPPRESSED and again["client_key"] == key
 
 
 # --- the web pages -------------------------------------------------------------------------------------------
@@ -279,3 +399,42 @@ def test_the_web_four_eyes_path_and_suppressed_hits_on_the_run_page(web_app, sig
     assert f"Suppressed by decision {decision_id}" in page and "approved by rita" in page
     page = analyst.get(f"/runs/{again}").get_data(as_text=True)
     assert re.search(r'data-field="suppressed">1<', page) and re.search(r'data-field="pending_approval">0<', page)
+
+
+def test_a_decision_carried_to_the_next_run_on_the_pages_the_queue_and_the_api(web_app, signed_in, tmp_path):
+    from screening.store import accounts
+
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    first = run_file(db, tmp_path, [LIAONING, LI])
+    _, decision_id = confirm_true_match(db, first)
+    li = hit_of(db, first, "C-2")
+    fp = runs.add_decision(db, li["id"], "false positive", FP_REASON, actor="ana")
+    again = run_file(db, tmp_path, [LIAONING, LI])
+    confirmed, pending = hit_of(db, again, "C-1"), hit_of(db, again, "C-2")
+    user = accounts.add_user(db, "api-auditor", "auditor")[0]
+    _, token = accounts.create_token(db, user["id"], label="tests")
+    db.close()
+    analyst = signed_in("analyst", "ana")
+    page = analyst.get(f"/hits/{confirmed['id']}").get_data(as_text=True)
+    assert "Status: <span class=\"decision decision-confirmed-earlier\">confirmed earlier</span>" in page
+    assert re.search(r"Confirmed earlier: confirmed true match on .+ by ana, approved by rita", page)
+    assert "it is not pending again" in page
+    page = analyst.get(f"/hits/{pending['id']}").get_data(as_text=True)
+    assert "Decided earlier: false positive" in page and "still needs a decision of its own" in page
+    page = analyst.get(f"/runs/{again}").get_data(as_text=True)
+    assert re.search(r'data-field="confirmed_earlier">1<', page) and re.search(r'data-field="pending">1<', page)
+    assert "earlier: false positive, ana" in page
+    queue = analyst.get("/queue/?status=confirmed+earlier").get_data(as_text=True)
+    assert f'href="/hits/{confirmed["id"]}"' in queue and f'href="/hits/{pending["id"]}"' not in queue
+    queue = analyst.get(f"/queue/?status=pending&run={again}").get_data(as_text=True)
+    assert f'href="/hits/{pending["id"]}"' in queue and "earlier: false positive, ana" in queue
+
+    api = web_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    run = api.get(f"/api/runs/{again}", headers=headers).get_json()
+    assert run["confirmed_earlier"] == 1 and run["status_counts"]["confirmed earlier"] == 1 and "lists" in run
+    hit = api.get(f"/api/hits/{confirmed['id']}", headers=headers).get_json()
+    assert hit["status"] == "confirmed earlier" and hit["earlier_decision"]["id"] == decision_id
+    assert hit["earlier_decision"]["approval"]["actor"] == "rita"
+    listed = api.get(f"/api/runs/{again}/hits?status=pending", headers=headers).get_json()
+    assert [h["earlier_decision"]["id"] for h in listed["hits"]] == [fp]

@@ -368,7 +368,8 @@ def test_a_running_run_polls_its_status_and_lists_pages(signed_in, web_app):
     assert f'data-poll="/runs/{running}/status.json"' in page and "<progress" in page
     status = client.get(f"/runs/{running}/status.json").get_json()
     assert status == {"status": "running", "error": None, "rows_total": 1000, "rows_done": 0, "screened": 0,
-                      "not_screened": 0, "rows_with_hits": 0, "hits": 0, "pending": 0}
+                      "not_screened": 0, "rows_with_hits": 0, "hits": 0, "pending": 0, "suppressed": 0,
+                      "confirmed_earlier": 0}
     assert "data-poll" not in client.get(f"/runs/{run_id}").get_data(as_text=True)
     # The home page and the list show both runs; the not-screened page lists the bad row with its reason.
     for url in ("/", "/runs"):

@@ -256,7 +256,7 @@ def run(run_id: int):
 def run_status(run_id: int):
     r = runs.get_run(get_db(), run_id)
     return jsonify({k: r[k] for k in ("status", "error", "rows_total", "rows_done", "screened", "not_screened",
-                                      "rows_with_hits", "hits", "pending")})
+                                      "rows_with_hits", "hits", "pending", "suppressed", "confirmed_earlier")})
 
 
 @bp.get(f"/runs/<{ID}:run_id>/not-screened")

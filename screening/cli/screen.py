@@ -115,6 +115,10 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
     click.echo(f"Hits by class: {by_class}; alerting classes: "
                f"{', '.join(class_label(c) for c in run['alert_classes'])}; {run['rows_named_in_news']} rows "
                f"also named in news without alerting.")
+    if run["suppressed"] or run["confirmed_earlier"]:
+        click.echo(f"Decided earlier: {run['confirmed_earlier']} confirmed true match"
+                   f"{'es' if run['confirmed_earlier'] != 1 else ''} (not pending again), {run['suppressed']} "
+                   f"suppressed (cleared false positives); {run['pending']} hits pending a decision.")
     _write_outputs(obj, run_id, report_path, json_path)
     if run["not_screened"]:
         # Last, where nobody can miss it, and a status of its own for scripts.

@@ -66,8 +66,11 @@ class HitRecord:
     alert_class: str | None = None        # a key of ALERT_CLASSES
     priority: float | None = None         # orders hits: class, then stage and relevance, then score (higher first)
     functions: list[dict[str, Any]] = field(default_factory=list)   # a PEP's public functions, with their excerpts
-    suppression_id: int | None = None     # set while storing: suppressed by an earlier clearance
-    changed_since_decision: int | None = None
+    # Set while storing, from earlier decisions on the same alert (same client key, same entity):
+    suppression_id: int | None = None     # suppressed by an earlier clearance
+    changed_since_decision: int | None = None   # decided earlier (cleared or confirmed), and a side changed since
+    earlier_decision_id: int | None = None      # the decision in force on the alert from an earlier run (shown)
+    confirmed_earlier: int = 0            # 1: a true match confirmed earlier, both sides unchanged (not pending)
 
     JSON: ClassVar[tuple[str, ...]] = ("programs", "reasons", "risk_categories", "countries", "excerpts", "functions")
 

@@ -362,6 +362,18 @@ RECORD_COLUMNS = (
     Column("Original row", 60, "wrap", lambda r: original_row(r["cells"])),
 )
 
+def earlier_decision_text(d: dict | None) -> str | None:
+    """A decision carried from an earlier run, in words: "true match on 2026-12-01 by ana, approved by rita
+    (decision 12, run 3)"."""
+    if not d:
+        return None
+    text = f"{d['decision']} on {(d.get('decided_at') or '')[:10]} by {d['actor']}"
+    approval = d.get("approval")
+    if approval and approval.get("verdict") == "approved":
+        text += f", approved by {approval['actor']}"
+    return f"{text} (decision {d['id']}, run {d['run_id']})"
+
+
 HIT_COLUMNS = (
     Column("Row", 7, "text", f("row")),
     Column("Client ID", 14, "text", f("client_id")),
@@ -401,6 +413,7 @@ HIT_COLUMNS = (
     Column("Suppressed by decision", 12, "text",
            lambda h: h.get("suppressed_by_decision") if h["suppression_id"] else None),
     Column("Changed since cleared by decision", 14, "text", f("changed_since_decision")),
+    Column("Earlier decision", 36, "wrap", lambda h: earlier_decision_text(h.get("earlier_decision"))),
 )
 
 DECISION_COLUMNS = (
@@ -568,6 +581,7 @@ def summary_lines(run: dict) -> list[tuple[str, Any, str | None]]:
         ("Hits pending a decision", run.get("pending"), "int"),
         ("Hits pending approval", run.get("pending_approval") or 0, "int"),
         ("Hits suppressed (cleared earlier)", run.get("suppressed") or 0, "int"),
+        ("Hits confirmed earlier (true match)", run.get("confirmed_earlier") or 0, "int"),
     ]
     lines += [(f"Hits decided '{name}'", counts.get(name, 0), "int") for name in decisions]
     lines += [

@@ -35,7 +35,7 @@ from screening.files.clientfile import (
 )
 from screening.service import alerts, policy
 from screening.service.matching import EmptyWatchlist, matcher_for
-from screening.store import audit, cases, jobs, runs
+from screening.store import audit, identity, jobs, runs
 from screening.store import watchlist as store
 
 __all__ = ["BATCH_ROWS", "ClientFileError", "EmptyWatchlist", "FileChanged", "Prepared", "RunFailed", "ScreenJob",
@@ -119,8 +119,8 @@ def prepare(path: str | Path, sheet: str | None = None, columns: dict[str, str] 
 def _row_record(result: RowResult, hit_count: int) -> RowRecord:
     """The stored row of a result, with the client's identity and fingerprint (what suppressions are keyed to)."""
     c = result.client
-    key, fingerprint = cases.client_identity(c.client_id, c.name, c.type, c.countries, c.birth_date,
-                                             shared_id=getattr(c, "duplicate_id", False))
+    key, fingerprint = identity.client_identity(c.client_id, c.name, c.countries, c.birth_date,
+                                                shared_id=getattr(c, "duplicate_id", False))
     key = getattr(c, "client_key", "") or key          # a monitored client keeps the key it was added with
     return RowRecord(row=c.row, client_id=c.client_id, name=c.name, type=c.type, countries=list(c.countries),
                      birth_date=c.birth_date, cells=c.cells, status=result.status, reason=result.reason,
@@ -137,7 +137,7 @@ def _hit_records(db: sqlite_utils.Database, result: RowResult, client_key: str,
         ev = evidence_cache.get(m.record_id)
         if ev is None:
             entity = store.get_entity(db, m.record_id)
-            ev = evidence_cache[m.record_id] = (store.evidence(entity), cases.entity_fingerprint(entity))
+            ev = evidence_cache[m.record_id] = (store.evidence(entity), identity.entity_fingerprint(entity))
         evidence, fingerprint = ev
         alert_class = alerts.classify(evidence)
         out.append(HitRecord(
@@ -302,21 +302,14 @@ def run_job(db: sqlite_utils.Database, job: ScreenJob, *, actor: str, job_id: in
 
 # --- exports --------------------------------------------------------------------------------------------------
 
-def _run_with_lists(db: sqlite_utils.Database, run_id: int) -> dict:
-    """A stored run, with the official lists of its watchlist version and their provenance (``lists``)."""
-    run = runs.get_run(db, run_id)
-    run["lists"] = store.lists_of_version(db, run["watchlist_version"])
-    return run
-
-
 def write_run_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
     """Write a stored run as JSON (``jsonexport.write_run``), streamed row by row in constant memory."""
-    jsonexport.write_run(out, _run_with_lists(db, run_id), runs.iter_rows_with_hits(db, run_id))
+    jsonexport.write_run(out, runs.get_run(db, run_id), runs.iter_rows_with_hits(db, run_id))
 
 
 def write_run_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
     """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened, Audit) to ``path``."""
-    run = _run_with_lists(db, run_id)
+    run = runs.get_run(db, run_id)
     run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     run["report_generated_by"] = actor
 

@@ -1,79 +1,33 @@
-"""Suppression of cleared false positives: who a client is, what an entity was, and whether an alert stays cleared.
+"""What earlier decisions mean for a new alert: cleared false positives that stay suppressed, and decisions carried
+to the same alert in later runs.
 
-A false positive cleared with ``suppress`` (and approved by a reviewer) suppresses the same alert in later runs:
-the same client (``client_key``: the client ID when the file has one, else the normalised name, type, countries
-and birth date) against the same watchlist entity. Both sides are fingerprinted as they were when cleared; when
-either fingerprint differs in a later run, the suppression lifts itself and the alert comes back marked "changed
-since cleared" with the clearing decision. Storage functions take an open database and run inside the caller's
-transaction; every change is audited there.
+An alert is a client against a watchlist entity: the same client (``client_key``: the client ID when the file has
+one, else the normalised name, countries and birth date; ``screening.store.identity``) against the same entity.
+
+- A false positive cleared with ``suppress`` (and approved by a reviewer) suppresses the same alert in later runs.
+  Both sides are fingerprinted as they were when cleared; when either fingerprint differs in a later run, the
+  suppression lifts itself and the alert comes back marked "changed since cleared" with the clearing decision.
+- Every alert decided before carries that decision (the latest one in force: approved, or not needing approval)
+  into later runs, shown with its approval. A confirmed true match whose two sides are unchanged is "confirmed
+  earlier": not pending again, and counted apart; when either side changed, it needs a new decision ("changed
+  since confirmed"). Other decisions are shown; the alert is pending as before.
+
+Storage functions take an open database and run inside the caller's transaction; every change is audited there.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-
 import sqlite_utils
 
-from screening.engine.normalize import name_key
 from screening.engine.results import HitRecord, RowRecord
 from screening.store import audit
 from screening.store import watchlist as store
 from screening.store.common import now_iso
+from screening.store.identity import client_identity, entity_fingerprint
 
 ENTITY_CHANGED = "the entity changed: new mentions/aliases/risk categories"
 CLIENT_CHANGED = "the client's data changed"
 REPLACED = "replaced by a later suppression of the same alert"
-
-
-def _sha(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _countries(countries) -> list[str]:
-    if isinstance(countries, str):
-        countries = json.loads(countries) if countries.startswith("[") else [countries]
-    return sorted({str(c).lower() for c in countries or () if c})
-
-
-def client_identity(client_id: str | None, name: str | None, type_: str | None, countries, birth_date: str | None,
-                    shared_id: bool = False) -> tuple[str, str]:
-    """Return a client's ``(client_key, client_fingerprint)``.
-
-    The key is who the client is: ``id:<client ID>`` when the file has one, else the normalised name, type,
-    countries and birth date. A client ID that several rows of one file share (``shared_id``) does not tell them
-    apart, so their keys add the normalised name: a suppression or a monitored client of one is never the other's.
-    The fingerprint is what the client looked like: a SHA-256 of the same attributes, so a client with an ID whose
-    birth date changes keeps its key and changes its fingerprint.
-    """
-    attrs = [name_key(name or ""), type_ or "unknown", _countries(countries), birth_date or ""]
-    cid = (client_id or "").strip()
-    # Monitored clients and run rows join on this key (``monitor`` stores the key of the run row it came from).
-    if cid:
-        key = f"id:{cid}|name:{attrs[0]}" if shared_id else f"id:{cid}"
-    else:
-        key = "|".join(["name:" + attrs[0], attrs[1], ",".join(attrs[2]), attrs[3]])
-    return key, _sha(attrs)
-
-
-def entity_fingerprint(entity: dict) -> str:
-    """Return a SHA-256 of what an entity (from ``watchlists.store.get_entity``) says: its names and aliases, risk
-    categories and mentions, and for a list entry its programs, remarks, birth dates and delisting."""
-    def listed(value):
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                return [value]
-        return sorted(str(v) for v in value or ())
-    names = {name_key(entity.get("name") or "")} | {name_key(a["alias"]) for a in entity.get("aliases") or ()}
-    body = {"names": sorted(names), "type": entity.get("type"),
-            "risk_categories": listed(entity.get("risk_categories")),
-            "mentions": sorted(m["id"] for m in entity.get("mentions") or ())}
-    if entity.get("origin") == "list":
-        body.update(programs=listed(entity.get("programs")), remarks=entity.get("remarks") or "",
-                    birth_dates=listed(entity.get("birth_dates")), delisted=entity.get("delisted_version"))
-    return _sha(body)
+CONFIRMED = "a later decision confirmed a true match on the same alert"
 
 
 # --- suppressions ---------------------------------------------------------------------------------------------
@@ -91,8 +45,8 @@ def create_suppression(db: sqlite_utils.Database, decision: dict, hit: dict, act
     client = hit.get("client") or {}
     key, client_fp = client.get("client_key"), client.get("client_fingerprint")
     if not key or not client_fp:
-        key, client_fp = client_identity(client.get("client_id"), client.get("name"), client.get("type"),
-                                         client.get("countries"), client.get("birth_date"))
+        key, client_fp = client_identity(client.get("client_id"), client.get("name"), client.get("countries"),
+                                         client.get("birth_date"))
     entity_fp = hit.get("entity_fingerprint")
     if not entity_fp:                         # a hit stored before fingerprints: the entity as it is now
         entity = store.entity_by_id(db, hit["entity_id"])
@@ -120,16 +74,43 @@ def lift(db: sqlite_utils.Database, suppression: dict, reason: str, actor: str, 
         "client_key": suppression["client_key"], "entity_id": suppression["entity_id"]})
 
 
-def apply(db: sqlite_utils.Database, run_id: int, row: RowRecord, hit: HitRecord, actor: str) -> None:
-    """Set a new hit's ``suppression_id`` (the alert is suppressed: same client, same entity, both unchanged) or
-    ``changed_since_decision`` (it was cleared, and one side changed since: the suppression is lifted here).
+def earlier_decision(db: sqlite_utils.Database, client_key: str, entity_id: int, run_id: int) -> dict | None:
+    """The decision in force on the alert ``(client_key, entity_id)`` from runs before ``run_id``: of each earlier
+    hit's latest decision, the newest that is approved or needs no approval (one waiting for a verdict, or rejected,
+    decides nothing). With the fingerprints of both sides as that hit saw them."""
+    seen: set[int] = set()
+    for d_id, hit_id, decision, needs_approval, verdict, entity_fp, client_fp in db.execute(
+            "SELECT d.id, d.hit_id, d.decision, d.needs_approval, a.verdict, h.entity_fingerprint, "
+            "r.client_fingerprint FROM hits h JOIN decisions d ON d.hit_id = h.id LEFT JOIN approvals a ON "
+            "a.decision_id = d.id LEFT JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row "
+            "WHERE h.client_key = ? AND h.entity_id = ? AND h.run_id < ? ORDER BY d.id DESC",
+            [client_key, entity_id, run_id]):
+        if hit_id in seen:
+            continue                          # an older decision on a hit whose latest one was already weighed
+        seen.add(hit_id)
+        if not needs_approval or verdict == "approved":
+            return {"id": d_id, "hit_id": hit_id, "decision": decision, "entity_fingerprint": entity_fp,
+                    "client_fingerprint": client_fp}
+    return None
 
-    Call inside the transaction that stores the hit.
+
+def apply(db: sqlite_utils.Database, run_id: int, row: RowRecord, hit: HitRecord, actor: str) -> None:
+    """Set what earlier decisions mean for a new hit (call inside the transaction that stores it):
+
+    - ``suppression_id``: suppressed (a cleared false positive; same client, same entity, both unchanged), or
+      ``changed_since_decision`` (it was cleared, and one side changed since: the suppression is lifted here);
+    - ``earlier_decision_id``: the decision in force on the same alert from an earlier run, shown with the hit;
+    - ``confirmed_earlier``: that decision is a confirmed true match and neither side changed (not pending again);
+      a side that changed makes it ``changed_since_decision`` instead.
     """
-    hit.suppression_id = hit.changed_since_decision = None
+    hit.suppression_id = hit.changed_since_decision = hit.earlier_decision_id = None
+    hit.confirmed_earlier = 0
     key = row.client_key
     if not key:
         return
+    earlier = earlier_decision(db, key, hit.entity_id, run_id)
+    if earlier:
+        hit.earlier_decision_id = earlier["id"]
     found = active_suppression(db, key, hit.entity_id)
     if found:
         if found["client_fingerprint"] != row.client_fingerprint:
@@ -142,11 +123,27 @@ def apply(db: sqlite_utils.Database, run_id: int, row: RowRecord, hit: HitRecord
         lift(db, found, reason, actor, run_id)
         hit.changed_since_decision = found["decision_id"]
         return
+    if earlier and earlier["decision"] == "true match":
+        if (earlier["client_fingerprint"] == row.client_fingerprint
+                and earlier["entity_fingerprint"] == hit.entity_fingerprint):
+            hit.confirmed_earlier = 1
+        else:
+            hit.changed_since_decision = earlier["id"]
+        return
     # Lifted by a change earlier (in another run, or for an earlier row of this one): still "changed since".
     last = db.execute("SELECT decision_id, lifted_reason FROM suppressions WHERE client_key = ? AND entity_id = ? "
                       "ORDER BY id DESC LIMIT 1", [key, hit.entity_id]).fetchone()
-    if last and last[1] in (ENTITY_CHANGED, CLIENT_CHANGED):
+    if last and last[1] in (ENTITY_CHANGED, CLIENT_CHANGED) and not (earlier and earlier["id"] > last[0]):
         hit.changed_since_decision = last[0]
+
+
+def confirm(db: sqlite_utils.Database, decision: dict, hit: dict, actor: str) -> None:
+    """An approved true match on an alert lifts the alert's active suppression, if an earlier clearance left one:
+    the later decision is the one in force (call inside the approval's transaction)."""
+    key = hit.get("client_key") or (hit.get("client") or {}).get("client_key")
+    found = active_suppression(db, key, hit["entity_id"]) if key else None
+    if found:
+        lift(db, found, CONFIRMED, actor, hit["run_id"])
 
 
 def get_suppression(db: sqlite_utils.Database, suppression_id: int) -> dict | None:

@@ -7,6 +7,7 @@ either at a migration's state or before it, never half-way.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sqlite3
 from pathlib import Path
@@ -320,6 +321,29 @@ def _m010_alert_class(db: sqlite_utils.Database) -> None:
     db["hits"].create_index(["run_id", "alert_class"])
 
 
+def _m011_carried_decisions(db: sqlite_utils.Database) -> None:
+    # Earlier decisions carried to the same alert (same client key, same entity) in later runs: the decision in
+    # force, shown on the hit; a true match confirmed earlier with both sides unchanged is "confirmed earlier",
+    # counted apart on the run.
+    for sql in (
+        "ALTER TABLE hits ADD COLUMN earlier_decision_id INTEGER",
+        "ALTER TABLE hits ADD COLUMN confirmed_earlier INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE runs ADD COLUMN confirmed_earlier INTEGER NOT NULL DEFAULT 0",
+    ):
+        db.execute(sql)
+    # A client's identity no longer includes its entity type (how a type column was mapped is not who the client
+    # is): every stored key and fingerprint is computed again from the values stored beside it (``rekey``).
+    _step("screening.store.rekey:rekey_clients")(db)
+
+
+def _step(ref: str) -> Callable[[sqlite_utils.Database], None]:
+    """A migration step that lives in its own module (``"module:function"``), imported only when it is applied:
+    steps that need the matching engine's normaliser would otherwise load it whenever a database is opened (and
+    with it every start of the ``screening`` command)."""
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
@@ -331,6 +355,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("008_password_change", _m008_password_change),
     ("009_list_files", _m009_list_files),
     ("010_alert_class", _m010_alert_class),
+    ("011_carried_decisions", _m011_carried_decisions),
 ]
 
 

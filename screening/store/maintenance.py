@@ -181,7 +181,8 @@ def _delete_runs(db: sqlite_utils.Database, cutoff: str, result: Retention, acto
                   "rows": db.execute("SELECT count(*) FROM run_rows WHERE run_id = ?", [run_id]).fetchone()[0],
                   "hits": db.execute("SELECT count(*) FROM hits WHERE run_id = ?", [run_id]).fetchone()[0],
                   "decisions": len(decisions), "approvals": 0, "suppressions_lifted": 0,
-                  "suppressions_detached": 0, "changed_since_cleared": 0, "monitored_detached": 0,
+                  "suppressions_detached": 0, "changed_since_cleared": 0, "earlier_detached": 0,
+                  "monitored_detached": 0,
                   "reason": f"older than {result.runs_days} days (retention_runs_days)"}
         if decisions:
             dset = _in(decisions)
@@ -200,6 +201,9 @@ def _delete_runs(db: sqlite_utils.Database, cutoff: str, result: Retention, acto
             db.execute(f"UPDATE suppressions SET decision_id = NULL WHERE decision_id IN {dset}")
             counts["changed_since_cleared"] = db.execute(
                 f"UPDATE hits SET changed_since_decision = NULL WHERE changed_since_decision IN {dset}").rowcount
+            # Hits of kept runs that showed a decision carried from this run keep their status, without the link.
+            counts["earlier_detached"] = db.execute(
+                f"UPDATE hits SET earlier_decision_id = NULL WHERE earlier_decision_id IN {dset}").rowcount
             counts["approvals"] = db.execute(f"DELETE FROM approvals WHERE decision_id IN {dset}").rowcount
             db.execute(f"DELETE FROM decisions WHERE id IN {dset}")
         # Monitored clients hold their own copy of what is screened: they stay monitored, without the link.

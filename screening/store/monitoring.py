@@ -2,7 +2,7 @@
 against, and the monitoring runs. Storage only; re-screening is ``screening.service.monitor``.
 
 A monitored client is one row per client identity (``client_key``: the client ID when the file has one, else the
-normalised name with type, countries and birth date; a shared ID adds the name).
+normalised name with countries and birth date; a shared ID adds the name).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import sqlite_utils
 
 from screening.store import audit
 from screening.store import watchlist as store
-from screening.store.cases import client_identity
+from screening.store.identity import client_identity
 from screening.store.common import decoded, now_iso
 from screening.store.db import transaction
 
@@ -52,7 +52,7 @@ def add_clients(db: sqlite_utils.Database, clients, version: int, actor: str, ru
         batch = []
         for c in clients:
             countries = list(c.countries or ())
-            key, fingerprint = client_identity(c.client_id, c.name, c.type, countries, c.birth_date)
+            key, fingerprint = client_identity(c.client_id, c.name, countries, c.birth_date)
             key = getattr(c, "client_key", "") or key        # a run row's key (a shared client ID adds the name)
             if key in known:
                 updated += 1

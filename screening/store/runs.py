@@ -33,14 +33,15 @@ DECISIONS = ("true match", "false positive", "escalate")
 PENDING = "pending"
 PENDING_APPROVAL = "pending approval"      # a decision that waits for a reviewer's verdict (four eyes)
 SUPPRESSED = "suppressed"                  # an undecided hit of an alert cleared earlier (a suppression holds)
-STATUSES = (PENDING, PENDING_APPROVAL, *DECISIONS, SUPPRESSED)
+CONFIRMED_EARLIER = "confirmed earlier"    # an undecided hit of an alert confirmed a true match earlier, unchanged
+STATUSES = (PENDING, PENDING_APPROVAL, *DECISIONS, CONFIRMED_EARLIER, SUPPRESSED)
 APPROVED, REJECTED = "approved", "rejected"
 # A hit's effective status, from its latest decision and that decision's verdict (SQL over ``hits h``).
 STATUS_SQL = (
     "COALESCE((SELECT CASE WHEN d.needs_approval = 0 THEN d.decision WHEN a.verdict IS NULL THEN 'pending approval' "
     "WHEN a.verdict = 'approved' THEN d.decision ELSE 'pending' END FROM decisions d LEFT JOIN approvals a ON "
     "a.decision_id = d.id WHERE d.hit_id = h.id ORDER BY d.id DESC LIMIT 1), CASE WHEN h.suppression_id IS NOT NULL "
-    "THEN 'suppressed' ELSE 'pending' END)")
+    "THEN 'suppressed' WHEN h.confirmed_earlier = 1 THEN 'confirmed earlier' ELSE 'pending' END)")
 # The documented reasons an analyst picks from, per decision (a comment adds detail).
 DECISION_REASONS = {
     "true match": ("same name and matching identifiers (birth date, country, ID)",
@@ -147,16 +148,18 @@ def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[RowR
     """Store a batch of row results in one transaction: ``(row, hits)`` pairs, with the run's counts updated.
 
     Each record's fields are the table's columns, by name (``screening.engine.results``)."""
-    screened = not_screened = with_hits = n_hits = suppressed = 0
+    screened = not_screened = with_hits = n_hits = suppressed = confirmed = 0
     with transaction(db):
         actor = db.execute("SELECT actor FROM runs WHERE id = ?", [run_id]).fetchone()[0]
         for row, hits in results:
             row.hit_count = len(hits)
             db.execute(_INSERT_ROW, _params(run_id, row))
             for h in hits:
-                # A cleared alert stays suppressed while both sides are unchanged; a change lifts it (audited).
+                # A cleared alert stays suppressed, a confirmed one confirmed, while both sides are unchanged; a
+                # change lifts a suppression (audited). The decision in force is carried either way.
                 cases.apply(db, run_id, row, h, actor)
                 suppressed += h.suppression_id is not None
+                confirmed += bool(h.confirmed_earlier)
                 db.execute(_INSERT_HIT, _params(run_id, h))
             if row.status == "screened":
                 screened += 1
@@ -165,8 +168,9 @@ def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[RowR
             with_hits += bool(hits)
             n_hits += len(hits)
         db.execute("UPDATE runs SET rows_done = rows_done + ?, screened = screened + ?, not_screened = not_screened "
-                   "+ ?, rows_with_hits = rows_with_hits + ?, hits = hits + ?, suppressed = suppressed + ? WHERE id = ?",
-                   [len(results), screened, not_screened, with_hits, n_hits, suppressed, run_id])
+                   "+ ?, rows_with_hits = rows_with_hits + ?, hits = hits + ?, suppressed = suppressed + ?, "
+                   "confirmed_earlier = confirmed_earlier + ? WHERE id = ?",
+                   [len(results), screened, not_screened, with_hits, n_hits, suppressed, confirmed, run_id])
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int) -> None:
@@ -266,6 +270,8 @@ def _verdict(db: sqlite_utils.Database, decision_id: int, verdict: str, actor: s
             "author": d["actor"], "comment": comment or "", "suppress": bool(d["suppress"])})
         if verdict == APPROVED and d["suppress"]:
             cases.create_suppression(db, d, get_hit(db, d["hit_id"]), actor)
+        elif verdict == APPROVED and d["decision"] == "true match":
+            cases.confirm(db, d, get_hit(db, d["hit_id"]), actor)
         return approval_id
 
 
@@ -332,7 +338,8 @@ def row_summary(db: sqlite_utils.Database, run_id: int) -> dict:
 
 
 def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
-    """Return a run with its mapping, counts, and the hits' latest decisions counted (``pending``: undecided)."""
+    """Return a run with its mapping, counts, the hits' latest decisions counted (``pending``: undecided), and the
+    official lists of its watchlist version with their provenance (``lists``)."""
     rows = list(db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
     if not rows:
         raise RunNotFound(f"no run {run_id}")
@@ -354,6 +361,8 @@ def get_run(db: sqlite_utils.Database, run_id: int) -> dict:
     named = db.execute("SELECT count(*), coalesce(sum(news_mentions), 0) FROM run_rows WHERE run_id = ? AND "
                        "news_mentions > 0", [run_id]).fetchone()
     run["rows_named_in_news"], run["news_mentions"] = named[0], named[1]
+    # Every official list of the watchlist version the run used, with its provenance (files, SHA-256, published).
+    run["lists"] = store.lists_of_version(db, run["watchlist_version"])
     # Counted once when the run completes; a run stored before that (or one that failed) is counted now, a running
     # one not at all (its page polls every second, and counting notes reads every row).
     summary = run.pop("row_summary", None)
@@ -409,11 +418,12 @@ def _latest_decision(db: sqlite_utils.Database, hit_id: int) -> dict | None:
     return found[0] if found else None
 
 
-def effective_status(decision: dict | None, suppression_id: int | None = None) -> str:
+def effective_status(decision: dict | None, suppression_id: int | None = None, confirmed_earlier: int = 0) -> str:
     """A hit's status from its latest decision (with its verdict): pending (none, or rejected), pending approval,
-    the decision (approved, or not needing approval), or suppressed (undecided, an earlier clearance holds)."""
+    the decision (approved, or not needing approval), suppressed (undecided, an earlier clearance holds), or
+    confirmed earlier (undecided, a true match confirmed earlier holds)."""
     if decision is None:
-        return SUPPRESSED if suppression_id else PENDING
+        return SUPPRESSED if suppression_id else CONFIRMED_EARLIER if confirmed_earlier else PENDING
     if not decision["needs_approval"]:
         return decision["decision"]
     approval = decision.get("approval")
@@ -422,9 +432,21 @@ def effective_status(decision: dict | None, suppression_id: int | None = None) -
     return decision["decision"] if approval["verdict"] == APPROVED else PENDING
 
 
+def _earlier(db: sqlite_utils.Database, hit: dict, cache: dict) -> dict | None:
+    """The decision carried to a hit from an earlier run (``get_decision``: with its hit, run and approval), or
+    None."""
+    d_id = hit.get("earlier_decision_id")
+    if not d_id:
+        return None
+    if d_id not in cache:
+        cache[d_id] = get_decision(db, d_id)
+    return cache[d_id]
+
+
 def iter_hits(db: sqlite_utils.Database, run_id: int, row: int | None = None) -> Iterator[dict]:
     """Yield the run's hits by row and rank, each with its client's id and name and its latest decision."""
     decided = {hit for (hit,) in db.execute("SELECT DISTINCT hit_id FROM decisions WHERE run_id = ?", [run_id])}
+    earlier_cache: dict = {}
     sql = ("SELECT h.*, r.client_id, r.name AS client_name, s.decision_id AS suppressed_by_decision FROM hits h "
            "JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row LEFT JOIN suppressions s ON s.id = "
            "h.suppression_id WHERE h.run_id = ?" + (" AND h.row = ?" if row is not None else "") + " ORDER BY h.row, h.rank")
@@ -432,7 +454,8 @@ def iter_hits(db: sqlite_utils.Database, run_id: int, row: int | None = None) ->
         h = _decode(h)
         del h["run_id"]
         h["decision"] = _latest_decision(db, h["id"]) if h["id"] in decided else None
-        h["status"] = effective_status(h["decision"], h["suppression_id"])
+        h["status"] = effective_status(h["decision"], h["suppression_id"], h["confirmed_earlier"])
+        h["earlier_decision"] = _earlier(db, h, earlier_cache)
         yield h
 
 
@@ -474,7 +497,8 @@ def get_hit(db: sqlite_utils.Database, hit_id: int) -> dict:
     hit["client"] = _decode(client[0]) if client else None
     hit["history"] = _decisions(db, "d.hit_id = ?", [hit_id])
     hit["decision"] = hit["history"][-1] if hit["history"] else None
-    hit["status"] = effective_status(hit["decision"], hit["suppression_id"])
+    hit["status"] = effective_status(hit["decision"], hit["suppression_id"], hit["confirmed_earlier"])
+    hit["earlier_decision"] = _earlier(db, hit, {})
     # Why it is suppressed (the suppression and its clearing decision), or the clearance it changed since.
     hit["suppression"] = None
     if hit["suppression_id"]:
@@ -513,7 +537,8 @@ def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | Non
     for h in rows:
         h = _decode(h)
         h["decision"] = _latest_decision(db, h["id"])
-        h["status"] = effective_status(h["decision"], h["suppression_id"])
+        h["status"] = effective_status(h["decision"], h["suppression_id"], h["confirmed_earlier"])
+        h["earlier_decision"] = _earlier(db, h, {})
         out.append(h)
     return out, total
 
@@ -602,7 +627,7 @@ def page_runs(db: sqlite_utils.Database, page: int = 1, per_page: int = 25) -> t
     page, per_page = max(1, page), max(1, min(per_page, 500))
     total = db.execute("SELECT count(*) FROM runs").fetchone()[0]
     # Cheap counts for a listing: hits with no decision and not suppressed; latest decisions awaiting a verdict.
-    rows = db.query("SELECT r.*, max(0, r.hits - r.suppressed - (SELECT count(DISTINCT d.hit_id) FROM decisions d "
+    rows = db.query("SELECT r.*, max(0, r.hits - r.suppressed - r.confirmed_earlier - (SELECT count(DISTINCT d.hit_id) FROM decisions d "
                     "WHERE d.run_id = r.id)) AS pending, (SELECT count(*) FROM decisions d WHERE d.run_id = r.id AND "
                     "d.needs_approval = 1 AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.decision_id = d.id) AND "
                     "d.id = (SELECT max(id) FROM decisions WHERE hit_id = d.hit_id)) AS pending_approval "

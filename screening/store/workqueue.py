@@ -86,13 +86,17 @@ def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: st
         f"SELECT h.id, h.run_id, h.row, h.rank, h.entity_id, h.entity_name, h.entity_type, h.matched_name, h.source, "
         f"h.list_id, h.programs, h.score, h.risk_categories, h.countries, h.assignee, h.suppression_id, "
         f"h.alert_class, h.priority, h.functions, "
-        f"h.changed_since_decision, r.client_id, r.name AS client_name, u.file_name AS run_file_name, "
+        f"h.changed_since_decision, h.earlier_decision_id, h.confirmed_earlier, r.client_id, r.name AS client_name, u.file_name AS run_file_name, "
         f"u.kind AS run_kind, {_STATUS} AS status, ld.id AS decision_id, ld.decision, ld.reason AS decision_reason, "
         f"ld.actor AS decision_actor, ld.decided_at {base} ORDER BY {SORTS.get(sort, SORTS['priority'])} "
         f"LIMIT ? OFFSET ?", args + [per_page, (page - 1) * per_page])
-    out = []
+    out, earlier = [], {}
     for row in rows:
         alert = dict(row)
+        d_id = alert["earlier_decision_id"]
+        if d_id and d_id not in earlier:
+            earlier[d_id] = runs.get_decision(db, d_id)
+        alert["earlier_decision"] = earlier.get(d_id) if d_id else None
         for col in _JSON:
             if isinstance(alert.get(col), str):
                 alert[col] = json.loads(alert[col])

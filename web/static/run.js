@@ -63,7 +63,8 @@
             setProgress(root, s.done, s.total);
             if (!ACTIVE[s.status]) { finishedJob(s); return; }
           } else {
-            ["rows_done", "rows_total", "screened", "not_screened", "rows_with_hits", "hits", "pending"]
+            ["rows_done", "rows_total", "screened", "not_screened", "rows_with_hits", "hits", "pending", "suppressed",
+             "confirmed_earlier"]
               .forEach(function (f) { setText(root, f, s[f]); });
             setProgress(root, s.rows_done, s.rows_total);
             if (s.status !== "running") { window.location.reload(); return; }
