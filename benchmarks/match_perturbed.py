@@ -173,6 +173,18 @@ def run_rapidfuzz(records: list[Record], positives: list[Positive], negatives: l
     return true_scores, top, time.perf_counter() - t0
 
 
+def agreement(m: Match) -> str:
+    """How the names of a hit agree, from the engine's reasons: the kinds false alerts are counted by."""
+    feats = {r.feature: r for r in m.reasons}
+    if "name_conflict" in feats:
+        return "a word differs"
+    if "name_missing" in feats:
+        return "words only on one side"
+    if "name_parts" in feats and feats["name_parts"].outcome == "match":
+        return "the same words"
+    return "every word agrees, some as variants"
+
+
 def pct(x: float) -> str:
     return f"{100 * x:.2f}%"
 
@@ -279,6 +291,14 @@ def main() -> None:
         missed = [i for i, s in enumerate(o.pos_score) if s < th - 1e-9]
         false = [i for i, m in enumerate(o.neg_top) if m and m.score >= th - 1e-9]
         print(f"\n{mode}: {len(missed)} missed positives, {len(false)} false alerts at {th:.2f}")
+        if mode != "name only":
+            by_date = sum(1 for i in missed if ours["name only"].pos_score[i] >= th - 1e-9)
+            print(f"  misses found by the name alone (lost to the birth date or nationality): {by_date}")
+        east = {"korean", "chinese", "japanese"}
+        kinds = Counter((agreement(o.neg_top[i]),
+                         "East Asian" if set(negatives[i].culture.split("+")) & east else "other")
+                        for i in false)
+        print("  false alerts by agreement: " + "; ".join(f"{k} ({c}) {n}" for (k, c), n in kinds.most_common()))
         if not args.errors:
             continue
         by_kind: dict[str, list[int]] = defaultdict(list)

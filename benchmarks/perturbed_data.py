@@ -161,7 +161,7 @@ def initials(words: list[str], rng: random.Random) -> bool:
              and words[i].lower() not in PARTICLES]
     if len(words) < 2 or not given:
         return False
-    chosen = given if rng.random() < 0.3 else [rng.choice(given)]
+    chosen = given if len(given) <= 2 and rng.random() < 0.3 else [rng.choice(given)]
     dot = "." if rng.random() < 0.5 else ""
     for i in chosen:
         words[i] = words[i][0].upper() + dot
@@ -181,14 +181,29 @@ def drop_particle(words: list[str], rng: random.Random) -> bool:
     return True
 
 
+# Compound names written as one word or as two: a joining word before (Abd al-, Abu, Nur) or after (-uddin, -ullah).
+JOIN_BEFORE = frozenset({"abd", "abdel", "abdul", "abdal", "abu", "abou", "al", "el", "ul", "ur", "ud", "nur", "nor",
+                         "noor", "zain", "zayn", "saif", "sayf"})
+JOIN_AFTER = frozenset({"din", "eddin", "eddine", "uddin", "ud-din", "ullah", "allah", "illah", "rahman", "rahim"})
+SPLIT = re.compile(r"^(abdul|abdel|abdal|abd|abu|abou|nur|noor|saif)(?=[a-z]{3})|(?<=[a-z]{3})(uddin|eddine|eddin|"
+                   r"ullah|allah|rahman)$", re.IGNORECASE)
+
+
 def hyphen_space(words: list[str], rng: random.Random) -> bool:
+    """Change how a compound is written: a hyphen to a space or dropped, a compound joined or split, or two given
+    names hyphenated ("Hong Sop" -> "Hong-Sop"); never the whole name made one word."""
     options = []
     hy = [i for i, w in enumerate(words) if "-" in w.strip("-")]
     if hy:
         options += ["hyphen_to_space", "hyphen_removed"]
-    if len(words) >= 2:
-        options += ["join", "hyphenate"]
-    if any(len(w) >= 8 and w.isalpha() for w in words):
+    joins = [i for i in range(len(words) - 1) if len(words) >= 3 and (
+        words[i].lower() in JOIN_BEFORE or words[i + 1].lower().lstrip("-") in JOIN_AFTER)]
+    if joins:
+        options.append("join")
+    if len(words) >= 3:
+        options.append("hyphenate")
+    splits = [i for i, w in enumerate(words) if w.isalpha() and SPLIT.search(w)]
+    if splits:
         options.append("split")
     if not options:
         return False
@@ -199,12 +214,16 @@ def hyphen_space(words: list[str], rng: random.Random) -> bool:
     elif how == "hyphen_removed":
         i = rng.choice(hy)
         words[i] = words[i].replace("-", "")
-    elif how in ("join", "hyphenate"):
-        i = rng.randrange(len(words) - 1)
-        words[i:i + 2] = [words[i] + ("" if how == "join" else "-") + words[i + 1]]
+    elif how == "join":
+        i = rng.choice(joins)
+        words[i:i + 2] = [words[i] + words[i + 1]]
+    elif how == "hyphenate":
+        i = rng.randrange(1, len(words) - 1)               # given names, not the first word and the next
+        words[i:i + 2] = [words[i] + "-" + words[i + 1]]
     else:
-        i = rng.choice([i for i, w in enumerate(words) if len(w) >= 8 and w.isalpha()])
-        j = rng.randrange(3, len(words[i]) - 2)
+        i = rng.choice(splits)
+        m = SPLIT.search(words[i])
+        j = m.end() if m.group(1) else m.start()
         words[i:i + 1] = [words[i][:j], words[i][j:]]
     return True
 
@@ -225,20 +244,42 @@ def name_changes(middle_pool: list[str]) -> dict[str, Callable[[list[str], rando
     }
 
 
+TYPOS = frozenset({"typo_substitution", "typo_deletion", "typo_insertion", "transposition"})
+
+
+def _full_words(words: list[str]) -> int:
+    return sum(1 for w in words if len(w.strip(".,")) >= 2 and w.strip(".,").lower() not in PARTICLES)
+
+
 def perturb_name(name: str, rng: random.Random, changes: dict, second: float = 0.3) -> tuple[str, tuple[str, ...]]:
-    """Return the name changed once (or, with probability ``second``, twice by two kinds) and the kinds applied."""
+    """Return the name changed once (or, with probability ``second``, twice by two kinds) and the kinds applied.
+
+    A second change must leave two full words (not initials) where the name had two, may not put a second typo in
+    the word that has one, and may not drop a middle name where one was added (that is another middle name).
+    """
     wanted = 2 if rng.random() < second else 1
     kinds = list(changes)
     rng.shuffle(kinds)
     words = name.split()
     done: list[str] = []
+    typo_words: set[str] = set()
     for kind in kinds:
+        if done and {kind, done[0]} == {"middle_added", "middle_dropped"}:
+            continue
         trial = list(words)
-        if changes[kind](trial, rng) and name_key(" ".join(trial)) != name_key(" ".join(words)):
-            words = trial
-            done.append(kind)
-            if len(done) == wanted:
-                break
+        if not changes[kind](trial, rng) or name_key(" ".join(trial)) == name_key(" ".join(words)):
+            continue
+        if done:
+            if _full_words(trial) < min(2, _full_words(name.split())):
+                continue
+            if kind in TYPOS and typo_words and not typo_words & set(trial):
+                continue     # the typo went into the word that already had one
+        if kind in TYPOS:
+            typo_words = set(trial) - set(words)
+        words = trial
+        done.append(kind)
+        if len(done) == wanted:
+            break
     # Data entry writes names in mixed case as often as in capitals.
     text = " ".join(words)
     if rng.random() < 0.5:
@@ -406,6 +447,8 @@ def name_pools(listed_words: frozenset[str] = frozenset()) -> Pools:
                     given["slavic"].add(g)
         elif slavic_family.search(tok):
             family["slavic"].add(tok)
+    for pool in (*given.values(), *family.values(), *middle.values()):
+        pool -= PARTICLES
     return Pools({k: sorted(v) for k, v in given.items()}, {k: sorted(v) for k, v in family.items()},
                  {k: sorted(v) for k, v in middle.items()},
                  {"arabic": [t for t, _ in arabic.most_common() if t in given["arabic"]][:40]},
