@@ -164,9 +164,11 @@ def ofac_birth_dates(text: str) -> tuple[str, ...]:
 
 # --- generic CSV --------------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("name", "aliases", "type", "birth_date", "country", "id", "remarks")
+CSV_COLUMNS = ("name", "aliases", "type", "birth_date", "country", "id", "remarks", "programs")
 _HEADER_SYNONYMS = {"alias": "aliases", "entity_type": "type", "birth_dates": "birth_date", "dob": "birth_date",
-                    "date_of_birth": "birth_date", "countries": "country", "list_id": "id", "remark": "remarks"}
+                    "date_of_birth": "birth_date", "countries": "country", "list_id": "id", "remark": "remarks",
+                    "program": "programs", "programme": "programs", "programmes": "programs", "regime": "programs",
+                    "regimes": "programs"}
 
 
 def _header_name(cell: str) -> str:
@@ -180,7 +182,11 @@ def _split(value: str | None, sep: str = ";") -> list[str]:
 
 def read_csv(path: str | Path, notes: list[str] | None = None) -> list[ListEntry]:
     """Read a CSV with a header (``name`` required; ``aliases``, ``type``, ``birth_date``, ``country``, ``id``,
-    ``remarks`` optional) and validate every row; raise ``ListError`` listing every bad row."""
+    ``remarks``, ``programs`` optional) and validate every row; raise ``ListError`` listing every bad row.
+
+    ``programs`` (";"-separated, as ``aliases``) are the list's programs or regimes (shown as badges); an entry
+    whose only program is ``PEP`` is a politically exposed person, not a sanctioned one: a PEP list is a CSV
+    whose entries say so (``watchlists.risk.is_pep_entry``)."""
     path = Path(path)
     where = path.name
     text = decode(_read_bytes(path), where, notes)
@@ -258,8 +264,10 @@ def entries_from_rows(records: list[tuple[int, dict, list]], where: str) -> tupl
             list_id = base if derived[base] == 1 else f"{base}#{derived[base]}"
         aliases = tuple(dict.fromkeys(a for a in (" ".join(x.split()) for x in _split(row.get("aliases")))
                                       if a != name))
+        programs = tuple(dict.fromkeys(_split(row.get("programs"))))
         entries.append(ListEntry(list_id=list_id, name=name, aliases=aliases, type=etype, birth_dates=tuple(dates),
-                                 countries=tuple(countries), remarks=(row.get("remarks") or "").strip(), row=n,
+                                 countries=tuple(countries), programs=programs,
+                                 remarks=(row.get("remarks") or "").strip(), row=n,
                                  alias_kinds=("aka",) * len(aliases)))
     return entries, problems
 
