@@ -320,6 +320,14 @@ def _m010_alert_class(db: sqlite_utils.Database) -> None:
     db["hits"].create_index(["run_id", "alert_class"])
 
 
+
+def _m012_country_hints(db: sqlite_utils.Database) -> None:
+    # A list entry's weak country evidence (JSON ISO codes): places of birth and a person's address countries. They
+    # support a client country that agrees, and never make one that differs a conflict (``countries`` holds the
+    # nationalities). Entries imported before have none until their list is imported again.
+    db.execute("ALTER TABLE entities ADD COLUMN country_hints TEXT NOT NULL DEFAULT '[]'")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
@@ -331,6 +339,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("008_password_change", _m008_password_change),
     ("009_list_files", _m009_list_files),
     ("010_alert_class", _m010_alert_class),
+    ("012_country_hints", _m012_country_hints),
 ]
 
 
