@@ -37,7 +37,8 @@ from watchlists.errors import WatchlistError
 from watchlists.list_countries import field_countries, labelled_country, merge, remark_countries
 
 FORMATS = ("csv", "ofac-sdn", "un-consolidated", "uk-hmt")
-SANCTIONS_FORMATS = frozenset({"ofac-sdn", "un-consolidated", "uk-hmt"})    # formats that are an official sanctions list (a CSV may be anything)
+# The formats that are an official sanctions list (a CSV may be anything).
+SANCTIONS_FORMATS = frozenset({"ofac-sdn", "un-consolidated", "uk-hmt"})
 # Where an import's publication date was read from (``list_files.published_from``), in words.
 PUBLISHED_FROM = {"file": "read from the file", "option": "given at import", "mtime": "the file's modification time"}
 MAX_PROBLEMS = 20
@@ -643,7 +644,8 @@ def read_uk(path: str | Path, notes: list[str] | None = None) -> list[ListEntry]
         entries.append(ListEntry(
             list_id=gid, name=primary, aliases=tuple(aliases), type=etype, birth_dates=merge(dates),
             countries=strong, country_hints=tuple(c for c in merge(hints) if c not in strong),
-            programs=merge(programs), addresses=merge(addresses), remarks=" ".join(r if r.endswith(".") else r + "." for r in merge(remarks)), row=grp[0][0],
+            programs=merge(programs), addresses=merge(addresses),
+            remarks=" ".join(r if r.endswith(".") else r + "." for r in merge(remarks)), row=grp[0][0],
             alias_kinds=tuple(names[a] for a in aliases)))
     if problems:
         raise ListError(where, problems)
