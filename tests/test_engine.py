@@ -174,6 +174,39 @@ def test_different_countries_lower_the_score():
     assert reason(none, "country").outcome == "unknown"
 
 
+# A list's nationalities and citizenships are strong country evidence; its places of birth and a person's address
+# countries are weak hints: a client country among them supports a little, and one elsewhere is no conflict.
+@pytest.mark.parametrize("nationalities, hints, client, outcome, effect", [
+    (("kp",), (), ("kp",), "match", "up"),              # nationality agrees
+    (("kp",), (), ("de",), "conflict", "down"),          # nationality differs
+    ((), ("ir",), ("ir",), "partial", "up"),             # born or living there, no nationality given
+    ((), ("ir", "iq"), ("de",), "unknown", "same"),      # only hints, elsewhere: not a conflict
+    (("sy",), ("de",), ("de",), "partial", "up"),        # the client's country is where the listed person lives
+    (("sy",), ("de",), ("fr",), "conflict", "down"),     # neither nationality nor hint
+    ((), (), ("de",), "unknown", "same"),                # the list says nothing
+    ((), ("ir",), (), "unknown", "same"),                # the client says nothing
+])
+def test_nationality_is_strong_and_places_of_birth_or_addresses_are_weak(nationalities, hints, client, outcome,
+                                                                         effect):
+    record = Record("r", ("John Smith",), "person", nationalities, (), "test", country_hints=hints)
+    with_country = match_record(Query("Jon Smith", countries=client), record)
+    without = match_record(Query("Jon Smith"), record)
+    r = reason(with_country, "country")
+    assert r.outcome == outcome, r.text
+    assert {"up": with_country.score > without.score, "down": with_country.score < without.score,
+            "same": with_country.score == without.score}[effect], (with_country.score, without.score)
+    if hints and client and outcome != "conflict":
+        assert "not a conflict" in r.text or "place of birth or address" in r.text
+
+
+def test_a_weak_hint_supports_less_than_a_nationality():
+    strong = match_record(Query("Jon Smith", countries=("ir",)), Record("a", ("John Smith",), "person", ("ir",)))
+    weak = match_record(Query("Jon Smith", countries=("ir",)),
+                        Record("b", ("John Smith",), "person", country_hints=("ir",)))
+    none = match_record(Query("Jon Smith", countries=("ir",)), Record("c", ("John Smith",), "person"))
+    assert strong.score > weak.score > none.score
+
+
 def test_person_query_against_an_organization_lowers_the_score():
     company = Record("o1", ("John Smith",), "organization")
     m = match_record(Query("John Smith", type="person"), company)

@@ -20,7 +20,7 @@ from screening.engine.model import Record
 from screening.service import lists as list_import
 from screening.store import db as dbmod
 from screening.store import watchlist as store
-from watchlists import lists
+from watchlists import list_countries, lists
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"
 OFAC = FIXTURES / "ofac"
@@ -103,12 +103,161 @@ def test_ofac_birth_dates(text, dates):
 
 
 def test_parse_remarks_reads_aliases_dates_and_nationalities():
-    aliases, dates, countries = lists.parse_remarks(
-        "DOB 03 May 1938; alt. DOB 1939; POB Egypt; nationality Egypt; alt. citizen Sudan; Passport 1084010 "
+    aliases, dates, countries, hints = lists.parse_remarks(
+        "DOB 03 May 1938; alt. DOB 1939; POB Cairo, Egypt; nationality Egypt; alt. citizen Sudan; Passport 1084010 "
         "(Egypt); Citizen's Card Number 123; n.k.a. 'NEW NAME'; a.k.a. 'ABU ''ALI'.")
     assert aliases == [("NEW NAME", "nka"), ("ABU ''ALI", "aka")]
     assert dates == ["1938-05-03", "1939"]
-    assert countries == ["eg", "sd"]  # the place of birth and document countries are not nationalities
+    assert countries == ["eg", "sd"]  # document countries are not nationalities
+    assert hints == ["eg"]            # the place of birth is a weak hint
+
+
+# Nationality and citizenship as OFAC's Remarks write them (strong), places of birth (weak), and what is neither.
+@pytest.mark.parametrize("remarks, strong, weak", [
+    ("nationality Korea, North", ["kp"], []),
+    ("citizen Iran", ["ir"], []),
+    ("alt. citizen Sudan", ["sd"], []),
+    ("nationality Iran; citizen Iran", ["ir"], []),
+    ("nationality Congo, Democratic Republic of the", ["cd"], []),
+    ("nationality Burma", ["mm"], []),
+    ("nationality possibly Syria", ["sy"], []),
+    ("Nationality of Registration Panama", ["pa"], []),
+    ("POB Tehran, Iran", [], ["ir"]),
+    ("POB Kandahar Province, Afghanistan", [], ["af"]),
+    ("POB Baghdad", [], ["iq"]),
+    ("POB Chicago, IL", [], []),                       # a state abbreviation is not Israel
+    ("POB Egypt; nationality Sudan", ["sd"], ["eg"]),
+    ("Passport 1084010 (Egypt)", [], []),
+    ("Citizen's Card Number 123", [], []),
+    ("Linked To: NATIONAL IRANIAN TANKER COMPANY", [], []),
+    ("National ID No. 14006467155 (Iran)", [], []),
+    ("nationality Soviet Union", [], []),              # a state that no longer exists
+])
+def test_ofac_remarks_give_nationalities_and_places_of_birth(remarks, strong, weak):
+    _, _, countries, hints = lists.parse_remarks(remarks)
+    assert (countries, hints) == (strong, weak)
+
+
+# The UN and UK lists' fields that hold countries, as they write them.
+@pytest.mark.parametrize("text, scan, codes", [
+    ("Democratic People's Republic of Korea", False, ["kp"]),        # UN
+    ("Iran (Islamic Republic of)", False, ["ir"]),
+    ("United Kingdom of Great Britain and Northern Ireland", False, ["gb"]),
+    ("Türkiye", False, ["tr"]),
+    ("State of Palestine", False, ["ps"]),
+    ("former Soviet Union", False, []),
+    ("na", False, []),                                                # a placeholder, not Namibia
+    ("Afghan", False, ["af"]),                                        # UK: demonyms
+    ("(1) Somali (2) Swedish", False, ["so", "se"]),
+    ("1) Saudi Arabia 2) Qatar", False, ["sa", "qa"]),
+    ("(1)-(2) Tunisia (3) Libya (4) Algeria", False, ["tn", "ly", "dz"]),
+    ("(1) to (6) Algeria (7) Morocco", False, ["dz", "ma"]),
+    ("a) French, b) Tunisian", False, ["fr", "tn"]),
+    ("(a) Jordanian (b) American", False, ["jo", "us"]),
+    ("Iranian (Iranian citizenship)", False, ["ir"]),
+    ("Kuwaiti citizenship", False, ["kw"]),
+    ("DRC and Belgian nationalities", False, ["cd", "be"]),
+    ("Iranian national and US national/citizen", False, ["ir", "us"]),
+    ("Sudanese by birth", False, ["sd"]),
+    ("Kuwaiti citizenship withdrawn in 2002", True, []),              # no longer held
+    ("Bosnia and Herzegovina", False, ["ba"]),                        # "and" inside a country's name
+    ("Korea, North", False, ["kp"]),                                  # a comma inside a country's name
+    ("Afghanistan (since 2009)", False, ["af"]),                      # UK addresses
+    ("Raymah village, Sanaa Governorate (ريمة), Yemen", False, ["ye"]),
+    ("In Syria as at June 2013", False, []),
+    ("In Syria as at June 2013", True, ["sy"]),                       # searched only where asked (addresses)
+    ("United States of America. Also believed to hold Syrian nationality", True, ["us", "sy"]),
+    ("USSR", True, []),
+])
+def test_list_fields_give_their_countries(text, scan, codes):
+    assert list_countries.field_countries(text, scan=scan) == codes
+
+
+# Free-text comments of the UN and UK lists: only a labelled statement counts.
+@pytest.mark.parametrize("text, strong, weak", [
+    ("Nationality: Syria.", ["sy"], []),
+    ("Citizenship: Pakistan. Place of birth: Kabul, Afghanistan.", ["pk"], ["af"]),
+    ("Senior leader. Nationality: Syria. Citizenship: Jordan", ["sy", "jo"], []),
+    ("UN Ref QI.A.154.04. Left Kuwait for Pakistan in June 2001.", [], []),
+    ("Tunisian nationality withdrawn on 26 Jan 2009.", [], []),
+    ("nationality withdrawn on 26 Jan 2009", [], []),
+    ("Registered as a citizens' association under the name of X.", [], []),
+])
+def test_list_comments_give_only_labelled_nationalities(text, strong, weak):
+    assert list_countries.remark_countries(text) == (strong, weak)
+
+
+UN = FIXTURES / "un" / "UN_consolidated.xml"
+UK = FIXTURES / "uk" / "sanctionsconlist.csv"
+
+
+def test_read_un_reads_nationalities_strong_and_places_of_birth_and_addresses_weak():
+    e = {x.list_id: x for x in lists.read_list(UN, "un-consolidated")}
+    assert [(x.type, x.programs) for x in e.values()] == [("person", ("DRC",))] * 2 + [
+        ("person", ("DPRK",)), ("person", ("Somalia",)), ("organization", ("DRC",))]
+    badege, kaina, jang, karate, adf = e.values()
+    assert (badege.name, badege.countries, badege.country_hints, badege.birth_dates) == (
+        "ERIC BADEGE", ("cd",), ("rw",), ("1971",))            # living in Rwanda: a hint
+    assert badege.aliases == () and badege.addresses == ("Rwanda (as of early 2016)",)
+    assert kaina.countries == () and kaina.country_hints == ("cd", "ug")   # born in the DRC, living in Uganda
+    assert kaina.aliases == ("Colonel Innocent KAINA", "India Queen") and kaina.birth_dates == ("1973-11",)
+    assert jang.countries == ("kp",) and jang.aliases == ("Jang Pom Su", "Jang Hyon U", "장범수")
+    assert jang.birth_dates == ("1958-02-22", "1957-04-15")   # an alias's own date of birth too
+    assert karate.countries == ("ke",) and karate.country_hints == ("so",)  # "Citizenship: Kenya" in the comments
+    assert karate.birth_dates == ("1957", "1958", "1959", "1960", "1961", "1962")
+    assert adf.countries == ("cd",) and adf.alias_kinds == ("aka", "fka", "fka")  # an organisation's address
+    assert "Nationality: Democratic People's Republic of Korea" in jang.remarks
+    assert lists.published_in_file(UN, "un-consolidated") == "2026-02-27"
+
+
+def test_read_uk_groups_name_rows_and_reads_their_countries():
+    notes: list[str] = []
+    e = {x.list_id: x for x in lists.read_list(UK, "uk-hmt", notes)}
+    assert notes == ["sanctionsconlist.csv: not UTF-8 (byte 0x96 at offset 1104), read as Windows-1252"]
+    qahtani, soleimani, ghaith, golani, sepah = (e[k] for k in ("13349", "9062", "7996", "12883", "9008"))
+    assert qahtani.name == "Nayef Salam Muhammad Ujaym AL-HABABI"     # the Prime Alias row names the entry
+    assert qahtani.aliases == ("Sheikh Farooq AL-QAHTANI",) and qahtani.birth_dates == ("1981", "1980")
+    assert qahtani.countries == ("sa", "qa") and qahtani.country_hints == ("af",)
+    assert soleimani.countries == ("ir",) and soleimani.birth_dates == ("1957-03-11",)
+    assert "Position: Commander of Iranian Revolutionary Guard Corps, IRGC – Qods" in soleimani.remarks
+    assert ghaith.countries == () and ghaith.country_hints == ("kw",)  # citizenship withdrawn; born in Kuwait
+    assert golani.countries == ("sy",)                                  # "Nationality: Syria" in Other Information
+    assert sepah.type == "organization" and sepah.countries == ("ir", "gb") and sepah.alias_kinds == ("fka",)
+    assert lists.published_in_file(UK, "uk-hmt") == "2018-04-13"
+
+
+@pytest.mark.parametrize("fmt, content, message", [
+    ("un-consolidated", b"<?xml version='1.0'?><LIST/>", "not the UN consolidated list"),
+    ("un-consolidated", b"not xml", "not XML"),
+    ("un-consolidated", b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><CONSOLIDATED_LIST>&a;"
+                        b"</CONSOLIDATED_LIST>", "refused"),
+    ("uk-hmt", b"name,country\nX,de\n", "not the UK consolidated list"),
+])
+def test_un_and_uk_readers_refuse_other_files(tmp_path, fmt, content, message):
+    p = tmp_path / "list.file"
+    p.write_bytes(content)
+    with pytest.raises(lists.ListError, match=message):
+        lists.read_list(p, fmt)
+
+
+def test_un_and_uk_entries_reach_the_engine_with_their_hints(db):
+    import_file(db, UN, "un-consolidated", "un-consolidated")
+    import_file(db, UK, "uk-hmt", "uk-hmt")
+    records = {r.names[0]: r for r in store.match_records(db)}
+    kaina = records["INNOCENT KAINA"]
+    assert kaina.countries == () and kaina.country_hints == ("cd", "ug") and kaina.source == "un-consolidated"
+    assert records["Nayef Salam Muhammad Ujaym AL-HABABI"].country_hints == ("af",)
+    assert store.sanctions_loaded(db)
+    assert counts(import_file(db, UN, "un-consolidated", "un-consolidated")) == (0, 0, 0, 5)   # nothing changed
+
+
+def test_cli_imports_the_un_list_with_its_publication_date_and_shows_hints(tmp_path):
+    r = run(tmp_path, "watchlist", "import", str(UN), "--format", "un-consolidated")
+    assert r.exit_code == 0, r.output
+    assert "List un-consolidated: 5 entries read" in r.output and "2026-02-27 (read from the file)" in r.output
+    r = run(tmp_path, "watchlist", "show", "un-consolidated:CDi.004")
+    assert r.exit_code == 0, r.output
+    assert "countries: unknown" in r.output and "born or living in (a weak hint): cd, ug" in r.output
 
 
 @pytest.mark.parametrize("text, code", [

@@ -57,6 +57,27 @@ def _count(page: str, name: str) -> int:
 
 # --- Admin > Lists ----------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("fmt, path, read, published", [
+    ("un-consolidated", FIXTURES / "un" / "UN_consolidated.xml", 5, "2026-02-27"),
+    ("uk-hmt", FIXTURES / "uk" / "sanctionsconlist.csv", 5, "2018-04-13"),
+])
+def test_the_un_and_uk_lists_import_from_the_web_with_the_date_they_carry(web_app, signed_in, fmt, path, read,
+                                                                         published):
+    admin = signed_in("admin")
+    assert f'value="{fmt}"' in admin.get("/admin/lists").get_data(as_text=True)
+    page = _preview(admin, _files(path.name, folder=path.parent), format=fmt).get_data(as_text=True)
+    assert _count(page, "read") == read and f"{published} (read from the file)" in page, page
+    res = admin.post("/admin/lists/import", data=_confirm_fields(page))
+    assert res.status_code == 302
+    db = _db(web_app)
+    assert store.sanctions_loaded(db)
+    if fmt == "un-consolidated":
+        [eid] = [r[0] for r in db.execute("SELECT id FROM entities WHERE list_id = 'CDi.004'")]
+        page = admin.get(f"/watchlist/entities/{eid}").get_data(as_text=True)
+        assert "Born or living in" in page and "cd, ug" in page and "a weak hint, not a nationality" in page
+    db.close()
+
+
 def test_an_admin_imports_the_ofac_set_from_the_web_after_a_preview(web_app, signed_in):
     admin = signed_in("admin")
     page = admin.get("/admin/lists").get_data(as_text=True)

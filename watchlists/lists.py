@@ -1,4 +1,5 @@
-"""Read official watchlists (a generic CSV, the OFAC SDN legacy CSV set) into plain ``ListEntry`` objects.
+"""Read official watchlists (a generic CSV, the OFAC SDN legacy CSV set, the UN Security Council consolidated list's
+XML, the UK HM Treasury consolidated list's CSV) into plain ``ListEntry`` objects.
 
 Pure: files in, dataclasses out; no database. The readers are fast enough to run on the whole SDN list inside a
 benchmark (``read_ofac_sdn`` then ``to_record``), and they raise ``ListError`` naming the file, the row and the
@@ -12,12 +13,16 @@ import csv
 import hashlib
 import io
 import re
+from xml.etree import ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from screening.engine.attributes import country_code, iso_date
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
+
+from screening.engine.attributes import country_code, is_placeholder, iso_date
 from screening.engine.model import (
     AIRCRAFT,
     ORGANIZATION,
@@ -29,9 +34,11 @@ from screening.engine.model import (
 from screening.engine.normalize import name_key
 from screening.engine.textio import TextDecodeError, decode_text
 from watchlists.errors import WatchlistError
+from watchlists.list_countries import field_countries, labelled_country, merge, remark_countries
 
-FORMATS = ("csv", "ofac-sdn")
-SANCTIONS_FORMATS = frozenset({"ofac-sdn"})    # formats that are an official sanctions list (a CSV may be anything)
+FORMATS = ("csv", "ofac-sdn", "un-consolidated", "uk-hmt")
+# The formats that are an official sanctions list (a CSV may be anything).
+SANCTIONS_FORMATS = frozenset({"ofac-sdn", "un-consolidated", "uk-hmt"})
 # Where an import's publication date was read from (``list_files.published_from``), in words.
 PUBLISHED_FROM = {"file": "read from the file", "option": "given at import", "mtime": "the file's modification time"}
 MAX_PROBLEMS = 20
@@ -70,6 +77,9 @@ class ListEntry:
     remarks: str = ""
     row: int = 0                        # where it starts in the file (1 = first line)
     alias_kinds: tuple[str, ...] = ()   # the kind of each alias, in step with ``aliases``: aka, fka, nka
+    # Weak country evidence (ISO alpha-2): places of birth, and a person's address countries. ``countries`` holds
+    # the strong kind: nationality, citizenship, a vessel's flag, an organisation's address countries.
+    country_hints: tuple[str, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """Return the primary name then the aliases."""
@@ -79,7 +89,7 @@ class ListEntry:
 def to_record(entry: ListEntry, source: str) -> Record:
     """Return the engine's view of a list entry: id (the list's id), names (primary first), attributes."""
     return Record(id=str(entry.list_id), names=entry.names(), type=entry.type, countries=entry.countries,
-                  birth_dates=entry.birth_dates, source=source)
+                  birth_dates=entry.birth_dates, source=source, country_hints=entry.country_hints)
 
 
 # --- files --------------------------------------------------------------------------------------------------
@@ -278,8 +288,6 @@ _OFAC_TYPES = {"individual": PERSON, "vessel": VESSEL, "aircraft": AIRCRAFT}
 _ALT_PREFIX = re.compile(r"^alt\.\s+", re.IGNORECASE)
 _AKA = re.compile(r"^([afn])\.k\.a\.,?\s+(.+)$", re.IGNORECASE)
 _DOB = re.compile(r"^DOB\s+(.+)$")
-_NATIONALITY = re.compile(r"^(?:nationality|citizen(?:ship)?)(?:\s+of\s+registration)?\s*:?\s+(.+)$", re.IGNORECASE)
-_COUNTRY_HEDGES = re.compile(r"^(?:possibly|probably|region:)\s+", re.IGNORECASE)
 
 
 def _null(value: str) -> str:
@@ -331,12 +339,14 @@ def _clean_alias(value: str) -> str:
     return " ".join(value.split())
 
 
-def parse_remarks(remarks: str) -> tuple[list[tuple[str, str]], list[str], list[str]]:
-    """Read aliases (a.k.a./f.k.a./n.k.a. 'X'), birth dates (DOB) and nationality/citizenship from OFAC remarks.
+def parse_remarks(remarks: str) -> tuple[list[tuple[str, str]], list[str], list[str], list[str]]:
+    """Read aliases (a.k.a./f.k.a./n.k.a. 'X'), birth dates (DOB), nationality/citizenship and places of birth (POB)
+    from OFAC remarks.
 
-    Return (aliases as (name, kind), ISO birth dates, country codes).
+    Return (aliases as (name, kind), ISO birth dates, nationality and citizenship countries, place-of-birth
+    countries: a weak hint).
     """
-    aliases, dates, countries = [], [], []
+    aliases, dates, countries, hints = [], [], [], []
     fields = remarks.split(";")
     for i, f in enumerate(fields):
         f = _ALT_PREFIX.sub("", f.strip())
@@ -350,11 +360,12 @@ def parse_remarks(remarks: str) -> tuple[list[tuple[str, str]], list[str], list[
                 aliases.append((alias, m.group(1).lower() + "ka"))
         elif m := _DOB.match(f):
             dates.extend(d for d in ofac_birth_dates(m.group(1)) if d not in dates)
-        elif m := _NATIONALITY.match(f):
-            code = country_code(_COUNTRY_HEDGES.sub("", m.group(1).strip().rstrip(".")))
-            if code and code not in countries:
-                countries.append(code)
-    return aliases, dates, countries
+        else:
+            kind, code = labelled_country(f)
+            target = countries if kind == "strong" else hints
+            if code and code not in target:
+                target.append(code)
+    return aliases, dates, countries, hints
 
 
 def read_ofac_sdn(path: str | Path, notes: list[str] | None = None) -> list[ListEntry]:
@@ -394,13 +405,16 @@ def read_ofac_sdn(path: str | Path, notes: list[str] | None = None) -> list[List
             problems.append(f"{path.name}: row {n}: empty name (ent_num {ent})")
             continue
         remarks = remarks + comments.get(ent, "") if remarks else comments.get(ent, "")
-        rem_aliases, dates, countries = parse_remarks(remarks)
-        for text, country in adds.get(ent, ()):
-            code = country_code(_COUNTRY_HEDGES.sub("", country)) if country else None
-            if code and code not in countries:
-                countries.append(code)
-        if flag and (code := country_code(flag)) and code not in countries:
-            countries.append(code)
+        rem_aliases, dates, countries, hints = parse_remarks(remarks)
+        etype = _OFAC_TYPES.get(sdn_type.lower(), ORGANIZATION)
+        # A person's address is where they live, not their nationality: a hint. An organisation's is its country.
+        address_countries = [c for _, country in adds.get(ent, ()) for c in field_countries(country)]
+        if flag:
+            countries.extend(field_countries(flag))
+        if etype == PERSON:
+            hints.extend(address_countries)
+        else:
+            countries.extend(address_countries)
         names: dict[str, str] = {}
         for alias, kind in alts.get(ent, []) + rem_aliases:
             if alias != name and alias not in names:
@@ -410,8 +424,8 @@ def read_ofac_sdn(path: str | Path, notes: list[str] | None = None) -> list[List
             ("Vessel type", vess_type), ("Tonnage", tonnage), ("GRT", grt), ("Flag", flag),
             ("Owner", owner)) if value]
         entries.append(ListEntry(
-            list_id=ent, name=name, aliases=tuple(names), type=_OFAC_TYPES.get(sdn_type.lower(), ORGANIZATION),
-            birth_dates=tuple(dates), countries=tuple(countries),
+            list_id=ent, name=name, aliases=tuple(names), type=etype, birth_dates=tuple(dates),
+            countries=merge(countries), country_hints=tuple(c for c in merge(hints) if c not in countries),
             programs=tuple(p.strip() for p in program.strip("[] ").split("] [") if p.strip()),
             addresses=tuple(dict.fromkeys(a for a, _ in adds.get(ent, ()) if a)),
             remarks=" ".join(p for p in (remarks.strip(), "; ".join(details) + "." if details else "") if p), row=n,
@@ -428,12 +442,243 @@ def read_ofac_sdn(path: str | Path, notes: list[str] | None = None) -> list[List
     return entries
 
 
+# --- UN Security Council Consolidated List (XML) ------------------------------------------------------------
+
+_UN_ALIAS_KINDS = {"f.k.a.": "fka", "n.k.a.": "nka"}   # individuals' Good/Low and entities' a.k.a. are aka
+
+
+def _text(el, path: str) -> str:
+    return " ".join((el.findtext(path) or "").split())
+
+
+def _texts(el, path: str) -> list[str]:
+    return [t for t in (" ".join((x.text or "").split()) for x in el.findall(path)) if t and not is_placeholder(t)]
+
+
+def _un_root(path: Path, notes: list[str] | None):
+    where = path.name
+    try:
+        root = DefusedET.fromstring(_read_bytes(path))
+    except DefusedXmlException as exc:
+        raise ListError(where, f"{where}: XML with a DTD or entities, refused ({type(exc).__name__})") from None
+    except ElementTree.ParseError as exc:
+        raise ListError(where, f"{where}: not XML: {exc}") from None
+    if root.tag != "CONSOLIDATED_LIST":
+        raise ListError(where, f"{where}: not the UN consolidated list (its root element is <{root.tag}>, expected "
+                               f"<CONSOLIDATED_LIST>)")
+    return root
+
+
+def _un_dates(el) -> list[str]:
+    """Read an INDIVIDUAL_DATE_OF_BIRTH: an exact or approximate DATE or YEAR, or BETWEEN FROM_YEAR and TO_YEAR."""
+    day, year = _text(el, "DATE"), _text(el, "YEAR")
+    if day and iso_date(day[:10]):
+        return [day[:10]]
+    if year and iso_date(year):
+        return [year]
+    first, last = _text(el, "FROM_YEAR"), _text(el, "TO_YEAR")
+    if iso_date(first) and iso_date(last) and 0 <= int(last) - int(first) <= _YEAR_SPAN:
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    if iso_date(first) or iso_date(last):
+        return [d for d in (first, last) if iso_date(d)]
+    return list(ofac_birth_dates(_text(el, "NOTE")))      # "Nov. 1973" written as a note
+
+
+def _un_place(el) -> str:
+    return ", ".join(p for p in (_text(el, t) for t in ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY"))
+                     if p)
+
+
+def _un_entry(el, n: int, person: bool, problems: list[str], where: str) -> ListEntry | None:
+    list_id = _text(el, "REFERENCE_NUMBER") or _text(el, "DATAID")
+    parts = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME") if person else ("FIRST_NAME",)
+    name = " ".join(p for p in (_text(el, t) for t in parts) if p)
+    if not name:
+        problems.append(f"{where}: entry {n} ({list_id or 'no reference'}): empty name")
+        return None
+    aliases: dict[str, str] = {}
+    dates: list[str] = []
+    strong = _texts(el, "NATIONALITY/VALUE")
+    countries = [c for v in strong for c in field_countries(v)]
+    hints: list[str] = []
+    for a in el.findall("INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"):
+        alias = _text(a, "ALIAS_NAME")
+        if alias and alias != name:
+            aliases.setdefault(alias, _UN_ALIAS_KINDS.get(_text(a, "QUALITY").lower(), "aka"))
+        if iso_date(_text(a, "DATE_OF_BIRTH")[:10]):
+            dates.append(_text(a, "DATE_OF_BIRTH")[:10])
+        hints += field_countries(", ".join(p for p in (_text(a, "CITY_OF_BIRTH"), _text(a, "COUNTRY_OF_BIRTH")) if p))
+    for original in _texts(el, "NAME_ORIGINAL_SCRIPT"):
+        if original != name:
+            aliases.setdefault(original, "aka")
+    for d in el.findall("INDIVIDUAL_DATE_OF_BIRTH"):
+        dates += _un_dates(d)
+    for place in el.findall("INDIVIDUAL_PLACE_OF_BIRTH"):
+        hints += field_countries(_un_place(place))
+    addresses = []
+    for adr in el.findall("INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS"):
+        text = _un_place(adr)
+        note = _text(adr, "NOTE")
+        if text or note:
+            addresses.append(text + (f" ({note})" if note and text else note if note else ""))
+        found = field_countries(_text(adr, "COUNTRY") or text, scan=person)
+        (hints if person else countries).extend(found)
+    comments = _text(el, "COMMENTS1")
+    said, born = remark_countries(el.findtext("COMMENTS1") or "")
+    countries += said
+    hints += born
+    details = [f"{label}: {'; '.join(vals)}" for label, vals in (
+        ("Title", _texts(el, "TITLE/VALUE")), ("Designation", _texts(el, "DESIGNATION/VALUE")),
+        ("Nationality", strong), ("Listed on", _texts(el, "LISTED_ON"))) if vals]
+    strong_codes = merge(countries)
+    return ListEntry(
+        list_id=list_id, name=name, aliases=tuple(aliases), type=PERSON if person else ORGANIZATION,
+        birth_dates=merge(dates), countries=strong_codes,
+        country_hints=tuple(c for c in merge(hints) if c not in strong_codes),
+        programs=tuple(_texts(el, "UN_LIST_TYPE")), addresses=merge(addresses),
+        remarks=" ".join(p for p in (". ".join(details) + "." if details else "", comments) if p), row=n,
+        alias_kinds=tuple(aliases.values()))
+
+
+def read_un(path: str | Path, notes: list[str] | None = None) -> list[ListEntry]:
+    """Read the UN Security Council Consolidated List (XML): individuals and entities, with aliases, dates of birth,
+    nationalities (strong), places of birth and individuals' addresses (weak country hints)."""
+    path = Path(path)
+    root = _un_root(path, notes)
+    entries, problems, seen = [], [], set()
+    n = 0
+    for group, tag, person in (("INDIVIDUALS", "INDIVIDUAL", True), ("ENTITIES", "ENTITY", False)):
+        for el in root.findall(f"{group}/{tag}"):
+            n += 1
+            e = _un_entry(el, n, person, problems, path.name)
+            if e is None:
+                continue
+            if e.list_id in seen:
+                problems.append(f"{path.name}: entry {n}: reference {e.list_id} again")
+                continue
+            seen.add(e.list_id)
+            entries.append(e)
+    if problems:
+        raise ListError(path.name, problems)
+    if not entries:
+        raise ListError(path.name, f"{path.name}: no <INDIVIDUAL> or <ENTITY> entries")
+    return entries
+
+
+def _un_published(path: Path) -> str | None:
+    """The UN list's dateGenerated (YYYY-MM-DD), read from its root element without parsing the whole file."""
+    head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    m = re.search(r"<CONSOLIDATED_LIST\b[^>]*\bdateGenerated=\"(\d{4}-\d{2}-\d{2})", head)
+    return m.group(1) if m else None
+
+
+# --- UK HM Treasury (OFSI) Consolidated List (CSV) ----------------------------------------------------------
+
+_UK_TYPES = {"individual": PERSON, "entity": ORGANIZATION, "ship": VESSEL}
+_UK_REQUIRED = ("Name 6", "Group Type", "Group ID")
+_UK_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+def _uk_date(text: str) -> str | None:
+    """Read a UK list date "dd/mm/yyyy", where 00 stands for an unknown day or month ("00/00/1980" -> "1980")."""
+    m = _UK_DATE.match(text.strip())
+    if not m:
+        return None
+    day, month, year = m.groups()
+    iso = year + (f"-{month}" if month != "00" else "") + (f"-{day}" if month != "00" and day != "00" else "")
+    return iso_date(iso)
+
+
+def read_uk(path: str | Path, notes: list[str] | None = None) -> list[ListEntry]:
+    """Read the UK HM Treasury / OFSI Consolidated List CSV (a "Last Updated" line, then the header; one row per
+    name variant, rows of one target sharing a Group ID): nationality (strong), country and town of birth and a
+    person's address country (weak country hints)."""
+    path = Path(path)
+    where = path.name
+    rows = list(csv.reader(io.StringIO(decode(_read_bytes(path), where, notes), newline="")))
+    start = 1 if rows and rows[0] and rows[0][0].strip().lower() == "last updated" else 0
+    if len(rows) <= start:
+        raise ListError(where, f"{where}: empty file")
+    header = [c.strip() for c in rows[start]]
+    missing = [c for c in _UK_REQUIRED if c not in header]
+    if missing:
+        raise ListError(where, f"{where}: row {start + 1}: no {', '.join(missing)} column: not the UK consolidated "
+                               f"list (use --format csv for a list of your own)")
+    groups: dict[str, list[tuple[int, dict]]] = {}
+    problems = []
+    for n, cells in enumerate(rows[start + 1:], start=start + 2):
+        if not any(c.strip() for c in cells):
+            continue
+        row = {h: " ".join(cells[i].split()) if i < len(cells) else "" for i, h in enumerate(header) if h}
+        if not row.get("Group ID"):
+            problems.append(f"{where}: row {n}: no Group ID")
+        elif row.get("Group Type", "").lower() not in _UK_TYPES:
+            problems.append(f"{where}: row {n}: unknown Group Type {row.get('Group Type')!r} "
+                            f"(expected Individual, Entity or Ship)")
+        else:
+            groups.setdefault(row["Group ID"], []).append((n, row))
+    entries = []
+    for gid, grp in groups.items():
+        etype = _UK_TYPES[grp[0][1]["Group Type"].lower()]
+        names: dict[str, str] = {}
+        dates, countries, hints, programs, addresses, remarks = [], [], [], [], [], []
+        for n, row in sorted(grp, key=lambda r: (r[1].get("Alias Type") != "Prime Alias", r[0])):
+            parts = [row.get(f"Name {i}", "") for i in (1, 2, 3, 4, 5)] if etype == PERSON else []
+            name = " ".join(p for p in parts + [row.get("Name 6", "")] if p)
+            if not name:
+                problems.append(f"{where}: row {n}: empty name (Group ID {gid})")
+                continue
+            names.setdefault(name, "fka" if row.get("Alias Type", "").upper() == "FKA" else "aka")
+            if d := _uk_date(row.get("DOB", "")):
+                dates.append(d)
+            countries += field_countries(row.get("Nationality"), scan=True)
+            hints += field_countries(row.get("Country of Birth")) or field_countries(row.get("Town of Birth"))
+            address = ", ".join(p for p in [row.get(f"Address {i}", "") for i in range(1, 7)]
+                                + [row.get("Post/Zip Code", ""), row.get("Country", "")] if p)
+            if address:
+                addresses.append(address)
+            found = field_countries(row.get("Country"), scan=etype == PERSON)
+            (hints if etype == PERSON else countries).extend(found)
+            said, born = remark_countries(row.get("Other Information"))
+            countries += said
+            hints += born
+            programs += [row["Regime"]] if row.get("Regime") else []
+            remarks += [f"{label}{row[k]}" for k, label in (("Other Information", ""), ("Position", "Position: "),
+                                                            ("Passport Details", "Passport: ")) if row.get(k)]
+        if not names:
+            continue
+        primary, *aliases = names
+        strong = merge(countries)
+        entries.append(ListEntry(
+            list_id=gid, name=primary, aliases=tuple(aliases), type=etype, birth_dates=merge(dates),
+            countries=strong, country_hints=tuple(c for c in merge(hints) if c not in strong),
+            programs=merge(programs), addresses=merge(addresses),
+            remarks=" ".join(r if r.endswith(".") else r + "." for r in merge(remarks)), row=grp[0][0],
+            alias_kinds=tuple(names[a] for a in aliases)))
+    if problems:
+        raise ListError(where, problems)
+    if not entries:
+        raise ListError(where, f"{where}: no entries below the header")
+    return entries
+
+
+def _uk_published(path: Path) -> str | None:
+    """The UK list's "Last Updated,dd/mm/yyyy" first line, as YYYY-MM-DD."""
+    first = path.read_bytes()[:200].decode("latin-1").splitlines()[0] if path.stat().st_size else ""
+    cells = next(csv.reader([first]), [])
+    return _uk_date(cells[1]) if len(cells) > 1 and cells[0].strip().lower() == "last updated" else None
+
+
 def read_list(path: str | Path, fmt: str, notes: list[str] | None = None) -> list[ListEntry]:
     """Read a list file in one of ``FORMATS``."""
     if fmt == "csv":
         return read_csv(path, notes)
     if fmt == "ofac-sdn":
         return read_ofac_sdn(path, notes)
+    if fmt == "un-consolidated":
+        return read_un(path, notes)
+    if fmt == "uk-hmt":
+        return read_uk(path, notes)
     raise ListError(str(path), f"unknown list format {fmt!r} (use {' or '.join(FORMATS)})")
 
 
@@ -474,10 +719,11 @@ def list_paths(path: str | Path, fmt: str) -> list[Path]:
     return [path]
 
 
-# The publication date a format writes inside its files, per format. Neither format read today writes one: OFAC's
-# legacy CSV set holds no date but the dates of birth in its Remarks, and the generic CSV layout has no place for
-# one. A reader of a format that does (the UN list's XML: <CONSOLIDATED_LIST dateGenerated=...>) adds its own here.
-_DATE_IN_FILE: dict[str, Callable[[Path], str | None]] = {}
+# The publication date a format writes inside its files, per format: the UN list's <CONSOLIDATED_LIST
+# dateGenerated=...>, the UK list's "Last Updated" line. OFAC's legacy CSV set holds no date but the dates of birth
+# in its Remarks, and the generic CSV layout has no place for one.
+_DATE_IN_FILE: dict[str, Callable[[Path], str | None]] = {"un-consolidated": _un_published,
+                                                           "uk-hmt": _uk_published}
 
 
 def published_in_file(path: str | Path, fmt: str) -> str | None:

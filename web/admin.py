@@ -207,7 +207,8 @@ def settings():
 # --- official lists ---------------------------------------------------------------------------------------------
 
 LIST_UPLOAD = re.compile(r"[0-9a-f]{32}")
-LIST_FILES = {"csv": (".csv", ".tsv", ".txt"), "ofac-sdn": (".csv",)}
+LIST_FILES = {"csv": (".csv", ".tsv", ".txt"), "ofac-sdn": (".csv",), "un-consolidated": (".xml",),
+              "uk-hmt": (".csv",)}
 LIST_UPLOAD_MAX_AGE_S = 24 * 3600          # a preview never confirmed is removed after a day
 
 
@@ -264,8 +265,8 @@ def _save_list_upload(fmt: str) -> tuple[str, str, str]:
     if len(set(stored)) < len(stored):
         raise uploads.UploadError("the same file name twice: upload each file once")
     main = [s for s in stored if s not in lists.OFAC_COMPANIONS] if fmt == "ofac-sdn" else stored
-    if fmt == "csv" and len(files) > 1:
-        raise uploads.UploadError("a CSV list is one file: upload one")
+    if fmt != "ofac-sdn" and len(files) > 1:
+        raise uploads.UploadError("this list is one file: upload one")
     if fmt == "ofac-sdn" and len(main) != 1:
         raise uploads.UploadError("upload OFAC's sdn.csv (one file), with alt.csv, add.csv and sdn_comments.csv if "
                                   "you have them" + (f"; got {', '.join(names)}" if main else ""))

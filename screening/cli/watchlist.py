@@ -100,15 +100,17 @@ _CHANGE_SYMBOLS = {"added": "+", "updated": "~", "relisted": "~", "delisted": "-
 
 @watchlist.command("import")
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["csv", "ofac-sdn"]), required=True,
+@click.option("--format", "fmt", type=click.Choice(list(lists.FORMATS)), required=True,
               help="csv: a header with name (and aliases, type, birth_date, country, id, remarks); ofac-sdn: "
-                   "OFAC's sdn.csv, with alt.csv, add.csv and sdn_comments.csv beside it when present.")
+                   "OFAC's sdn.csv, with alt.csv, add.csv and sdn_comments.csv beside it when present; "
+                   "un-consolidated: the UN Security Council consolidated list (XML); uk-hmt: the UK HM Treasury "
+                   "consolidated list (CSV).")
 @click.option("--name", "list_name", metavar="LISTNAME",
-              help="Name of the list; importing the same name again updates it (default: ofac-sdn, or "
-                   "csv:<file name without extension>).")
+              help="Name of the list; importing the same name again updates it (default: the format's name, "
+                   "or csv:<file name without extension>).")
 @click.option("--published", metavar="DATE", callback=_published,
               help="The list's publication date (YYYY-MM-DD), recorded when the file does not say it (neither "
-                   "format does); default: the file's modification time.")
+                   "OFAC nor csv does; the UN and UK lists do); default: the file's modification time.")
 @click.option("--dry-run", is_flag=True, help="Say what the import would add, update and delist; store nothing.")
 @click.pass_obj
 def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None, published: str | None,
@@ -223,6 +225,8 @@ def _show_list_entity(e: dict) -> None:
     click.echo(f"  programs: {', '.join(e['programs'] or []) or 'none'}; "
                f"birth dates: {', '.join(e['birth_dates'] or []) or 'unknown'}; "
                f"countries: {', '.join(e['countries'] or []) or 'unknown'}")
+    if e.get("country_hints"):
+        click.echo(f"  born or living in (a weak hint): {', '.join(e['country_hints'])}")
     others = [a["alias"] + (f" ({a['kind']})" if a["kind"] else "") for a in e["aliases"] if a["alias"] != e["name"]]
     click.echo(f"  aliases: {'; '.join(others) or 'none'}")
     for address in e["addresses"] or []:

@@ -115,6 +115,9 @@ class Record:
     countries: tuple[str, ...] = ()        # ISO 3166 alpha-2, lower case
     birth_dates: tuple[str, ...] = ()      # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     source: str = ""                       # "news", "ofac-sdn", "csv:<file>"...
+    # Weak country evidence: places of birth, a person's address countries. A query country among them supports a
+    # little; one that is not is no conflict (``scoring.compare_country_hints``).
+    country_hints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from screening.engine.normalize import UnscreenableName, analyze, problem
 from screening.engine.scoring import (
     compare_birth_date,
     compare_countries,
+    compare_country_hints,
     compare_names,
     compare_type,
     name_reasons,
@@ -117,6 +118,7 @@ def _score_one(query: Query, name: str, record: Record | None, explain: bool) ->
         score = score * factor + bonus * score
         reasons.append(reason)
         factor, bonus, reason = compare_countries(query.countries, record.countries)
+        factor, bonus, reason = compare_country_hints(query.countries, record.country_hints, (factor, bonus, reason))
         score = score * factor + bonus * score
         reasons.append(reason)
     score = max(0.0, min(1.0, score))

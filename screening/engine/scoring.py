@@ -517,5 +517,28 @@ def compare_countries(query: tuple[str, ...], record: tuple[str, ...]) -> tuple[
         "country", "conflict", "different countries: " + ", ".join(query) + " / " + ", ".join(record), 0.0)
 
 
+COUNTRY_HINT_BONUS = 0.01  # a client country that is the list's place of birth or address: half a nationality's
+
+
+def compare_country_hints(query: tuple[str, ...], hints: tuple[str, ...],
+                          strong: tuple[float, float, Reason]) -> tuple[float, float, Reason]:
+    """Weigh a list's weak country evidence (places of birth, addresses) after its nationalities (``strong``, the
+    result of ``compare_countries``): a client country among the hints supports a little, and outweighs a
+    nationality that differs (a client file's country may be where someone lives); a client country among none
+    of them is no conflict when the list gives only hints."""
+    if not query or not hints or strong[2].outcome == "match":
+        return strong
+    common = sorted(set(query) & set(hints))
+    if common:
+        text = "country agrees with a place of birth or address on the list: " + ", ".join(common)
+        if strong[2].outcome == "conflict":
+            text += " (the list's nationality differs)"
+        return 1.0, COUNTRY_HINT_BONUS, Reason("country", "partial", text, 0.7)
+    if strong[2].outcome == "conflict":
+        return strong
+    return 1.0, 0.0, Reason("country", "unknown", "no nationality on the list; its places of birth or addresses ("
+                            + ", ".join(hints) + ") differ from " + ", ".join(query) + " (not a conflict)", 0.5)
+
+
 __all__ = ["compare_names", "compare_words", "name_reasons", "compare_type", "compare_birth_date",
            "compare_countries", "NameScore", "WordMatch", "allowance", "ORGANIZATION", "PERSON"]

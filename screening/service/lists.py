@@ -50,8 +50,9 @@ class Prepared:
 
 
 def default_name(fmt: str, file_name: str) -> str:
-    """A list's name when none is given: ``ofac-sdn``, or ``csv:<file name without extension>``."""
-    return "ofac-sdn" if fmt == "ofac-sdn" else f"csv:{Path(file_name).stem}"
+    """A list's name when none is given: the format's (``ofac-sdn``, ``un-consolidated``, ``uk-hmt``), or
+    ``csv:<file name without extension>``."""
+    return f"csv:{Path(file_name).stem}" if fmt == "csv" else fmt
 
 
 def prepare(path: str | Path, fmt: str, *, name: str | None = None, published: str | None = None,

@@ -344,6 +344,13 @@ def _step(ref: str) -> Callable[[sqlite_utils.Database], None]:
     return getattr(importlib.import_module(module), name)
 
 
+def _m012_country_hints(db: sqlite_utils.Database) -> None:
+    # A list entry's weak country evidence (JSON ISO codes): places of birth and a person's address countries. They
+    # support a client country that agrees, and never make one that differs a conflict (``countries`` holds the
+    # nationalities). Entries imported before have none until their list is imported again.
+    db.execute("ALTER TABLE entities ADD COLUMN country_hints TEXT NOT NULL DEFAULT '[]'")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
@@ -356,6 +363,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("009_list_files", _m009_list_files),
     ("010_alert_class", _m010_alert_class),
     ("011_carried_decisions", _m011_carried_decisions),
+    ("012_country_hints", _m012_country_hints),
 ]
 
 

@@ -25,7 +25,7 @@ from watchlists.errors import EntityNotFound
 from watchlists.lists import SANCTIONS_FORMATS, ListError, Provenance
 
 _JSON_COLS = ("countries", "risk_categories", "triggers", "stage_words", "credits", "birth_dates", "programs",
-              "addresses", "functions")
+              "addresses", "functions", "country_hints")
 
 
 def _decode(row: dict) -> dict:
@@ -326,13 +326,15 @@ class ListImport:
         return bool(self.added or self.updated or self.delisted)
 
 
-_FIELD_LABELS = ("name", "type", "countries", "birth dates", "programs", "addresses", "remarks")   # _list_fields
+_FIELD_LABELS = ("name", "type", "countries", "birth dates", "programs", "addresses", "remarks",  # _list_fields
+                 "country hints")
 
 
 def _list_fields(e) -> tuple:
     """Return the stored form of a list entry's attributes (compared to tell an update from no change)."""
     return (e.name, e.type, json.dumps(list(e.countries)), json.dumps(list(e.birth_dates)),
-            json.dumps(list(e.programs)), json.dumps(list(e.addresses)), e.remarks)
+            json.dumps(list(e.programs)), json.dumps(list(e.addresses)), e.remarks,
+            json.dumps(list(e.country_hints)))
 
 
 def _list_aliases(e) -> dict[str, str]:
@@ -372,8 +374,8 @@ def _list_diff(db: sqlite_utils.Database, entries: list, name: str, fmt: str) ->
     if src:
         for row in db.execute(
                 "SELECT id, list_id, name, type, countries, birth_dates, programs, addresses, remarks, "
-                "delisted_version FROM entities WHERE list_source_id = ?", [src[0]]):
-            stored[row[1]] = (row[0], tuple(row[2:9]), row[9])
+                "country_hints, delisted_version FROM entities WHERE list_source_id = ?", [src[0]]):
+            stored[row[1]] = (row[0], tuple(row[2:10]), row[10])
         for eid, alias, kind in db.execute(
                 "SELECT a.entity_id, a.alias, a.kind FROM aliases a JOIN entities e ON e.id = a.entity_id "
                 "WHERE e.list_source_id = ?", [src[0]]):
@@ -442,11 +444,11 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
             eid = db.execute(
                 "INSERT INTO entities (name, name_key, type, scope, role, countries, risk_categories, relevance, "
                 "mention_count, source_count, first_version, updated_version, created_at, updated_at, origin, "
-                "list_source_id, list_id, birth_dates, programs, addresses, remarks) "
-                "VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 0, 0, ?, ?, ?, ?, 'list', ?, ?, ?, ?, ?, ?)",
+                "list_source_id, list_id, birth_dates, programs, addresses, remarks, country_hints) "
+                "VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 0, 0, ?, ?, ?, ?, 'list', ?, ?, ?, ?, ?, ?, ?)",
                 [e.name, name_key(e.name), e.type, f"list:{source_id}:{e.list_id}", roles.SUBJECT, fields[2],
                  version, version, stamp, stamp, source_id, e.list_id, fields[3], fields[4], fields[5],
-                 e.remarks]).lastrowid
+                 e.remarks, fields[7]]).lastrowid
             db.conn.executemany(
                 "INSERT INTO aliases (entity_id, alias, alias_key, version, kind) VALUES (?, ?, ?, ?, ?)",
                 [(eid, alias, name_key(alias), version, kind) for alias, kind in _list_aliases(e).items()])
@@ -457,10 +459,10 @@ def import_list(db: sqlite_utils.Database, entries: list, *, name: str, fmt: str
             fields = _list_fields(e)
             db.execute(
                 "UPDATE entities SET name = ?, name_key = ?, type = ?, countries = ?, birth_dates = ?, programs = ?, "
-                "addresses = ?, remarks = ?, delisted_version = NULL, updated_version = ?, updated_at = ? "
-                "WHERE id = ?",
-                [e.name, name_key(e.name), e.type, fields[2], fields[3], fields[4], fields[5], e.remarks, version,
-                 stamp, eid])
+                "addresses = ?, remarks = ?, country_hints = ?, delisted_version = NULL, updated_version = ?, "
+                "updated_at = ? WHERE id = ?",
+                [e.name, name_key(e.name), e.type, fields[2], fields[3], fields[4], fields[5], e.remarks, fields[7],
+                 version, stamp, eid])
             want, have = _list_aliases(e), diff.stored_aliases.get(eid, {})
             db.conn.executemany("DELETE FROM aliases WHERE entity_id = ? AND alias = ?",
                                 [(eid, a) for a in have if a not in want])
@@ -608,16 +610,17 @@ def match_records(db: sqlite_utils.Database, min_news_relevance: float = 0.0) ->
         f"WHERE {_SCREENED} ORDER BY e.id", [min_news_relevance])]
 
 
-_RECORD_COLUMNS = "e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name"
+_RECORD_COLUMNS = "e.id, e.name, e.type, e.countries, e.birth_dates, e.origin, s.name, e.country_hints"
 
 
 def _record(row, names: dict[int, list[str]]) -> Record:
     """An entity row (``_RECORD_COLUMNS``) and its aliases as the engine's ``Record``."""
-    eid, name, etype, countries, birth_dates, origin, list_name = row
+    eid, name, etype, countries, birth_dates, origin, list_name, hints = row
     return Record(id=str(eid), names=tuple(dict.fromkeys([name] + names.get(eid, []))), type=etype or UNKNOWN,
                   countries=_alpha2(json.loads(countries) if countries else ()),
                   birth_dates=tuple(json.loads(birth_dates)) if birth_dates else (),
-                  source=list_name if origin == "list" and list_name else "news")
+                  source=list_name if origin == "list" and list_name else "news",
+                  country_hints=_alpha2(json.loads(hints) if hints else ()))
 
 
 
