@@ -440,3 +440,24 @@ def test_the_index_reaches_misspellings_at_both_ends_and_sound_alikes():
                                        "the other (the particle 'bin' aligned differently); an engine bug for issue 15")
 def test_a_score_found_asymmetric():
     assert compare("&BIN%Z", "AL:BIN&").score == compare("AL:BIN&", "&BIN%Z").score
+
+
+@pytest.mark.parametrize("client, listed, outcome", [
+    ("1988-03-14", "1958-03-14", "partial"),       # one digit of the year mistyped, the rest agrees
+    ("1911-10-21", "1971-10-21", "partial"),
+    ("1975-06-02", "1957-06-02", "partial"),       # two neighbouring digits swapped
+    ("1980-07-06", "1987-07-06", "partial"),
+    ("1960", "1990", "conflict"),                  # years alone: a different decade is another person
+    ("1958-03-14", "1983-11-02", "conflict"),      # nothing in common
+    ("1958-03-14", "1988-04-14", "conflict"),      # two errors
+])
+def test_a_birth_date_one_typing_error_apart_still_alerts_and_says_so(client, listed, outcome):
+    query = Query("Salim Bneghalem", type="person", birth_date=client)
+    record = Record("r1", ("Salim Bneghalem",), type="person", birth_dates=(listed,))
+    m = match_record(query, record)
+    r = reason(m, "birth_date")
+    assert r.outcome == outcome, r.text
+    if outcome == "partial":
+        assert m.score >= 0.90 and "typing error" in r.text and client in r.text and listed in r.text
+    else:
+        assert m.score <= 0.75

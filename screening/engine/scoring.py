@@ -40,6 +40,7 @@ COUNTRY_CONFLICT_FACTOR = 0.9
 DOB_AGREE_BONUS = 0.05
 COUNTRY_AGREE_BONUS = 0.02
 DOB_TOLERANCE_YEARS = 2
+DOB_TYPO_FACTOR = 0.97    # birth dates one typing error apart (a digit, or two neighbours swapped): a small doubt
 
 
 def allowance(length: int) -> int:
@@ -481,6 +482,23 @@ def _year(value: str) -> int | None:
         return None
 
 
+def _typing_error(a: str, b: str) -> str | None:
+    """How two full dates (with the month) written alike are one typing error apart: one digit wrong
+    ("1958-03-14" / "1988-03-14"), or two neighbouring digits swapped ("1975-03-14" / "1957-03-14"); None when they
+    are not. Years alone are not: "1960" / "1990" are different decades, with nothing else that agrees, while the
+    rest of a full date agreeing (1 chance in 365 for a stranger) is what makes the error plausible."""
+    if len(a) != len(b) or len(a) < 7 or a == b:
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if not all(a[i].isdigit() and b[i].isdigit() for i in diff):
+        return None
+    if len(diff) == 1:
+        return "one digit differs"
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+        return "two digits swapped"
+    return None
+
+
 def compare_birth_date(query_date: str | None, record_dates: tuple[str, ...]) -> tuple[float, float, Reason]:
     """Birth dates agree (same date or year), fall within two years, conflict, or are unknown."""
     if not query_date or not record_dates:
@@ -502,6 +520,11 @@ def compare_birth_date(query_date: str | None, record_dates: tuple[str, ...]) ->
     if gap <= DOB_TOLERANCE_YEARS:
         return 1.0, 0.0, Reason("birth_date", "partial",
                                 f"birth dates close: {query_date} / {d} (within {DOB_TOLERANCE_YEARS} years)", 0.7)
+    for d in record_dates:
+        typo = _typing_error(str(query_date), str(d))
+        if typo:
+            return DOB_TYPO_FACTOR, 0.0, Reason("birth_date", "partial",
+                                                f"birth dates one typing error apart: {query_date} / {d} ({typo})", 0.6)
     return DOB_CONFLICT_FACTOR, 0.0, Reason("birth_date", "conflict",
                                             f"birth dates differ: {query_date} / {d}", 0.0)
 
