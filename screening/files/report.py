@@ -630,7 +630,7 @@ def list_lines(run: dict) -> list[tuple[str, Any, str | None]]:
 PRODUCT = "Adverse-media screening"
 PAPER_A4 = 9                    # the OOXML paper size code of A4
 # Inches (the unit of OOXML): room for the header and footer lines, narrow sides for the wide tables.
-MARGINS = dict(left=0.4, right=0.4, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75, "header": 0.3, "footer": 0.3}
 HEADER_FILE_CHARS = 80          # a client file's name is cut to this in the page header (Excel allows 255 a part)
 
 
@@ -841,6 +841,9 @@ def _temporary_file(path: str) -> str:
     # mkstemp makes the file private (0600); a report is a document, so it gets the usual mode under the umask.
     os.chmod(temporary, 0o666 & ~_umask())
     return temporary
+
+
+temporary_file = _temporary_file      # for the other writers of this package (the PDF case file)
 
 
 def _umask() -> int:
