@@ -762,10 +762,11 @@ def _write_table(ws, run: dict, columns: tuple, values: Iterable[list], print_co
     make_cell = CellMaker(ws)
     rows = RowWriter(ws)
     headers, styles, widths = [c.header for c in columns], [c.style for c in columns], [c.width for c in columns]
-    rows.append([make_cell(h, "header") for h in headers], row_height(headers, widths, ["header"] * len(columns)))
     # A row is as tall as the printed columns need: the long texts left on screen (reasons, other excerpts) would
     # make every printed row a half page; on screen they show in full in the cell or the formula bar.
     printed = print_columns or len(columns)
+    rows.append([make_cell(h, "header") for h in headers],
+                row_height(headers[:printed], widths, ["header"] * len(columns)))
     count = 0
     for row in values:
         rows.append([make_cell(value, style) for value, style in zip(row, styles)],
