@@ -253,7 +253,8 @@ def test_roles_auditor_views_and_downloads_but_may_not_screen_decide_or_retry(si
     hit = hit_ids(analyst.get(f"/runs/{run_id}").get_data(as_text=True))[0]
     auditor = signed_in("auditor")
     for url in ("/", "/runs", f"/runs/{run_id}", f"/hits/{hit}", f"/runs/{run_id}/report.xlsx",
-                f"/runs/{run_id}/run.json", f"/runs/{run_id}/status.json", f"/runs/{run_id}/not-screened"):
+                f"/runs/{run_id}/report.pdf", f"/hits/{hit}/report.pdf", f"/runs/{run_id}/run.json",
+                f"/runs/{run_id}/status.json", f"/runs/{run_id}/not-screened"):
         assert auditor.get(url).status_code == 200, url
     page = auditor.get(f"/hits/{hit}").get_data(as_text=True)
     assert "Record decision" not in page

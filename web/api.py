@@ -23,6 +23,7 @@ from screening.store import watchlist as store
 from web import uploads
 from web.auth import require
 from web.db import get_db
+from web.downloads import PDF, send_written
 from web.errors import answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -140,6 +141,15 @@ def run(run_id: int):
     return jsonify(runs.get_run(get_db(), run_id))
 
 
+@bp.get(f"/runs/<{ID}:run_id>/report.pdf")
+@require("view")
+def run_pdf(run_id: int):
+    db = get_db()
+    runs.get_run(db, run_id)
+    return send_written(lambda path: screen.write_run_pdf(db, run_id, path, actor=g.user["name"]),
+                        f"screening-run-{run_id}.pdf", PDF)
+
+
 @bp.get(f"/runs/<{ID}:run_id>/hits")
 @require("view")
 def run_hits(run_id: int):
@@ -171,6 +181,15 @@ def run_rows(run_id: int):
 @require("view")
 def hit(hit_id: int):
     return jsonify(runs.get_hit(get_db(), hit_id))
+
+
+@bp.get(f"/hits/<{ID}:hit_id>/report.pdf")
+@require("view")
+def hit_pdf(hit_id: int):
+    db = get_db()
+    runs.get_hit(db, hit_id)
+    return send_written(lambda path: screen.write_hit_pdf(db, hit_id, path, actor=g.user["name"]),
+                        f"screening-hit-{hit_id}.pdf", PDF)
 
 
 @bp.post(f"/hits/<{ID}:hit_id>/decisions")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 
 from flask import (
     Blueprint,
@@ -23,7 +21,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 
@@ -38,6 +35,7 @@ from watchlists.functions import CATEGORIES as PEP_CATEGORIES
 from web import filters, uploads
 from web.auth import require
 from web.db import get_db
+from web.downloads import PDF, XLSX, send_written
 
 bp = Blueprint("runs", __name__)
 
@@ -47,7 +45,6 @@ UPLOAD_ID = re.compile(r"[0-9a-f]{32}\.(xlsx|xlsm|csv|tsv)")
 HITS_PER_PAGE, RUNS_PER_PAGE, ROWS_PER_PAGE = 50, 25, 50
 PREVIEW_ROWS, PREVIEW_PROBLEMS, NOT_SCREENED_SHOWN = 10, 20, 20
 PREVIEW_NOTES = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # How a run ended, in the same words on every page and in the report: "completed — N rows not screened".
@@ -274,8 +271,18 @@ def not_screened(run_id: int):
 def report(run_id: int):
     db = get_db()
     runs.get_run(db, run_id)
-    return _download(lambda path: screen.write_run_report(db, run_id, path, actor=g.user["name"]),
+    return send_written(lambda path: screen.write_run_report(db, run_id, path, actor=g.user["name"]),
                      f"screening-run-{run_id}.xlsx", XLSX)
+
+
+@bp.get(f"/runs/<{ID}:run_id>/report.pdf")
+@require("view")
+def report_pdf(run_id: int):
+    """The run's PDF case file (summary, lists, counts, every alerting hit with its decisions, the audit trail)."""
+    db = get_db()
+    runs.get_run(db, run_id)
+    return send_written(lambda path: screen.write_run_pdf(db, run_id, path, actor=g.user["name"]),
+                        f"screening-run-{run_id}.pdf", PDF)
 
 
 @bp.get(f"/runs/<{ID}:run_id>/run.json")
@@ -287,20 +294,7 @@ def run_json(run_id: int):
     def write(path: str) -> None:
         with open(path, "w", encoding="utf-8") as out:
             screen.write_run_json(db, run_id, out)
-    return _download(write, f"screening-run-{run_id}.json", "application/json")
-
-
-def _download(write, name: str, mimetype: str):
-    """Write a file into a private temporary folder and send it; the folder is gone before the response starts
-    (the open file stays readable until it is sent)."""
-    folder = tempfile.mkdtemp(prefix="screening-download-")
-    try:
-        path = os.path.join(folder, name)
-        write(path)
-        fh = open(path, "rb")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return send_file(fh, mimetype=mimetype, as_attachment=True, download_name=name)
+    return send_written(write, f"screening-run-{run_id}.json", "application/json")
 
 
 # --- a hit and its decisions ------------------------------------------------------------------------------------
@@ -309,6 +303,16 @@ def _download(write, name: str, mimetype: str):
 @require("view")
 def hit(hit_id: int):
     return _hit_page(hit_id)
+
+
+@bp.get(f"/hits/<{ID}:hit_id>/report.pdf")
+@require("view")
+def hit_pdf(hit_id: int):
+    """The hit's PDF case file: what its page shows, with the decision history."""
+    db = get_db()
+    runs.get_hit(db, hit_id)
+    return send_written(lambda path: screen.write_hit_pdf(db, hit_id, path, actor=g.user["name"]),
+                        f"screening-hit-{hit_id}.pdf", PDF)
 
 
 @bp.post(f"/hits/<{ID}:hit_id>/decide")

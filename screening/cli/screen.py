@@ -158,18 +158,47 @@ def runs_cmd(obj: Context, limit: int, as_json: bool) -> None:
                    + (f"\n       error: {r['error']}" if r["error"] else ""))
 
 
+def _progress_bar(total: int, unit: str, desc: str) -> tqdm:
+    """A progress bar on standard error, shown in a terminal (or with SCREENING_PROGRESS=1), as screening shows."""
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr,
+                disable=not sys.stderr.isatty() and os.environ.get("SCREENING_PROGRESS") != "1")
+
+
+def _write_pdfs(obj: Context, run_id: int, pdf_path: str | None, hit_pdfs: tuple[tuple[int, str], ...]) -> None:
+    if pdf_path:
+        t = time.perf_counter()
+        with _progress_bar(runs.get_run(obj.db, run_id)["hits"] or 0, "hit", "PDF case file") as bar:
+            screen.write_run_pdf(obj.db, run_id, pdf_path, actor=system_user(),
+                                 progress=lambda done, total: bar.update(done - bar.n))
+        click.echo(f"PDF case file written to {pdf_path} ({time.perf_counter() - t:.1f} s).")
+    for hit_id, path in hit_pdfs:
+        if runs.get_hit(obj.db, hit_id)["run_id"] != run_id:
+            raise click.ClickException(f"hit {hit_id} is not a hit of run {run_id}")
+        screen.write_hit_pdf(obj.db, hit_id, path, actor=system_user())
+        click.echo(f"PDF case file of hit {hit_id} written to {path}.")
+
+
 @click.command("report")
 @click.argument("run_id", metavar="RUN", type=int)
 @click.option("-o", "--output", "report_path", metavar="OUT.xlsx", help="Write the Excel report here.")
 @click.option("--json", "json_path", metavar="OUT.json", help="Write the run as JSON here.")
+@click.option("--pdf", "pdf_path", metavar="OUT.pdf",
+              help="Write the run's PDF case file here (summary, lists, counts, every alerting hit with its "
+                   "decisions and approvals, the audit trail).")
+@click.option("--hit-pdf", "hit_pdfs", type=(int, str), multiple=True, metavar="HIT OUT.pdf",
+              help="Write the PDF case file of one hit of the run (what its page shows, with the decision history); "
+                   "repeatable.")
 @click.pass_obj
 @file_errors
-def report_cmd(obj: Context, run_id: int, report_path: str | None, json_path: str | None) -> None:
-    """Write the Excel report (and/or JSON) of a stored run."""
-    if not report_path and not json_path:
-        raise click.UsageError("give -o OUT.xlsx and/or --json OUT.json")
+def report_cmd(obj: Context, run_id: int, report_path: str | None, json_path: str | None, pdf_path: str | None,
+               hit_pdfs: tuple[tuple[int, str], ...]) -> None:
+    """Write the Excel report, the PDF case file (of the run, or of some of its hits) and/or the JSON of a stored
+    run."""
+    if not (report_path or json_path or pdf_path or hit_pdfs):
+        raise click.UsageError("give -o OUT.xlsx, --pdf OUT.pdf, --hit-pdf HIT OUT.pdf and/or --json OUT.json")
     run = runs.get_run(obj.db, run_id)
     if run["status"] != runs.COMPLETED:
         click.echo(f"Note: run {run_id} is {run['status']}" + (f" ({run['error']})" if run["error"] else "")
                    + ": the report says it is incomplete.", err=True)
     _write_outputs(obj, run_id, report_path, json_path)
+    _write_pdfs(obj, run_id, pdf_path, hit_pdfs)

@@ -32,6 +32,10 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from screening.engine.results import class_label
 from watchlists.lists import published_text
@@ -106,7 +110,8 @@ def _named_styles() -> dict[str, NamedStyle]:
             "Report section", font=Font(bold=True, size=12), fill=PatternFill("solid", fgColor="D9E1F2")
         ),
         "alert": NamedStyle(
-            "Report alert", font=Font(bold=True, size=12, color="9C0006"), fill=PatternFill("solid", fgColor="FFC7CE")
+            "Report alert", font=Font(bold=True, size=12, color="9C0006"), fill=PatternFill("solid", fgColor="FFC7CE"),
+            alignment=wrap,
         ),
         "warn": NamedStyle(
             "Report warning", font=Font(bold=True, color="9C5700"), fill=PatternFill("solid", fgColor="FFEB9C"),
@@ -114,7 +119,7 @@ def _named_styles() -> dict[str, NamedStyle]:
         ),
         "warning": NamedStyle(
             "Report warning line", font=Font(bold=True, size=12, color="9C5700"),
-            fill=PatternFill("solid", fgColor="FFEB9C"),
+            fill=PatternFill("solid", fgColor="FFEB9C"), alignment=wrap,
         ),
     }
 
@@ -361,6 +366,7 @@ RECORD_COLUMNS = (
     Column("Also named in news", 9, "int", lambda r: r.get("news_mentions") or 0),
     Column("Original row", 60, "wrap", lambda r: original_row(r["cells"])),
 )
+RECORD_PRINT_COLUMNS = 11       # all but the original row, which stays on screen
 
 def earlier_decision_text(d: dict | None) -> str | None:
     """A decision carried from an earlier run, in words: "true match on 2026-12-01 by ana, approved by rita
@@ -374,16 +380,23 @@ def earlier_decision_text(d: dict | None) -> str | None:
     return f"{text} (decision {d['id']}, run {d['run_id']})"
 
 
+# The first HIT_PRINT_COLUMNS columns are what a reviewer reads on paper (client, class, score, matched entity,
+# status or decision, the first excerpt with the name in bold): the sheet's print area, one landscape page wide.
+# The others stay on screen. They come first on screen too, so that the print area is one block: a print area of
+# scattered columns prints each block on pages of its own in Excel and LibreOffice.
 HIT_COLUMNS = (
-    Column("Row", 7, "text", f("row")),
-    Column("Client ID", 14, "text", f("client_id")),
-    Column("Client name", 26, "wrap", f("client_name")),
-    Column("Rank", 6, "text", f("rank")),
-    Column("Class", 13, "text", lambda h: class_label(h.get("alert_class"))),
-    Column("Priority", 9, "text", lambda h: None if h.get("priority") is None else f"{h['priority']:.2f}"),
+    Column("Row", 6, "text", f("row")),
+    Column("Client ID", 12, "wrap", f("client_id")),
+    Column("Client name", 24, "wrap", f("client_name")),
+    Column("Class", 11, "wrap", lambda h: class_label(h.get("alert_class"))),
     Column("Score", 7, "score", f("score")),
+    Column("Matched entity", 24, "wrap", f("entity_name")),
+    Column("Status", 13, "wrap", lambda h: h.get("status") or _decision(h).get("decision") or "pending"),
+    Column("Excerpt", 60, "wrap", lambda h: _rich_excerpt(_first(h)) if _first(h) else None),
+    Column("Hit ID", 8, "text", f("id")),
+    Column("Rank", 6, "text", f("rank")),
+    Column("Priority", 9, "text", lambda h: None if h.get("priority") is None else f"{h['priority']:.2f}"),
     Column("Name score", 7, "score", f("name_score")),
-    Column("Matched entity", 26, "wrap", f("entity_name")),
     Column("Entity ID", 9, "text", f("entity_id")),
     Column("Entity type", 12, "text", f("entity_type")),
     Column("Matched alias", 24, "wrap", f("matched_name")),
@@ -395,7 +408,6 @@ HIT_COLUMNS = (
     Column("Relevance", 9, "score", f("relevance")),
     Column("PEP functions", 30, "wrap", lambda h: pep_functions(h.get("functions"))),
     Column("Reasons", 44, "wrap", lambda h: reason_lines(h["reasons"])),
-    Column("Excerpt", 60, "wrap", lambda h: _rich_excerpt(_first(h)) if _first(h) else None),
     Column("Article title", 30, "wrap", lambda h: _first(h).get("article_title")),
     Column("Article source", 16, "text", lambda h: _first(h).get("source")),
     Column("Published", 11, "text", lambda h: readable_time(_first(h).get("published"))),
@@ -408,35 +420,36 @@ HIT_COLUMNS = (
     Column("Decision comment", 30, "wrap", lambda h: _decision(h).get("comment")),
     Column("Decided by", 14, "text", lambda h: _decision(h).get("actor")),
     Column("Decided at", 20, "text", lambda h: readable_time(_decision(h).get("decided_at"))),
-    Column("Hit ID", 9, "text", f("id")),
-    Column("Status", 16, "text", lambda h: h.get("status") or _decision(h).get("decision") or "pending"),
     Column("Suppressed by decision", 12, "text",
            lambda h: h.get("suppressed_by_decision") if h["suppression_id"] else None),
     Column("Changed since cleared by decision", 14, "text", f("changed_since_decision")),
     Column("Earlier decision", 36, "wrap", lambda h: earlier_decision_text(h.get("earlier_decision"))),
 )
+HIT_PRINT_COLUMNS = 9       # Row .. Hit ID
 
+# Who decided what, and who approved it, come first: the print area (DECISION_PRINT_COLUMNS); ids after.
 DECISION_COLUMNS = (
-    Column("Row", 7, "text", f("row")),
+    Column("Row", 6, "text", f("row")),
+    Column("Client name", 22, "wrap", f("client_name")),
+    Column("Entity", 22, "wrap", f("entity_name")),
+    Column("Decision", 12, "wrap", f("decision")),
+    Column("Reason", 20, "wrap", f("reason")),
+    Column("Comment", 30, "wrap", f("comment")),
+    Column("By", 12, "wrap", f("actor")),
+    Column("At", 12, "wrap", lambda d: readable_time(d["decided_at"])),
+    Column("Verdict", 10, "wrap", lambda d: d.get("verdict") or ("pending" if d["needs_approval"] else None)),
+    Column("Approved/rejected by", 12, "wrap", _opt("approver")),
+    Column("Verdict at", 12, "wrap", lambda d: readable_time(d.get("approved_at"))),
+    Column("Verdict comment", 20, "wrap", _opt("approval_comment")),
     Column("Client ID", 14, "text", f("client_id")),
-    Column("Client name", 26, "wrap", f("client_name")),
-    Column("Entity", 26, "wrap", f("entity_name")),
     Column("Entity ID", 9, "text", f("entity_id")),
     Column("Score", 7, "score", f("score")),
-    Column("Decision", 14, "text", f("decision")),
-    Column("Reason", 24, "wrap", f("reason")),
-    Column("Comment", 40, "wrap", f("comment")),
-    Column("By", 14, "text", f("actor")),
-    Column("At", 20, "text", lambda d: readable_time(d["decided_at"])),
     Column("Hit ID", 9, "text", f("hit_id")),
     Column("Decision ID", 10, "text", f("id")),
     Column("Needs approval", 9, "text", lambda d: bool(d["needs_approval"])),
-    Column("Verdict", 11, "text", lambda d: d.get("verdict") or ("pending" if d["needs_approval"] else None)),
-    Column("Approved/rejected by", 16, "text", _opt("approver")),
-    Column("Verdict at", 20, "text", lambda d: readable_time(d.get("approved_at"))),
-    Column("Verdict comment", 30, "wrap", _opt("approval_comment")),
     Column("Suppresses later alerts", 11, "text", lambda d: bool(d.get("suppress"))),
 )
+DECISION_PRINT_COLUMNS = 12     # Row .. Verdict comment
 
 
 def _audit_details(entry: dict) -> str:
@@ -460,7 +473,7 @@ NOT_SCREENED_COLUMNS = (
     Column("Name as written", 30, "wrap", f("name")),
     Column("Reason", 40, "wrap", f("reason")),
     Column("Notes", 40, "wrap", lambda r: joined(r["notes"], "\n")),
-    Column("Original row", 60, "wrap", lambda r: original_row(r["cells"])),
+    Column("Original row", 50, "wrap", lambda r: original_row(r["cells"])),
 )
 
 
@@ -612,43 +625,157 @@ def list_lines(run: dict) -> list[tuple[str, Any, str | None]]:
     return lines
 
 
+# ------------------------------------------------------------------------------------------------ printing
+
+PRODUCT = "Adverse-media screening"
+PAPER_A4 = 9                    # the OOXML paper size code of A4
+# Inches (the unit of OOXML): room for the header and footer lines, narrow sides for the wide tables.
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75, "header": 0.3, "footer": 0.3}
+HEADER_FILE_CHARS = 80          # a client file's name is cut to this in the page header (Excel allows 255 a part)
+
+
+def header_text(text: str, limit: int = HEADER_FILE_CHARS) -> str:
+    """Text for a page header or footer: cleaned, cut, and with "&" doubled (a single one starts a field code such
+    as &P, so a file named "R&D.xlsx" would otherwise print as a code)."""
+    text = clean_text(" ".join(str(text).split()))
+    if len(text) > limit:
+        text = text[: limit - 1] + CUT_MARK
+    return text.replace("&", "&&")
+
+
+def generated_text(run: dict) -> str:
+    """When (and by whom) a report was generated, for its page footers: "Generated 2026-05-02 10:00:00 UTC by bob"."""
+    when = readable_time(run.get("report_generated_at")) or datetime.now(timezone.utc).strftime(
+        "%Y-%m-%d %H:%M:%S UTC")
+    by = run.get("report_generated_by")
+    return f"Generated {when}" + (f" by {by}" if by else "")
+
+
+def _set_page(ws, run: dict, *, landscape: bool, title_rows: str | None) -> None:
+    """Give a sheet its page setup for printing: A4, one page wide and as many tall as needed, the header row
+    repeated on every page (``title_rows``, with grid lines for a table), and a header and footer naming the product,
+    the run, the client file, the sheet, the page and the generation time.
+
+    Must be called before the first row is appended: openpyxl write-only writes the "fit to page" flag with the
+    sheet's top (the rest of the page setup and the print titles are written at the end, but set here together)."""
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0           # as many pages tall as the rows need
+    ws.page_margins = PageMargins(**MARGINS)
+    if title_rows:
+        ws.print_title_rows = title_rows
+        ws.print_options.gridLines = True
+    for part, text in (
+        (ws.oddHeader.left, f"{PRODUCT} — run {run.get('id')}"),
+        (ws.oddHeader.center, "&A"),                                   # the sheet's name
+        (ws.oddHeader.right, header_text(run.get("file_name") or "")),
+        (ws.oddFooter.left, header_text(generated_text(run), 120)),
+        (ws.oddFooter.right, "Page &P of &N"),
+    ):
+        part.text, part.size = text, 8
+
+
+# Row heights. A spreadsheet program does not always grow a row for its wrapped text when it opens a file (LibreOffice
+# does not for rows written without a height), and a printed row that does not grow shows one line of each cell
+# over the next row's. So a row of wrapped text gets a height: its tallest cell's lines, estimated from the text and
+# the column width (in characters of the default font, a little generous), at most Excel's largest row.
+LINE_POINTS = 15.0
+MAX_ROW_POINTS = 409.0
+CHARS_PER_WIDTH = 1.1
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, CellRichText):
+        return _plain(value)
+    return value if isinstance(value, str) else ""
+
+
+def row_height(values: Iterable[Any], widths: Iterable[float], styles: Iterable[str | None],
+               points: float = LINE_POINTS) -> float | None:
+    """The height in points a row of wrapped text needs to show all of it, or None for a row of single lines."""
+    most = 1
+    for value, width, style in zip(values, widths, styles):
+        text = _text_of(value)
+        if not text or style not in ("wrap", "warn", "alert", "warning", "header"):
+            continue
+        per_line = max(1, int(width * CHARS_PER_WIDTH))
+        lines = sum(max(1, -(-len(line) // per_line)) for line in text.split("\n"))
+        most = max(most, lines)
+    return min(MAX_ROW_POINTS, most * points + 3) if most > 1 else None
+
+
+class RowWriter:
+    """Append rows to a write-only sheet, each with its height, and count them (openpyxl write-only does not say which
+    number a row gets). The height is set in the row's dimensions, which openpyxl reads as it writes the row, and
+    dropped afterwards, so that memory stays flat over 100,000 rows."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.count = 0
+
+    def append(self, cells: list, height: float | None = None) -> None:
+        self.count += 1
+        if height is None:
+            self.ws.append(cells)
+            return
+        self.ws.row_dimensions[self.count] = RowDimension(self.ws, index=self.count, ht=height, customHeight=True)
+        self.ws.append(cells)
+        del self.ws.row_dimensions[self.count]
+
+
 # ------------------------------------------------------------------------------------------------- writing
 
 def _write_summary(ws, run: dict) -> None:
     """Write the Summary sheet: a title, a warning if the run is incomplete, then labelled values."""
-    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["A"].width = 38
     ws.column_dimensions["B"].width = 90
+    _set_page(ws, run, landscape=False, title_rows=None)
     make_cell = CellMaker(ws)
-    ws.append([make_cell(f"Adverse-media screening report: run {run.get('id')}", "title")])
-    notice = incomplete_notice(run)
-    if notice:
-        ws.append([make_cell(notice, "alert"), make_cell(" ", "alert")])
-    warning = not_screened_notice(run)
-    if warning:
-        ws.append([make_cell(warning, "warning"), make_cell(" ", "warning")])
+    rows = RowWriter(ws)
+    rows.append([make_cell(f"Adverse-media screening report: run {run.get('id')}", "title")])
+    # A notice spans both columns (merged), so that it prints whole instead of cut at the label column.
+    for notice, style in ((incomplete_notice(run), "alert"), (not_screened_notice(run), "warning")):
+        if notice:
+            rows.append([make_cell(notice, style), make_cell(" ", style)], row_height([notice], [128], ["wrap"], 17))
+            ws.merged_cells.add(CellRange(f"A{rows.count}:B{rows.count}"))
     for label, value, style in summary_lines(run):
         if style == "section":
-            ws.append([])
-            ws.append([make_cell(label, "section"), make_cell(" ", "section")])
+            rows.append([])
+            rows.append([make_cell(label, "section"), make_cell(" ", "section")])
             continue
-        ws.append([make_cell(label, "label"), make_cell(value, style or "wrap")])
+        rows.append([make_cell(label, "label"), make_cell(value, style or "wrap")],
+                    row_height([value], [90], [style or "wrap"]))
 
 
-def _write_table(ws, columns: tuple, values: Iterable[list]) -> int:
-    """Write a header and one row per value list, with frozen header and filter; return the number of rows."""
-    # Widths and freeze panes are written with the sheet's top: they must be set before the first append.
+def _write_table(ws, run: dict, columns: tuple, values: Iterable[list], print_columns: int | None = None) -> int:
+    """Write a header and one row per value list, with frozen header and filter; return the number of rows.
+
+    The sheet prints landscape, one page wide, with the header row on every page; ``print_columns``: only the
+    first so many columns are printed (the print area), the others stay on screen."""
+    # Widths, freeze panes and the fit-to-page flag are written with the sheet's top: set before the first append.
     for index, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
+    _set_page(ws, run, landscape=True, title_rows="1:1")
     make_cell = CellMaker(ws)
-    ws.append([make_cell(c.header, "header") for c in columns])
-    styles = [c.style for c in columns]
+    rows = RowWriter(ws)
+    headers, styles, widths = [c.header for c in columns], [c.style for c in columns], [c.width for c in columns]
+    # A row is as tall as the printed columns need: the long texts left on screen (reasons, other excerpts) would
+    # make every printed row a half page; on screen they show in full in the cell or the formula bar.
+    printed = print_columns or len(columns)
+    rows.append([make_cell(h, "header") for h in headers],
+                row_height(headers[:printed], widths, ["header"] * len(columns)))
     count = 0
     for row in values:
-        ws.append([make_cell(value, style) for value, style in zip(row, styles)])
+        rows.append([make_cell(value, style) for value, style in zip(row, styles)],
+                    row_height(row[:printed], widths, styles))
         count += 1
     # The filter is written with the sheet's tail, so its final range can be set now.
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    if print_columns:       # a defined name, written with the workbook: the row count is known by then
+        ws.print_area = f"A1:{get_column_letter(print_columns)}{count + 1}"
     return count
 
 
@@ -665,12 +792,13 @@ def _new_workbook(run: dict) -> Workbook:
 def _write_sheets(wb: Workbook, run: dict, rows, hits, decisions, not_screened, audit_entries=None) -> None:
     """Write every sheet in order, consuming each iterable once; rows stream to openpyxl's temporary files."""
     _write_summary(wb.create_sheet(SHEETS[0]), run)
-    _write_table(wb.create_sheet(SHEETS[1]), RECORD_COLUMNS, map(record_values, rows))
-    _write_table(wb.create_sheet(SHEETS[2]), HIT_COLUMNS, map(hit_values, hits))
-    _write_table(wb.create_sheet(SHEETS[3]), DECISION_COLUMNS, map(decision_values, decisions))
-    _write_table(wb.create_sheet(SHEETS[4]), NOT_SCREENED_COLUMNS, map(not_screened_values, not_screened))
+    _write_table(wb.create_sheet(SHEETS[1]), run, RECORD_COLUMNS, map(record_values, rows), RECORD_PRINT_COLUMNS)
+    _write_table(wb.create_sheet(SHEETS[2]), run, HIT_COLUMNS, map(hit_values, hits), HIT_PRINT_COLUMNS)
+    _write_table(wb.create_sheet(SHEETS[3]), run, DECISION_COLUMNS, map(decision_values, decisions),
+                 DECISION_PRINT_COLUMNS)
+    _write_table(wb.create_sheet(SHEETS[4]), run, NOT_SCREENED_COLUMNS, map(not_screened_values, not_screened))
     if audit_entries is not None:
-        _write_table(wb.create_sheet(AUDIT_SHEET), AUDIT_COLUMNS, map(audit_values, audit_entries))
+        _write_table(wb.create_sheet(AUDIT_SHEET), run, AUDIT_COLUMNS, map(audit_values, audit_entries))
 
 
 def _discard(wb: Workbook) -> None:
@@ -714,6 +842,9 @@ def _temporary_file(path: str) -> str:
     # mkstemp makes the file private (0600); a report is a document, so it gets the usual mode under the umask.
     os.chmod(temporary, 0o666 & ~_umask())
     return temporary
+
+
+temporary_file = _temporary_file      # for the other writers of this package (the PDF case file)
 
 
 def _umask() -> int:

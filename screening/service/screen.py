@@ -24,7 +24,7 @@ import sqlite_utils
 from screening.engine.batch import SCREENED, RowResult, screen_rows
 from screening.engine.pairs import algorithm_id
 from screening.engine.results import HitRecord, RowRecord
-from screening.files import jsonexport, report
+from screening.files import jsonexport, pdf, report
 from screening.files.clientfile import (
     ClientFileError,
     ClientRow,
@@ -39,7 +39,8 @@ from screening.store import audit, identity, jobs, runs
 from screening.store import watchlist as store
 
 __all__ = ["BATCH_ROWS", "ClientFileError", "EmptyWatchlist", "FileChanged", "Prepared", "RunFailed", "ScreenJob",
-           "enqueue_run", "prepare", "run_job", "screen", "store_results", "write_run_json", "write_run_report"]
+           "enqueue_run", "prepare", "run_job", "screen", "store_results", "write_hit_pdf", "write_run_json", "write_run_pdf",
+           "write_run_report"]
 
 BATCH_ROWS = 500            # rows stored per transaction
 
@@ -309,10 +310,32 @@ def write_run_json(db: sqlite_utils.Database, run_id: int, out: TextIO) -> None:
 
 def write_run_report(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str) -> None:
     """Write the Excel report of a stored run (Summary, Records, Hits, Decisions, Not screened, Audit) to ``path``."""
-    run = runs.get_run(db, run_id)
-    run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    run["report_generated_by"] = actor
-
+    run = _for_report(db, run_id, actor)
     report.write_report(path, run, runs.iter_rows(db, run_id), runs.iter_hits(db, run_id),
                         runs.iter_decisions(db, run_id), runs.iter_rows(db, run_id, status="not screened"),
                         audit_entries=audit.run_entries(db, run_id))
+
+
+def _for_report(db: sqlite_utils.Database, run_id: int, actor: str) -> dict:
+    """A stored run with the time its report is generated and by whom (printed on every page)."""
+    run = runs.get_run(db, run_id)
+    run["report_generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    run["report_generated_by"] = actor
+    return run
+
+
+def write_run_pdf(db: sqlite_utils.Database, run_id: int, path: str | Path, actor: str,
+                  progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the PDF case file of a stored run (``pdf.write_run_pdf``) to ``path``, streaming its hits from the
+    store; ``progress(hits_done, hits_total)`` as they are laid out."""
+    run = _for_report(db, run_id, actor)
+    total = run["hits"] or 0
+    pdf.write_run_pdf(path, run, runs.iter_hits(db, run_id), runs.iter_decisions(db, run_id),
+                      runs.iter_rows(db, run_id, status="not screened"), audit.run_entries(db, run_id),
+                      progress=(lambda done: progress(done, total)) if progress else None)
+
+
+def write_hit_pdf(db: sqlite_utils.Database, hit_id: int, path: str | Path, actor: str) -> None:
+    """Write the PDF case file of one hit (what its page shows, with the decision history) to ``path``."""
+    hit = runs.get_hit(db, hit_id)
+    pdf.write_hit_pdf(path, hit, _for_report(db, hit["run_id"], actor), runs.hit_entity(db, hit))

@@ -462,7 +462,8 @@ def iter_hits(db: sqlite_utils.Database, run_id: int, row: int | None = None) ->
 def iter_decisions(db: sqlite_utils.Database, run_id: int) -> Iterator[dict]:
     """Yield every decision of the run (the whole history), by hit and then oldest first."""
     for d in db.query(
-            "SELECT d.id, d.hit_id, h.row, r.client_id, r.name AS client_name, h.entity_id, h.entity_name, h.score, "
+            "SELECT d.id, d.hit_id, h.row, h.rank, r.client_id, r.name AS client_name, h.entity_id, h.entity_name, "
+            "h.score, "
             "d.decision, d.reason, d.comment, d.actor, d.decided_at, d.needs_approval, d.suppress, a.verdict, "
             "a.actor AS approver, a.at AS approved_at, a.comment AS approval_comment, s.id AS suppression_id "
             "FROM decisions d JOIN hits h ON h.id = d.hit_id JOIN run_rows r ON r.run_id = h.run_id AND r.row = h.row "
