@@ -36,7 +36,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "reasons.")),
     "monitor": ("screening.cli.monitor:monitor",
                 "Keep clients of earlier runs under monitoring and re-screen them when the watchlist changes."),
-    "report": ("screening.cli.screen:report_cmd", "Write the Excel report (and/or JSON) of a stored run."),
+    "report": ("screening.cli.screen:report_cmd", "Write the Excel report, the PDF case file (of the run, or "
+                                                  "of some of its hits) and/or the JSON of a stored run."),
     "retention": ("screening.cli.maintenance:retention_cmd",
                   ("Delete the runs and articles older than the retention settings (default: keep forever); each "
                    "deletion is audited and the audit trail stays verifiable.")),
