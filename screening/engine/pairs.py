@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from screening.engine.model import UNKNOWN, Match, Query, Reason, Record, Skipped
 from screening.engine.normalize import UnscreenableName, analyze, problem
+from screening.engine.readings import readings
 from screening.engine.scoring import (
     compare_birth_date,
     compare_countries,
@@ -72,25 +73,43 @@ def alternatives(name: str) -> list[str]:
     return [name] + parts
 
 
+def spellings(name: str) -> list[str]:
+    """Return the texts a name is compared as: its slash alternatives and, for each, its other readings."""
+    out: list[str] = []
+    for alt in alternatives(name):
+        out.append(alt)
+        out.extend(readings(alt))
+    return list(dict.fromkeys(out))
+
+
 def score_pair(query: Query, name: str, record: Record | None = None, explain: bool = True) -> Match:
     """Score a query against one name (of a record, when given), with every reason (none if not ``explain``).
 
-    A name written as alternatives ("X/Y") is scored as each of them, and the best is kept.
+    A name written as alternatives ("X/Y") is scored as each of them, a name in Han, kana or Hebrew also as each of
+    its other readings (``screening.engine.readings``), and the best is kept.
     """
-    if "/" in name or "/" in query.name:
-        best = None
-        for qn in alternatives(query.name):
-            for n in alternatives(name):
-                if qn == query.name and n == name:
-                    m = _score_one(query, n, record, explain)
-                else:
-                    m = _score_one(Query(qn, query.type, query.countries, query.birth_date), n, record, explain)
-                    m = Match(m.record_id, m.score, query.name, m.matched_name, m.reasons, m.name_score,
-                              m.record_type, m.algorithm)
-                if best is None or m.score > best.score:
-                    best = m
-        return best
-    return _score_one(query, name, record, explain)
+    q_alts = alternatives(query.name)
+    c_alts = alternatives(name)
+    if len(q_alts) == 1 and len(c_alts) == 1 and not readings(query.name) and not readings(name):
+        return _score_one(query, name, record, explain)
+    best = None
+    for qn in q_alts:
+        for qr in (qn, *readings(qn)):
+            for n in c_alts:
+                for nr in (n, *readings(n)):
+                    q = query if qr == query.name else Query(qr, query.type, query.countries, query.birth_date)
+                    m = _score_one(q, nr, record, explain)
+                    if best is not None and m.score <= best.score:
+                        continue
+                    reasons = m.reasons
+                    if explain:
+                        read = [f"{orig} read as {r}" for orig, r in ((qn, qr), (n, nr)) if r != orig]
+                        if read:
+                            reasons = (Reason("reading", "info", "; ".join(read), m.name_score),) + reasons
+                    # The names shown are the ones written (the alternative that matched), not their readings.
+                    best = Match(m.record_id, m.score, query.name, n, reasons, m.name_score, m.record_type,
+                                 m.algorithm)
+    return best
 
 
 def _score_one(query: Query, name: str, record: Record | None, explain: bool) -> Match:
