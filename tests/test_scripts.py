@@ -105,10 +105,13 @@ def test_different_japanese_names_stay_apart(a, b):
     assert score(a, b) < T
 
 
-@pytest.mark.xfail(strict=True, reason="a given name in kanji has several readings; the dictionary gives one "
-                                       "(文雄 read Bun'yuu, not Fumio)")
-def test_japanese_given_names_with_several_readings():
-    assert score("岸田文雄", "Fumio Kishida") >= T
+@pytest.mark.parametrize("japanese, latin", [
+    ("岸田文雄", "Fumio Kishida"),         # 文雄: Fumio, or Bun'yuu as the dictionary reads it first
+    ("伊藤博文", "Hirobumi Ito"),          # 博文: Hirobumi, or Hakubun
+])
+def test_japanese_given_names_with_several_readings(japanese, latin):
+    assert score(japanese, latin) >= T
+    assert len(readings(japanese)) >= 2
 
 
 def test_chinese_names_in_simplified_characters_get_no_japanese_reading():

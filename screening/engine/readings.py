@@ -47,9 +47,7 @@ def readings(text: str) -> tuple[str, ...]:
     if han and not kana:
         out.extend(korean_readings(text))
     if kana or (han and _japanese_characters(text)):
-        jp = japanese_reading(text)
-        if jp:
-            out.append(jp)
+        out.extend(japanese_readings(text))
     if _HEBREW.search(text):
         he = hebrew_consonant_reading(text)
         if he:
@@ -137,15 +135,39 @@ def _cutlet():
 _LONG_VOWEL = re.compile(r"(?<=[aeiou])(?:ou|oo|uu)(?![aeiou])|(?:ou|oo|uu)(?![aeiou])")
 
 
-def japanese_reading(text: str) -> str:
-    """Return the Latin reading of a Japanese name ("安倍晋三" -> "abe shinzo"), long vowels written short."""
+JAPANESE_NBEST = 5        # parses of a kanji name asked of the dictionary
+JAPANESE_READINGS = 3     # readings kept at most
+
+
+def japanese_readings(text: str) -> list[str]:
+    """Return the Latin readings of a Japanese name ("安倍晋三" -> "abe shinzo"), long vowels written short.
+
+    The first is cutlet's reading of the whole text. A given name in kanji has several readings (文雄 Fumio or
+    Bun'yuu, 博文 Hirobumi or Hakubun): the dictionary's next-best parses made only of personal-name entries add
+    theirs, up to three readings in all.
+    """
     try:
-        roman = _cutlet().romaji(text.replace("・", " ").replace("/", " "))
+        reader = _cutlet()
+        first = reader.romaji(text.replace("・", " ").replace("/", " "))
     except (ImportError, RuntimeError):
-        return ""
+        return []
+    out = [_latin_reading(first)]
+    if _HAN.search(text):
+        import jaconv     # a dependency of cutlet
+        for parse in reader.tagger.nbest(text, JAPANESE_NBEST).split("EOS"):
+            rows = [line.split("\t") for line in parse.strip().splitlines()]
+            if not rows or any(len(r) < 5 or "人名" not in r[4] for r in rows):
+                continue      # only parses made of personal names (surname, given name)
+            reading = _latin_reading(" ".join(jaconv.kata2alphabet(r[2]) for r in rows))
+            if reading and "x" not in reading:      # "xtsu": a small kana the converter could not join
+                out.append(reading)
+    return list(dict.fromkeys(r for r in out if r))[:JAPANESE_READINGS]
+
+
+def _latin_reading(roman: str) -> str:
     roman = roman.replace("/", " ").replace("'", "").casefold()
     # cutlet writes "?" for a character its dictionary cannot read: that word has no reading.
-    words = [w for w in roman.split() if w.isascii() and "?" not in w]
+    words = [w for w in roman.split() if w.isascii() and w.isalpha()]
     return " ".join(_LONG_VOWEL.sub(lambda m: m.group(0)[0], w) for w in words)
 
 
@@ -163,4 +185,4 @@ def hebrew_consonant_reading(text: str) -> str:
     return out if out != text else ""
 
 
-__all__ = ["readings", "korean_readings", "japanese_reading", "hebrew_consonant_reading"]
+__all__ = ["readings", "korean_readings", "japanese_readings", "hebrew_consonant_reading"]
