@@ -10,7 +10,14 @@ engine consumes the ``NameForm`` built here:
 - company legal forms folded to one canonical class across jurisdictions (rigour: "Co., Ltd." = "LLC" = "OOO";
   "AG" = "S.A." = "PLC" = "JSC") and kept apart from the name's own words;
 - per word: a weight (particles and generic company words count less), rigour's name symbols (Muammar /
-  Moammar, Bill / William), nicknames, a phonetic key and a consonant skeleton.
+  Moammar, Bill / William), nicknames, a phonetic key and a consonant skeleton;
+- symbols for names across languages and spellings: given-name families (Alexandros / Aleksandr / Iskandar), a
+  key of German, French and English transcription conventions (Chodorkowski / Khodorkovsky), and the keys of a
+  Korean syllable in both romanisations (jeong / chung);
+- Arabic compounds of "abd" folded to one word (Abdulrahman = Abd al-Rahman = Abdul Rahman), pinyin tone numbers
+  dropped ("Li3 Ke4qiang2").
+
+Other readings of a name (Han read in Korean or Japanese, kana, short Hebrew words) are in ``readings``.
 
 ``name_key`` (the watchlist's consolidation key) lives here too.
 """
