@@ -114,6 +114,12 @@ def test_japanese_given_names_with_several_readings(japanese, latin):
     assert len(readings(japanese)) >= 2
 
 
+def test_two_names_in_kanji_are_compared_as_written_not_by_their_readings():
+    # 高石 (Takaishi) and 高市 (Takaichi) read one letter apart, but they are different characters
+    assert score("高石早苗", "高市早苗") < T
+    assert score("あべしんぞう", "安倍晋三") >= T      # kana against kanji: only the readings can agree
+
+
 def test_chinese_names_in_simplified_characters_get_no_japanese_reading():
     assert readings("习近平") == ("습근평",)
 
@@ -215,12 +221,23 @@ def test_arabic_compound_spellings_agree(a, b):
 
 
 @pytest.mark.parametrize("a, b", [
-    ("Abdulrahman", "Rahman"),            # the compound is not its last part
     ("Abd al-Rahman", "Abd al-Aziz"),
     ("Abdullah Ali", "Abdulrahman Ali"),
+    ("Abdelaziz Bouteflika", "Abdelkader Bouteflika"),
 ])
 def test_different_arabic_compounds_stay_apart(a, b):
     assert score(a, b) < T
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Abdulrahman", ["abdul", "rahman"]),
+    ("Abd ar-Rahman", ["abdul", "rahman"]),
+    ("Abdullah", ["abdul", "allah"]),
+    ("Abd Allah", ["abdul", "allah"]),
+    ("Abdussalam", ["abdul", "salam"]),
+])
+def test_arabic_compounds_are_written_as_the_particle_and_the_name(name, expected):
+    assert words(name) == expected
 
 
 @pytest.mark.parametrize("name", ["Abdi Ali", "Abdou Diouf"])

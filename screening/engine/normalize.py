@@ -612,6 +612,11 @@ _ACRONYM = re.compile(r"\b[a-z](?:\.[a-z])+\.?(?![a-z])")     # "a.b.c." and "l.
 _SYLLABIC = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "YI", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
 
 
+def script_of(text: str) -> str:
+    """Return the Unicode script a name is written in ("CYRILLIC", "CJK", "HANGUL"...), or "" for Latin."""
+    return _script(text)
+
+
 def _script(text: str) -> str:
     """Return the Unicode script of the first letter outside Latin ("CYRILLIC", "CJK"...), or "" if all Latin."""
     if text.isascii():
@@ -684,11 +689,14 @@ def _numbers(tokens: list[str], type: str) -> list[str]:
 
 # Arabic theophoric names: "abd" (servant of), the article, a name of God. Written as one word or three, with the
 # article's vowel and assimilation in many ways: Abdulrahman, Abd al-Rahman, Abdul Rahman, Abdurrahman, Abdel
-# Rahman. Each is folded to one word, "abd" and the name without the article ("abdrahman"), so all spellings agree
-# and the compound is not mistaken for its last part alone ("Rahman" is another name).
+# Rahman. Each is written as two words, "abdul" and the name without its article ("abdul rahman"), so all
+# spellings agree word for word. "abdul" stays a word of full weight, as "Abdul" alone always was: lists drop it in
+# one alias ("Mohammad Abdul Abbas" / "Mohammad Abbas": a missing word) and it tells names apart ("Abdul Khudai" /
+# "Wali Khudai": a conflict).
 _ABD_PREFIXES = frozenset("abd abdul abdel abdal abdol abdil abdur abdus abder abdes abdar abdas abdoul".split())
 _ARTICLES = frozenset("al el ul ar ur as us ad an at az ash er es ed".split())
 ABD_MIN_REST = 3
+_ALLAH = {"lah": "allah", "llh": "allah"}    # Abdullah, Abdallah, Abd Allah (Latin and Arabic letters)
 
 
 def _abd_rest(rest: str) -> str:
@@ -721,13 +729,13 @@ def _abd_compounds(tokens: list[str]) -> list[str]:
             if tokens[j].isalpha():
                 rest = _abd_rest(joined + tokens[j])
                 if len(rest) >= ABD_MIN_REST:
-                    out.append("abd" + rest)
+                    out += ["abdul", _ALLAH.get(rest, rest)]
                     i = j + 1
                     continue
         elif t.startswith("abd") and len(t) >= 7 and t.isalpha():
             rest = _abd_rest(t[3:])
             if len(rest) >= ABD_MIN_REST:
-                out.append("abd" + rest)
+                out += ["abdul", _ALLAH.get(rest, rest)]
                 i += 1
                 continue
         out.append(t)

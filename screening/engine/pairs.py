@@ -7,7 +7,7 @@ pass it. ``BENCHMARK_THRESHOLD`` is only the value the benchmarks were measured 
 from __future__ import annotations
 
 from screening.engine.model import UNKNOWN, Match, Query, Reason, Record, Skipped
-from screening.engine.normalize import UnscreenableName, analyze, problem
+from screening.engine.normalize import UnscreenableName, analyze, problem, script_of
 from screening.engine.readings import readings
 from screening.engine.scoring import (
     compare_birth_date,
@@ -97,6 +97,10 @@ def score_pair(query: Query, name: str, record: Record | None = None, explain: b
         for qr in (qn, *readings(qn)):
             for n in c_alts:
                 for nr in (n, *readings(n)):
+                    if qr != qn and nr != n and script_of(qn) == script_of(n):
+                        # Two names written in one script are compared as written ("高石" is not "高市", though
+                        # both read "takaishi" / "takaichi"); reading both helps only across scripts (kana / kanji).
+                        continue
                     q = query if qr == query.name else Query(qr, query.type, query.countries, query.birth_date)
                     m = _score_one(q, nr, record, explain)
                     if best is not None and m.score <= best.score:
