@@ -696,7 +696,7 @@ def _numbers(tokens: list[str], type: str) -> list[str]:
 _ABD_PREFIXES = frozenset("abd abdul abdel abdal abdol abdil abdur abdus abder abdes abdar abdas abdoul".split())
 _ARTICLES = frozenset("al el ul ar ur as us ad an at az ash er es ed".split())
 ABD_MIN_REST = 3
-_ALLAH = {"lah": "allah", "llh": "allah"}    # Abdullah, Abdallah, Abd Allah (Latin and Arabic letters)
+_ALLAH = {"lah": "allah", "lla": "allah", "llh": "allah"}    # Abdullah, Abdulla, Abd Allah, عبد الله
 
 
 def _abd_rest(rest: str) -> str:
