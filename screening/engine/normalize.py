@@ -14,8 +14,8 @@ engine consumes the ``NameForm`` built here:
 - symbols for names across languages and spellings: given-name families (Alexandros / Aleksandr / Iskandar), a
   key of German, French and English transcription conventions (Chodorkowski / Khodorkovsky), and the keys of a
   Korean syllable in both romanisations (jeong / chung);
-- Arabic compounds of "abd" folded to one word (Abdulrahman = Abd al-Rahman = Abdul Rahman), pinyin tone numbers
-  dropped ("Li3 Ke4qiang2").
+- pinyin tone numbers dropped ("Li3 Ke4qiang2"); Arabic compounds of "abd" written as one word
+  (``abd_spelling``: Abd al-Rahman, Abdul Rahman -> "abdulrahman"), an alternative spelling the scorer also tries.
 
 Other readings of a name (Han read in Korean or Japanese, kana, short Hebrew words) are in ``readings``.
 
@@ -585,8 +585,6 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
     if type in ("person", "unknown"):
         tokens = [_PINYIN_TONES.sub(r"\1", t) if _TONED_PINYIN.match(t) else t for t in tokens]
     tokens = _numbers(tokens, type)
-    if type != "organization":
-        tokens = _abd_compounds(tokens)
     if not tokens:
         tokens = [t for t in _SPLIT.split(to_ascii(text).casefold()) if t] or ["?"]
     tokens = tokens[:MAX_WORDS]
@@ -689,14 +687,24 @@ def _numbers(tokens: list[str], type: str) -> list[str]:
 
 # Arabic theophoric names: "abd" (servant of), the article, a name of God. Written as one word or three, with the
 # article's vowel and assimilation in many ways: Abdulrahman, Abd al-Rahman, Abdul Rahman, Abdurrahman, Abdel
-# Rahman. Each is written as two words, "abdul" and the name without its article ("abdul rahman"), so all
-# spellings agree word for word. "abdul" stays a word of full weight, as "Abdul" alone always was: lists drop it in
-# one alias ("Mohammad Abdul Abbas" / "Mohammad Abbas": a missing word) and it tells names apart ("Abdul Khudai" /
-# "Wali Khudai": a conflict).
+# Rahman. ``abd_spelling`` writes each compound of a name as one word, "abdul" and the name without its article
+# ("abdulrahman"): an alternative spelling the scorer tries beside the name as written (see ``readings``), so that
+# the written words still count as they are when a list drops "Abdul" in one alias ("Mohammad Abdul Abbas" /
+# "Mohammad Abbas") or when it tells two names apart ("Abdul Khudai" / "Wali Khudai").
 _ABD_PREFIXES = frozenset("abd abdul abdel abdal abdol abdil abdur abdus abder abdes abdar abdas abdoul".split())
 _ARTICLES = frozenset("al el ul ar ur as us ad an at az ash er es ed".split())
 ABD_MIN_REST = 3
 _ALLAH = {"lah": "allah", "lla": "allah", "llh": "allah"}    # Abdullah, Abdulla, Abd Allah, عبد الله
+
+
+def abd_spelling(name: str) -> str:
+    """Return the name with each "abd" compound written as one word ("Abd al-Rahman Ali" -> "abdulrahman ali").
+
+    "" when the name has no compound, or has it already written that way.
+    """
+    tokens = name_key(name).split()
+    out = _abd_compounds(tokens)
+    return " ".join(out) if out != tokens else ""
 
 
 def _abd_rest(rest: str) -> str:
@@ -729,13 +737,13 @@ def _abd_compounds(tokens: list[str]) -> list[str]:
             if tokens[j].isalpha():
                 rest = _abd_rest(joined + tokens[j])
                 if len(rest) >= ABD_MIN_REST:
-                    out += ["abdul", _ALLAH.get(rest, rest)]
+                    out.append("abdul" + _ALLAH.get(rest, rest))
                     i = j + 1
                     continue
         elif t.startswith("abd") and len(t) >= 7 and t.isalpha():
             rest = _abd_rest(t[3:])
             if len(rest) >= ABD_MIN_REST:
-                out += ["abdul", _ALLAH.get(rest, rest)]
+                out.append("abdul" + _ALLAH.get(rest, rest))
                 i += 1
                 continue
         out.append(t)

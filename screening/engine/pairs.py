@@ -73,31 +73,20 @@ def alternatives(name: str) -> list[str]:
     return [name] + parts
 
 
-def spellings(name: str) -> list[str]:
-    """Return the texts a name is compared as: its slash alternatives and, for each, its other readings."""
-    out: list[str] = []
-    for alt in alternatives(name):
-        out.append(alt)
-        out.extend(readings(alt))
-    return list(dict.fromkeys(out))
-
-
 def score_pair(query: Query, name: str, record: Record | None = None, explain: bool = True) -> Match:
     """Score a query against one name (of a record, when given), with every reason (none if not ``explain``).
 
     A name written as alternatives ("X/Y") is scored as each of them, a name in Han, kana or Hebrew also as each of
     its other readings (``screening.engine.readings``), and the best is kept.
     """
-    q_alts = alternatives(query.name)
-    c_alts = alternatives(name)
-    if len(q_alts) == 1 and len(c_alts) == 1 and not readings(query.name) and not readings(name):
+    if "/" not in name and "/" not in query.name and not readings(query.name) and not readings(name):
         return _score_one(query, name, record, explain)
     best = None
-    for qn in q_alts:
+    for qn in alternatives(query.name):
         for qr in (qn, *readings(qn)):
-            for n in c_alts:
+            for n in alternatives(name):
                 for nr in (n, *readings(n)):
-                    if qr != qn and nr != n and script_of(qn) == script_of(n):
+                    if qr != qn and nr != n and script_of(qn) and script_of(qn) == script_of(n):
                         # Two names written in one script are compared as written ("高石" is not "高市", though
                         # both read "takaishi" / "takaichi"); reading both helps only across scripts (kana / kanji).
                         continue

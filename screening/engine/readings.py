@@ -11,6 +11,8 @@ itself and as each of its readings and keeps the best, at index time and at quer
   South's initial-sound rule on the surname and the given name (이, 임, 유: Lee, Im, Yoo).
 - Japanese: kanji and kana read by cutlet (MeCab over unidic-lite), long vowels written short as passports and news
   write them ("Shinzou" -> "shinzo", "Itou" -> "ito").
+- Arabic compounds of "abd" (Abd al-Rahman, Abdul Rahman, Abdurrahman) also written as one word ("abdulrahman"),
+  in Latin and Arabic letters alike (``screening.engine.normalize.abd_spelling``).
 - Hebrew: a short word written without vowels ("דוד") is also read with its vav as the consonant v ("dvd", David),
   where the normaliser reads it as the vowel o ("dod").
 
@@ -23,6 +25,8 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from screening.engine.normalize import abd_spelling
+
 READINGS_CACHE = 20_000
 MAX_CHARS = 40            # longer texts in these scripts are not personal names: no readings
 
@@ -34,14 +38,19 @@ _HEBREW = re.compile(r"[\u05d0-\u05ea]")
 
 @lru_cache(maxsize=READINGS_CACHE)
 def readings(text: str) -> tuple[str, ...]:
-    """Return the other readings of a name (Korean and Japanese readings of Han, Japanese kana, short Hebrew words).
+    """Return the other readings of a name (Korean and Japanese readings of Han, Japanese kana, short Hebrew words,
+    Arabic compounds in one word).
 
-    Empty for names in Latin letters and in scripts read one way only.
+    Empty for most names in Latin letters and in scripts read one way only.
     """
-    if text.isascii() or len(text) > MAX_CHARS:
-        return ()
-    text = unicodedata.normalize("NFC", text)
     out: list[str] = []
+    if "abd" in text.casefold() or "عبد" in text:
+        compound = abd_spelling(text)
+        if compound:
+            out.append(compound)
+    if text.isascii() or len(text) > MAX_CHARS:
+        return tuple(out)
+    text = unicodedata.normalize("NFC", text)
     han = bool(_HAN.search(text))
     kana = bool(_KANA.search(text))
     if han and not kana:
