@@ -38,6 +38,7 @@ from screening.engine.normalize import (
     word_classes,
 )
 from screening.engine.pairs import alternatives, infer_type, score_pair
+from screening.engine.readings import readings
 from screening.engine.scoring import (
     ACRONYM_SCORE,
     CONFLICT_COST,
@@ -141,6 +142,13 @@ class Matcher:
                     self.skipped_names.append((rec.id, text, str(exc)))
                     continue
                 self._add_name(ri, text, form)
+                # Each other reading ("金正恩" read in Korean: 김정은) is found like a name of its own; it keeps the
+                # written name as its text, which the scorer reads again in every way.
+                for reading in readings(text):
+                    try:
+                        self._add_name(ri, text, analyze(reading, kind))
+                    except UnscreenableName:
+                        continue
         self._freeze()
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_word)
 
@@ -274,7 +282,7 @@ class Matcher:
     def candidates(self, query: Query, threshold: float) -> set[int]:
         """Return the ids of the names that could score at or above ``threshold`` against the query."""
         out: set[int] = set()
-        for name in alternatives(query.name):
+        for name in dict.fromkeys(r for alt in alternatives(query.name) for r in (alt, *readings(alt))):
             q = query if name == query.name else Query(name, query.type, query.countries, query.birth_date)
             for form in self._query_forms(q):
                 out.update(self._candidates_for(form, threshold).tolist())
@@ -412,8 +420,12 @@ class Matcher:
 
     def _score(self, query: Query, name_ids, threshold: float, limit: int | None) -> list[Match]:
         best: dict[int, tuple[float, int]] = {}
+        seen: set[tuple[int, str]] = set()
         for ni in name_ids:
             nm = self.names[ni]
+            if (nm.record, nm.text) in seen:
+                continue      # another reading of a name already scored (the scorer tries every reading)
+            seen.add((nm.record, nm.text))
             # Scores first, reasons only for what is kept.
             score = score_pair(query, nm.text, self.records[nm.record], explain=False).score
             if score >= threshold and (nm.record not in best or score > best[nm.record][0]):

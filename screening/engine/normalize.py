@@ -10,7 +10,14 @@ engine consumes the ``NameForm`` built here:
 - company legal forms folded to one canonical class across jurisdictions (rigour: "Co., Ltd." = "LLC" = "OOO";
   "AG" = "S.A." = "PLC" = "JSC") and kept apart from the name's own words;
 - per word: a weight (particles and generic company words count less), rigour's name symbols (Muammar /
-  Moammar, Bill / William), nicknames, a phonetic key and a consonant skeleton.
+  Moammar, Bill / William), nicknames, a phonetic key and a consonant skeleton;
+- symbols for names across languages and spellings: given-name families (Alexandros / Aleksandr / Iskandar), a
+  key of German, French and English transcription conventions (Chodorkowski / Khodorkovsky), and the keys of a
+  Korean syllable in both romanisations (jeong / chung);
+- pinyin tone numbers dropped ("Li3 Ke4qiang2"); Arabic compounds of "abd" written as one word
+  (``abd_spelling``: Abd al-Rahman, Abdul Rahman -> "abdulrahman"), an alternative spelling the scorer also tries.
+
+Other readings of a name (Han read in Korean or Japanese, kana, short Hebrew words) are in ``readings``.
 
 ``name_key`` (the watchlist's consolidation key) lives here too.
 """
@@ -376,6 +383,43 @@ def _nicknames() -> dict[str, frozenset[str]]:
     return {k: frozenset({k} if k in formals else v) for k, v in groups.items()}
 
 
+@lru_cache(maxsize=1)
+def _families() -> dict[str, frozenset[str]]:
+    """Map each given name to its family across languages (Alexandros, Aleksandr, Iskandar: "fam:alexander")."""
+    out: dict[str, set[str]] = {}
+    text = (resources.files("screening.engine") / "data" / "given_name_families.csv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split(",") if p.strip()]
+        for p in parts:
+            out.setdefault(p, set()).add("fam:" + parts[0])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+# How German, French, Polish and English write the sounds of Russian (and Arabic) names, folded to one key:
+# every hushing or guttural spelling (sch tsch tch sh ch kh zh dj cz sz) is one letter, w = v, ou = u, j = y = i,
+# z = ts = s, a French "gu" before e/i = g, a final French -e dropped, doubles collapsed. "Chodorkowski",
+# "Khodorkovsky" and "Chodorkovski" share a key, as do "Schuschkewitsch" and "Shushkevich", "Choigou" and "Shoigu".
+_CONVENTION_STEPS = (
+    (re.compile(r"schtsch|shch|chtch|tsch|dsch|dzh|tch|tsh|sch|sh|ch|kh|zh|dj|cz|sz"), "8"),
+    (re.compile(r"ph"), "f"), (re.compile(r"ck|q"), "k"), (re.compile(r"x"), "ks"), (re.compile(r"w"), "v"),
+    (re.compile(r"gu(?=[ei])"), "g"), (re.compile(r"ou"), "u"), (re.compile(r"tz|ts|z"), "s"),
+    (re.compile(r"[jy]"), "i"), (re.compile(r"^ie"), "e"), (re.compile(r"(?<=[^aeiou])e$"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+CONVENTION_MIN_LETTERS = 6   # shorter words fold too many different names together (Chen / Shen, Chin / Shin)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def convention_key(token: str) -> str:
+    """Return the spelling-convention key of a word of six letters or more ("" for shorter words)."""
+    if len(token) < CONVENTION_MIN_LETTERS or not token.isalpha():
+        return ""
+    key = token
+    for pattern, repl in _CONVENTION_STEPS:
+        key = pattern.sub(repl, key)
+    return key if len(key) >= 5 else ""
+
+
 # Korean surnames and how they are written in Latin letters (the Revised Romanisation first, as ``to_ascii``
 # writes it). Each group is one symbol ("kor:bak"), so "Park" ~ "박" counts as one name; the scorer uses these only
 # when one side was written in another script. "yu" is both 유 and 류, "jeon"/"jun"/"chun" both 전 and 준/천.
@@ -390,6 +434,31 @@ KOREAN_SURNAMES = {
     "ju": "ju joo chu", "woo": "woo u", "gu": "gu koo ku", "min": "min", "na": "na ra", "jin": "jin chin",
     "yang": "yang", "son": "son sohn", "heo": "heo hur huh", "nam-gung": "namgung namkung",
 }
+
+
+# One Korean syllable as the two romanisations and common usage write it: Revised Romanisation (jeong, eun, hui,
+# gim) and McCune-Reischauer or passport spellings (chung, jong, un, hee, kim, moo). Voiced and voiceless consonants
+# are one (g/k, d/t, b/p, j/ch), r = l, oo = u, ee = ui = i, eu = u, ae = e, and "eo" may be written o or u. A
+# syllable of a name written in Hangul or Han gets these keys, and so does every short Latin word; the scorer
+# counts them ("kor:" symbols) only when one side was written in another script.
+_KOREAN_SYLLABLE = re.compile(r"^(?:[^aeiouwy]{0,3})[wy]?(?:[aeiou]{1,3})(?:ng|n|m|l|r|k|p|t|g|b|h)?$")
+_KOREAN_CONSONANTS = ((re.compile(r"tch|ch|jj|j"), "c"), (re.compile(r"kk|gg|g"), "k"), (re.compile(r"tt|d"), "t"),
+                      (re.compile(r"pp|b"), "p"), (re.compile(r"ss|sh"), "s"), (re.compile(r"r"), "l"),
+                      (re.compile(r"(?<=[aeiou])h$"), ""))
+_KOREAN_VOWELS = ((re.compile(r"oo"), "u"), (re.compile(r"ee|ui"), "i"), (re.compile(r"eu"), "u"),
+                  (re.compile(r"ae"), "e"))
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def korean_syllable_keys(token: str) -> frozenset[str]:
+    """Return the keys of a word read as one Korean syllable ("jeong" -> kor:syl:cong, kor:syl:cung), or none."""
+    if not 2 <= len(token) <= 6 or not _KOREAN_SYLLABLE.match(token):
+        return frozenset()
+    key = token
+    for pattern, repl in _KOREAN_CONSONANTS + _KOREAN_VOWELS:
+        key = pattern.sub(repl, key)
+    keys = {key.replace("eo", "o"), key.replace("eo", "u")}
+    return frozenset("kor:syl:" + k for k in keys)
 
 
 @lru_cache(maxsize=1)
@@ -513,6 +582,8 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
             tokens = tokens[1:]
         while len(tokens) > 1 and tokens[-1] in SUFFIXES:
             tokens = tokens[:-1]
+    if type in ("person", "unknown"):
+        tokens = [_PINYIN_TONES.sub(r"\1", t) if _TONED_PINYIN.match(t) else t for t in tokens]
     tokens = _numbers(tokens, type)
     if not tokens:
         tokens = [t for t in _SPLIT.split(to_ascii(text).casefold()) if t] or ["?"]
@@ -521,6 +592,9 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
     if script in ("HANGUL", "CJK"):
         classes = _east_asian_classes(folded)
         words = tuple(_with_classes(w, classes[w.text]) if w.text in classes else w for w in words)
+    elif script:
+        # Korean syllable keys are for names read from Hangul or Han, not for short words of Hebrew or Cyrillic.
+        words = tuple(_without_syllable_keys(w) for w in words)
     if not any(w.substantive for w in words):
         # A name made only of generic words ("Management Company") is compared on all of them.
         words = tuple(_reweigh(w) for w in words)
@@ -528,9 +602,17 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
                     abjad=abjad, joined="".join(tokens), script=script, native=native)
 
 
+# Pinyin with tone numbers ("li3", "ke4qiang2"): syllables of up to six letters, each followed by its tone 1-5.
+_TONED_PINYIN = re.compile(r"^(?:[a-z]{1,6}[1-5])+$")
+_PINYIN_TONES = re.compile(r"([a-z])[1-5]")
 _ROMAN_WORD = re.compile(r"(?<![\w.])(?:ii|iii|iv|vi|vii|viii|ix|xi|xii|xiii|xiv|xv|xvi|xx)(?![\w.])")
 _ACRONYM = re.compile(r"\b[a-z](?:\.[a-z])+\.?(?![a-z])")     # "a.b.c." and "l.x.c"
 _SYLLABIC = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "YI", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
+
+
+def script_of(text: str) -> str:
+    """Return the Unicode script a name is written in ("CYRILLIC", "CJK", "HANGUL"...), or "" for Latin."""
+    return _script(text)
 
 
 def _script(text: str) -> str:
@@ -603,6 +685,79 @@ def _numbers(tokens: list[str], type: str) -> list[str]:
     return out
 
 
+# Arabic theophoric names: "abd" (servant of), the article, a name of God. Written as one word or three, with the
+# article's vowel and assimilation in many ways: Abdulrahman, Abd al-Rahman, Abdul Rahman, Abdurrahman, Abdel
+# Rahman. ``abd_spelling`` writes each compound of a name as one word, "abdul" and the name without its article
+# ("abdulrahman"): an alternative spelling the scorer tries beside the name as written (see ``readings``), so that
+# the written words still count as they are when a list drops "Abdul" in one alias ("Mohammad Abdul Abbas" /
+# "Mohammad Abbas") or when it tells two names apart ("Abdul Khudai" / "Wali Khudai").
+_ABD_PREFIXES = frozenset("abd abdul abdel abdal abdol abdil abdur abdus abder abdes abdar abdas abdoul".split())
+_ARTICLES = frozenset("al el ul ar ur as us ad an at az ash er es ed".split())
+ABD_MIN_REST = 3
+_ALLAH = {"lah": "allah", "lla": "allah", "llh": "allah"}    # Abdullah, Abdulla, Abd Allah, عبد الله
+
+
+def abd_spelling(name: str) -> str:
+    """Return the name with each "abd" compound written as one word ("Abd al-Rahman Ali" -> "abdulrahman ali").
+
+    "" when the name has no compound, or has it already written that way.
+    """
+    tokens = name_key(name).split()
+    out = _abd_compounds(tokens)
+    return " ".join(out) if out != tokens else ""
+
+
+def _abd_rest(rest: str) -> str:
+    """Return the name after "abd" without the article's vowel, its l or its doubled sun letter ("ulrahman")."""
+    for prefix in ("ou", "a", "e", "i", "o", "u", "l"):
+        # the article's vowel, then its l ("lrahman", "laziz", "llah"); a step that would leave fewer than three
+        # letters is not taken ("lah" stays "lah")
+        if rest.startswith(prefix) and len(rest) - len(prefix) >= ABD_MIN_REST:
+            rest = rest[len(prefix):]
+            if prefix != "l":
+                if rest.startswith("l") and len(rest) - 1 >= ABD_MIN_REST:
+                    rest = rest[1:]
+                break
+    if len(rest) > ABD_MIN_REST and rest[0] == rest[1] and rest[0] not in VOWELS:
+        rest = rest[1:]              # the article assimilated: "rrahman", "ssalam"
+    return rest
+
+
+def _abd_compounds(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t in _ABD_PREFIXES and i + 1 < n:
+            j = i + 1
+            joined = t[3:]
+            if tokens[j] in _ARTICLES and j + 1 < n:
+                joined += tokens[j]
+                j += 1
+            if tokens[j].isalpha():
+                rest = _abd_rest(joined + tokens[j])
+                if len(rest) >= ABD_MIN_REST:
+                    out.append("abdul" + _ALLAH.get(rest, rest))
+                    i = j + 1
+                    continue
+        elif t.startswith("abd") and len(t) >= 7 and t.isalpha():
+            rest = _abd_rest(t[3:])
+            if len(rest) >= ABD_MIN_REST:
+                out.append("abdul" + _ALLAH.get(rest, rest))
+                i += 1
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _without_syllable_keys(w: Word) -> Word:
+    if not any(sym.startswith("kor:syl:") for sym in w.symbols):
+        return w
+    symbols = frozenset(sym for sym in w.symbols if not sym.startswith("kor:syl:"))
+    return Word(w.text, w.weight, symbols, w.phonetic, w.skeleton, w.abbreviation, w.numeric, w.classes)
+
+
 def _with_classes(w: Word, classes: str) -> Word:
     return Word(w.text, w.weight, w.symbols, w.phonetic, w.skeleton, w.abbreviation, w.numeric, classes)
 
@@ -636,6 +791,11 @@ def _symbols(token: str) -> frozenset[str]:
         return frozenset()
     out = {"nick:" + f for f in _nicknames().get(token, ())}
     out.update(_korean_surnames().get(token, ()))
+    out.update(korean_syllable_keys(token))
+    out.update(_families().get(token, ()))
+    conv = convention_key(token)
+    if conv:
+        out.add("conv:" + conv)
     for sym in _rigour_symbols(token):
         out.add(sym)
     return frozenset(out)

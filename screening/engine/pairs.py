@@ -7,7 +7,8 @@ pass it. ``BENCHMARK_THRESHOLD`` is only the value the benchmarks were measured 
 from __future__ import annotations
 
 from screening.engine.model import UNKNOWN, Match, Query, Reason, Record, Skipped
-from screening.engine.normalize import UnscreenableName, analyze, problem
+from screening.engine.normalize import UnscreenableName, analyze, problem, script_of
+from screening.engine.readings import readings
 from screening.engine.scoring import (
     compare_birth_date,
     compare_countries,
@@ -76,22 +77,33 @@ def alternatives(name: str) -> list[str]:
 def score_pair(query: Query, name: str, record: Record | None = None, explain: bool = True) -> Match:
     """Score a query against one name (of a record, when given), with every reason (none if not ``explain``).
 
-    A name written as alternatives ("X/Y") is scored as each of them, and the best is kept.
+    A name written as alternatives ("X/Y") is scored as each of them, a name in Han, kana or Hebrew also as each of
+    its other readings (``screening.engine.readings``), and the best is kept.
     """
-    if "/" in name or "/" in query.name:
-        best = None
-        for qn in alternatives(query.name):
+    if "/" not in name and "/" not in query.name and not readings(query.name) and not readings(name):
+        return _score_one(query, name, record, explain)
+    best = None
+    for qn in alternatives(query.name):
+        for qr in (qn, *readings(qn)):
             for n in alternatives(name):
-                if qn == query.name and n == name:
-                    m = _score_one(query, n, record, explain)
-                else:
-                    m = _score_one(Query(qn, query.type, query.countries, query.birth_date), n, record, explain)
-                    m = Match(m.record_id, m.score, query.name, m.matched_name, m.reasons, m.name_score,
-                              m.record_type, m.algorithm)
-                if best is None or m.score > best.score:
-                    best = m
-        return best
-    return _score_one(query, name, record, explain)
+                for nr in (n, *readings(n)):
+                    if qr != qn and nr != n and script_of(qn) and script_of(qn) == script_of(n):
+                        # Two names written in one script are compared as written ("高石" is not "高市", though
+                        # both read "takaishi" / "takaichi"); reading both helps only across scripts (kana / kanji).
+                        continue
+                    q = query if qr == query.name else Query(qr, query.type, query.countries, query.birth_date)
+                    m = _score_one(q, nr, record, explain)
+                    if best is not None and m.score <= best.score:
+                        continue
+                    reasons = m.reasons
+                    if explain:
+                        read = [f"{orig} read as {r}" for orig, r in ((qn, qr), (n, nr)) if r != orig]
+                        if read:
+                            reasons = (Reason("reading", "info", "; ".join(read), m.name_score),) + reasons
+                    # The names shown are the ones written (the alternative that matched), not their readings.
+                    best = Match(m.record_id, m.score, query.name, n, reasons, m.name_score, m.record_type,
+                                 m.algorithm)
+    return best
 
 
 def _score_one(query: Query, name: str, record: Record | None, explain: bool) -> Match:
