@@ -176,9 +176,12 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
     beyond = (sound_m and length >= 6) or (sound_n and length >= 5)
     best = NO_MATCH
     if dist <= allowed or (beyond and dist <= allowed + 1):
-        # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other, nor is a known
-        # name with a letter added at its end (Maria / Marial, Ivan / Ivana: another name, often the other sex's).
-        if not phonetic and (dist > 1 or _one_letter_more(a.text, b.text)) and _known_different(a, b):
+        # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other, nor is a given
+        # name of our nickname list and a known name that is the same with a letter added at its end (Maria /
+        # Marial, Ivan / Ivana: another name, often the other sex's; surnames such as Scholz / Scholze are not in
+        # that list). This holds even when they sound alike (metaphone drops the final vowel of Ivana).
+        if (not phonetic and dist > 1 or _one_letter_more(a.text, b.text) and _given_name(a, b)) \
+                and _known_different(a, b):
             return NO_MATCH
         score = 1.0 - dist / length
         if phonetic:
@@ -217,6 +220,11 @@ def _one_letter_more(x: str, y: str) -> bool:
     """True when one word is the other with one letter added at its end ("maria" / "marial")."""
     short, long = (x, y) if len(x) < len(y) else (y, x)
     return len(long) == len(short) + 1 and long.startswith(short)
+
+
+def _given_name(a: Word, b: Word) -> bool:
+    """True when either word is a given name of the nickname list (screening/engine/data/diminutives.csv)."""
+    return any(s.startswith("nick:") for s in a.symbols | b.symbols)
 
 
 def _known_different(a: Word, b: Word) -> bool:
@@ -437,18 +445,24 @@ def _weak_variant(a: Word, b: Word, m: WordMatch) -> bool:
 
 def _given_start(form: NameForm) -> int | None:
     """Return the position of the first given name of a name written "FAMILY, Given Names", else None."""
-    if form.original.count(",") != 1:
+    if "," not in form.original:
         return None
-    family, given = form.original.split(",")
+    return _given_start_of(form.original, form.type, tuple(w.text for w in form.words))
+
+
+@lru_cache(maxsize=60_000)
+def _given_start_of(original: str, type: str, words: tuple[str, ...]) -> int | None:
+    if original.count(",") != 1:
+        return None
+    family, given = original.split(",")
     try:
-        tail = analyze(given, form.type).words
+        tail = tuple(w.text for w in analyze(given, type).words)
     except UnscreenableName:
         return None
     n = len(tail)
-    if not family.strip() or n == 0 or n >= len(form.words) or \
-            [w.text for w in form.words[-n:]] != [w.text for w in tail]:
+    if not family.strip() or n == 0 or n >= len(words) or words[-n:] != tail:
         return None
-    return len(form.words) - n
+    return len(words) - n
 
 
 def _weak_agreements(q: NameForm, c: NameForm, pairs, used_q, used_c) -> dict[int, str]:
