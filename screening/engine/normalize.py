@@ -339,8 +339,7 @@ GENERIC_ORG = frozenset(
     "unlimited limited ltd inc llc plc sa ag gmbh jsc llp lp sarl srl bv nv oy ab as kg co. "
     "establishment est sons brothers bros "
     # Regions: where a company works, not which one it is ("Faberlic Europe" is Faberlic).
-    "europe european eurasia asia asian africa african america american americas pacific atlantic "
-    "worldwide".split()
+    "europe european eurasia asia asian africa african americas worldwide".split()
 )
 # Sector words: they say what a company does, not which company it is ("Yukos Oil Company" is Yukos). Generic,
 # but two companies in different sectors ("Saudi Arabian Oil" / "Saudi Arabian Gas") are two companies.

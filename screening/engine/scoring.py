@@ -16,6 +16,8 @@ from rapidfuzz.distance import OSA, Indel, Levenshtein
 from screening.engine.model import ORGANIZATION, PERSON, UNKNOWN, VESSEL, Reason
 from screening.engine.normalize import (
     ABBREVIATIONS,
+    GENERIC_ORG,
+    PARTICLES,
     SECTOR_ORG,
     NameForm,
     UnscreenableName,
@@ -37,8 +39,6 @@ INITIAL_SCORE = 0.7        # "J." / "John"
 ACRONYM_SCORE = 0.65      # initials alone ("BP" / "Boutique Patraca") are a weak sign, below the threshold
 PATRONYMIC_FACTOR = 0.65 # "Salman bin Muhammad" is not "Muhammad bin Salman": son and father swapped
 SINGLE_WORD_CAP = 0.6     # two multi-word names agreeing on one word only never score above this
-SHORT_NEAR_CAP = 0.65     # two one-word names a letter apart ("Snow" / "Snoe") are two names: held below 0.70
-SHORT_NEAR_LENGTH = 4     # ...when the longer word has this many letters or fewer
 WEAK_VARIANT_LENGTH = 4   # rigour groups short names that are readings of one character (Chen / Chan / Chun)
 VESSEL_NUMBER_COST = 1.0  # "Ocean Star 1" / "Ocean Star 2": a vessel's number tells two ships apart
 TYPE_CONFLICT_FACTOR = 0.75
@@ -391,8 +391,11 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
         sibling, vessel_numbers = 0.0, VESSEL_NUMBER_COST * both
         if both:
             notes.append("different numbers: sister ships, not one ship")
-    uq = sum(w.weight for w in miss_q if not w.numeric) + sum(w.weight for w in nq[both:])
-    uc = sum(w.weight for w in miss_c if not w.numeric) + sum(w.weight for w in nc[both:])
+    # Generic words left over weigh little because the distinctive words that agree say which company it is. When
+    # those agree only approximately ("Syros Pharmaceuticals" / "SYRISS"), the words more are evidence again.
+    firm = any(wa >= 0.5 and wb >= 0.5 and m.kind in _FIRM for _, _, m, wa, wb in pairs)
+    uq = sum(_left_weight(w, firm) for w in miss_q if not w.numeric) + sum(w.weight for w in nq[both:])
+    uc = sum(_left_weight(w, firm) for w in miss_c if not w.numeric) + sum(w.weight for w in nc[both:])
     # A sector word weighs little when only one side has it ("Yukos Oil Company" / "Yukos"), but two different
     # sectors in the same place ("Saudi Arabian Oil" / "Saudi Arabian Gas") are two companies: full weight.
     cq = uq + sum(1.0 - w.weight for w in miss_q if w.text in SECTOR_ORG and w.weight < 1.0)
@@ -417,10 +420,6 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     if q.substantive >= 2 and c.substantive >= 2 and subst < 2 and score > SINGLE_WORD_CAP:
         score = SINGLE_WORD_CAP
         capped = True
-    near = _short_near(q, c, pairs, miss_q + miss_c)
-    if near and score > SHORT_NEAR_CAP:
-        score = SHORT_NEAR_CAP
-        notes.append(f"one-word names a letter apart are two names: score held at {SHORT_NEAR_CAP:.2f}")
     joined = False
     if q.joined == c.joined and score < 1.0 and len(q.joined) >= 4:
         score, joined, capped = 1.0, True, False
@@ -434,6 +433,14 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
 
 
 _APPROXIMATE = frozenset(("spelling", "sound", "classes", "script"))
+_FIRM = frozenset(("same", "nickname", "variant", "abbreviation", "form"))
+
+
+def _left_weight(w: Word, firm: bool) -> float:
+    """The weight of a word only one side has: a generic company word's own, or full without a firm agreement."""
+    if not firm and w.weight < 0.5 and w.text in GENERIC_ORG and w.text not in PARTICLES:
+        return 1.0
+    return w.weight
 
 
 def _weak_variant(a: Word, b: Word, m: WordMatch) -> bool:
@@ -503,19 +510,6 @@ def _weak_agreements(q: NameForm, c: NameForm, pairs, used_q, used_c) -> dict[in
                 weak[k] = (f"{pair[0].text} = {pair[1].text} does not count: {pair[mine].text} is not the first "
                            f"given name, and the first ({first}) agrees with nothing")
     return weak
-
-
-def _short_near(q: NameForm, c: NameForm, pairs, missing) -> bool:
-    """True for two one-word names of a few letters that differ by a letter ("Snow" / "Snoe", "Tesa" / "Tesla")."""
-    if q.transliterated or c.transliterated or q.substantive != 1 or c.substantive != 1:
-        return False
-    if any(w.substantive for w in missing):
-        return False
-    main = [(a, b, m) for a, b, m, wa, wb in pairs if wa >= 0.5 and wb >= 0.5]
-    if len(main) != 1:
-        return False
-    a, b, m = main[0]
-    return m.kind in ("spelling", "sound") and max(len(a.text), len(b.text)) <= SHORT_NEAR_LENGTH
 
 
 _BIN = frozenset(("bin", "ibn", "ben", "bint", "binti", "ould"))
