@@ -179,8 +179,9 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
         # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other, nor is a given
         # name of our nickname list and a known name that is the same with a letter added at its end (Maria /
         # Marial, Ivan / Ivana: another name, often the other sex's; surnames such as Scholz / Scholze are not in
-        # that list). This holds even when they sound alike (metaphone drops the final vowel of Ivana).
-        if (not phonetic and dist > 1 or _one_letter_more(a.text, b.text) and _given_name(a, b)) \
+        # that list). This holds even when they sound alike (metaphone drops the final vowel of Ivana), but not
+        # across scripts, whose transliterations drop final letters ("Marie" / "마리" mari, "Ross" / "רוס" ros).
+        if (not phonetic and dist > 1 or not translit and _one_letter_more(a.text, b.text) and _given_name(a, b)) \
                 and _known_different(a, b):
             return NO_MATCH
         score = 1.0 - dist / length
@@ -483,7 +484,9 @@ def _weak_agreements(q: NameForm, c: NameForm, pairs, used_q, used_c) -> dict[in
       a form of John, but the man is called Mark).
     """
     weak: dict[int, str] = {}
-    shorts = [k for k, (a, b, m, _, _) in enumerate(pairs) if _weak_variant(a, b, m)]
+    # Across scripts short names are spelt every which way ("Paul" / "פול" pol): only Latin against Latin.
+    latin = not (q.transliterated or c.transliterated)
+    shorts = [k for k, (a, b, m, _, _) in enumerate(pairs) if latin and _weak_variant(a, b, m)]
     if shorts:
         # Another word must agree: not another short variant, nor two different known names one letter apart
         # ("chloe" / "choe" are two names, even if a typo could turn one into the other).
