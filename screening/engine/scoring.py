@@ -121,7 +121,9 @@ def _class_match(a: Word, b: Word) -> WordMatch:
 
 
 def _shared_symbols(a: Word, b: Word, translit: bool) -> set[str]:
-    shared = {s for s in a.symbols & b.symbols if not s.startswith("gen:")}   # generic words: companies only
+    shared = a.symbols & b.symbols
+    if shared:
+        shared = {s for s in shared if not s.startswith("gen:")}   # generic words: companies only (see below)
     if not shared or not translit:
         return {s for s in shared if not s.startswith("kor:")}
     if len(a.text) <= 3 and len(b.text) <= 3:
@@ -140,7 +142,8 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
         if person and a.text[0] == b.text[0]:
             return WordMatch(0.7, "initial")
         return NO_MATCH
-    if (not person or a.weight < 0.5 and b.weight < 0.5) and any(s.startswith("gen:") for s in a.symbols & b.symbols):
+    common = a.symbols & b.symbols
+    if common and (not person or a.weight < 0.5 and b.weight < 0.5) and any(s.startswith("gen:") for s in common):
         # Two forms of one generic company word ("airlines" / "air", "intl" / "international", "holding" /
         # "holdings"): they agree, but weigh little (screening.engine.normalize.GENERIC_ORG).
         short, long = (a.text, b.text) if la < lb else (b.text, a.text)
