@@ -65,6 +65,22 @@ MATCHES = [
     # Policy: funds of one series are siblings under one sponsor; screening raises them (labelled so in
     # OpenSanctions' name bench: "KKR Asian Fund III" / "KKR Asian Fund IV").
     pytest.param("Alpha Fund III LP", "Alpha Fund IV LP", "unknown", id="series-sibling"),
+    # Companies: generic and sector words added to a distinctive name (issue 15, point 3).
+    pytest.param("Yukos Oil Company", "Yukos", "organization", id="sector-and-generic-words-added"),
+    pytest.param("Yukos Oil Company", "Yukos", "unknown", id="sector-and-generic-words-added-untyped"),
+    pytest.param("Zarya Trading Company", "ZARYA", "organization", id="trading-company-added"),
+    pytest.param("Faberlic", "Faberlic Europe", "organization", id="region-added"),
+    pytest.param("Kestrel Airlines", "KESTREL AIR", "organization", id="airlines-air"),
+    pytest.param("Kestrel Airlines", "KESTREL AIR", "unknown", id="airlines-air-untyped"),
+    pytest.param("Kestrel Airways", "Kestrel Airlines", "organization", id="airways-airlines"),
+    pytest.param("Borealis Intl Holdings", "Borealis International Holding", "organization", id="intl-holding-forms"),
+    pytest.param("Volga Ind. Group", "Volga Industrial Grp", "organization", id="ind-grp-abbreviations"),
+    # People: a short family-name variant with the given name agreeing; a nickname of the first given name.
+    pytest.param("Lily Chen", "CHAN, Lily", "person", id="short-variant-with-given-name"),
+    pytest.param("Bill Porter", "PORTER, William Mark", "person", id="nickname-of-first-given-name"),
+    # Vessels of one name and number; long one-word names one letter apart (typos).
+    pytest.param("Ocean Star 2", "OCEAN STAR 2", "vessel", id="vessel-same-number"),
+    pytest.param("Hannibal", "Hannibol", "person", id="long-one-word-typo"),
 ]
 
 NON_MATCHES = [
@@ -78,6 +94,29 @@ NON_MATCHES = [
     pytest.param("Bill Clinton", "Hillary Clinton", "person", id="spouse"),
     pytest.param("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi", "unknown", id="son-and-father"),
     pytest.param("John Smith", "Jane Smith", "person", id="john-jane"),
+    # Companies that share only generic or sector words, or differ in their sector (issue 15, point 3).
+    pytest.param("Yukos Oil Company", "Rosneft Oil Company", "organization", id="only-generic-words-shared"),
+    pytest.param("Yukos Oil Company", "Rosneft Oil Company", "unknown", id="only-generic-words-shared-untyped"),
+    pytest.param("Saudi Arabian Oil Company", "Saudi Arabian Gas Company", "organization", id="different-sectors"),
+    pytest.param("Kestrel Airlines", "Kestrel Shipping", "organization", id="airline-and-shipping"),
+    pytest.param("Oil Company", "Gas Company", "organization", id="generic-words-only-different-sector"),
+    # Common names (issue 15, point 4): a short family-name variant cannot carry given names that disagree.
+    pytest.param("Chloe Chen", "CHOE, Chun-sik", "unknown", id="short-variant-given-names-differ"),
+    pytest.param("Chloe Chen", "CHOE, Chun-sik", "person", id="short-variant-given-names-differ-person"),
+    pytest.param("Selena Chan", "Serena Chen", "person", id="short-variant-and-another-name"),
+    # A known name with a letter more is another name (often the other sex's).
+    pytest.param("Maria", "Marial", "person", id="one-letter-more-single"),
+    pytest.param("Maria Lopez", "Marial Lopez", "person", id="one-letter-more-given-name"),
+    pytest.param("Ivan Petrov", "Ivana Petrov", "person", id="masculine-feminine"),
+    pytest.param("Daniel Weber", "Daniela Weber", "unknown", id="masculine-feminine-untyped"),
+    # A nickname of a later given name while the first given name agrees with nothing.
+    pytest.param("Hans Rahman", "AL-RAHMAN, Mark John", "unknown", id="later-given-name-nickname"),
+    pytest.param("Bill Porter", "PORTER, Mark William", "person", id="later-given-name-nickname-person"),
+    # One-word names a letter apart; sister ships.
+    pytest.param("Snow", "Snoe", "vessel", id="one-word-one-letter-vessel", marks=xfail(
+        "0.80: holding one-word names of four letters a letter apart below 0.70 loses 58 of the 23,321 perturbed "
+        "OFAC names (10 for vessels only: HUGE / HIGE, DOVE / DIVE), under the recall@1 target 0.981")),
+    pytest.param("Ocean Star 1", "Ocean Star 2", "vessel", id="vessel-numbers-differ"),
     pytest.param("AT&T Inc.", "T and T Inc.", "unknown", id="at-and-t", marks=xfail(
         "0.7619: the 'AT' of AT&T is taken for a legal form (rigour: jsc) and dropped, so AT&T is compared as "
         "'T and T'")),
@@ -107,6 +146,13 @@ def test_different_names_do_not_match(a, b, type):
     ("OOO Romashka", "Romashka LLC", "unknown", "same legal form"),
     ("Siemens AG", "Siemens LLC", "organization", "different legal forms"),
     ("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi", "unknown", "son and father swapped"),
+    ("Kestrel Airlines", "KESTREL AIR", "organization", "airlines = air (abbreviation)"),
+    ("Kestrel Airways", "Kestrel Airlines", "organization", "airways = airlines (forms of one company word)"),
+    ("Kestrel Airlines", "Kestrel Shipping", "organization", "words differ: airlines / shipping"),
+    ("Chloe Chen", "CHOE, Chun-sik", "person", "chen = chun does not count"),
+    ("Hans Rahman", "AL-RAHMAN, Mark John", "unknown", "the first (mark) agrees with nothing"),
+    ("Maria Lopez", "Marial Lopez", "person", "words differ: maria / marial"),
+    ("Ocean Star 1", "Ocean Star 2", "vessel", "sister ships"),
 ])
 def test_reasons_name_the_finding(a, b, type, expected):
     assert expected in texts(compare(a, b, type))
@@ -161,6 +207,23 @@ def test_unknown_birth_date_is_unknown_not_a_conflict():
     assert reason(m, "birth_date").outcome == "unknown" and m.score == 1.0
     assert reason(match_record(Query("John Smith", birth_date="1960"), Record("r2", ("John Smith",))),
                   "birth_date").outcome == "unknown"
+
+
+@pytest.mark.parametrize("query, record, expected", [
+    (Query("John Smith", birth_date="1960"), Record("r", ("John Smith",)), "the list entry has no birth date"),
+    (Query("John Smith"), Record("r", ("John Smith",), birth_dates=("1960",)), "the client has no birth date"),
+    (Query("John Smith"), Record("r", ("John Smith",)), "neither side has a birth date"),
+    (Query("John Smith", countries=("us",)), Record("r", ("John Smith",)), "the list entry has no country"),
+    (Query("John Smith"), Record("r", ("John Smith",), countries=("us",)), "the client has no country"),
+    (Query("John Smith"), Record("r", ("John Smith",)), "neither side has a country"),
+    (Query("John Smith", type="person"), Record("r", ("John Smith",)), "the list entry has no entity type"),
+    (Query("John Smith"), Record("r", ("John Smith",), "person"), "the client has no entity type"),
+    (Query("John Smith"), Record("r", ("John Smith",)), "neither side has an entity type"),
+])
+def test_reasons_say_which_side_lacks_an_attribute(query, record, expected):
+    m = match_record(query, record)
+    assert expected in texts(m)
+    assert "both sides" not in texts(m)
 
 
 def test_birth_date_within_the_year_agrees():
@@ -436,10 +499,30 @@ def test_the_index_reaches_misspellings_at_both_ends_and_sound_alikes():
         assert {m.record_id for m in matcher.match(Query(query), BENCHMARK_THRESHOLD, limit=None)} == expected, query
 
 
-@pytest.mark.xfail(strict=True, reason="found by hypothesis: '&BIN%Z' / 'AL:BIN&' scores 0.5172 one way and 0.3362 "
-                                       "the other (the particle 'bin' aligned differently); an engine bug for issue 15")
-def test_a_score_found_asymmetric():
-    assert compare("&BIN%Z", "AL:BIN&").score == compare("AL:BIN&", "&BIN%Z").score
+@pytest.mark.parametrize("a, b", [
+    ("&BIN%Z", "AL:BIN&"),                      # found by hypothesis: "and" generic on one side, reweighed on the other
+    ("Bank bin Rashid", "Rashid bin Bank"),
+    ("Hans Rahman", "AL-RAHMAN, Mark John"),
+    ("Chloe Chen", "CHOE, Chun-sik"),
+    ("Kestrel Airlines", "KESTREL AIR"),
+])
+def test_scores_are_the_same_both_ways(a, b):
+    # The son / father test once weighed only the query's word: "&BIN%Z" / "AL:BIN&" scored 0.5172 and 0.3362.
+    assert compare(a, b).score == compare(b, a).score
+
+
+def test_the_index_finds_what_exhaustive_search_finds_for_generic_and_common_names():
+    records = [Record("air", ("KESTREL AIR",), "organization"), Record("oil", ("Yukos",), "organization"),
+               Record("ros", ("Rosneft Oil Company",), "organization"), Record("choe", ("CHOE, Chun-sik",), "person"),
+               Record("rah", ("AL-RAHMAN, Mark John",), "person"), Record("ship", ("OCEAN STAR 2",), "vessel"),
+               Record("intl", ("Borealis International Holding",), "organization")]
+    matcher = Matcher(records)
+    expect = {"Kestrel Airlines": {"air"}, "Yukos Oil Company": {"oil"}, "Chloe Chen": set(), "Hans Rahman": set(),
+              "Ocean Star 1": set(), "Borealis Intl Holdings": {"intl"}}
+    for name, ids in expect.items():
+        q = Query(name, type="vessel") if name == "Ocean Star 1" else Query(name)
+        found = {m.record_id for m in matcher.match(q, BENCHMARK_THRESHOLD, limit=None)}
+        assert found == {m.record_id for m in matcher.exhaustive(q, BENCHMARK_THRESHOLD)} == ids, name
 
 
 @pytest.mark.parametrize("client, listed, outcome", [

@@ -344,8 +344,59 @@ GENERIC_ORG = frozenset(
     "capital financial finance commercial import export importers exporters shipping logistics agency "
     "organization organisation institute center centre office ministry department committee council "
     "unlimited limited ltd inc llc plc sa ag gmbh jsc llp lp sarl srl bv nv oy ab as kg co. "
-    "establishment est sons brothers bros".split()
+    "establishment est sons brothers bros "
+    # Regions: where a company works, not which one it is ("Faberlic Europe" is Faberlic).
+    "europe european eurasia asia asian africa african americas worldwide".split()
 )
+# Sector words: they say what a company does, not which company it is ("Yukos Oil Company" is Yukos). Generic,
+# but two companies in different sectors ("Saudi Arabian Oil" / "Saudi Arabian Gas") are two companies.
+SECTOR_ORG = frozenset(
+    "oil gas petroleum petrochemical petrochemicals energy power electric electricity air airline airlines "
+    "airways aviation marine maritime navigation transport transportation tours travel mining metal metals steel "
+    "chemical chemicals pharmaceutical pharmaceuticals pharma construction engineering insurance telecom "
+    "telecommunications electronic electronics motors automotive bank banking shipping logistics charitable "
+    "charity relief welfare".split()
+)
+# Forms and abbreviations of one generic company word: "Airlines" = "Air", "Intl" = "International". Each line is
+# one family; the scorer counts two words of a family as agreeing (companies only).
+GENERIC_FAMILIES = tuple(line.split() for line in """
+    company companies co cie compania companhia compagnie
+    corporation corp corporate
+    international intl internacional internationale
+    national natl nacional nationale
+    industrial industries industry ind inds industrie industria industriel industrielle
+    holding holdings hldg hldgs
+    group grp groupe grupo gruppo gruppe
+    trading trade traders trd
+    air airline airlines airways
+    service services svc svcs
+    investment investments invt
+    technology technologies tech
+    enterprise enterprises
+    manufacturing manufacturers mfg
+    management mgmt
+    development dev
+    association assn
+    associates assoc
+    brothers bros
+    finance financial
+    import imports importer importers
+    export exports exporter exporters
+    chemical chemicals
+    pharmaceutical pharmaceuticals pharma
+    metal metals
+    electronic electronics
+    product products
+    resource resources
+    system systems
+    solution solutions
+    logistic logistics
+    petrochemical petrochemicals
+    telecom telecommunications
+    transport transportation
+    charitable charity""".strip().splitlines())
+_GENERIC_FAMILY = {w: "gen:" + line[0] for line in GENERIC_FAMILIES for w in line}
+GENERIC_ORG = GENERIC_ORG | SECTOR_ORG | frozenset(_GENERIC_FAMILY)    # every form of a generic word is generic
 # Titles sanctions lists and client files write before names, beyond rigour's person prefixes.
 TITLES = frozenset(
     "mr mrs ms miss mx dr prof sir dame lord lady sheikh shaikh sheik shaykh haji hajji hadji mullah mulla maulana "
@@ -796,6 +847,8 @@ def _symbols(token: str) -> frozenset[str]:
     conv = convention_key(token)
     if conv:
         out.add("conv:" + conv)
+    if token in _GENERIC_FAMILY:
+        out.add(_GENERIC_FAMILY[token])       # compared for companies only (screening.engine.scoring)
     for sym in _rigour_symbols(token):
         out.add(sym)
     return frozenset(out)

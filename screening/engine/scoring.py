@@ -13,12 +13,17 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from screening.engine.model import ORGANIZATION, PERSON, UNKNOWN, Reason
+from screening.engine.model import ORGANIZATION, PERSON, UNKNOWN, VESSEL, Reason
 from screening.engine.normalize import (
     ABBREVIATIONS,
+    GENERIC_ORG,
+    PARTICLES,
+    SECTOR_ORG,
     NameForm,
+    UnscreenableName,
     Word,
     _word,
+    analyze,
     consonant_classes,
     word_classes,
 )
@@ -34,6 +39,8 @@ INITIAL_SCORE = 0.7        # "J." / "John"
 ACRONYM_SCORE = 0.65      # initials alone ("BP" / "Boutique Patraca") are a weak sign, below the threshold
 PATRONYMIC_FACTOR = 0.65 # "Salman bin Muhammad" is not "Muhammad bin Salman": son and father swapped
 SINGLE_WORD_CAP = 0.6     # two multi-word names agreeing on one word only never score above this
+WEAK_VARIANT_LENGTH = 4   # rigour groups short names that are readings of one character (Chen / Chan / Chun)
+VESSEL_NUMBER_COST = 1.0  # "Ocean Star 1" / "Ocean Star 2": a vessel's number tells two ships apart
 TYPE_CONFLICT_FACTOR = 0.75
 DOB_CONFLICT_FACTOR = 0.7
 COUNTRY_CONFLICT_FACTOR = 0.9
@@ -85,6 +92,7 @@ def compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -
     return m
 
 
+GENERIC_FORM_SCORE = 0.9  # "airlines" / "air": two forms of one generic company word
 ARTICLE_COST = 0.05       # the article dropped ("alhsn" ~ "hassan") is a guess: a little below the plain match
 
 
@@ -115,6 +123,8 @@ def _class_match(a: Word, b: Word) -> WordMatch:
 
 def _shared_symbols(a: Word, b: Word, translit: bool) -> set[str]:
     shared = a.symbols & b.symbols
+    if shared:
+        shared = {s for s in shared if not s.startswith("gen:")}   # generic words: companies only (see below)
     if not shared or not translit:
         return {s for s in shared if not s.startswith("kor:")}
     if len(a.text) <= 3 and len(b.text) <= 3:
@@ -133,6 +143,13 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
         if person and a.text[0] == b.text[0]:
             return WordMatch(0.7, "initial")
         return NO_MATCH
+    common = a.symbols & b.symbols
+    if common and (not person or a.weight < 0.5 and b.weight < 0.5) and any(s.startswith("gen:") for s in common):
+        # Two forms of one generic company word ("airlines" / "air", "intl" / "international", "holding" /
+        # "holdings"): they agree, but weigh little (screening.engine.normalize.GENERIC_ORG).
+        short, long = (a.text, b.text) if la < lb else (b.text, a.text)
+        kind = "abbreviation" if long.startswith(short) or _subsequence(short, long) and len(short) <= 4 else "form"
+        return WordMatch(GENERIC_FORM_SCORE, kind)
     shared = _shared_symbols(a, b, translit)
     if shared:
         nick = any(s.startswith("nick") for s in shared)
@@ -163,8 +180,13 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
     beyond = (sound_m and length >= 6) or (sound_n and length >= 5)
     best = NO_MATCH
     if dist <= allowed or (beyond and dist <= allowed + 1):
-        # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other.
-        if not phonetic and dist > 1 and _known_different(a, b):
+        # Two different known given names (Mohamed / Ahmed) are not a misspelling of each other, nor is a given
+        # name of our nickname list and a known name that is the same with a letter added at its end (Maria /
+        # Marial, Ivan / Ivana: another name, often the other sex's; surnames such as Scholz / Scholze are not in
+        # that list). This holds even when they sound alike (metaphone drops the final vowel of Ivana), but not
+        # across scripts, whose transliterations drop final letters ("Marie" / "마리" mari, "Ross" / "רוס" ros).
+        if (not phonetic and dist > 1 or not translit and _one_letter_more(a.text, b.text) and _given_name(a, b)) \
+                and _known_different(a, b):
             return NO_MATCH
         score = 1.0 - dist / length
         if phonetic:
@@ -199,6 +221,17 @@ def _nysiis(text: str) -> str:
     return jellyfish.nysiis(text)
 
 
+def _one_letter_more(x: str, y: str) -> bool:
+    """True when one word is the other with one letter added at its end ("maria" / "marial")."""
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    return len(long) == len(short) + 1 and long.startswith(short)
+
+
+def _given_name(a: Word, b: Word) -> bool:
+    """True when either word is a given name of the nickname list (screening/engine/data/diminutives.csv)."""
+    return any(s.startswith("nick:") for s in a.symbols | b.symbols)
+
+
 def _known_different(a: Word, b: Word) -> bool:
     na = {s for s in a.symbols if s.startswith("name:")}
     nb = {s for s in b.symbols if s.startswith("name:")}
@@ -217,6 +250,7 @@ class NameScore:
     capped: bool
     joined: bool
     order: bool = False
+    notes: tuple[str, ...] = ()    # why an agreement did not count, or why the score was held (for the reasons)
 
 
 def _items(form: NameForm, person: bool):
@@ -264,8 +298,8 @@ def _cached_items(form: NameForm, person: bool):
 
 def _cached_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) -> WordMatch:
     """``compare_words``, remembered: the same two words meet again and again across a screening run."""
-    key = (a.text, a.abbreviation, bool(a.phonetic), a.classes, b.text, b.abbreviation, bool(b.phonetic), b.classes,
-           person, translit, abjad)
+    key = (a.text, a.abbreviation, bool(a.phonetic), a.classes, a.weight, b.text, b.abbreviation, bool(b.phonetic),
+           b.classes, b.weight, person, translit, abjad)
     m = _WORD_CACHE.get(key)
     if m is None:
         if len(_WORD_CACHE) > 500_000:
@@ -339,24 +373,39 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     miss_c = tuple(w for j, w in enumerate(c.words) if j not in used_c)
     num = den = 0.0
     subst = initials = 0
-    for a, b, m, wa, wb in pairs:
+    weak = _weak_agreements(q, c, pairs, used_q, used_c)
+    for k, (a, b, m, wa, wb) in enumerate(pairs):
         w = (wa + wb) / 2
         num += w * m.score
         den += w
         if wa >= 0.5 and wb >= 0.5:
             if m.kind == "initial":
                 initials += 1
-            else:
+            elif k not in weak:
                 subst += 1
+    notes = list(weak.values())
     # Numbers are identifiers. Two different numbers ("Fund VII" / "Fund VIII") mark siblings of one family and
     # cost their weight once; a number only one side has ("Management Company 23") is a conflict.
     nq = [w for w in miss_q if w.numeric]
     nc = [w for w in miss_c if w.numeric]
     both = min(len(nq), len(nc))
     sibling = sum(w.weight for w in nq[:both])
-    uq = sum(w.weight for w in miss_q if not w.numeric) + sum(w.weight for w in nq[both:])
-    uc = sum(w.weight for w in miss_c if not w.numeric) + sum(w.weight for w in nc[both:])
-    conflict = min(uq, uc) + 0.5 * (len(nq) - both + len(nc) - both)
+    vessel_numbers = 0.0
+    if VESSEL in (q.type, c.type):
+        # Ships of one name and different numbers are sister ships, not one ship: a conflict, not siblings.
+        sibling, vessel_numbers = 0.0, VESSEL_NUMBER_COST * both
+        if both:
+            notes.append("different numbers: sister ships, not one ship")
+    # Generic words left over weigh little because the distinctive words that agree say which company it is. When
+    # those agree only approximately ("Syros Pharmaceuticals" / "SYRISS"), the words more are evidence again.
+    firm = any(wa >= 0.5 and wb >= 0.5 and m.kind in _FIRM for _, _, m, wa, wb in pairs)
+    uq = sum(_left_weight(w, firm) for w in miss_q if not w.numeric) + sum(w.weight for w in nq[both:])
+    uc = sum(_left_weight(w, firm) for w in miss_c if not w.numeric) + sum(w.weight for w in nc[both:])
+    # A sector word weighs little when only one side has it ("Yukos Oil Company" / "Yukos"), but two different
+    # sectors in the same place ("Saudi Arabian Oil" / "Saudi Arabian Gas") are two companies: full weight.
+    cq = uq + sum(1.0 - w.weight for w in miss_q if w.text in SECTOR_ORG and w.weight < 1.0)
+    cc = uc + sum(1.0 - w.weight for w in miss_c if w.text in SECTOR_ORG and w.weight < 1.0)
+    conflict = min(cq, cc) + 0.5 * (len(nq) - both + len(nc) - both) + vessel_numbers
     den += sibling
     order = person and _patronymic_swapped(q, c, pairs)
     missing = abs(uq - uc)
@@ -385,7 +434,89 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
         if legal == "different":
             score *= LEGAL_FORM_FACTOR
     return NameScore(max(0.0, min(1.0, score)), tuple((a, b, m) for a, b, m, _, _ in pairs), miss_q, miss_c,
-                     legal, capped, joined, order)
+                     legal, capped, joined, order, tuple(notes))
+
+
+_APPROXIMATE = frozenset(("spelling", "sound", "classes", "script"))
+_FIRM = frozenset(("same", "nickname", "variant", "abbreviation", "form"))
+
+
+def _left_weight(w: Word, firm: bool) -> float:
+    """The weight of a word only one side has: a generic company word's own, or full without a firm agreement."""
+    if not firm and w.weight < 0.5 and w.text in GENERIC_ORG and w.text not in PARTICLES:
+        return 1.0
+    return w.weight
+
+
+def _weak_variant(a: Word, b: Word, m: WordMatch) -> bool:
+    """True for two short words that agree only through rigour's name groups (Chen / Chan / Chun, Kim / Jin)."""
+    if m.kind != "variant" or a.text == b.text or max(len(a.text), len(b.text)) > WEAK_VARIANT_LENGTH:
+        return False
+    return all(s.startswith("name:") for s in a.symbols & b.symbols)
+
+
+def _given_start(form: NameForm) -> int | None:
+    """Return the position of the first given name of a name written "FAMILY, Given Names", else None."""
+    if "," not in form.original:
+        return None
+    return _given_start_of(form.original, form.type, tuple(w.text for w in form.words))
+
+
+@lru_cache(maxsize=60_000)
+def _given_start_of(original: str, type: str, words: tuple[str, ...]) -> int | None:
+    if original.count(",") != 1:
+        return None
+    family, given = original.split(",")
+    try:
+        tail = tuple(w.text for w in analyze(given, type).words)
+    except UnscreenableName:
+        return None
+    n = len(tail)
+    if not family.strip() or n == 0 or n >= len(words) or words[-n:] != tail:
+        return None
+    return len(words) - n
+
+
+def _weak_agreements(q: NameForm, c: NameForm, pairs, used_q, used_c) -> dict[int, str]:
+    """Return the agreements that cannot carry a match on their own (not counted as distinctive words), by their
+    position in ``pairs``, with the reason in words.
+
+    - A short name agreeing only as a variant (Chen / Chun) when no other word agrees firmly: "Chloe Chen" /
+      "CHOE, Chun-sik" agree on nothing but two near spellings.
+    - On a side written "FAMILY, Given Names", a later given name agreeing only approximately (a nickname, a
+      spelling) while the first given name agrees with nothing: "Hans Rahman" / "AL-RAHMAN, Mark John" (Hans is
+      a form of John, but the man is called Mark).
+    """
+    weak: dict[int, str] = {}
+    # Across scripts short names are spelt every which way ("Paul" / "פול" pol): only Latin against Latin.
+    latin = not (q.transliterated or c.transliterated)
+    shorts = [k for k, (a, b, m, _, _) in enumerate(pairs) if latin and _weak_variant(a, b, m)]
+    if shorts:
+        # Another word must agree: not another short variant, nor two different known names one letter apart
+        # ("chloe" / "choe" are two names, even if a typo could turn one into the other).
+        firm = any(a.substantive and b.substantive and k not in shorts
+                   and not (m.kind in _APPROXIMATE and _known_different(a, b))
+                   for k, (a, b, m, _, _) in enumerate(pairs))
+        if not firm:
+            for k in shorts:
+                a, b = pairs[k][0], pairs[k][1]
+                weak[k] = (f"{a.text} = {b.text} does not count: short names spelt another way count only when "
+                           "another name agrees")
+    for side, used, mine in ((q, used_q, 0), (c, used_c, 1)):
+        if not any(m.kind != "same" for _, _, m, _, _ in pairs):
+            break
+        start = _given_start(side)
+        if start is None or start in used:
+            continue
+        pos = {id(w): i for i, w in enumerate(side.words)}
+        first = side.words[start].text
+        for k, pair in enumerate(pairs):
+            m = pair[2]
+            i = pos.get(id(pair[mine]))
+            if m.kind != "same" and i is not None and i > start:
+                weak[k] = (f"{pair[0].text} = {pair[1].text} does not count: {pair[mine].text} is not the first "
+                           f"given name, and the first ({first}) agrees with nothing")
+    return weak
 
 
 _BIN = frozenset(("bin", "ibn", "ben", "bint", "binti", "ould"))
@@ -403,7 +534,9 @@ def _patronymic_swapped(q: NameForm, c: NameForm, pairs) -> bool:
     cpos = {id(w): i for i, w in enumerate(c.words)}
     for a, b, m, _, _ in pairs:
         i, j = qpos.get(id(a)), cpos.get(id(b))
-        if i is None or j is None or not a.substantive or i == qb or j == cb:
+        # Both words must be distinctive: a word's weight depends on its own name ("and" is generic in one name
+        # and reweighed in a name of generic words only), and the test must give the same answer either way.
+        if i is None or j is None or not (a.substantive and b.substantive) or i == qb or j == cb:
             continue
         if (i < qb) != (j < cb):
             return True
@@ -421,6 +554,7 @@ _KIND_TEXT = {
     "script": "same consonants across scripts",
     "classes": "same consonant sounds across scripts",
     "acronym": "initials",
+    "form": "forms of one company word",
 }
 
 
@@ -451,6 +585,8 @@ def name_reasons(ns: NameScore) -> list[Reason]:
     if ns.order:
         out.append(Reason("name_order", "conflict",
                           "a name before \"bin\" on one side is after it on the other (son and father swapped?)", 0.0))
+    for note in ns.notes:
+        out.append(Reason("name_doubt", "conflict", note, 0.0))
     if ns.capped:
         out.append(Reason("name_cap", "conflict",
                           f"only one distinctive word agrees: score held at {SINGLE_WORD_CAP:.2f}", SINGLE_WORD_CAP))
@@ -465,10 +601,19 @@ def _kind(t: str) -> str:
     return t
 
 
+def _lacking(what: str, client_has: bool, entry_has: bool) -> str:
+    """Say which side lacks an attribute: "the client has no birth date", "neither side has a birth date"."""
+    if not client_has and not entry_has:
+        return f"neither side has {what}"
+    return f"the {'client' if not client_has else 'list entry'} has no {what.split(' ', 1)[1]}"
+
+
 def compare_type(query_type: str, record_type: str) -> tuple[float, Reason]:
     """Entity types agree, conflict (a person is not a company) or are unknown."""
-    if query_type == UNKNOWN or record_type == UNKNOWN or not query_type or not record_type:
-        return 1.0, Reason("type", "unknown", "entity type not known on both sides", 0.5)
+    q_known = bool(query_type) and query_type != UNKNOWN
+    r_known = bool(record_type) and record_type != UNKNOWN
+    if not (q_known and r_known):
+        return 1.0, Reason("type", "unknown", _lacking("an entity type", q_known, r_known), 0.5)
     if _kind(query_type) == _kind(record_type):
         return 1.0, Reason("type", "match", f"both are {record_type}s", 1.0)
     return TYPE_CONFLICT_FACTOR, Reason("type", "conflict",
@@ -502,7 +647,8 @@ def _typing_error(a: str, b: str) -> str | None:
 def compare_birth_date(query_date: str | None, record_dates: tuple[str, ...]) -> tuple[float, float, Reason]:
     """Birth dates agree (same date or year), fall within two years, conflict, or are unknown."""
     if not query_date or not record_dates:
-        return 1.0, 0.0, Reason("birth_date", "unknown", "birth date not known on both sides", 0.5)
+        return 1.0, 0.0, Reason("birth_date", "unknown", _lacking("a birth date", bool(query_date), bool(record_dates)),
+                                0.5)
     qy = _year(query_date)
     best = None
     for d in record_dates:
@@ -532,7 +678,7 @@ def compare_birth_date(query_date: str | None, record_dates: tuple[str, ...]) ->
 def compare_countries(query: tuple[str, ...], record: tuple[str, ...]) -> tuple[float, float, Reason]:
     """Countries overlap, differ, or are unknown."""
     if not query or not record:
-        return 1.0, 0.0, Reason("country", "unknown", "country not known on both sides", 0.5)
+        return 1.0, 0.0, Reason("country", "unknown", _lacking("a country", bool(query), bool(record)), 0.5)
     common = sorted(set(query) & set(record))
     if common:
         return 1.0, COUNTRY_AGREE_BONUS, Reason("country", "match", "same country: " + ", ".join(common), 1.0)
