@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from screening.cli import cli
+from screening.engine.pairs import algorithm_id
 from screening.service import matching, screen
 from screening.store import db as dbmod
 from screening.store import runs, settings
@@ -77,7 +78,7 @@ def test_a_client_export_screened_end_to_end_with_report_and_json(sample_copy, t
     assert wb.sheetnames == ["Summary", "Records", "Hits", "Decisions", "Not screened", "Audit"]
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]}
     assert summary["File name"] == "clients.xlsx" and len(summary["SHA-256"]) == 64
-    assert summary["Watchlist version"] == 2 and summary["Algorithm"] == "aligned-words/1.0"
+    assert summary["Watchlist version"] == 2 and summary["Algorithm"] == algorithm_id()
     assert float(summary["Threshold"]) == 0.70 and summary["Status"] == "completed — 2 rows not screened"
     assert summary["Not screened, by reason"] == "1 empty name; 1 name has only digits and punctuation"
 

@@ -11,6 +11,7 @@ import re
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from screening.engine.pairs import algorithm_id
 from screening.service import worker
 from screening.store import db as dbmod
 from screening.store import jobs, runs, settings
@@ -128,7 +129,7 @@ def test_upload_preview_map_start_run_hit_decide_and_report(signed_in, web_app):
     # The run page: counts, metadata, the chart, the hits.
     page = client.get(f"/runs/{run_id}").get_data(as_text=True)
     assert 'data-field="rows_total">5<' in page and 'data-field="not_screened">1<' in page
-    assert "type ← Legal Form" in page and "aligned-words/1.0" in page
+    assert "type ← Legal Form" in page and algorithm_id() in page
     assert '<svg class="histogram"' in page and "<title id=\"hist-title\">" in page
     assert "Liaoning Hongxiang" in page and "Keqiang" in page
     assert "name has only digits and punctuation" in page          # the not-screened row and its reason
