@@ -227,6 +227,21 @@ def test_names_come_out_as_written_markup_stays_literal(case, cjk_font, tmp_path
     assert name in _text(path)
 
 
+def test_arabic_is_drawn_joined_and_right_to_left(case, tmp_path):
+    # A PDF places glyphs left to right as given: the name must reach it in its contextual letter forms, in visual
+    # order, or it prints as separate letters backwards.
+    name = "محمد عبد الله"
+    drawn = pdf.visual(name)
+    assert drawn != name and all("\ufb50" <= ch <= "\ufeff" or ch == " " for ch in drawn)
+    assert pdf.visual("Ivan 王建国 <b>") == "Ivan 王建国 <b>"
+    hit = case["hits"]["Mohammed Abdullah"]
+    path = tmp_path / "hit.pdf"
+    screen.write_hit_pdf(case["db"], hit["id"], path, actor="auditor-1")
+    text = _text(path)
+    # Joined letter forms reach the page (an extractor may give them back in either direction).
+    assert (drawn in text or drawn[::-1] in text) and name not in text, text[:400]
+
+
 def test_the_hit_case_file_has_what_the_hit_page_shows(case, cjk_font, tmp_path):
     hit = case["hits"]["Иван Сидоров"]
     path = tmp_path / "hit.pdf"

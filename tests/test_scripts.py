@@ -208,8 +208,9 @@ def test_vav_in_a_short_hebrew_word_is_also_read_as_v():
 ABD_GROUPS = [
     ["Abdulrahman", "Abd al-Rahman", "Abdul Rahman", "Abdurrahman", "Abd ar-Rahman", "Abdel Rahman", "عبد الرحمن"],
     ["Abdelaziz", "Abd al-Aziz", "Abdulaziz", "Abdul Aziz"],
-    ["Abdullah", "Abd Allah", "Abdallah", "Abdulla"],
-    ["Abdul Latif", "Abdellatif", "Abd al-Latif"],
+    ["Abdullah", "Abd Allah", "Abdallah", "Abdulla", "عبد الله"],
+    ["Abdul Latif", "Abdellatif", "Abd al-Latif", "عبد اللطيف"],
+    ["Mohammed Abdullah", "Muhammad Abd Allah", "محمد عبد الله"],
 ]
 
 

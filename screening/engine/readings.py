@@ -36,6 +36,9 @@ _HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HEBREW = re.compile(r"[\u05d0-\u05ea]")
 
 
+_ARABIC_ABD = re.compile(r"(?<!\S)عبد\s+(?=\S)")
+
+
 @lru_cache(maxsize=READINGS_CACHE)
 def readings(text: str) -> tuple[str, ...]:
     """Return the other readings of a name (Korean and Japanese readings of Han, Japanese kana, short Hebrew words,
@@ -44,7 +47,13 @@ def readings(text: str) -> tuple[str, ...]:
     Empty for most names in Latin letters and in scripts read one way only.
     """
     out: list[str] = []
-    if "abd" in text.casefold() or "عبد" in text:
+    if "عبد" in text:
+        # In Arabic script the compound is joined in that script ("عبد الله" -> "عبدالله"), so that it is still read
+        # as Arabic (consonants written, vowels not) and agrees with "Abdullah" by its consonants.
+        joined = _ARABIC_ABD.sub("عبد", text)
+        if joined != text:
+            out.append(joined)
+    elif "abd" in text.casefold():
         compound = abd_spelling(text)
         if compound:
             out.append(compound)

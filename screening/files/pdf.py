@@ -32,6 +32,8 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
+from bidi import get_display
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -180,13 +182,32 @@ def fonts() -> Fonts:
 
 def markup(value: Any, limit: int = MAX_TEXT) -> str:
     """Untrusted text as Paragraph markup that prints exactly as written: cleaned, cut at ``limit`` characters,
-    XML-escaped, line breaks kept, and runs of CJK characters in a CJK font."""
+    XML-escaped, line breaks kept, right-to-left scripts drawn right to left (``visual``), and runs of CJK
+    characters in a CJK font."""
     if value is None:
         return ""
     text = clean_text(str(value))
     if len(text) > limit:
         text = text[: limit - 1] + "\u2026"
-    return _fonted(text)
+    return _fonted(visual(text))
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+# The letter joins and lam-alef ligatures every Arabic font has; not the whole-word ligatures (the name of God,
+# the rial sign, the eulogies), which DejaVu Sans lacks and would print as empty boxes.
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={
+    "delete_harakat": False, "ARABIC LIGATURE ALLAH": False, "ARABIC LIGATURE SALLALLAHOU ALAYHE WASALLAM": False,
+    "RIAL SIGN": False})
+
+
+def visual(text: str) -> str:
+    """Text with right-to-left scripts (Arabic, Hebrew) in the order and letter forms a PDF draws them: a PDF places
+    glyphs left to right, one by one, so Arabic letters are joined into their contextual forms (arabic-reshaper) and
+    each line is reordered by the Unicode bidirectional algorithm (python-bidi). Text without such letters is
+    returned as it is."""
+    if not _RTL.search(text):
+        return text
+    return "\n".join(get_display(_RESHAPER.reshape(line)) for line in text.split("\n"))
 
 
 def _fonted(text: str) -> str:
