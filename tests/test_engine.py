@@ -544,3 +544,17 @@ def test_a_birth_date_one_typing_error_apart_still_alerts_and_says_so(client, li
         assert m.score >= 0.90 and "typing error" in r.text and client in r.text and listed in r.text
     else:
         assert m.score <= 0.75
+
+
+@pytest.mark.parametrize("client, listed", [
+    ("P. C.", "COMANDANTE PABLO"),
+    ("P..C.", "PU, Chiang"),
+    ("J. K.", "John Kennedy"),
+])
+def test_initials_alone_are_a_weak_sign_below_the_threshold(client, listed):
+    m = compare(client, listed)
+    assert m.score < BENCHMARK_THRESHOLD and "only initials agree" in " ".join(r.text for r in m.reasons)
+
+
+def test_an_initial_beside_a_full_name_still_counts():
+    assert compare("J. Smith", "John Smith").score >= BENCHMARK_THRESHOLD

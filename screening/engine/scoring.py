@@ -425,6 +425,11 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     if q.substantive >= 2 and c.substantive >= 2 and subst < 2 and score > SINGLE_WORD_CAP:
         score = SINGLE_WORD_CAP
         capped = True
+    if pairs and all(m.kind == "initial" for _, _, m, _, _ in pairs) and score > ACRONYM_SCORE:
+        # Initials alone are a weak sign, as an acronym is: "P. C." is not "Comandante Pablo" or "Pu Chiang".
+        score = ACRONYM_SCORE
+        capped = True
+        notes.append("only initials agree")
     joined = False
     if q.joined == c.joined and score < 1.0 and len(q.joined) >= 4:
         score, joined, capped = 1.0, True, False
