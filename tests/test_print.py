@@ -351,3 +351,65 @@ def test_audit_entries_of_the_run_are_in_its_case_file(case, tmp_path):
     text = _text(path)
     actions = {e["action"] for e in audit.run_entries(case["db"], case["run_id"])}
     assert actions and all(action in text for action in actions)
+
+
+def test_a_large_runs_case_file_is_a_job_with_progress_and_a_download(signed_in, web_app, monkeypatch):
+    from screening.service import worker
+    from screening.store import jobs
+
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    clients = Path(web_app.config["UPLOAD_DIR"]).parent / "big.csv"
+    clients.write_text("ID,Name\n" + "".join(f"B-{i},Liaoning Hongxiang Group\n" for i in range(12)),
+                       encoding="utf-8")
+    run_id = screen.screen(db, screen.prepare(clients), actor="ana")
+    assert 0 < runs.get_run(db, run_id)["hits"] <= 12
+    analyst = signed_in("analyst", "ana")
+    page = analyst.get(f"/runs/{run_id}").get_data(as_text=True)
+    assert f'href="/runs/{run_id}/report.pdf"' in page and "Prepare the PDF case file" not in page
+    monkeypatch.setattr(screen, "CASE_FILE_INLINE_HITS", 5)            # as if the run were large
+    page = analyst.get(f"/runs/{run_id}").get_data(as_text=True)
+    assert "Prepare the PDF case file" in page and f'href="/runs/{run_id}/report.pdf"' not in page
+    res = analyst.post(f"/runs/{run_id}/report.pdf/job", data={"csrf_token": analyst.csrf})
+    assert res.status_code == 302 and "/jobs/" in res.headers["Location"]
+    job_id = int(res.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    page = analyst.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "written in the background" in page and "Download" not in page
+    assert analyst.get(f"/jobs/{job_id}/case-file.pdf").status_code == 404       # not written yet: said so
+    done = worker.run_one(db, "test-worker")
+    assert done["status"] == jobs.DONE and done["result"]["run_id"] == run_id
+    job = jobs.get_job(db, job_id)
+    assert job["total"] == runs.get_run(db, run_id)["hits"] and job["done"] == job["total"]
+    assert f'/jobs/{job_id}/case-file.pdf' in analyst.get(f"/jobs/{job_id}").get_data(as_text=True)
+    res = analyst.get(f"/jobs/{job_id}/case-file.pdf")
+    assert res.status_code == 200 and res.mimetype == "application/pdf" and res.data.startswith(b"%PDF")
+    assert f"screening-run-{run_id}.pdf" in res.headers["Content-Disposition"]
+    assert not list(Path(web_app.config["UPLOAD_DIR"]).glob("*.part"))
+    db.close()
+
+
+def test_the_api_queues_a_large_runs_case_file_and_serves_it_when_written(web_app, monkeypatch):
+    from screening.service import worker
+
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    clients = Path(web_app.config["UPLOAD_DIR"]).parent / "big-api.csv"
+    clients.write_text("ID,Name\n" + "".join(f"B-{i},Liaoning Hongxiang Group\n" for i in range(8)),
+                       encoding="utf-8")
+    run_id = screen.screen(db, screen.prepare(clients), actor="ana")
+    user = accounts.add_user(db, "api-auditor", "auditor")[0]
+    _, token = accounts.create_token(db, user["id"], label="tests")
+    headers = {"Authorization": f"Bearer {token}"}
+    api = web_app.test_client()
+    monkeypatch.setattr(screen, "CASE_FILE_INLINE_HITS", 5)
+    res = api.get(f"/api/runs/{run_id}/report.pdf", headers=headers)
+    assert res.status_code == 409 and "written in the background" in res.get_json()["message"]
+    res = api.post(res.get_json()["job_create_url"], headers=headers)
+    assert res.status_code == 202
+    job = api.get(res.get_json()["job_url"], headers=headers).get_json()
+    assert job["kind"] == "case file" and job["status"] == "queued" and job["file_url"] is None
+    assert job["run_id"] == run_id
+    worker.run_one(db, "test-worker")
+    job = api.get(res.get_json()["job_url"], headers=headers).get_json()
+    assert job["status"] == "done" and job["file_url"]
+    pdf_res = api.get(job["file_url"], headers=headers)
+    assert pdf_res.status_code == 200 and pdf_res.data.startswith(b"%PDF")
+    db.close()

@@ -16,7 +16,7 @@ from flask import Flask, g, jsonify, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from screening.service import policy
+from screening.service import policy, screen
 from screening.store import db as dbmod
 from screening.store import settings
 from screening.store import watchlist as store
@@ -89,6 +89,7 @@ def _wire(app: Flask) -> None:
         return jsonify({"status": "ok", "watchlist": store.stats(get_db())})
 
     app.jinja_env.globals.update(may=auth.may_current)    # csrf_token() comes from Flask-WTF
+    app.jinja_env.globals.update(case_file_in_background=screen.case_file_in_background)
     _lists(app)
 
 

@@ -13,7 +13,7 @@ import json
 import math
 import os
 
-from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, send_file, url_for
 
 from screening.files.clientfile import FIELDS
 from screening.files.columns import MULTI
@@ -124,7 +124,18 @@ def job(job_id: int):
     # The payload holds server paths: never sent. An import's result says what happened to each article.
     out["result"] = found.get("result") if found["kind"] == "import" else None
     out["run_url"] = url_for("api.run", run_id=found["run_id"]) if found.get("run_id") else None
+    if found["kind"] == screen.CASE_FILE_KIND:
+        out["run_id"] = (found.get("payload") or {}).get("run_id")
+        out["run_url"] = url_for("api.run", run_id=out["run_id"]) if out["run_id"] else None
+        out["file_url"] = url_for("api.job_case_file", job_id=job_id) if found["status"] == jobs.DONE else None
     return jsonify(out)
+
+
+@bp.get(f"/jobs/<{ID}:job_id>/case-file.pdf")
+@require("view")
+def job_case_file(job_id: int):
+    path, name = screen.case_file_of(jobs.get_job(get_db(), job_id))
+    return send_file(path, mimetype=PDF, as_attachment=True, download_name=name)
 
 
 @bp.get("/runs")
@@ -145,9 +156,26 @@ def run(run_id: int):
 @require("view")
 def run_pdf(run_id: int):
     db = get_db()
-    runs.get_run(db, run_id)
+    found = runs.get_run(db, run_id)
+    if screen.case_file_in_background(found):
+        # Written in the request it would outlast the server's timeout: the queue writes it, with its progress.
+        return answer(409, f"run {run_id} has {found['hits']} hits: its case file is written in the background; "
+                           f"POST {url_for('api.run_pdf_job', run_id=run_id)} and follow the job",
+                      job_create_url=url_for("api.run_pdf_job", run_id=run_id))
     return send_written(lambda path: screen.write_run_pdf(db, run_id, path, actor=g.user["name"]),
                         f"screening-run-{run_id}.pdf", PDF)
+
+
+@bp.post(f"/runs/<{ID}:run_id>/report.pdf/job")
+@require("view")
+def run_pdf_job(run_id: int):
+    """Queue the run's PDF case file: 202 with the job to follow (``file_url`` once written)."""
+    job_id = screen.enqueue_case_file(get_db(), run_id, current_app.config["UPLOAD_DIR"], g.user["name"])
+    job_url = url_for("api.job", job_id=job_id)
+    response = jsonify({"job_id": job_id, "job_url": job_url})
+    response.status_code = 202
+    response.headers["Location"] = job_url
+    return response
 
 
 @bp.get(f"/runs/<{ID}:run_id>/hits")

@@ -22,7 +22,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from screening.files.columns import ClientFileError
 from screening.files.report import ReportError
-from screening.service import matching, policy, search
+from screening.service import matching, policy, screen, search
 from screening.store import accounts, jobs, maintenance, monitoring, runs, workqueue
 from watchlists.errors import EntityNotFound
 from web import limits, uploads
@@ -34,6 +34,7 @@ STATUS: dict[type[BaseException], int] = {
     runs.RunNotFound: 404,                  # an unknown run or hit
     runs.DecisionNotFound: 404,
     jobs.JobNotFound: 404,
+    screen.CaseFileNotReady: 404,           # a case file not written yet, or swept with old uploads
     accounts.AccountNotFound: 404,          # an unknown user or token
     EntityNotFound: 404,                    # an unknown watchlist entity
     matching.EmptyWatchlist: 409,           # nothing to screen against yet

@@ -21,6 +21,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 
@@ -283,6 +284,22 @@ def report_pdf(run_id: int):
     runs.get_run(db, run_id)
     return send_written(lambda path: screen.write_run_pdf(db, run_id, path, actor=g.user["name"]),
                         f"screening-run-{run_id}.pdf", PDF)
+
+
+@bp.post(f"/runs/<{ID}:run_id>/report.pdf/job")
+@require("view")
+def report_pdf_job(run_id: int):
+    """Queue a large run's PDF case file; its job page shows the progress and, once written, the download."""
+    job_id = screen.enqueue_case_file(get_db(), run_id, current_app.config["UPLOAD_DIR"], g.user["name"])
+    return redirect(url_for("runs.job", job_id=job_id))
+
+
+@bp.get(f"/jobs/<{ID}:job_id>/case-file.pdf")
+@require("view")
+def job_case_file(job_id: int):
+    """The case file a finished job wrote."""
+    path, name = screen.case_file_of(jobs.get_job(get_db(), job_id))
+    return send_file(path, mimetype=PDF, as_attachment=True, download_name=name)
 
 
 @bp.get(f"/runs/<{ID}:run_id>/run.json")

@@ -335,6 +335,60 @@ def write_run_pdf(db: sqlite_utils.Database, run_id: int, path: str | Path, acto
                       progress=(lambda done: progress(done, total)) if progress else None)
 
 
+# A run's case file is laid out at about 80 hits a second: up to this many hits it is written while the user waits
+# (a few seconds); a larger run's is a job of the queue, with its progress on the job's page and a download link.
+CASE_FILE_INLINE_HITS = 500
+CASE_FILE_KIND = "case file"
+
+
+def case_file_in_background(run: dict) -> bool:
+    """Whether a run's PDF case file is written by the job queue rather than while the user waits."""
+    return (run.get("hits") or 0) > CASE_FILE_INLINE_HITS
+
+
+def enqueue_case_file(db: sqlite_utils.Database, run_id: int, folder: str | Path, actor: str) -> int:
+    """Queue the writing of a run's PDF case file into ``folder`` (the upload folder, swept of old files); return
+    the job id. Raise ``runs.RunNotFound`` for an unknown run."""
+    runs.get_run(db, run_id)
+    return jobs.enqueue(db, CASE_FILE_KIND, {"run_id": run_id, "folder": str(folder),
+                                             "file_name": f"screening-run-{run_id}.pdf"}, actor)
+
+
+def run_case_file_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., None]) -> dict:
+    """Write a queued case file (``enqueue_case_file``) with its progress; return where it is (``path``) and the
+    name to download it as. Written beside and renamed into place, so a half-written file is never served."""
+    p = job["payload"]
+    folder = Path(p["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"case-file-job-{job['id']}.pdf"
+    partial = path.with_suffix(".pdf.part")
+    total = runs.get_run(db, int(p["run_id"]))["hits"] or 0
+    progress(done=0, total=total, stage="laying out the hits")
+    write_run_pdf(db, int(p["run_id"]), partial, actor=job["actor"] or "",
+                  progress=lambda done, total: progress(done=done, total=total))
+    os.replace(partial, path)
+    progress(done=total, total=total, stage="written")
+    return {"run_id": int(p["run_id"]), "path": str(path), "file_name": p["file_name"]}
+
+
+def case_file_of(job: dict) -> tuple[str, str]:
+    """The written case file of a finished job: ``(path, download name)``; raise ``CaseFileNotReady`` when the
+    job is not a case file, is not done, or its file is gone (swept with old uploads)."""
+    result = job.get("result") or {}
+    if job.get("kind") != CASE_FILE_KIND:
+        raise CaseFileNotReady(f"job {job['id']} does not write a case file")
+    if job.get("status") != jobs.DONE:
+        raise CaseFileNotReady(f"the case file of job {job['id']} is not written yet ({job.get('status')})")
+    if not result.get("path") or not os.path.isfile(result["path"]):
+        raise CaseFileNotReady(f"the case file of job {job['id']} is no longer kept: prepare it again from the "
+                               f"run's page")
+    return result["path"], result.get("file_name") or os.path.basename(result["path"])
+
+
+class CaseFileNotReady(LookupError):
+    """A case file asked for that is not there to download, with why in words."""
+
+
 def write_hit_pdf(db: sqlite_utils.Database, hit_id: int, path: str | Path, actor: str) -> None:
     """Write the PDF case file of one hit (what its page shows, with the decision history) to ``path``."""
     hit = runs.get_hit(db, hit_id)

@@ -1,7 +1,7 @@
 """The background worker: claims jobs from the queue (``screening.store.jobs``) and runs each with its handler.
 
 A registry maps a job kind to its handler: ``screen`` (a client file), ``import`` (articles), ``monitor`` (a
-re-screen of the monitored clients). The worker beats a heartbeat from a thread of its own while a handler runs,
+re-screen of the monitored clients), ``case file`` (a large run's PDF case file). The worker beats a heartbeat from a thread of its own while a handler runs,
 recovers jobs whose worker stopped, and sweeps old uploads. ``screening worker`` runs it; ``screening serve``
 starts it beside the web app.
 """
@@ -95,7 +95,8 @@ def _monitor_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., N
     return {**summary, "entity_count": len(ids), "entities": ids[:1000]}
 
 
-HANDLERS: dict[str, Handler] = {screen.JOB_KIND: _screen_job, "import": _import_job, monitor.JOB_KIND: _monitor_job}
+HANDLERS: dict[str, Handler] = {screen.JOB_KIND: _screen_job, "import": _import_job, monitor.JOB_KIND: _monitor_job,
+                                screen.CASE_FILE_KIND: screen.run_case_file_job}
 
 
 def run_one(db: sqlite_utils.Database, worker: str, handlers: dict[str, Handler] | None = None) -> dict | None:
