@@ -13,7 +13,7 @@ import json
 import math
 import os
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 
 from screening.files.clientfile import FIELDS
 from screening.files.columns import MULTI
@@ -23,7 +23,7 @@ from screening.store import watchlist as store
 from web import uploads
 from web.auth import require
 from web.db import get_db
-from web.downloads import PDF, send_written
+from web.downloads import PDF, send_case_file, send_written
 from web.errors import answer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -134,8 +134,7 @@ def job(job_id: int):
 @bp.get(f"/jobs/<{ID}:job_id>/case-file.pdf")
 @require("view")
 def job_case_file(job_id: int):
-    path, name = screen.case_file_of(jobs.get_job(get_db(), job_id))
-    return send_file(path, mimetype=PDF, as_attachment=True, download_name=name)
+    return send_case_file(jobs.get_job(get_db(), job_id))
 
 
 @bp.get("/runs")

@@ -9,6 +9,8 @@ from typing import Callable
 
 from flask import send_file
 
+from screening.service import screen
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 
@@ -24,3 +26,10 @@ def send_written(write: Callable[[str], None], name: str, mimetype: str):
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return send_file(fh, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+def send_case_file(job: dict):
+    """Send the PDF case file a finished ``case file`` job wrote (``screen.CaseFileNotReady``, a 404 with the reason,
+    before it is written or once it is swept)."""
+    path, name = screen.case_file_of(job)
+    return send_file(path, mimetype=PDF, as_attachment=True, download_name=name)

@@ -21,7 +21,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 
@@ -36,7 +35,7 @@ from watchlists.functions import CATEGORIES as PEP_CATEGORIES
 from web import filters, uploads
 from web.auth import require
 from web.db import get_db
-from web.downloads import PDF, XLSX, send_written
+from web.downloads import PDF, XLSX, send_case_file, send_written
 
 bp = Blueprint("runs", __name__)
 
@@ -298,8 +297,7 @@ def report_pdf_job(run_id: int):
 @require("view")
 def job_case_file(job_id: int):
     """The case file a finished job wrote."""
-    path, name = screen.case_file_of(jobs.get_job(get_db(), job_id))
-    return send_file(path, mimetype=PDF, as_attachment=True, download_name=name)
+    return send_case_file(jobs.get_job(get_db(), job_id))
 
 
 @bp.get(f"/runs/<{ID}:run_id>/run.json")

@@ -432,9 +432,9 @@ def effective_status(decision: dict | None, suppression_id: int | None = None, c
     return decision["decision"] if approval["verdict"] == APPROVED else PENDING
 
 
-def _earlier(db: sqlite_utils.Database, hit: dict, cache: dict) -> dict | None:
-    """The decision carried to a hit from an earlier run (``get_decision``: with its hit, run and approval), or
-    None."""
+def carried_decision(db: sqlite_utils.Database, hit: dict, cache: dict) -> dict | None:
+    """The decision carried to a hit (``earlier_decision_id``) from an earlier run (``get_decision``: with its hit,
+    run and approval), or None; ``cache`` keeps the decisions read for one page."""
     d_id = hit.get("earlier_decision_id")
     if not d_id:
         return None
@@ -455,7 +455,7 @@ def iter_hits(db: sqlite_utils.Database, run_id: int, row: int | None = None) ->
         del h["run_id"]
         h["decision"] = _latest_decision(db, h["id"]) if h["id"] in decided else None
         h["status"] = effective_status(h["decision"], h["suppression_id"], h["confirmed_earlier"])
-        h["earlier_decision"] = _earlier(db, h, earlier_cache)
+        h["earlier_decision"] = carried_decision(db, h, earlier_cache)
         yield h
 
 
@@ -499,7 +499,7 @@ def get_hit(db: sqlite_utils.Database, hit_id: int) -> dict:
     hit["history"] = _decisions(db, "d.hit_id = ?", [hit_id])
     hit["decision"] = hit["history"][-1] if hit["history"] else None
     hit["status"] = effective_status(hit["decision"], hit["suppression_id"], hit["confirmed_earlier"])
-    hit["earlier_decision"] = _earlier(db, hit, {})
+    hit["earlier_decision"] = carried_decision(db, hit, {})
     # Why it is suppressed (the suppression and its clearing decision), or the clearance it changed since.
     hit["suppression"] = None
     if hit["suppression_id"]:
@@ -534,12 +534,12 @@ def query_hits(db: sqlite_utils.Database, run_id: int, *, min_score: float | Non
                     f"s.id = h.suppression_id) AS suppressed_by_decision {base} ORDER BY "
                     f"{HIT_SORTS.get(sort, HIT_SORTS['priority'])} LIMIT ? OFFSET ?",
                     args + [per_page, (page - 1) * per_page])
-    out = []
+    out, earlier_cache = [], {}
     for h in rows:
         h = _decode(h)
         h["decision"] = _latest_decision(db, h["id"])
         h["status"] = effective_status(h["decision"], h["suppression_id"], h["confirmed_earlier"])
-        h["earlier_decision"] = _earlier(db, h, {})
+        h["earlier_decision"] = carried_decision(db, h, earlier_cache)
         out.append(h)
     return out, total
 

@@ -93,10 +93,7 @@ def alerts(db: sqlite_utils.Database, *, status: str | None = None, assignee: st
     out, earlier = [], {}
     for row in rows:
         alert = dict(row)
-        d_id = alert["earlier_decision_id"]
-        if d_id and d_id not in earlier:
-            earlier[d_id] = runs.get_decision(db, d_id)
-        alert["earlier_decision"] = earlier.get(d_id) if d_id else None
+        alert["earlier_decision"] = runs.carried_decision(db, alert, earlier)
         for col in _JSON:
             if isinstance(alert.get(col), str):
                 alert[col] = json.loads(alert[col])
