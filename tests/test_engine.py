@@ -533,6 +533,10 @@ def test_the_index_finds_what_exhaustive_search_finds_for_generic_and_common_nam
     ("1960", "1990", "conflict"),                  # years alone: a different decade is another person
     ("1958-03-14", "1983-11-02", "conflict"),      # nothing in common
     ("1958-03-14", "1988-04-14", "conflict"),      # two errors
+    ("1971", "1974", "partial"),                   # a year alone, its last digit mistyped (years three apart)
+    ("1974-05-02", "1971", "partial"),             # the list gives the year only
+    ("1916", "1956", "conflict"),                  # a year alone, another decade: a clear conflict
+    ("1969", "1974", "conflict"),                  # five years apart across a decade: no single typing error
 ])
 def test_a_birth_date_one_typing_error_apart_still_alerts_and_says_so(client, listed, outcome):
     query = Query("Salim Bneghalem", type="person", birth_date=client)
@@ -541,7 +545,10 @@ def test_a_birth_date_one_typing_error_apart_still_alerts_and_says_so(client, li
     r = reason(m, "birth_date")
     assert r.outcome == outcome, r.text
     if outcome == "partial":
-        assert m.score >= 0.90 and "typing error" in r.text and client in r.text and listed in r.text
+        # A full date with one typing error barely lowers the score; a year alone one digit off lowers it more
+        # (it may be another person) but a strong name match still alerts.
+        assert m.score >= (0.90 if len(client) == len(listed) > 4 else BENCHMARK_THRESHOLD)
+        assert "typing error" in r.text and client in r.text and listed in r.text
     else:
         assert m.score <= 0.75
 
@@ -558,3 +565,32 @@ def test_initials_alone_are_a_weak_sign_below_the_threshold(client, listed):
 
 def test_an_initial_beside_a_full_name_still_counts():
     assert compare("J. Smith", "John Smith").score >= BENCHMARK_THRESHOLD
+
+
+@pytest.mark.parametrize("client, listed", [
+    ("J. Robert Smith", "John Smith"),             # the first given name as an initial, and a middle name more
+    ("Z Martin Iqbal", "Zafar Iqbal"),
+    ("E. Hikmat Badege", "Eric Badege"),           # "E." is an initial here, not the Portuguese "e" (and)
+    ("S J Javad Safdari", "Seyed Jaber Safdari"),
+])
+def test_an_initial_and_a_middle_name_more_still_match(client, listed):
+    assert compare(client, listed).score >= BENCHMARK_THRESHOLD
+    m = Matcher([Record("r1", (listed,), "person"), Record("r2", ("Walter Frost",), "person")])
+    assert [h.record_id for h in m.match(Query(client), BENCHMARK_THRESHOLD)] == ["r1"], "the index reaches it"
+
+
+@pytest.mark.parametrize("client, listed", [
+    ("J. Robert Smith", "John Paul Smith"),        # both sides have a middle name of their own
+    ("A-Rubaysh Ibrahim", "Abu Ibrahim"),          # a letter joined to the next word is a prefix, not an initial
+])
+def test_an_initial_with_other_words_on_both_sides_does_not_match(client, listed):
+    assert compare(client, listed).score < BENCHMARK_THRESHOLD
+
+
+@pytest.mark.parametrize("client, listed, expected", [
+    ("Ko Tea Hun", "Ko Tae Hun", True),            # two letters of a short syllable swapped: a typing error
+    ("Pak Il Kuy", "Pak Il Kyu", True),
+    ("Kim Kyi", "Kim Kyu", False),                 # a letter changed makes another syllable
+])
+def test_short_syllables_with_two_letters_swapped_match(client, listed, expected):
+    assert (compare(client, listed).score >= BENCHMARK_THRESHOLD) == expected

@@ -387,12 +387,17 @@ class Matcher:
             return uniq
         wq = form.weight
         wc = self._name_weight[uniq]
-        wq_m = np.minimum(wq_m, wq)
-        wc_m = np.minimum(wc_m + self._name_initials[uniq], wc)
+        # An initial on one side may align with a whole word of the other ("Z Martin Iqbal" / "Zafar Iqbal"):
+        # credit the other side with a full word per initial, so that the word is not charged as a conflict.
+        q_init_n = sum(1 for w in words if len(w.text) == 1)
+        c_init_n = self._name_initial_count[uniq]
+        wq_m = np.minimum(wq_m + c_init_n, wq)
+        wc_m = np.minimum(wc_m + self._name_initials[uniq] + q_init_n, wc)
         uq, uc = wq - wq_m, wc - wc_m
         # The agreeing words, weighted by how well they agree (the scorer's numerator, at best).
         q_init = sum(w.weight for w in words if len(w.text) == 1)
-        a = (np.minimum(wq_sim + q_init, wq_m) + np.minimum(wc_sim + self._name_initials[uniq], wc_m)) / 2
+        a = (np.minimum(wq_sim + q_init + c_init_n, wq_m)
+             + np.minimum(wc_sim + self._name_initials[uniq] + q_init_n, wc_m)) / 2
         # The scorer's costs, with a margin for what the bound cannot see (merged words, acronyms, numbers).
         missing = np.full(len(uniq), MISSING_COST if person else MISSING_COST_ORG)
         single = (s_m <= 1) & (np.maximum(self._name_subst[uniq], form.substantive) >= 2)

@@ -822,7 +822,8 @@ def _reweigh(w: Word) -> Word:
 @lru_cache(maxsize=WORD_CACHE)
 def _word(token: str, type: str, dotted: bool) -> Word:
     numeric = token.isdigit()
-    if token in PARTICLES:
+    if token in PARTICLES and not (dotted and len(token) == 1):
+        # "E." and "Y." are initials; "e" and "y" alone are "and" in Portuguese and Spanish names.
         weight = 0.2
     elif numeric:
         weight = 0.3     # series numbers ("Fund III" / "Fund IV") tell siblings apart, they do not make a name

@@ -19,7 +19,7 @@ from screening.engine.scoring import (
 )
 
 ALGORITHM = "aligned-words"
-ALGORITHM_VERSION = "2.0"
+ALGORITHM_VERSION = "2.1"
 BENCHMARK_THRESHOLD = 0.70    # the operating point of benchmarks/README.md; not a policy
 
 

@@ -8,6 +8,7 @@ attribute one side does not have is unknown, never a mismatch.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +49,7 @@ DOB_AGREE_BONUS = 0.05
 COUNTRY_AGREE_BONUS = 0.02
 DOB_TOLERANCE_YEARS = 2
 DOB_TYPO_FACTOR = 0.97    # birth dates one typing error apart (a digit, or two neighbours swapped): a small doubt
+DOB_YEAR_TYPO_FACTOR = 0.85  # a year alone one digit off in its decade ("1971" / "1974"): a real doubt, no conflict
 
 
 def allowance(length: int) -> int:
@@ -169,6 +171,10 @@ def _compare_words(a: Word, b: Word, person: bool, translit: bool, abjad: bool) 
         return NO_MATCH          # "NABC" is not a misspelling of "ABC"
     allowed = allowance(length) + (1 if translit and length >= 3 else 0)
     if length == 3 and min(la, lb) == 2 and _subsequence(a.text if la == 2 else b.text, b.text if la == 2 else a.text):
+        allowed = max(allowed, 1)
+    if la == lb == 3 and a.text[0] == b.text[0] and sorted(a.text) == sorted(b.text):
+        # Two neighbouring letters swapped in a short syllable ("tea" / "tae", "kuy" / "kyu"): a typing error that
+        # keeps every letter, unlike a letter changed ("kyi" / "kyu"), which makes another syllable.
         allowed = max(allowed, 1)
     dist = OSA.distance(a.text, b.text, score_cutoff=allowed + 1)
     same_start = a.text[0] == b.text[0]
@@ -408,6 +414,8 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     conflict = min(cq, cc) + 0.5 * (len(nq) - both + len(nc) - both) + vessel_numbers
     den += sibling
     order = person and _patronymic_swapped(q, c, pairs)
+    if initials and _initials_count(q, c, pairs, miss_q, miss_c):
+        subst += initials
     missing = abs(uq - uc)
     cost = MISSING_COST if person else MISSING_COST_ORG
     if subst <= 1 and max(q.substantive, c.substantive) >= 2:
@@ -417,10 +425,6 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
     score = num / den if den else 0.0
     if order:
         score *= PATRONYMIC_FACTOR
-    if not any(w.substantive for w in miss_q + miss_c):
-        # An initial is evidence only when nothing else is left over: "J. Smith" / "John Smith", not
-        # "A. Rubaysh Ibrahim" / "Abu Ibrahim".
-        subst += initials
     capped = False
     if q.substantive >= 2 and c.substantive >= 2 and subst < 2 and score > SINGLE_WORD_CAP:
         score = SINGLE_WORD_CAP
@@ -440,6 +444,39 @@ def _score_alignment(q: NameForm, c: NameForm, pairs, used_q, used_c, person: bo
             score *= LEGAL_FORM_FACTOR
     return NameScore(max(0.0, min(1.0, score)), tuple((a, b, m) for a, b, m, _, _ in pairs), miss_q, miss_c,
                      legal, capped, joined, order, tuple(notes))
+
+
+def _initials_count(q: NameForm, c: NameForm, pairs, miss_q, miss_c) -> bool:
+    """Tell whether agreeing initials are evidence of their own (count as distinctive words).
+
+    They are when nothing else is left over ("J. Smith" / "John Smith"), and when what is left over is a middle
+    name on the initials' own side, written as initials ("J. Robert Smith" / "John Smith": the client gives the
+    first given name as an initial and a middle name the list does not have). They are not when a letter is
+    joined to the next word ("A-Rubaysh Ibrahim" / "Abu Ibrahim": a prefix, not an initial), nor when both sides
+    have words left over (a different given name).
+    """
+    left_q = any(w.substantive for w in miss_q)
+    left_c = any(w.substantive for w in miss_c)
+    if not (left_q or left_c):
+        return True
+    if left_q and left_c:
+        return False
+    side, letters = (q, [a for a, _, m, _, _ in pairs if m.kind == "initial"]) if left_q else \
+        (c, [b for _, b, m, _, _ in pairs if m.kind == "initial"])
+    if not letters or any(len(w.text) != 1 for w in letters):
+        return False
+    return all(w.text in _written_initials(side.original) for w in letters)
+
+
+@lru_cache(maxsize=20_000)
+def _written_initials(original: str) -> frozenset[str]:
+    """The letters written as initials in a name: alone, or followed by a period ("J. Robert", "J Robert"),
+    not joined to the next word by a hyphen or apostrophe ("A-Rubaysh", "O'Neil")."""
+    folded = original.casefold()
+    return frozenset(m.group(1) for m in _INITIAL_RE.finditer(folded))
+
+
+_INITIAL_RE = re.compile(r"(?<![\w'’-])([^\W\d_])(?:\.|(?=\s|$))(?![\w'’-])")
 
 
 _APPROXIMATE = frozenset(("spelling", "sound", "classes", "script"))
@@ -635,8 +672,8 @@ def _year(value: str) -> int | None:
 def _typing_error(a: str, b: str) -> str | None:
     """How two full dates (with the month) written alike are one typing error apart: one digit wrong
     ("1958-03-14" / "1988-03-14"), or two neighbouring digits swapped ("1975-03-14" / "1957-03-14"); None when they
-    are not. Years alone are not: "1960" / "1990" are different decades, with nothing else that agrees, while the
-    rest of a full date agreeing (1 chance in 365 for a stranger) is what makes the error plausible."""
+    are not. The rest of a full date agreeing (1 chance in 365 for a stranger) is what makes the error plausible.
+    """
     if len(a) != len(b) or len(a) < 7 or a == b:
         return None
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
@@ -667,17 +704,25 @@ def compare_birth_date(query_date: str | None, record_dates: tuple[str, ...]) ->
             best = (gap, d)
     if best is None:
         return 1.0, 0.0, Reason("birth_date", "unknown", "birth dates could not be compared", 0.5)
-    gap, d = best
+    gap, closest = best
     if gap <= DOB_TOLERANCE_YEARS:
         return 1.0, 0.0, Reason("birth_date", "partial",
-                                f"birth dates close: {query_date} / {d} (within {DOB_TOLERANCE_YEARS} years)", 0.7)
+                                f"birth dates close: {query_date} / {closest} (within {DOB_TOLERANCE_YEARS} years)", 0.7)
     for d in record_dates:
         typo = _typing_error(str(query_date), str(d))
         if typo:
             return DOB_TYPO_FACTOR, 0.0, Reason("birth_date", "partial",
                                                 f"birth dates one typing error apart: {query_date} / {d} ({typo})", 0.6)
+    for d in record_dates:
+        if (len(str(d)) == 4 or len(str(query_date)) == 4) and str(d)[:3] == str(query_date)[:3]:
+            # A year alone, wrong in its last digit ("1971" / "1974"): a typing error as likely as another person.
+            # Another decade ("1960" / "1990") is a clear conflict, even one digit apart: nothing else of the date
+            # says it is a typing error.
+            return DOB_YEAR_TYPO_FACTOR, 0.0, Reason(
+                "birth_date", "partial", f"birth years one digit apart: {query_date} / {d} (a typing error, or "
+                "another person: only the year is known)", 0.4)
     return DOB_CONFLICT_FACTOR, 0.0, Reason("birth_date", "conflict",
-                                            f"birth dates differ: {query_date} / {d}", 0.0)
+                                            f"birth dates differ: {query_date} / {closest}", 0.0)
 
 
 def compare_countries(query: tuple[str, ...], record: tuple[str, ...]) -> tuple[float, float, Reason]:
