@@ -461,11 +461,19 @@ def _initials_count(q: NameForm, c: NameForm, pairs, miss_q, miss_c) -> bool:
         return True
     if left_q and left_c:
         return False
-    side, letters = (q, [a for a, _, m, _, _ in pairs if m.kind == "initial"]) if left_q else \
-        (c, [b for _, b, m, _, _ in pairs if m.kind == "initial"])
-    if not letters or any(len(w.text) != 1 for w in letters):
+    side, other = (q, c) if left_q else (c, q)
+    mine, theirs = (0, 1) if left_q else (1, 0)
+    found = [(p[mine], p[theirs]) for p in pairs if p[2].kind == "initial"]
+    if not found or any(len(letter.text) != 1 for letter, _ in found):
         return False
-    return all(w.text in _written_initials(side.original) for w in letters)
+    # The initial stands for a given name of the other side, never for its family name: "Alexander Barrow" is not
+    # "TOTOONOV, Alexander B." (B. is his patronymic; the family names differ).
+    start = _given_start(other)
+    family = set(range(start)) if start is not None else {len(other.words) - 1}
+    pos = {id(w): i for i, w in enumerate(other.words)}
+    if any(pos.get(id(word)) in family for _, word in found):
+        return False
+    return all(letter.text in _written_initials(side.original) for letter, _ in found)
 
 
 @lru_cache(maxsize=20_000)
