@@ -273,7 +273,9 @@ def run_cdist(queries: list[str], names: list[str], workers: int, threshold: flo
 # --- report -----------------------------------------------------------------------------------------------------
 
 def _commit() -> str:
-    sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    """Return the last commit that changed the code measured (screening/, watchlists/), "+dirty" if changed since."""
+    sha = subprocess.run(["git", "log", "-1", "--format=%h", "--", "screening", "watchlists"], cwd=ROOT,
+                         capture_output=True, text=True).stdout
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "screening", "watchlists"], cwd=ROOT,
                            capture_output=True, text=True).stdout.strip()
     return sha.strip() + ("+dirty" if dirty else "")
@@ -380,7 +382,7 @@ def main() -> None:
     commit = _commit()
     mode = "in-process engine" if args.no_cli else "whole CLI"
     print(f"{algorithm_id()}, threshold {args.threshold:.2f}, commit {commit}, {mode}, {os.cpu_count()} CPUs, "
-          f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+          f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[1]:.1f}")
     points: list[dict] = []
     for size in sizes:
         n = min(args.queries_1m if size == "1m" else args.queries, CLIENTS)
@@ -399,11 +401,12 @@ def main() -> None:
         print("  ours: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
                                       for k, v in ours.items()), flush=True)
         brute = run_cdist(queries, names, args.workers, args.threshold)
-        print(f"  cdist: {brute['cdist_s']:.2f} s ({args.workers} threads; name_key of the names beforehand "
+        print(f"  load (5 min) {os.getloadavg()[1]:.1f}; cdist: {brute['cdist_s']:.2f} s ({args.workers} threads; name_key of the names beforehand "
               f"{brute['cdist_prep_s']:.1f} s), {brute['cdist_rows_with_hits']:,} rows with a score >= "
               f"{args.threshold * 100:.0f}, {brute['cdist_pairs']:,} pairs", flush=True)
         p = {"size": size, "label": label, "entries": entries, "names": len(names), "queries": len(queries),
              "mode": mode, "commit": commit, "date": f"{dt.date.today()}", **ours, **brute}
+        p["load"] = os.getloadavg()[1]          # the machine is shared: the 5-minute load when this size ended
         p["ms_ours"] = 1000 * p["screening_s"] / len(queries)
         p["ms_whole"] = 1000 * p["wall_s"] / len(queries)
         p["ms_cdist"] = 1000 * p["cdist_s"] / len(queries)
