@@ -81,6 +81,8 @@ MATCHES = [
     # Vessels of one name and number; long one-word names one letter apart (typos).
     pytest.param("Ocean Star 2", "OCEAN STAR 2", "vessel", id="vessel-same-number"),
     pytest.param("Hannibal", "Hannibol", "person", id="long-one-word-typo"),
+    # A letter written with a period at the end of a name is an initial, not a series numeral ("V." is not 5).
+    pytest.param("Vladimir Putin", "Putin, Vladimir V.", "unknown", id="final-initial-not-roman-numeral"),
 ]
 
 NON_MATCHES = [

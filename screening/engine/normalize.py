@@ -635,7 +635,7 @@ def analyze(name: str, type: str = "unknown") -> NameForm:
             tokens = tokens[:-1]
     if type in ("person", "unknown"):
         tokens = [_PINYIN_TONES.sub(r"\1", t) if _TONED_PINYIN.match(t) else t for t in tokens]
-    tokens = _numbers(tokens, type)
+    tokens = _numbers(tokens, type, abbrevs)
     if not tokens:
         tokens = [t for t in _SPLIT.split(to_ascii(text).casefold()) if t] or ["?"]
     tokens = tokens[:MAX_WORDS]
@@ -709,8 +709,9 @@ def _roman(token: str) -> int | None:
     return total or None
 
 
-def _numbers(tokens: list[str], type: str) -> list[str]:
-    """Write numbers one way: "forty-four" = "44", "first" = "1st" = "1", "III" = "3" (not in person names)."""
+def _numbers(tokens: list[str], type: str, dotted: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Write numbers one way: "forty-four" = "44", "first" = "1st" = "1", "III" = "3" (not in person names, nor a
+    letter written with a period: "Putin, Vladimir V." ends with an initial, not the numeral 5)."""
     out: list[str] = []
     last = len(tokens) - 1
     for k, t in enumerate(tokens):
@@ -727,8 +728,8 @@ def _numbers(tokens: list[str], type: str) -> list[str]:
             out.append(str(_TENS[t]))
         elif t in _ORDINALS and type != "person":
             out.append(str(_ORDINALS[t]))
-        elif type != "person" and len(out) >= 1 and (_ROMAN_WORD.fullmatch(t) or t in ("i", "v", "x") and k == last) \
-                and _roman(t):
+        elif type != "person" and len(out) >= 1 \
+                and (_ROMAN_WORD.fullmatch(t) or t in ("i", "v", "x") and k == last and t not in dotted) and _roman(t):
             # Series numerals after a name ("Fund III", "Trust I"); not "Li", "Di", "Mix" or "Vi".
             out.append(str(_roman(t)))
         else:
