@@ -66,8 +66,8 @@ def test_the_index_finds_what_scoring_every_name_finds(built, query):
 
 def test_a_saved_index_loads_with_the_same_records_names_and_answers(built, tmp_path):
     path = tmp_path / "list.idx"
-    built.save(path, {"watchlist_version": 3})
-    loaded = Matcher.load(path, {"watchlist_version": 3})
+    matching.write_index(path, built.to_bytes({"watchlist_version": 3}))
+    loaded = Matcher.from_bytes(matching.read_index(path), {"watchlist_version": 3})
     assert loaded.records == built.records
     assert list(loaded.names) == list(built.names)
     assert loaded.skipped_names == built.skipped_names == [("x1", "0000", loaded.skipped_names[0][2])]
@@ -78,10 +78,8 @@ def test_a_saved_index_loads_with_the_same_records_names_and_answers(built, tmp_
 
 @pytest.mark.parametrize("change", ["flip a byte in the header", "flip a byte in the arrays", "flip the last byte",
                                     "truncate", "empty", "not an index"])
-def test_a_damaged_file_is_refused(built, tmp_path, change):
-    path = tmp_path / "list.idx"
-    built.save(path)
-    data = bytearray(path.read_bytes())
+def test_a_damaged_file_is_refused(built, change):
+    data = bytearray(built.to_bytes())
     if change == "flip a byte in the header":
         data[60] ^= 0x01
     elif change == "flip a byte in the arrays":
@@ -94,22 +92,19 @@ def test_a_damaged_file_is_refused(built, tmp_path, change):
         data = bytearray()
     else:
         data = bytearray(b"PK\x03\x04 a zip file, not ours" * 10)
-    path.write_bytes(bytes(data))
     with pytest.raises(IndexFileError):
-        Matcher.load(path)
+        Matcher.from_bytes(bytes(data))
 
 
 @pytest.mark.parametrize("stale", ["algorithm", "engine", "watchlist"])
-def test_a_file_built_by_another_algorithm_engine_or_for_another_watchlist_is_refused(built, tmp_path, monkeypatch,
-                                                                                      stale):
-    path = tmp_path / "list.idx"
-    built.save(path, {"watchlist_version": 3})
+def test_a_file_built_by_another_algorithm_engine_or_for_another_watchlist_is_refused(built, monkeypatch, stale):
+    data = built.to_bytes({"watchlist_version": 3})
     if stale == "algorithm":
         monkeypatch.setattr(pairs, "ALGORITHM_VERSION", pairs.ALGORITHM_VERSION + ".1")
     elif stale == "engine":
         monkeypatch.setattr(indexfile, "engine_fingerprint", lambda: "another engine")
     with pytest.raises(IndexFileError, match=stale if stale != "watchlist" else "built for"):
-        Matcher.load(path, {"watchlist_version": 4 if stale == "watchlist" else 3})
+        Matcher.from_bytes(data, {"watchlist_version": 4 if stale == "watchlist" else 3})
 
 
 # --- the service: one file per watchlist version beside the database ---------------------------------------------
@@ -175,7 +170,9 @@ def test_another_algorithm_builds_its_own_file(list_db, monkeypatch):
     monkeypatch.setattr(pairs, "ALGORITHM_VERSION", pairs.ALGORITHM_VERSION + ".1")
     assert screen(list_db, "Acme Trading") == before
     new = [f for f in index_files(list_db) if f != old]
-    assert len(new) == 1 and Matcher.load(new[0], matching._watchlist_id(dbmod.connect(list_db), 1, 0.0))
+    database = dbmod.connect(list_db)
+    assert len(new) == 1 and Matcher.from_bytes(new[0].read_bytes(), matching._watchlist_id(database, 1, 0.0))
+    database.close()
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "stale engine"])
@@ -194,7 +191,7 @@ def test_a_damaged_or_stale_file_is_rebuilt_with_a_warning(list_db, caplog, monk
         assert screen(list_db, "Johnny Doe") == good
     assert any("not used" in r.getMessage() and str(file) in r.getMessage() for r in caplog.records)
     database = dbmod.connect(list_db)
-    Matcher.load(file, matching._watchlist_id(database, 1, 0.0))      # written again, whole
+    Matcher.from_bytes(file.read_bytes(), matching._watchlist_id(database, 1, 0.0))      # written again, whole
     database.close()
 
 

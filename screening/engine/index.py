@@ -10,13 +10,12 @@ words, a pair agreeing on only one of them cannot pass a threshold above the cap
 probe its most common word: any passing name also holds one of the others. Names with a single distinctive word
 sit in a small separate index probed by every query word.
 
-Once built the index is arrays only, and ``Matcher.save`` / ``Matcher.load`` keep it in one file
-(``screening.engine.indexfile``), so that a process need not build it again.
+Once built the index is arrays only, and ``Matcher.to_bytes`` / ``Matcher.from_bytes`` give and take the bytes
+of one file (``screening.engine.indexfile``), so that a process need not build it again.
 """
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from functools import lru_cache
 from hashlib import blake2b
@@ -227,8 +226,8 @@ class Matcher:
 
     Built, the index is a few arrays (no dict or list per word): the vocabulary's words and their fields, the
     lookup keys as sorted stable hashes with the words they reach, and each word's postings (the names holding it,
-    multi-word and single-word names apart). ``save`` writes them to one file and ``load`` reads it back (see
-    ``screening.engine.indexfile``); a loaded matcher answers exactly as the one that was saved.
+    multi-word and single-word names apart). ``to_bytes`` gives them as the bytes of one file and ``from_bytes``
+    reads them back (``screening.engine.indexfile``); the matcher read back answers exactly as the one written.
     """
 
     def __init__(self, records: Iterable[Record]):
@@ -384,16 +383,17 @@ class Matcher:
             "mono.off": self._mono_off, "mono.ids": self._mono_ids, "mono.w": self._mono_w,
         }
 
-    def save(self, path: str | os.PathLike, meta: dict | None = None) -> None:
-        """Write the index to one file (to a temporary name, then renamed into place). ``meta`` (JSON-able: the
-        watchlist version it was built from...) is stored with it and checked by ``load``."""
-        indexfile.write(path, self._arrays(), meta or {})
+    def to_bytes(self, meta: dict | None = None) -> bytes:
+        """Return the index as the bytes of one file. ``meta`` (JSON-able: the watchlist version it was built
+        from...) is stored with it and checked by ``from_bytes``."""
+        return indexfile.encode(self._arrays(), meta or {})
 
     @classmethod
-    def load(cls, path: str | os.PathLike, meta: dict | None = None) -> "Matcher":
-        """Read a matcher written by ``save``. Raise ``IndexFileError`` (saying why) when the file is missing,
-        damaged, built by another algorithm or engine, or (given ``meta``) for other data: never use it then."""
-        _, arrays = indexfile.read(path, meta or {})
+    def from_bytes(cls, data: bytes, meta: dict | None = None) -> "Matcher":
+        """Return the matcher whose ``to_bytes`` gave ``data``. Raise ``IndexFileError`` (saying why) when the bytes
+        are damaged, built by another algorithm or engine, or (given ``meta``) for other data: never use them
+        then. The arrays stay views of ``data``."""
+        _, arrays = indexfile.decode(data, meta or {})
         self = cls.__new__(cls)
         try:
             self._from_arrays(arrays)

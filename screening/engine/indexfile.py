@@ -1,10 +1,11 @@
-"""One file holding a watchlist index: named numpy arrays behind a small JSON header, checked before use.
+"""The bytes of a watchlist index file: named numpy arrays behind a small JSON header, checked before use.
 
 Layout: ``MAGIC`` (8 bytes), a blake2b digest (32 bytes) of everything after it, the header's length (8 bytes,
 little-endian), the header (JSON: format, algorithm, engine fingerprint, the caller's metadata, and each array's
 name, dtype, shape and place), then the arrays, each aligned to 64 bytes. No pickle: the file is data only, and
 only the dtypes below are read. A file that is damaged, truncated, of another format, built by other code or for
-other data raises ``IndexFileError`` saying why; the caller rebuilds.
+other data raises ``IndexFileError`` saying why; the caller rebuilds. Reading and writing the file itself is the
+service's (``screening.service.matching``): the engine reads no files but its own code and data.
 
 The digest catches damage, not a deliberate forgery (there is no secret key): whoever can write beside the
 database can change the watchlist itself.
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -64,10 +63,8 @@ def stamp() -> dict:
     return {"format": FORMAT, "algorithm": algorithm_id(), "engine": engine_fingerprint()}
 
 
-def write(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) -> None:
-    """Write ``arrays`` and ``meta`` (JSON-able) to ``path``: to a temporary name beside it, then renamed into
-    place, so that a reader never sees half a file and two writers racing leave one whole file."""
-    path = Path(path)
+def encode(arrays: dict[str, np.ndarray], meta: dict) -> bytes:
+    """Return the bytes of an index file holding ``arrays`` and ``meta`` (JSON-able: what it was built from)."""
     entries, offset = [], 0
     blobs = []
     for name, arr in arrays.items():
@@ -83,42 +80,25 @@ def write(path: str | os.PathLike, arrays: dict[str, np.ndarray], meta: dict) ->
         offset += arr.nbytes
     header = json.dumps({**stamp(), "meta": meta, "arrays": entries, "payload": offset},
                         ensure_ascii=True, sort_keys=True).encode()
-    start = -(-(len(MAGIC) + _DIGEST + 8 + len(header)) // _ALIGN) * _ALIGN
-    head = len(header).to_bytes(8, "little") + header + b"\x00" * (start - len(MAGIC) - _DIGEST - 8 - len(header))
-    digest = hashlib.blake2b(head, digest_size=_DIGEST)
-    body = bytearray(offset)
+    fixed = len(MAGIC) + _DIGEST + 8
+    start = -(-(fixed + len(header)) // _ALIGN) * _ALIGN
+    out = bytearray(start + offset)
+    out[:len(MAGIC)] = MAGIC
+    out[fixed - 8:fixed] = len(header).to_bytes(8, "little")
+    out[fixed:fixed + len(header)] = header
     for at, arr in blobs:
-        body[at:at + arr.nbytes] = arr.tobytes()
-    digest.update(body)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + digest.digest() + head)
-            f.write(body)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        out[start + at:start + at + arr.nbytes] = memoryview(arr).cast("B")
+    out[len(MAGIC):len(MAGIC) + _DIGEST] = hashlib.blake2b(memoryview(out)[len(MAGIC) + _DIGEST:],
+                                                           digest_size=_DIGEST).digest()
+    return bytes(out)
 
 
-def read(path: str | os.PathLike, meta: dict | None = None) -> tuple[dict, dict[str, np.ndarray]]:
-    """Read an index file: return its header and its arrays (read-only, in memory).
+def decode(data: bytes, meta: dict | None = None) -> tuple[dict, dict[str, np.ndarray]]:
+    """Return the header and the arrays (read-only views of ``data``) of an index file's bytes.
 
-    Raise ``IndexFileError`` when the file is missing, damaged or truncated, of another format, built by another
+    Raise ``IndexFileError`` when the bytes are damaged or truncated, of another format, built by another
     algorithm or engine, or (given ``meta``) built for other data.
     """
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise IndexFileError("no index file yet") from None
-    except OSError as exc:
-        raise IndexFileError(f"cannot read the index file ({exc.strerror or exc})") from None
     fixed = len(MAGIC) + _DIGEST + 8
     if len(data) < fixed or data[:len(MAGIC)] != MAGIC:
         raise IndexFileError("not an index file of this program (or truncated)")
@@ -130,6 +110,8 @@ def read(path: str | os.PathLike, meta: dict | None = None) -> tuple[dict, dict[
         header = json.loads(data[fixed:fixed + size])
     except ValueError:
         raise IndexFileError("damaged header") from None
+    if not isinstance(header, dict):
+        raise IndexFileError("damaged header")
     expected = stamp()
     if header.get("format") != expected["format"]:
         raise IndexFileError(f"index format {header.get('format')}, this program writes {FORMAT}")

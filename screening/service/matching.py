@@ -9,7 +9,9 @@ never used. Databases in memory (tests) build in memory only.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -73,10 +75,11 @@ def _load_or_build(db: sqlite_utils.Database, version: int, min_relevance: float
     meta = _watchlist_id(db, version, min_relevance)
     file = index_path(path, version, min_relevance)
     try:
-        return Matcher.load(file, meta)
-    except IndexFileError as exc:
-        if file.exists():
-            log.warning("index file %s not used (%s): building it again", file, exc)
+        return Matcher.from_bytes(read_index(file), meta)
+    except FileNotFoundError:
+        pass
+    except (OSError, IndexFileError) as exc:
+        log.warning("index file %s not used (%s): building it again", file, exc)
     t0 = time.perf_counter()
     matcher = Matcher(_records(db, min_relevance))
     log.info("watchlist version %d indexed in %.1f s (%d names)", version, time.perf_counter() - t0, len(matcher))
@@ -84,11 +87,35 @@ def _load_or_build(db: sqlite_utils.Database, version: int, min_relevance: float
         return matcher             # the watchlist changed while we read it: not written under the old version
     try:
         file.parent.mkdir(exist_ok=True)
-        matcher.save(file, meta)
+        write_index(file, matcher.to_bytes(meta))
         _sweep(file)
     except OSError as exc:
         log.warning("cannot write the index file %s (%s): kept in memory only", file, exc)
     return matcher
+
+
+def read_index(path: Path) -> bytes:
+    """Return the bytes of an index file, read whole (a file deleted or replaced meanwhile does not matter)."""
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def write_index(path: Path, data: bytes) -> None:
+    """Write an index file under a temporary name beside it, then rename it into place: a reader never sees half
+    a file, and of two processes writing the same version at once, one whole file stays."""
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _sweep(current: Path) -> None:
