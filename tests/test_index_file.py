@@ -109,7 +109,8 @@ def test_a_file_built_by_another_algorithm_engine_or_for_another_watchlist_is_re
 
 # --- the service: one file per watchlist version beside the database ---------------------------------------------
 
-LIST_A = "Name,Aliases,Type,Country,ID\n\"DOE, John\",Johnny Doe,individual,US,C-1\nAcme Trading LLC,,company,Iran,C-2\n"
+LIST_A = ("Name,Aliases,Type,Country,ID\n\"DOE, John\",Johnny Doe,individual,US,C-1\n"
+          "Acme Trading LLC,,company,Iran,C-2\n")
 LIST_B = LIST_A + "Roberto Gonzales Marquez,,individual,MX,C-3\n"
 
 

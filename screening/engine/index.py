@@ -160,7 +160,15 @@ class _Strings(Sequence[str]):
     def __getitem__(self, i):       # type: ignore[override]
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
         return self.text[self.offsets[i]:self.offsets[i + 1]]
+
+    def __iter__(self) -> Iterator[str]:
+        text, bounds = self.text, self.offsets.tolist()
+        return (text[a:b] for a, b in zip(bounds, bounds[1:]))
 
     def length(self, i: int) -> int:
         return int(self.offsets[i + 1] - self.offsets[i])
@@ -189,6 +197,8 @@ class _Names(Sequence[_Name]):
     def __getitem__(self, i):       # type: ignore[override]
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
         return _Name(int(self.records[i]), self.texts[i])
 
     def __iter__(self) -> Iterator[_Name]:
@@ -463,8 +473,10 @@ class Matcher:
 
     def _probe(self, keys: list[str]) -> Iterator[tuple[int, list[int]]]:
         """Yield (index of the key, vocabulary ids) for each key present in the lookup table."""
-        hashes = _hashes(keys)
         table = self._key_hash
+        if not len(table):
+            return
+        hashes = _hashes(keys)
         pos = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
         off, ids = self._key_off, self._key_ids
         for i in np.flatnonzero(table[pos] == hashes).tolist():
