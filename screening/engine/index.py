@@ -127,7 +127,7 @@ _EXACT, _DELETE, _SYMBOL, _SOUND, _SKELETON, _AFFIX, _CLASS = "=dspkac"
 _ABBREVIATION, _NUMERIC, _HAS_CLASSES = 1, 2, 4      # bits of a vocabulary word's flags
 
 
-def _hashes(keys: Sequence[str]) -> np.ndarray:
+def _hashes(keys: Iterable[str]) -> np.ndarray:
     """Return a stable 64-bit hash of each key (Python's ``hash`` changes from one process to the next).
 
     Two keys with the same hash share one entry: a lookup then finds the words of both, and every word found is
@@ -216,17 +216,23 @@ def _check_ids(ids: np.ndarray, bound: int, name: str) -> None:
         raise IndexFileError(f"damaged (ids of {name})")
 
 
-def _csr(entries: list[tuple[str, list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Lay out key -> ids lists as sorted key hashes, offsets and one flat id array (keys of equal hash merged)."""
-    hashes = _hashes([k for k, _ in entries])
-    lengths = np.fromiter((len(v) for _, v in entries), dtype=np.int64, count=len(entries))
-    flat = np.fromiter(chain.from_iterable(v for _, v in entries), dtype=np.int32, count=int(lengths.sum()))
-    order = np.argsort(hashes, kind="stable")
-    starts = np.cumsum(lengths) - lengths
-    lengths_o = lengths[order]
+def _csr(tables: list[tuple[str, dict[str, list[int]]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lay out tables of key -> ids as sorted hashes of (table letter + key), offsets and one flat id array (keys
+    of equal hash merged). Each table is emptied once laid out, to keep the peak of memory low."""
+    hashes, lengths, flats = [], [], []
+    for tag, table in tables:
+        hashes.append(_hashes(tag + k for k in table))
+        lengths.append(np.fromiter(map(len, table.values()), dtype=np.int64, count=len(table)))
+        flats.append(np.fromiter(chain.from_iterable(table.values()), dtype=np.int32, count=int(lengths[-1].sum())))
+        table.clear()
+    all_hashes, all_lengths, flat = np.concatenate(hashes), np.concatenate(lengths), np.concatenate(flats)
+    del hashes, lengths, flats
+    order = np.argsort(all_hashes, kind="stable")
+    starts = np.cumsum(all_lengths) - all_lengths
+    lengths_o = all_lengths[order]
     starts_o = np.cumsum(lengths_o) - lengths_o
     flat = flat[np.repeat(starts[order] - starts_o, lengths_o) + np.arange(len(flat))]
-    keys, first = np.unique(hashes[order], return_index=True)
+    keys, first = np.unique(all_hashes[order], return_index=True)
     offsets = np.append(starts_o[first], len(flat))
     return keys, (offsets.astype(np.int32) if len(flat) < 2 ** 31 else offsets), flat
 
@@ -350,12 +356,12 @@ class Matcher:
         self._word_cache: list[Word | None] = [None] * len(words)
         del self._words
         # Every lookup key in one table: the table's letter and the key, hashed.
-        entries = [(_EXACT + text, [vid]) for text, vid in self._vocab.items()]
-        for tag, table in ((_DELETE, self._deletes), (_SYMBOL, self._symbols), (_SOUND, self._sounds),
-                           (_SKELETON, self._skeletons), (_AFFIX, self._affixes), (_CLASS, self._classes)):
-            entries += [(tag + key, vids) for key, vids in table.items()]
-        self._key_hash, self._key_off, self._key_ids = _csr(entries)
-        del self._vocab, self._deletes, self._symbols, self._sounds, self._skeletons, self._affixes, self._classes
+        exact = {text: [vid] for text, vid in self._vocab.items()}
+        del self._vocab
+        self._key_hash, self._key_off, self._key_ids = _csr([
+            (_EXACT, exact), (_DELETE, self._deletes), (_SYMBOL, self._symbols), (_SOUND, self._sounds),
+            (_SKELETON, self._skeletons), (_AFFIX, self._affixes), (_CLASS, self._classes)])
+        del self._deletes, self._symbols, self._sounds, self._skeletons, self._affixes, self._classes
         # Postings: per word, the names holding it and the weight it has there; multi-word and single-word names
         # apart, each in the order the names were added.
         counts = np.fromiter(map(len, self._build_post), dtype=np.int64, count=len(self._build_post))
