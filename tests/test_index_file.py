@@ -148,6 +148,7 @@ def test_the_service_writes_the_index_once_and_reads_it_after(list_db, monkeypat
     first = screen(list_db, "Jon Doe")
     assert [n for n, _ in first] == ["DOE, John"]
     [file] = index_files(list_db)
+    assert file.stat().st_mode & 0o777 == list_db.stat().st_mode & 0o777      # readable by whoever reads the db
     written = file.stat().st_mtime_ns
     built = []
     monkeypatch.setattr(matching, "Matcher", type("Counting", (Matcher,), {

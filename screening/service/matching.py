@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 import tempfile
 import threading
 import time
@@ -87,7 +88,7 @@ def _load_or_build(db: sqlite_utils.Database, version: int, min_relevance: float
         return matcher             # the watchlist changed while we read it: not written under the old version
     try:
         file.parent.mkdir(exist_ok=True)
-        write_index(file, matcher.to_bytes(meta))
+        write_index(file, matcher.to_bytes(meta), like=path)
         _sweep(file)
     except OSError as exc:
         log.warning("cannot write the index file %s (%s): kept in memory only", file, exc)
@@ -100,11 +101,14 @@ def read_index(path: Path) -> bytes:
         return f.read()
 
 
-def write_index(path: Path, data: bytes) -> None:
+def write_index(path: Path, data: bytes, like: str | None = None) -> None:
     """Write an index file under a temporary name beside it, then rename it into place: a reader never sees half
-    a file, and of two processes writing the same version at once, one whole file stays."""
+    a file, and of two processes writing the same version at once, one whole file stays. The file gets the
+    permissions of the file ``like`` (the database: whoever may read it may read its index)."""
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        if like:
+            os.chmod(tmp, stat.S_IMODE(os.stat(like).st_mode))
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
