@@ -125,6 +125,8 @@ class _Name(NamedTuple):
 # Tables of lookup keys, one letter each, prefixed to the key before it is hashed.
 _EXACT, _DELETE, _SYMBOL, _SOUND, _SKELETON, _AFFIX, _CLASS = "=dspkac"
 _ABBREVIATION, _NUMERIC, _HAS_CLASSES = 1, 2, 4      # bits of a vocabulary word's flags
+# The scorer's allowance of edits by word length (the same from 12 letters on), for the length filter of lookups.
+_ALLOWANCE = np.array([allowance(n) for n in range(13)], dtype=np.int64)
 
 
 def _hashes(keys: Iterable[str]) -> np.ndarray:
@@ -279,6 +281,7 @@ class Matcher:
         self._ready()
 
     def _ready(self) -> None:
+        self._vlen = np.diff(self._vtext.offsets).astype(np.int64)
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_word)
 
     def __len__(self) -> int:
@@ -538,11 +541,15 @@ class Matcher:
         if not (translit or abjad or word.abbreviation):
             # Latin spellings: a word more letters apart than the scorer allows cannot be a misspelling of it.
             n = len(word.text)
-            cands = {v for v in cands if abs(text.length(v) - n) <= allowance(max(n, text.length(v))) + 1}
+            ids = np.fromiter(cands, dtype=np.int64, count=len(cands))
+            lengths = self._vlen[ids]
+            near = np.abs(lengths - n) <= _ALLOWANCE[np.minimum(np.maximum(lengths, n), len(_ALLOWANCE) - 1)] + 1
+            cands = set(ids[near].tolist())
+        cache = self._word_cache
         for vid in cands | by_symbol:
             if vid in found:
                 continue
-            score = compare_words(word, self._word(vid), person, translit, abjad).score
+            score = compare_words(word, cache[vid] or self._word(vid), person, translit, abjad).score
             if score > 0:
                 found[vid] = score
         return tuple(sorted(found.items()))
