@@ -1,6 +1,6 @@
 """Find a query's candidates in a watchlist without comparing it to every name, then score them carefully.
 
-Pure and in memory. The index works at the level of words: every distinct word of the watchlist is entered once,
+Pure (no database). The index works at the level of words: every distinct word of the watchlist is entered once,
 with the ways a query word can reach it (the same word, a name variant or nickname, one or two deleted letters,
 the same sound, the same consonants, initials of several words, two words run together). A query word is looked
 up once (cached); the names holding the words it reached are the candidates.
@@ -9,15 +9,22 @@ Pruning follows from the scorer's own rule (``SINGLE_WORD_CAP``): when both name
 words, a pair agreeing on only one of them cannot pass a threshold above the cap. So a multi-word query need not
 probe its most common word: any passing name also holds one of the others. Names with a single distinctive word
 sit in a small separate index probed by every query word.
+
+Once built the index is arrays only, and ``Matcher.to_bytes`` / ``Matcher.from_bytes`` give and take the bytes
+of one file (``screening.engine.indexfile``), so that a process need not build it again.
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from hashlib import blake2b
+from itertools import chain
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
+
+from screening.engine import indexfile
 
 from screening.engine.model import (
     ENTITY_TYPES,
@@ -29,6 +36,7 @@ from screening.engine.model import (
     Record,
     Skipped,
 )
+from screening.engine.indexfile import IndexFileError
 from screening.engine.normalize import (
     NameForm,
     UnscreenableName,
@@ -109,20 +117,140 @@ def _initials(words):
                 yield run, tuple(range(i, i + n))
 
 
-@dataclass
-class _Name:
-    record: int
-    text: str
-    form: NameForm
-    substantive: int
+class _Name(NamedTuple):
+    record: int       # index in ``Matcher.records``
+    text: str         # the name as written (a reading keeps the written name's text)
+
+
+# Tables of lookup keys, one letter each, prefixed to the key before it is hashed.
+_EXACT, _DELETE, _SYMBOL, _SOUND, _SKELETON, _AFFIX, _CLASS = "=dspkac"
+_ABBREVIATION, _NUMERIC, _HAS_CLASSES = 1, 2, 4      # bits of a vocabulary word's flags
+# The scorer's allowance of edits by word length (the same from 12 letters on), for the length filter of lookups.
+_ALLOWANCE = np.array([allowance(n) for n in range(13)], dtype=np.int64)
+
+
+def _hashes(keys: Iterable[str]) -> np.ndarray:
+    """Return a stable 64-bit hash of each key (Python's ``hash`` changes from one process to the next).
+
+    Two keys with the same hash share one entry: a lookup then finds the words of both, and every word found is
+    compared with the query word before it counts, so a collision costs a comparison, never a match.
+    """
+    return np.frombuffer(b"".join([blake2b(k.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+                                   for k in keys]), dtype="<u8")
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    """Return the offsets of consecutive runs of the given lengths (one more than the runs), as int32 if small."""
+    out = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out[1:])
+    return out.astype(np.int32) if out[-1] < 2 ** 31 else out
+
+
+class _Strings(Sequence[str]):
+    """A list of strings kept as one text and the offsets of each string in it (no object per string)."""
+
+    def __init__(self, text: str, offsets: np.ndarray):
+        self.text, self.offsets = text, offsets
+
+    @classmethod
+    def of(cls, items: Sequence[str]) -> "_Strings":
+        return cls("".join(items), _offsets(np.fromiter(map(len, items), dtype=np.int64, count=len(items))))
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i):       # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.text[self.offsets[i]:self.offsets[i + 1]]
+
+    def __iter__(self) -> Iterator[str]:
+        text, bounds = self.text, self.offsets.tolist()
+        return (text[a:b] for a, b in zip(bounds, bounds[1:]))
+
+    def length(self, i: int) -> int:
+        return int(self.offsets[i + 1] - self.offsets[i])
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        return {name: np.frombuffer(self.text.encode("utf-8", "surrogatepass"), dtype=np.uint8),
+                name + ".off": self.offsets}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], name: str) -> "_Strings":
+        text = arrays[name].tobytes().decode("utf-8", "surrogatepass")
+        offsets = arrays[name + ".off"]
+        _check_offsets(offsets, len(text), name)
+        return cls(text, offsets)
+
+
+class _Names(Sequence[_Name]):
+    """The indexed names: record of each (an array) and text (``_Strings``)."""
+
+    def __init__(self, records: np.ndarray, texts: _Strings):
+        self.records, self.texts = records, texts
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, i):       # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return _Name(int(self.records[i]), self.texts[i])
+
+    def __iter__(self) -> Iterator[_Name]:
+        return (_Name(r, t) for r, t in zip(self.records.tolist(), self.texts))
+
+
+def _check_offsets(offsets: np.ndarray, size: int, name: str) -> None:
+    if offsets.ndim != 1 or len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != size \
+            or (len(offsets) > 1 and bool((np.diff(offsets) < 0).any())):
+        raise IndexFileError(f"damaged (offsets of {name})")
+
+
+def _check_ids(ids: np.ndarray, bound: int, name: str) -> None:
+    if ids.ndim != 1 or (len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= bound)):
+        raise IndexFileError(f"damaged (ids of {name})")
+
+
+def _csr(tables: list[tuple[str, dict[str, list[int]]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lay out tables of key -> ids as sorted hashes of (table letter + key), offsets and one flat id array (keys
+    of equal hash merged). Each table is emptied once laid out, to keep the peak of memory low."""
+    hashes, lengths, flats = [], [], []
+    for tag, table in tables:
+        hashes.append(_hashes(tag + k for k in table))
+        lengths.append(np.fromiter(map(len, table.values()), dtype=np.int64, count=len(table)))
+        flats.append(np.fromiter(chain.from_iterable(table.values()), dtype=np.int32, count=int(lengths[-1].sum())))
+        table.clear()
+    all_hashes, all_lengths, flat = np.concatenate(hashes), np.concatenate(lengths), np.concatenate(flats)
+    del hashes, lengths, flats
+    order = np.argsort(all_hashes, kind="stable")
+    starts = np.cumsum(all_lengths) - all_lengths
+    lengths_o = all_lengths[order]
+    starts_o = np.cumsum(lengths_o) - lengths_o
+    flat = flat[np.repeat(starts[order] - starts_o, lengths_o) + np.arange(len(flat))]
+    keys, first = np.unique(all_hashes[order], return_index=True)
+    offsets = np.append(starts_o[first], len(flat))
+    return keys, (offsets.astype(np.int32) if len(flat) < 2 ** 31 else offsets), flat
 
 
 class Matcher:
-    """A watchlist ready to be searched: build once from records, then ``match`` queries against it."""
+    """A watchlist ready to be searched: build once from records, then ``match`` queries against it.
+
+    Built, the index is a few arrays (no dict or list per word): the vocabulary's words and their fields, the
+    lookup keys as sorted stable hashes with the words they reach, and each word's postings (the names holding it,
+    multi-word and single-word names apart). ``to_bytes`` gives them as the bytes of one file and ``from_bytes``
+    reads them back (``screening.engine.indexfile``); the matcher read back answers exactly as the one written.
+    """
 
     def __init__(self, records: Iterable[Record]):
         self.records: list[Record] = list(records)
-        self.names: list[_Name] = []
+        self._build_names: list[tuple[int, str, NameForm]] = []
         self._vocab: dict[str, int] = {}
         self._words: list[Word] = []
         self._build_post: list[list[tuple[int, float]]] = []   # word id -> (name id, weight) while building
@@ -150,6 +278,10 @@ class Matcher:
                     except UnscreenableName:
                         continue
         self._freeze()
+        self._ready()
+
+    def _ready(self) -> None:
+        self._vlen = np.diff(self._vtext.offsets).astype(np.int64)
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_word)
 
     def __len__(self) -> int:
@@ -157,7 +289,7 @@ class Matcher:
 
     # --- building ---------------------------------------------------------------------------------------------
 
-    def _vid(self, word: Word) -> int:
+    def _add_word(self, word: Word) -> int:
         vid = self._vocab.get(word.text)
         if vid is not None:
             return vid
@@ -187,87 +319,248 @@ class Matcher:
         return vid
 
     def _add_name(self, ri: int, text: str, form: NameForm) -> None:
-        ni = len(self.names)
-        self.names.append(_Name(ri, text, form, form.substantive))
+        ni = len(self._build_names)
+        self._build_names.append((ri, text, form))
         seen: dict[int, float] = {}
         for key, weight in _keys(form):
-            vid = self._vid(key)
+            vid = self._add_word(key)
             seen[vid] = max(weight, seen.get(vid, 0.0))
         for vid, weight in seen.items():
             self._build_post[vid].append((ni, weight))
 
     def _freeze(self) -> None:
-        """Turn the postings into arrays: per word, the names holding it (multi-word and single-word apart)."""
-        subst = np.array([n.substantive for n in self.names], dtype=np.int16)
-        self._name_weight = np.array([n.form.weight for n in self.names], dtype=np.float64)
+        """Turn what was built into arrays: names, vocabulary, lookup keys and postings (see the class)."""
+        forms = [form for _, _, form in self._build_names]
+        self.names = _Names(np.array([ri for ri, _, _ in self._build_names], dtype=np.int32),
+                            _Strings.of([text for _, text, _ in self._build_names]))
+        subst = np.array([f.substantive for f in forms], dtype=np.int16)
+        self._name_weight = np.array([f.weight for f in forms], dtype=np.float64)
         self._name_subst = subst
         # Single letters may align with any word of the same initial: the bound counts them as agreeing.
-        self._name_initial_count = np.array([sum(1 for w in n.form.words if len(w.text) == 1) for n in self.names],
+        self._name_initial_count = np.array([sum(1 for w in f.words if len(w.text) == 1) for f in forms],
                                             dtype=np.float64)
-        self._name_initials = np.array([sum(w.weight for w in n.form.words if len(w.text) == 1) for n in self.names],
+        self._name_initials = np.array([sum(w.weight for w in f.words if len(w.text) == 1) for f in forms],
                                        dtype=np.float64)
-        empty_i = np.zeros(0, dtype=np.int32)
-        empty_f = np.zeros(0, dtype=np.float32)
-        self._post: list[tuple[np.ndarray, np.ndarray]] = []
-        self._mono: list[tuple[np.ndarray, np.ndarray]] = []
-        for entries in self._build_post:
-            if not entries:
-                self._post.append((empty_i, empty_f))
-                self._mono.append((empty_i, empty_f))
-                continue
-            ids = np.fromiter((e[0] for e in entries), dtype=np.int32, count=len(entries))
-            ws = np.fromiter((e[1] for e in entries), dtype=np.float32, count=len(entries))
-            multi = subst[ids] >= 2
-            self._post.append((ids[multi], ws[multi]))
-            self._mono.append((ids[~multi], ws[~multi]))
-        self._post_size = np.array([len(p[0]) for p in self._post], dtype=np.int64)
+        del self._build_names
+        # The vocabulary, field by field; its ``Word`` objects are made again when a lookup reaches them.
+        words = self._words
+        self._vtext = _Strings.of([w.text for w in words])
+        self._vphonetic = _Strings.of([w.phonetic for w in words])
+        self._vskeleton = _Strings.of([w.skeleton for w in words])
+        self._vclasses = _Strings.of([w.classes or "" for w in words])
+        self._vweight = np.array([w.weight for w in words], dtype=np.float64)
+        self._vflags = np.array([(_ABBREVIATION if w.abbreviation else 0) | (_NUMERIC if w.numeric else 0)
+                                 | (_HAS_CLASSES if w.classes is not None else 0) for w in words], dtype=np.uint8)
+        symbols: dict[str, int] = {}
+        self._vsym_ids = np.array([symbols.setdefault(s, len(symbols)) for w in words for s in sorted(w.symbols)],
+                                  dtype=np.int32)
+        self._vsym_off = _offsets(np.array([len(w.symbols) for w in words], dtype=np.int64))
+        self._symtab = _Strings.of(list(symbols))
+        self._word_cache: list[Word | None] = [None] * len(words)
+        del self._words
+        # Every lookup key in one table: the table's letter and the key, hashed.
+        exact = {text: [vid] for text, vid in self._vocab.items()}
+        del self._vocab
+        self._key_hash, self._key_off, self._key_ids = _csr([
+            (_EXACT, exact), (_DELETE, self._deletes), (_SYMBOL, self._symbols), (_SOUND, self._sounds),
+            (_SKELETON, self._skeletons), (_AFFIX, self._affixes), (_CLASS, self._classes)])
+        del self._deletes, self._symbols, self._sounds, self._skeletons, self._affixes, self._classes
+        # Postings: per word, the names holding it and the weight it has there; multi-word and single-word names
+        # apart, each in the order the names were added.
+        counts = np.fromiter(map(len, self._build_post), dtype=np.int64, count=len(self._build_post))
+        vids = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        ids = np.fromiter((e[0] for p in self._build_post for e in p), dtype=np.int32, count=int(counts.sum()))
+        ws = np.fromiter((e[1] for p in self._build_post for e in p), dtype=np.float32, count=int(counts.sum()))
+        multi = subst[ids] >= 2
+        vsize = len(counts)
+        self._post_ids, self._post_w = ids[multi], ws[multi]
+        self._post_off = _offsets(np.bincount(vids[multi], minlength=vsize))
+        self._mono_ids, self._mono_w = ids[~multi], ws[~multi]
+        self._mono_off = _offsets(np.bincount(vids[~multi], minlength=vsize))
+        self._post_size = np.diff(self._post_off).astype(np.int64)
         del self._build_post
+
+    # --- the file ---------------------------------------------------------------------------------------------
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """Return the matcher as named arrays (records and skipped names as JSON text)."""
+        records = json.dumps({
+            "records": [[r.id, list(r.names), r.type, list(r.countries), list(r.birth_dates), r.source,
+                         list(r.country_hints)] for r in self.records],
+            "skipped": [list(s) for s in self.skipped_names]}, ensure_ascii=True)
+        return {
+            "records": np.frombuffer(records.encode(), dtype=np.uint8),
+            "name.record": self.names.records, **self.names.texts.arrays("name.text"),
+            "name.weight": self._name_weight, "name.subst": self._name_subst,
+            "name.initial_count": self._name_initial_count, "name.initials": self._name_initials,
+            **self._vtext.arrays("word.text"), **self._vphonetic.arrays("word.phonetic"),
+            **self._vskeleton.arrays("word.skeleton"), **self._vclasses.arrays("word.classes"),
+            "word.weight": self._vweight, "word.flags": self._vflags,
+            "word.sym.ids": self._vsym_ids, "word.sym.off": self._vsym_off, **self._symtab.arrays("symbol"),
+            "key.hash": self._key_hash, "key.off": self._key_off, "key.ids": self._key_ids,
+            "post.off": self._post_off, "post.ids": self._post_ids, "post.w": self._post_w,
+            "mono.off": self._mono_off, "mono.ids": self._mono_ids, "mono.w": self._mono_w,
+        }
+
+    def to_bytes(self, meta: dict | None = None) -> bytes:
+        """Return the index as the bytes of one file. ``meta`` (JSON-able: the watchlist version it was built
+        from...) is stored with it and checked by ``from_bytes``."""
+        return indexfile.encode(self._arrays(), meta or {})
+
+    @classmethod
+    def from_bytes(cls, data: bytes, meta: dict | None = None) -> "Matcher":
+        """Return the matcher whose ``to_bytes`` gave ``data``. Raise ``IndexFileError`` (saying why) when the bytes
+        are damaged, built by another algorithm or engine, or (given ``meta``) for other data: never use them
+        then. The arrays stay views of ``data``."""
+        _, arrays = indexfile.decode(data, meta or {})
+        self = cls.__new__(cls)
+        try:
+            self._from_arrays(arrays)
+        except IndexFileError:
+            raise
+        except (KeyError, ValueError, TypeError, IndexError, UnicodeDecodeError) as exc:
+            raise IndexFileError(f"damaged ({type(exc).__name__}: {exc})") from None
+        self._ready()
+        return self
+
+    def _from_arrays(self, a: dict[str, np.ndarray]) -> None:
+        data = json.loads(a["records"].tobytes())
+        self.records = [Record(id=r[0], names=tuple(r[1]), type=r[2], countries=tuple(r[3]),
+                               birth_dates=tuple(r[4]), source=r[5], country_hints=tuple(r[6]))
+                        for r in data["records"]]
+        self.skipped_names = [tuple(s) for s in data["skipped"]]
+        self.names = _Names(a["name.record"], _Strings.from_arrays(a, "name.text"))
+        n = len(self.names)
+        _check_ids(self.names.records, len(self.records), "names")
+        self._name_weight, self._name_subst = a["name.weight"], a["name.subst"]
+        self._name_initial_count, self._name_initials = a["name.initial_count"], a["name.initials"]
+        self._vtext = _Strings.from_arrays(a, "word.text")
+        v = len(self._vtext)
+        self._vphonetic = _Strings.from_arrays(a, "word.phonetic")
+        self._vskeleton = _Strings.from_arrays(a, "word.skeleton")
+        self._vclasses = _Strings.from_arrays(a, "word.classes")
+        self._vweight, self._vflags = a["word.weight"], a["word.flags"]
+        self._vsym_ids, self._vsym_off = a["word.sym.ids"], a["word.sym.off"]
+        self._symtab = _Strings.from_arrays(a, "symbol")
+        _check_offsets(self._vsym_off, len(self._vsym_ids), "word symbols")
+        _check_ids(self._vsym_ids, len(self._symtab), "word symbols")
+        self._key_hash, self._key_off, self._key_ids = a["key.hash"], a["key.off"], a["key.ids"]
+        _check_offsets(self._key_off, len(self._key_ids), "keys")
+        _check_ids(self._key_ids, v, "keys")
+        for part in ("post", "mono"):
+            off, ids, ws = a[part + ".off"], a[part + ".ids"], a[part + ".w"]
+            _check_offsets(off, len(ids), part)
+            _check_ids(ids, n, part)
+            setattr(self, f"_{part}_off", off)
+            setattr(self, f"_{part}_ids", ids)
+            setattr(self, f"_{part}_w", ws)
+        sizes = [len(self._name_weight), len(self._name_subst), len(self._name_initial_count),
+                 len(self._name_initials)]
+        if sizes != [n] * 4 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
+                or len(self._post_off) != v + 1 or len(self._mono_off) != v + 1 or len(self._key_hash) + 1 != \
+                len(self._key_off) or len(self._post_w) != len(self._post_ids) \
+                or len(self._mono_w) != len(self._mono_ids) or len(self._vphonetic) != v \
+                or len(self._vskeleton) != v or len(self._vclasses) != v:
+            raise IndexFileError("damaged (array sizes disagree)")
+        self._post_size = np.diff(self._post_off).astype(np.int64)
+        self._word_cache = [None] * v
+
+    # --- the vocabulary ---------------------------------------------------------------------------------------
+
+    def _word(self, vid: int) -> Word:
+        """Return a vocabulary word, made again from its fields the first time it is needed."""
+        w = self._word_cache[vid]
+        if w is None:
+            flags = int(self._vflags[vid])
+            symbols = frozenset(self._symtab[int(s)]
+                                for s in self._vsym_ids[self._vsym_off[vid]:self._vsym_off[vid + 1]])
+            w = Word(self._vtext[vid], float(self._vweight[vid]), symbols, self._vphonetic[vid],
+                     self._vskeleton[vid], bool(flags & _ABBREVIATION), bool(flags & _NUMERIC),
+                     self._vclasses[vid] if flags & _HAS_CLASSES else None)
+            self._word_cache[vid] = w
+        return w
+
+    def _probe(self, keys: list[str]) -> Iterator[tuple[int, list[int]]]:
+        """Yield (index of the key, vocabulary ids) for each key present in the lookup table."""
+        table = self._key_hash
+        if not len(table):
+            return
+        hashes = _hashes(keys)
+        pos = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
+        off, ids = self._key_off, self._key_ids
+        for i in np.flatnonzero(table[pos] == hashes).tolist():
+            p = pos[i]
+            yield i, ids[off[p]:off[p + 1]].tolist()
+
+    def _vid(self, text: str) -> int | None:
+        """Return the vocabulary id of a word written exactly so, or None."""
+        for _, vids in self._probe([_EXACT + text]):
+            for v in vids:
+                if self._vtext[v] == text:
+                    return v
+        return None
 
     # --- looking up -------------------------------------------------------------------------------------------
 
     def _lookup_word(self, word: Word, person: bool, translit: bool, abjad: bool) -> tuple[int, ...]:
         """Return the vocabulary words a query word can align with."""
-        found: dict[int, float] = {}
-        exact = self._vocab.get(word.text)
-        if exact is not None:
-            found[exact] = 1.0
-        cands: set[int] = set()
+        # Every key of the word in one probe of the table; symbol keys (names that are variants of each other)
+        # skip the length filter below.
+        keys = [_EXACT + word.text]
         depth = 2 if len(word.text) >= LONG_WORD else (1 if len(word.text) >= 3 else 0)
         if translit:
             depth = max(depth, 2 if len(word.text) >= 4 else depth)
-        for d in _deletes(word.text, depth):
-            cands.update(self._deletes.get(d, ()))
-        by_symbol: set[int] = set()
-        for s in word.symbols:
-            by_symbol.update(self._symbols.get(s, ()))
+        keys += [_DELETE + d for d in _deletes(word.text, depth)]
+        first_symbol = len(keys)
+        keys += [_SYMBOL + s for s in word.symbols]
+        end_symbol = len(keys)
         if len(word.phonetic) >= 2:
-            cands.update(self._sounds.get(word.phonetic, ()))
+            keys.append(_SOUND + word.phonetic)
         if abjad and len(word.skeleton) >= 2:
             # Consonants written, vowels not: the same skeleton, or one consonant apart.
-            for d in _deletes(word.skeleton, 1 if len(word.skeleton) >= 3 else 0):
-                cands.update(self._skeletons.get(d, ()))
+            keys += [_SKELETON + d for d in _deletes(word.skeleton, 1 if len(word.skeleton) >= 3 else 0)]
         if translit:
             classes = word_classes(word)
             if len(classes) >= 3:
-                for d in _deletes(classes, 1):
-                    cands.update(self._classes.get(d, ()))
+                keys += [_CLASS + d for d in _deletes(classes, 1)]
         if len(word.text) >= 4:
-            cands.update(self._sounds.get("~" + _nysiis(word.text), ()))
+            keys.append(_SOUND + "~" + _nysiis(word.text))
         if len(word.text) >= AFFIX_WORD - 1:
-            cands.update(self._affixes.get("<" + word.text[:3], ()))
-            cands.update(self._affixes.get(">" + word.text[-3:], ()))
-        words = self._words
+            keys += [_AFFIX + "<" + word.text[:3], _AFFIX + ">" + word.text[-3:]]
+        found: dict[int, float] = {}
+        cands: set[int] = set()
+        by_symbol: set[int] = set()
+        text = self._vtext
+        for i, vids in self._probe(keys):
+            if i == 0:
+                found.update((v, 1.0) for v in vids if text[v] == word.text)
+            elif first_symbol <= i < end_symbol:
+                by_symbol.update(vids)
+            else:
+                cands.update(vids)
         if not (translit or abjad or word.abbreviation):
             # Latin spellings: a word more letters apart than the scorer allows cannot be a misspelling of it.
             n = len(word.text)
-            cands = {v for v in cands if abs(len(words[v].text) - n) <= allowance(max(n, len(words[v].text))) + 1}
+            ids = np.fromiter(cands, dtype=np.int64, count=len(cands))
+            lengths = self._vlen[ids]
+            near = np.abs(lengths - n) <= _ALLOWANCE[np.minimum(np.maximum(lengths, n), len(_ALLOWANCE) - 1)] + 1
+            cands = set(ids[near].tolist())
+        cache = self._word_cache
         for vid in cands | by_symbol:
             if vid in found:
                 continue
-            score = compare_words(word, words[vid], person, translit, abjad).score
+            score = compare_words(word, cache[vid] or self._word(vid), person, translit, abjad).score
             if score > 0:
                 found[vid] = score
         return tuple(sorted(found.items()))
+
+    def _postings(self, vid: int, mono: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Return the names holding a vocabulary word and its weight in each (multi-word or single-word names)."""
+        if mono:
+            start, end = self._mono_off[vid], self._mono_off[vid + 1]
+            return self._mono_ids[start:end], self._mono_w[start:end]
+        start, end = self._post_off[vid], self._post_off[vid + 1]
+        return self._post_ids[start:end], self._post_w[start:end]
 
     def _query_forms(self, query: Query) -> list[NameForm]:
         qtype = infer_type(query.name, query.type)
@@ -306,7 +599,7 @@ class Matcher:
         if not person:
             # Initials of a run of query words, looked up exactly ("peoples liberation army" -> "pla").
             for text, idx in _initials(words):
-                v = self._vocab.get(text)
+                v = self._vid(text)
                 if v is not None:
                     looked.append((None, idx, ((v, ACRONYM_SCORE),), int(self._post_size[v])))
         qsub = [i for i, w in enumerate(words) if w.substantive]
@@ -324,11 +617,12 @@ class Matcher:
             for i in idx:
                 mask |= 1 << i
             qweight = sum(words[i].weight for i in idx)
-            arrays = [(self._mono[v], sim) for v, sim in found if len(self._mono[v][0])]
+            mono = self._mono_off
+            arrays = [(self._postings(v, mono=True), sim) for v, sim in found if mono[v + 1] > mono[v]]
             if k == drop:
                 dropped = (mask, qweight, found)
             else:
-                arrays += [(self._post[v], sim) for v, sim in found if len(self._post[v][0])]
+                arrays += [(self._postings(v), sim) for v, sim in found if self._post_size[v]]
             if not arrays:
                 continue
             if len(arrays) > 1:
@@ -361,9 +655,9 @@ class Matcher:
         if dropped is not None:
             # The most common word was not probed; names found otherwise still get credit for holding it.
             mask, qweight, found = dropped
-            ids = np.concatenate([self._post[v][0] for v, _ in found])
-            ws = np.concatenate([self._post[v][1] for v, _ in found])
-            sims = np.concatenate([np.full(len(self._post[v][0]), sim) for v, sim in found])
+            ids = np.concatenate([self._postings(v)[0] for v, _ in found])
+            ws = np.concatenate([self._postings(v)[1] for v, _ in found])
+            sims = np.concatenate([np.full(self._post_size[v], sim) for v, sim in found])
             srt = np.lexsort((-sims, ids))
             ids, ws, sims = ids[srt], ws[srt], sims[srt]
             pos = np.minimum(np.searchsorted(ids, uniq), len(ids) - 1)
