@@ -10,7 +10,8 @@ engine consumes the ``NameForm`` built here:
 - company legal forms folded to one canonical class across jurisdictions (rigour: "Co., Ltd." = "LLC" = "OOO";
   "AG" = "S.A." = "PLC" = "JSC") and kept apart from the name's own words;
 - per word: a weight (particles and generic company words count less), rigour's name symbols (Muammar /
-  Moammar, Bill / William), nicknames, a phonetic key and a consonant skeleton;
+  Moammar, Bill / William; from a table built once from rigour's tagger, ``data/rigour_name_symbols.tsv.gz``),
+  nicknames, a phonetic key and a consonant skeleton;
 - symbols for names across languages and spellings: given-name families (Alexandros / Aleksandr / Iskandar), a
   key of German, French and English transcription conventions (Chodorkowski / Khodorkovsky), and the keys of a
   Korean syllable in both romanisations (jeong / chung);
@@ -23,8 +24,12 @@ Other readings of a name (Han read in Korean or Japanese, kana, short Hebrew wor
 """
 from __future__ import annotations
 
+import gzip
+import io
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -855,16 +860,39 @@ def _symbols(token: str) -> frozenset[str]:
 
 
 def _rigour_symbols(token: str) -> list[str]:
-    # imported on first use, for start-up speed: rigour takes ~80 ms to import
-    from rigour.names import NameTypeTag, analyze_names
-    names = analyze_names(NameTypeTag.PER, [token], phonetics=False, numerics=False, consolidate=False)
-    out = []
-    for n in names:
-        for span in n.spans:
-            cat = span.symbol.category.value
-            if cat in ("NAME", "NICK") and len(span.parts) == 1:
-                out.append(f"{cat.lower()}:{span.symbol.id}")
-    return out
+    """Return rigour's NAME and NICK symbols of a word alone ("name:Q123", "nick:BILL"), from the table built once
+    from rigour's person-name tagger (tools/build_name_symbols.py; the tagger itself costs ~260 MB per process)."""
+    body, starts = _rigour_table()
+    n = len(starts) - 1
+    i = bisect_left(range(n), token, key=lambda k: body[starts[k]:body.index("\t", starts[k])])
+    if i == n:
+        return []
+    tab = body.index("\t", starts[i])
+    if body[starts[i]:tab] != token:
+        return []
+    return body[tab + 1:starts[i + 1] - 1].split(" ")
+
+
+RIGOUR_SYMBOLS_FILE = "rigour_name_symbols.tsv.gz"
+
+
+@lru_cache(maxsize=1)
+def _rigour_table() -> tuple[str, array]:
+    """Return the symbol table as one text of sorted ``word<TAB>symbols`` lines and the offset of each line (and of
+    the end): about 5 MB, where a dict of the 170,000 words would take 25 MB."""
+    raw = (resources.files("screening.engine") / "data" / RIGOUR_SYMBOLS_FILE).read_bytes()
+    text = gzip.decompress(raw).decode("ascii")
+    body = text[text.index("\n") + 1:]          # past the header line ("# rigour 2.6.1: ...")
+    starts = array("I", [0])
+    starts.extend(m.end() for m in re.finditer("\n", body))
+    return body, starts
+
+
+def rigour_symbols_version() -> str:
+    """Return the rigour version the symbol table was built from ("2.6.1")."""
+    raw = (resources.files("screening.engine") / "data" / RIGOUR_SYMBOLS_FILE).read_bytes()
+    with gzip.open(io.BytesIO(raw), "rt", encoding="ascii") as f:
+        return f.readline().split()[2].rstrip(":")
 
 
 @lru_cache(maxsize=WORD_CACHE)
