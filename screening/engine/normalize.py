@@ -36,10 +36,12 @@ from importlib import resources
 
 from normality import ascii_text
 
-# Cache sizes. A batch run meets each client name once, so the caches hold the watchlist's names (tens of
-# thousands) and recent queries; least recently used entries go first, keeping memory bounded in long runs.
-ANALYZE_CACHE = 60_000
-WORD_CACHE = 120_000
+# Cache sizes, in entries, measured with benchmarks/cache_sizes.py (table in benchmarks/README.md): near the plateau
+# of the hit rate on 20,000 queries against OFAC, with memory bounded in long runs (least recently used go first).
+ANALYZE_CACHE = 30_000   # names (a batch run meets each client name once; the scorer meets list names again)
+WORD_CACHE = 60_000      # words of a name with their type (``_word``)
+TOKEN_CACHE = 30_000     # per word: symbols, phonetic key, consonant classes (called when ``_word`` misses)
+KEY_CACHE = 1_024        # spelling-convention and Korean syllable keys: computed once per ``_symbols`` miss
 
 MAX_NAME_CHARS = 300       # longer inputs are cut here; names are never this long, addresses pasted in are
 MAX_WORDS = 12
@@ -295,7 +297,7 @@ _CLASS_OF = {**{c: "b" for c in "bpfv"}, **{c: "k" for c in "cgjkq"}, **{c: "s" 
              **{c: "d" for c in "dt"}, **{c: "l" for c in "lr"}, **{c: "m" for c in "mn"}, "x": "ks"}
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=TOKEN_CACHE)
 def consonant_classes(text: str) -> str:
     """Return the consonant classes of a word, doubles collapsed ("washington" -> "smkdm", "george" -> "klk")."""
     out: list[str] = []
@@ -465,7 +467,7 @@ _CONVENTION_STEPS = (
 CONVENTION_MIN_LETTERS = 6   # shorter words fold too many different names together (Chen / Shen, Chin / Shin)
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=KEY_CACHE)
 def convention_key(token: str) -> str:
     """Return the spelling-convention key of a word of six letters or more ("" for shorter words)."""
     if len(token) < CONVENTION_MIN_LETTERS or not token.isalpha():
@@ -505,7 +507,7 @@ _KOREAN_VOWELS = ((re.compile(r"oo"), "u"), (re.compile(r"ee|ui"), "i"), (re.com
                   (re.compile(r"ae"), "e"))
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=KEY_CACHE)
 def korean_syllable_keys(token: str) -> frozenset[str]:
     """Return the keys of a word read as one Korean syllable ("jeong" -> kor:syl:cong, kor:syl:cung), or none."""
     if not 2 <= len(token) <= 6 or not _KOREAN_SYLLABLE.match(token):
@@ -841,7 +843,7 @@ def _word(token: str, type: str, dotted: bool) -> Word:
     return Word(token, weight, _symbols(token), _phonetic(token), skeleton(token), abbreviation, numeric)
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=TOKEN_CACHE)
 def _symbols(token: str) -> frozenset[str]:
     if len(token) < 2 or token.isdigit():
         return frozenset()
@@ -895,7 +897,7 @@ def rigour_symbols_version() -> str:
         return f.readline().split()[2].rstrip(":")
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=TOKEN_CACHE)
 def _phonetic(token: str) -> str:
     # imported on first use, for start-up speed: jellyfish is needed only past the edit-distance allowance
     import jellyfish
