@@ -10,7 +10,8 @@ engine consumes the ``NameForm`` built here:
 - company legal forms folded to one canonical class across jurisdictions (rigour: "Co., Ltd." = "LLC" = "OOO";
   "AG" = "S.A." = "PLC" = "JSC") and kept apart from the name's own words;
 - per word: a weight (particles and generic company words count less), rigour's name symbols (Muammar /
-  Moammar, Bill / William), nicknames, a phonetic key and a consonant skeleton;
+  Moammar, Bill / William; from a table built once from rigour's tagger, ``data/rigour_name_symbols.tsv.gz``),
+  nicknames, a phonetic key and a consonant skeleton;
 - symbols for names across languages and spellings: given-name families (Alexandros / Aleksandr / Iskandar), a
   key of German, French and English transcription conventions (Chodorkowski / Khodorkovsky), and the keys of a
   Korean syllable in both romanisations (jeong / chung);
@@ -23,18 +24,24 @@ Other readings of a name (Han read in Korean or Japanese, kana, short Hebrew wor
 """
 from __future__ import annotations
 
+import gzip
+import io
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from normality import ascii_text
 
-# Cache sizes. A batch run meets each client name once, so the caches hold the watchlist's names (tens of
-# thousands) and recent queries; least recently used entries go first, keeping memory bounded in long runs.
-ANALYZE_CACHE = 60_000
-WORD_CACHE = 120_000
+# Cache sizes, in entries, measured with benchmarks/cache_sizes.py (table in benchmarks/README.md): near the plateau
+# of the hit rate on 20,000 queries against OFAC, with memory bounded in long runs (least recently used go first).
+ANALYZE_CACHE = 30_000   # names (a batch run meets each client name once; the scorer meets list names again)
+WORD_CACHE = 60_000      # words of a name with their type (``_word``)
+TOKEN_CACHE = 30_000     # per word: symbols, phonetic key, consonant classes (called when ``_word`` misses)
+KEY_CACHE = 1_024        # spelling-convention and Korean syllable keys: computed once per ``_symbols`` miss
 
 MAX_NAME_CHARS = 300       # longer inputs are cut here; names are never this long, addresses pasted in are
 MAX_WORDS = 12
@@ -290,7 +297,7 @@ _CLASS_OF = {**{c: "b" for c in "bpfv"}, **{c: "k" for c in "cgjkq"}, **{c: "s" 
              **{c: "d" for c in "dt"}, **{c: "l" for c in "lr"}, **{c: "m" for c in "mn"}, "x": "ks"}
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=TOKEN_CACHE)
 def consonant_classes(text: str) -> str:
     """Return the consonant classes of a word, doubles collapsed ("washington" -> "smkdm", "george" -> "klk")."""
     out: list[str] = []
@@ -460,7 +467,7 @@ _CONVENTION_STEPS = (
 CONVENTION_MIN_LETTERS = 6   # shorter words fold too many different names together (Chen / Shen, Chin / Shin)
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=KEY_CACHE)
 def convention_key(token: str) -> str:
     """Return the spelling-convention key of a word of six letters or more ("" for shorter words)."""
     if len(token) < CONVENTION_MIN_LETTERS or not token.isalpha():
@@ -500,7 +507,7 @@ _KOREAN_VOWELS = ((re.compile(r"oo"), "u"), (re.compile(r"ee|ui"), "i"), (re.com
                   (re.compile(r"ae"), "e"))
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=KEY_CACHE)
 def korean_syllable_keys(token: str) -> frozenset[str]:
     """Return the keys of a word read as one Korean syllable ("jeong" -> kor:syl:cong, kor:syl:cung), or none."""
     if not 2 <= len(token) <= 6 or not _KOREAN_SYLLABLE.match(token):
@@ -838,7 +845,7 @@ def _word(token: str, type: str, dotted: bool) -> Word:
     return Word(token, weight, _symbols(token), _phonetic(token), skeleton(token), abbreviation, numeric)
 
 
-@lru_cache(maxsize=WORD_CACHE)
+@lru_cache(maxsize=TOKEN_CACHE)
 def _symbols(token: str) -> frozenset[str]:
     if len(token) < 2 or token.isdigit():
         return frozenset()
@@ -857,19 +864,42 @@ def _symbols(token: str) -> frozenset[str]:
 
 
 def _rigour_symbols(token: str) -> list[str]:
-    # imported on first use, for start-up speed: rigour takes ~80 ms to import
-    from rigour.names import NameTypeTag, analyze_names
-    names = analyze_names(NameTypeTag.PER, [token], phonetics=False, numerics=False, consolidate=False)
-    out = []
-    for n in names:
-        for span in n.spans:
-            cat = span.symbol.category.value
-            if cat in ("NAME", "NICK") and len(span.parts) == 1:
-                out.append(f"{cat.lower()}:{span.symbol.id}")
-    return out
+    """Return rigour's NAME and NICK symbols of a word alone ("name:Q123", "nick:BILL"), from the table built once
+    from rigour's person-name tagger (tools/build_name_symbols.py; the tagger itself costs ~260 MB per process)."""
+    body, starts = _rigour_table()
+    n = len(starts) - 1
+    i = bisect_left(range(n), token, key=lambda k: body[starts[k]:body.index("\t", starts[k])])
+    if i == n:
+        return []
+    tab = body.index("\t", starts[i])
+    if body[starts[i]:tab] != token:
+        return []
+    return body[tab + 1:starts[i + 1] - 1].split(" ")
 
 
-@lru_cache(maxsize=WORD_CACHE)
+RIGOUR_SYMBOLS_FILE = "rigour_name_symbols.tsv.gz"
+
+
+@lru_cache(maxsize=1)
+def _rigour_table() -> tuple[str, array]:
+    """Return the symbol table as one text of sorted ``word<TAB>symbols`` lines and the offset of each line (and of
+    the end): about 5 MB, where a dict of the 170,000 words would take 25 MB."""
+    raw = (resources.files("screening.engine") / "data" / RIGOUR_SYMBOLS_FILE).read_bytes()
+    text = gzip.decompress(raw).decode("ascii")
+    body = text[text.index("\n") + 1:]          # past the header line ("# rigour 2.6.1: ...")
+    starts = array("I", [0])
+    starts.extend(m.end() for m in re.finditer("\n", body))
+    return body, starts
+
+
+def rigour_symbols_version() -> str:
+    """Return the rigour version the symbol table was built from ("2.6.1")."""
+    raw = (resources.files("screening.engine") / "data" / RIGOUR_SYMBOLS_FILE).read_bytes()
+    with gzip.open(io.BytesIO(raw), "rt", encoding="ascii") as f:
+        return f.readline().split()[2].rstrip(":")
+
+
+@lru_cache(maxsize=TOKEN_CACHE)
 def _phonetic(token: str) -> str:
     # imported on first use, for start-up speed: jellyfish is needed only past the edit-distance allowance
     import jellyfish
