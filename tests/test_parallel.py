@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from screening.engine.batch import NOT_SCREENED, SCREENED, chunked, screen_rows
+from screening.cli import cli
+from screening.engine.batch import NOT_SCREENED, SCREENED, screen_rows
 from screening.engine.model import Query, Skipped
 from screening.engine.parallel import WorkerError, processes_for, screen_rows_parallel
 from screening.service import ingest, policy, screen
@@ -177,3 +179,19 @@ def test_a_run_on_every_core_stores_what_one_process_stores(crm_db, monkeypatch)
     many = screen.screen(crm_db, prepared, actor="test", processes=2)
     assert runs.get_run(crm_db, many)["status"] == runs.get_run(crm_db, one)["status"] == "completed"
     assert _stored(crm_db, many) == _stored(crm_db, one)
+
+
+def _db_file(db) -> str:
+    return db.execute("PRAGMA database_list").fetchone()[2]
+
+
+@pytest.mark.parametrize("args, exit_code, says", [
+    (["--processes", "2"], 3, "25 rows, 20 screened, 5 not screened"),     # 3: some rows not screened
+    (["--processes", "1"], 3, "25 rows, 20 screened, 5 not screened"),
+    (["--processes", "-1"], 2, "-1 is not in the range x>=0"),
+])
+def test_the_screen_command_takes_the_number_of_processes(crm_db, args, exit_code, says, monkeypatch):
+    monkeypatch.setattr("screening.engine.parallel.CHUNK_ROWS", 4)
+    result = CliRunner().invoke(cli, ["--db", _db_file(crm_db), "screen", str(CLIENTS), *args])
+    assert result.exit_code == exit_code, result.output
+    assert says in result.output

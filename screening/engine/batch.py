@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Protocol, Sequence, Union
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from screening.engine.index import Matcher
 from screening.engine.model import Match, Query, Skipped
@@ -42,7 +42,7 @@ class RowResult:
 
 # --- one row, one chunk: what any way of running a batch (one process, a pool, a cluster) is made of ------------
 
-Outcome = Union[list[Match], Skipped, None]     # a row's matches, the engine's refusal, or None: not sent (problems)
+Outcome = list[Match] | Skipped | None     # a row's matches, the engine's refusal, or None: not sent (problems)
 
 
 def row_query(client: ClientLike) -> Query | None:

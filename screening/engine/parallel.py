@@ -29,8 +29,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator, Sequence
 
-from screening.engine.batch import ClientLike, Outcome, RowResult, chunked, row_query, row_result, screen_chunk, \
-    screen_rows
+from screening.engine.batch import (
+    ClientLike,
+    Outcome,
+    RowResult,
+    chunked,
+    row_query,
+    row_result,
+    screen_chunk,
+    screen_rows,
+)
 from screening.engine.index import Matcher
 from screening.engine.model import Query
 

@@ -22,8 +22,8 @@ from typing import Callable, TextIO
 import sqlite_utils
 
 from screening.engine.batch import SCREENED, RowResult
-from screening.engine.parallel import processes_for, screen_rows_parallel
 from screening.engine.pairs import algorithm_id
+from screening.engine.parallel import processes_for, screen_rows_parallel
 from screening.engine.results import HitRecord, RowRecord
 from screening.files import jsonexport, pdf, report
 from screening.files.clientfile import (
@@ -176,8 +176,8 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
     ``threshold`` and ``hit_limit`` are this run's own values; None takes the policy's (``policy.resolve``: the
     Admin setting, else the deployment's default). The run records the values used. ``progress(done, total)`` is
     called as rows are screened. ``processes`` screen at once (None: the policy's ``screening_processes``, 0: every
-    core), sharing the matcher; this process alone stores the results. On any error or interruption the run is marked failed with the reason; an error is
-    raised again as ``RunFailed``, an interruption as itself.
+    core), sharing the matcher; this process alone stores the results. On any error or interruption the run is
+    marked failed with the reason; an error is raised again as ``RunFailed``, an interruption as itself.
     """
     resolved = policy.resolve(db, threshold=threshold, hit_limit=hit_limit, screening_processes=processes)
     matcher, version, size = matcher_for(db, resolved.news_min_relevance)
