@@ -130,7 +130,7 @@ def screen_rows_parallel(matcher: Matcher, clients: Iterable[ClientLike], thresh
         pending.append((chunk, pool.submit(_screen_in_worker, [row_query(c) for c in chunk], threshold, limit)))
         return True
 
-    done = 0
+    done, finished = 0, False
     try:
         # With fork, the pool forks every worker at the first submit. The parent's objects are frozen out of the
         # garbage collector meanwhile, so that a collection in a worker does not write to (and so copy) every
@@ -162,5 +162,7 @@ def screen_rows_parallel(matcher: Matcher, clients: Iterable[ClientLike], thresh
             done += len(chunk)
             if progress:
                 progress(done)
+        finished = True
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # All done: the idle workers are joined (none is left behind). Stopped early: not waited for.
+        pool.shutdown(wait=finished, cancel_futures=True)
