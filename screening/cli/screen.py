@@ -66,12 +66,16 @@ def _write_outputs(obj: Context, run_id: int, report_path: str | None, json_path
 @click.option("--limit", "hit_limit", type=click.IntRange(1, 100), default=None,
               help="At most this many hits per row, best first (default: the policy: the Admin setting, else "
                    "SCREENING_HIT_LIMIT, else 10).")
+@click.option("--processes", type=click.IntRange(min=0), default=None,
+              help="Processes that screen at once, sharing the watchlist's index: 0 every core, 1 this process only "
+                   "(default: the policy: SCREENING_PROCESSES, else 0).")
 @click.option("--report", "report_path", metavar="OUT.xlsx", help="Also write the Excel report here.")
 @click.option("--json", "json_path", metavar="OUT.json", help="Also write the run as JSON here.")
 @click.pass_obj
 @file_errors
 def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, ...], threshold: float | None,
-               hit_limit: int | None, report_path: str | None, json_path: str | None) -> None:
+               hit_limit: int | None, processes: int | None, report_path: str | None,
+               json_path: str | None) -> None:
     """Screen every row of a client list (xlsx, xlsm, csv, tsv) against the watchlist and store the run.
 
     Shows the detected columns and why first. Every row with a usable name is screened; odd types, countries and
@@ -105,7 +109,7 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
         run_id = screen.screen(obj.db, prepared, actor=system_user(), hit_limit=hit_limit, threshold=threshold,
-                               progress=progress)
+                               progress=progress, processes=processes)
     run = runs.get_run(obj.db, run_id)
     click.echo(f"Run {run_id}: {run['rows_total']} rows, {run['screened']} screened, {run['not_screened']} not "
                f"screened; {run['rows_with_hits']} rows with hits ({run['hits']} hits) at or above "

@@ -7,7 +7,8 @@ way, so no row is ever dropped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Protocol
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from screening.engine.index import Matcher
 from screening.engine.model import Match, Query, Skipped
@@ -39,20 +40,51 @@ class RowResult:
         return max((m.score for m in self.matches), default=None)
 
 
+# --- one row, one chunk: what any way of running a batch (one process, a pool, a cluster) is made of ------------
+
+Outcome = list[Match] | Skipped | None     # a row's matches, the engine's refusal, or None: not sent (problems)
+
+
+def row_query(client: ClientLike) -> Query | None:
+    """The query of a client row, or None when the row has problems (it is reported, not screened)."""
+    if client.problems:
+        return None
+    return Query(name=client.name, type=client.type, countries=tuple(client.countries),
+                 birth_date=client.birth_date)
+
+
+def screen_chunk(matcher: Matcher, queries: Sequence[Query | None], threshold: float,
+                 limit: int | None) -> list[Outcome]:
+    """Screen the queries of a chunk of rows, in order (None stays None). Takes and returns plain data only, so a
+    chunk can be sent to another process or machine and its outcomes sent back."""
+    return [None if q is None else matcher.screen(q, threshold=threshold, limit=limit) for q in queries]
+
+
+def row_result(client: ClientLike, outcome: Outcome) -> RowResult:
+    """The ``RowResult`` of a client row from its outcome (``screen_chunk``)."""
+    if outcome is None:
+        return RowResult(client, NOT_SCREENED, "; ".join(client.problems))
+    if isinstance(outcome, Skipped):
+        return RowResult(client, NOT_SCREENED, outcome.reason)
+    return RowResult(client, SCREENED, matches=outcome)
+
+
+def chunked(clients: Iterable[ClientLike], size: int) -> Iterator[list[ClientLike]]:
+    """The rows in consecutive chunks of ``size`` (the last one shorter), in order: the unit of parallel work."""
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+    it = iter(clients)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 def screen_rows(matcher: Matcher, clients: Iterable[ClientLike], threshold: float,
                 limit: int | None, progress: Callable[[int], None] | None = None) -> Iterator[RowResult]:
     """Yield one ``RowResult`` per client, in order, with at most ``limit`` matches each (None: every match at or
-    above the threshold); ``progress(n)`` is called after each row with the count done."""
+    above the threshold); ``progress(n)`` is called after each row with the count done. One process; see
+    ``screening.engine.parallel`` for every core."""
     for done, client in enumerate(clients, start=1):
-        if client.problems:
-            yield RowResult(client, NOT_SCREENED, "; ".join(client.problems))
-        else:
-            query = Query(name=client.name, type=client.type, countries=tuple(client.countries),
-                          birth_date=client.birth_date)
-            found = matcher.screen(query, threshold=threshold, limit=limit)
-            if isinstance(found, Skipped):
-                yield RowResult(client, NOT_SCREENED, found.reason)
-            else:
-                yield RowResult(client, SCREENED, matches=found)
+        query = row_query(client)
+        yield row_result(client, screen_chunk(matcher, [query], threshold, limit)[0])
         if progress:
             progress(done)

@@ -12,9 +12,9 @@ from typing import Callable
 
 import sqlite_utils
 
-from screening.engine.batch import screen_rows
 from screening.engine.index import Matcher
 from screening.engine.pairs import algorithm_id
+from screening.engine.parallel import processes_for, screen_rows_parallel
 from screening.service import policy as policies
 from screening.service import screen
 from screening.store import jobs, monitoring, runs
@@ -98,7 +98,8 @@ def rescreen(db: sqlite_utils.Database, actor: str, progress: Callable[[int, int
                     done[0] = offset + n
                     if progress:
                         progress(done[0], total)
-                yield from screen_rows(matcher, clients, threshold, None, progress=tick)
+                yield from screen_rows_parallel(matcher, clients, threshold, None, progress=tick,
+                                                processes=processes_for(resolved.screening_processes))
 
         # Clients with new alerts (hits of a class that alerts) are stored; the hits per row limit applies to those.
         screen.store_results(db, run_id, results(), keep=lambda result, hits: bool(hits),

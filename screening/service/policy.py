@@ -75,7 +75,9 @@ class Setting:
             raise PolicyError(f"{self.label}: {text!r} is not {self._what()}") from None
         if isinstance(value, float) and math.isnan(value) or \
                 (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-            raise PolicyError(f"{self.label}: {value:g} is outside {self._range().removeprefix('from ')}")
+            where = (self._range().removeprefix('from ') if self.high is not None
+                     else f"the allowed values ({self._range().removeprefix('of ')})")
+            raise PolicyError(f"{self.label}: {value:g} is outside {where}")
         return value
 
     def _what(self) -> str:
@@ -131,11 +133,16 @@ JOB_STALE_S = Setting(
     "job_stale_s", "Dead job after (s)", "a job whose heartbeat is older than this many seconds is taken for dead "
     "(its worker was killed): queued again or failed; keep it well above the 2-second heartbeat", float, 30.0,
     env="SCREENING_JOB_STALE_S", low=4.0)
+SCREENING_PROCESSES = Setting(
+    "screening_processes", "Screening processes",
+    "the processes that screen a batch (a client file, a monitoring run) at once, sharing one read-only index: "
+    "0 uses every core of the machine, 1 screens in the calling process only", int, 0,
+    env="SCREENING_PROCESSES", low=0)
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     THRESHOLD, HIT_LIMIT, NEWS_MIN_RELEVANCE, ALERT_CLASSES_SETTING, RETENTION_RUNS_DAYS, RETENTION_ARTICLES_DAYS,
     MAX_UPLOAD_MB, MAX_ROWS,
-    UPLOAD_DIR, JOB_STALE_S)}
+    UPLOAD_DIR, JOB_STALE_S, SCREENING_PROCESSES)}
 ADMIN_SETTINGS = tuple(k for k, s in SETTINGS.items() if s.admin)
 
 
@@ -232,6 +239,7 @@ class Policy:
     max_rows: int = 1_000_000
     upload_dir: str = ""
     job_stale_s: float = 30.0
+    screening_processes: int = 0                                    # 0: every core
     sources: dict = field(default_factory=dict, compare=False)    # key -> "given", "admin", "env" or "default"
 
     @property

@@ -21,8 +21,9 @@ from typing import Callable, TextIO
 
 import sqlite_utils
 
-from screening.engine.batch import SCREENED, RowResult, screen_rows
+from screening.engine.batch import SCREENED, RowResult
 from screening.engine.pairs import algorithm_id
+from screening.engine.parallel import processes_for, screen_rows_parallel
 from screening.engine.results import HitRecord, RowRecord
 from screening.files import jsonexport, pdf, report
 from screening.files.clientfile import (
@@ -169,15 +170,16 @@ def _alerting(hits: list[HitRecord], alert_classes: tuple[str, ...] | None,
 
 def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, threshold: float | None = None,
            hit_limit: int | None = None, progress: Callable[[int, int], None] | None = None,
-           display_name: str | None = None, job_id: int | None = None) -> int:
+           display_name: str | None = None, job_id: int | None = None, processes: int | None = None) -> int:
     """Screen every row of a prepared file against the current watchlist and store the run; return its id.
 
     ``threshold`` and ``hit_limit`` are this run's own values; None takes the policy's (``policy.resolve``: the
     Admin setting, else the deployment's default). The run records the values used. ``progress(done, total)`` is
-    called as rows are screened. On any error or interruption the run is marked failed with the reason; an error is
-    raised again as ``RunFailed``, an interruption as itself.
+    called as rows are screened. ``processes`` screen at once (None: the policy's ``screening_processes``, 0: every
+    core), sharing the matcher; this process alone stores the results. On any error or interruption the run is
+    marked failed with the reason; an error is raised again as ``RunFailed``, an interruption as itself.
     """
-    resolved = policy.resolve(db, threshold=threshold, hit_limit=hit_limit)
+    resolved = policy.resolve(db, threshold=threshold, hit_limit=hit_limit, screening_processes=processes)
     matcher, version, size = matcher_for(db, resolved.news_min_relevance)
     run_id = runs.create_run(
         db, file_name=display_name or prepared.path.name, sha256=prepared.sha256, file_size=prepared.size,
@@ -189,8 +191,9 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
     tick = (lambda done: progress(done, total)) if progress else None
     # Every match is read (no limit in the engine), so that matches of a class that does not alert never crowd out
     # those that do; the hits per row limit applies to the alerts.
-    store_results(db, run_id, screen_rows(matcher, prepared.clients, resolved.threshold, None, progress=tick),
-                  alert_classes=resolved.alerting, hit_limit=resolved.hit_limit)
+    results = screen_rows_parallel(matcher, prepared.clients, resolved.threshold, None, progress=tick,
+                                   processes=processes_for(resolved.screening_processes))
+    store_results(db, run_id, results, alert_classes=resolved.alerting, hit_limit=resolved.hit_limit)
     return run_id
 
 
