@@ -24,6 +24,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -95,6 +96,15 @@ def _rows_of(chunk: Sequence[ClientLike]) -> str:
     return f"row {first}" if first == last else f"rows {first}-{last}"
 
 
+def _start_method() -> str:
+    """``fork`` where available and safe, else ``spawn``. A process that runs other threads (the web app's job
+    worker, a threaded server) is not forked: a lock another thread holds at that moment (logging, a database
+    connection, a cache) would stay locked forever in the child, which would hang."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def screen_rows_parallel(matcher: Matcher, clients: Iterable[ClientLike], threshold: float, limit: int | None,
                          progress: Callable[[int], None] | None = None, *, processes: int,
                          chunk_rows: int | None = None, loader: Callable[[], Matcher] | None = None,
@@ -103,7 +113,7 @@ def screen_rows_parallel(matcher: Matcher, clients: Iterable[ClientLike], thresh
     worker processes in chunks of ``chunk_rows`` (default ``CHUNK_ROWS``); ``progress(n)`` is called after each chunk with the rows done.
 
     One process, or fewer than two chunks of rows, screen here without a pool (its start-up would cost more than
-    it saves). ``start_method`` is ``fork`` where available, else ``spawn``; ``loader`` builds a worker's matcher
+    it saves). ``start_method`` is ``fork`` where available and the process runs no other thread, else ``spawn``; ``loader`` builds a worker's matcher
     when the workers cannot inherit it (default: from ``matcher.to_bytes()``). Raise ``WorkerError`` when a
     worker fails or dies.
     """
@@ -113,7 +123,7 @@ def screen_rows_parallel(matcher: Matcher, clients: Iterable[ClientLike], thresh
     if processes <= 1 or len(rows) < 2 * chunk_rows:
         yield from screen_rows(matcher, rows, threshold, limit, progress)
         return
-    method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    method = start_method or _start_method()
     if method == "fork":
         initargs: tuple = (matcher, None)       # inherited by the forked workers, never pickled
     else:
