@@ -492,6 +492,9 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=2000, help="rows for the engine-alone and cdist baselines")
     ap.add_argument("--keep", metavar="DIR", help="keep the run's database copy, report and JSON in DIR")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached watchlist database")
+    ap.add_argument("--cold-index", action="store_true", help="screen without the watchlist's index file, so that "
+                    "the run builds the index (a run's state right after an import); by default the index file is "
+                    "written first by another process (`screening match`), as every later run finds it")
     ap.add_argument("--alert-classes", default="", help="the classes that alert in this run (default: the "
                     "policy's); \"sanctions,pep,adverse media,mention\" alerts on every hit, as before classes")
     ap.add_argument("--child", nargs=4, metavar=("DB", "XLSX", "SEEDS", "OUT"), help=argparse.SUPPRESS)
@@ -512,6 +515,14 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     run_db = out / "watchlist.db"
     shutil.copyfile(db_path, run_db)
+    if not args.cold_index:
+        # The index file beside the database, built once per watchlist version by whichever process needs it first.
+        t0 = time.perf_counter()
+        subprocess.run([str(Path(sys.executable).with_name("screening")), "--db", str(run_db), "match",
+                        "index warm-up"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+        print(f"[{time.strftime('%H:%M:%S')}] index file written by `screening match` in "
+              f"{time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     (out / "seeded.json").write_text(json.dumps(seeded))
     print(f"[{time.strftime('%H:%M:%S')}] screening {xlsx.name} in a fresh process ({db_path.name} copied to "
           f"{run_db})", file=sys.stderr, flush=True)
