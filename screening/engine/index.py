@@ -122,6 +122,18 @@ def _initials(words):
                 yield run, tuple(range(i, i + n))
 
 
+_ANY_LETTER = 1 << 26     # a word beginning with anything but a to z: may meet any initial
+
+
+def _letters(texts: Iterable[str]) -> int:
+    """Return the first letters of words as bits (a to z; any other first character counts as every letter)."""
+    bits = 0
+    for t in texts:
+        k = ord(t[0]) - 97 if t else -1
+        bits |= 1 << k if 0 <= k < 26 else (1 << 27) - 1
+    return bits
+
+
 class _Name(NamedTuple):
     record: int       # index in ``Matcher.records``
     text: str         # the name as written (a reading keeps the written name's text)
@@ -346,6 +358,8 @@ class Matcher:
                                             dtype=np.float64)
         self._name_initials = np.array([sum(w.weight for w in f.words if len(w.text) == 1) for f in forms],
                                        dtype=np.float64)
+        self._name_initial_letters = np.array([_letters(w.text for w in f.words if len(w.text) == 1) for f in forms],
+                                              dtype=np.int32)
         del self._build_names
         # The vocabulary, field by field; its ``Word`` objects are made again when a lookup reaches them.
         words = self._words
@@ -398,6 +412,7 @@ class Matcher:
             "name.record": self.names.records, **self.names.texts.arrays("name.text"),
             "name.weight": self._name_weight, "name.subst": self._name_subst,
             "name.initial_count": self._name_initial_count, "name.initials": self._name_initials,
+            "name.initial_letters": self._name_initial_letters,
             **self._vtext.arrays("word.text"), **self._vphonetic.arrays("word.phonetic"),
             **self._vskeleton.arrays("word.skeleton"), **self._vclasses.arrays("word.classes"),
             "word.weight": self._vweight, "word.flags": self._vflags,
@@ -439,6 +454,7 @@ class Matcher:
         _check_ids(self.names.records, len(self.records), "names")
         self._name_weight, self._name_subst = a["name.weight"], a["name.subst"]
         self._name_initial_count, self._name_initials = a["name.initial_count"], a["name.initials"]
+        self._name_initial_letters = a["name.initial_letters"]
         self._vtext = _Strings.from_arrays(a, "word.text")
         v = len(self._vtext)
         self._vphonetic = _Strings.from_arrays(a, "word.phonetic")
@@ -460,8 +476,8 @@ class Matcher:
             setattr(self, f"_{part}_ids", ids)
             setattr(self, f"_{part}_w", ws)
         sizes = [len(self._name_weight), len(self._name_subst), len(self._name_initial_count),
-                 len(self._name_initials)]
-        if sizes != [n] * 4 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
+                 len(self._name_initials), len(self._name_initial_letters)]
+        if sizes != [n] * 5 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
                 or len(self._post_off) != v + 1 or len(self._mono_off) != v + 1 or len(self._key_hash) + 1 != \
                 len(self._key_off) or len(self._post_w) != len(self._post_ids) \
                 or len(self._mono_w) != len(self._mono_ids) or len(self._vphonetic) != v \
@@ -691,7 +707,12 @@ class Matcher:
                 initials |= 1 << i
         name_mask = name_mask | initials
         wq_m = table_w[name_mask]
-        s_m = table_s[name_mask] + self._name_initial_count[uniq]
+        # A single letter of the name aligns only with a query word of that initial (the scorer: "J." / "John"):
+        # the initials of a name whose letters begin no query word are not counted as agreeing.
+        fits = (self._name_initial_letters[uniq] & (_letters(w.text for w in words) | _ANY_LETTER)) != 0
+        c_init_n = np.where(fits, self._name_initial_count[uniq], 0.0)
+        c_init_w = np.where(fits, self._name_initials[uniq], 0.0)
+        s_m = table_s[name_mask] + c_init_n
         if threshold <= 0:
             return uniq, np.full(len(uniq), np.inf)
         wq = form.weight
@@ -699,14 +720,13 @@ class Matcher:
         # An initial on one side may align with a whole word of the other ("Z Martin Iqbal" / "Zafar Iqbal"):
         # credit the other side with a full word per initial, so that the word is not charged as a conflict.
         q_init_n = sum(1 for w in words if len(w.text) == 1)
-        c_init_n = self._name_initial_count[uniq]
         wq_m = np.minimum(wq_m + c_init_n, wq)
-        wc_m = np.minimum(wc_m + self._name_initials[uniq] + q_init_n, wc)
+        wc_m = np.minimum(wc_m + c_init_w + q_init_n, wc)
         uq, uc = wq - wq_m, wc - wc_m
         # The agreeing words, weighted by how well they agree (the scorer's numerator, at best).
         q_init = sum(w.weight for w in words if len(w.text) == 1)
         a = (np.minimum(wq_sim + q_init + c_init_n, wq_m)
-             + np.minimum(wc_sim + self._name_initials[uniq] + q_init_n, wc_m)) / 2
+             + np.minimum(wc_sim + c_init_w + q_init_n, wc_m)) / 2
         # The scorer's costs, with a margin for what the bound cannot see (merged words, acronyms, numbers).
         missing = np.full(len(uniq), MISSING_COST if person else MISSING_COST_ORG)
         single = (s_m <= 1) & (np.maximum(self._name_subst[uniq], form.substantive) >= 2)
