@@ -2,7 +2,7 @@
 exhaustive rapidfuzz cdist on the same queries and names: time, cost per query, memory, and a plot.
 
     python benchmarks/screen_scale.py [--sizes ofac,200k,1m] [--queries 5000] [--queries-1m 1000] [--no-cli]
-                                      [--workers 2] [--merge] [--plot benchmarks/scale.svg]
+                                      [--limit K] [--workers 2] [--merge] [--plot benchmarks/scale.svg]
 
 For each list size:
 
@@ -219,7 +219,7 @@ def run_cli(db: Path, clients: Path) -> dict:
     return res
 
 
-def run_in_process(size: str, clients: Path, threshold: float) -> dict:
+def run_in_process(size: str, clients: Path, threshold: float, limit: int | None = None) -> dict:
     """Build the index from the list files and screen every client row in this process (no storage)."""
     t = time.perf_counter()
     records = ofac_records(SDN)
@@ -234,7 +234,7 @@ def run_in_process(size: str, clients: Path, threshold: float) -> dict:
     t = time.perf_counter()
     with_hits = hits = 0
     for name, kind in rows:
-        found = matcher.screen(Query(name=name, type=CLIENT_TYPES.get(kind.casefold(), UNKNOWN)), threshold, None)
+        found = matcher.screen(Query(name=name, type=CLIENT_TYPES.get(kind.casefold(), UNKNOWN)), threshold, limit)
         if isinstance(found, list) and found:
             with_hits += 1
             hits += len(found)
@@ -368,6 +368,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=5000, help=f"client rows screened (at most {CLIENTS:,})")
     ap.add_argument("--queries-1m", type=int, default=1000, help="client rows screened against OFAC + 1M")
     ap.add_argument("--no-cli", action="store_true", help="the engine in this process instead of the CLI")
+    ap.add_argument("--limit", type=int, default=None,
+                    help="with --no-cli: at most this many hits per row (the engine's top-k); default every hit")
     ap.add_argument("--workers", type=int, default=2, help="cdist threads")
     ap.add_argument("--threshold", type=float, default=BENCHMARK_THRESHOLD)
     ap.add_argument("--merge", action="store_true",
@@ -392,7 +394,7 @@ def main() -> None:
         names, entries = list_names(size)
         print(f"\n{label}: {entries:,} entries, {len(names):,} names; {len(queries):,} client rows", flush=True)
         if args.no_cli:
-            ours = run_in_process(size, clients, args.threshold)
+            ours = run_in_process(size, clients, args.threshold, args.limit)
         else:
             db, built = database(size)
             if built:
