@@ -360,8 +360,7 @@ class Matcher:
                                             dtype=np.float64)
         self._name_initials = np.array([sum(w.weight for w in f.words if len(w.text) == 1) for f in forms],
                                        dtype=np.float64)
-        self._name_initial_letters = np.array([_letters(w.text for w in f.words if len(w.text) == 1) for f in forms],
-                                              dtype=np.int32)
+        self._name_first_letters = np.array([_letters(w.text for w in f.words) for f in forms], dtype=np.int32)
         del self._build_names
         # The vocabulary, field by field; its ``Word`` objects are made again when a lookup reaches them.
         words = self._words
@@ -414,7 +413,7 @@ class Matcher:
             "name.record": self.names.records, **self.names.texts.arrays("name.text"),
             "name.weight": self._name_weight, "name.subst": self._name_subst,
             "name.initial_count": self._name_initial_count, "name.initials": self._name_initials,
-            "name.initial_letters": self._name_initial_letters,
+            "name.first_letters": self._name_first_letters,
             **self._vtext.arrays("word.text"), **self._vphonetic.arrays("word.phonetic"),
             **self._vskeleton.arrays("word.skeleton"), **self._vclasses.arrays("word.classes"),
             "word.weight": self._vweight, "word.flags": self._vflags,
@@ -456,7 +455,7 @@ class Matcher:
         _check_ids(self.names.records, len(self.records), "names")
         self._name_weight, self._name_subst = a["name.weight"], a["name.subst"]
         self._name_initial_count, self._name_initials = a["name.initial_count"], a["name.initials"]
-        self._name_initial_letters = a["name.initial_letters"]
+        self._name_first_letters = a["name.first_letters"]
         self._vtext = _Strings.from_arrays(a, "word.text")
         v = len(self._vtext)
         self._vphonetic = _Strings.from_arrays(a, "word.phonetic")
@@ -478,7 +477,7 @@ class Matcher:
             setattr(self, f"_{part}_ids", ids)
             setattr(self, f"_{part}_w", ws)
         sizes = [len(self._name_weight), len(self._name_subst), len(self._name_initial_count),
-                 len(self._name_initials), len(self._name_initial_letters)]
+                 len(self._name_initials), len(self._name_first_letters)]
         if sizes != [n] * 5 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
                 or len(self._post_off) != v + 1 or len(self._mono_off) != v + 1 or len(self._key_hash) + 1 != \
                 len(self._key_off) or len(self._post_w) != len(self._post_ids) \
@@ -703,17 +702,22 @@ class Matcher:
         bits = (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
         table_w = bits @ np.array([w.weight for w in words])
         table_s = bits @ np.array([1.0 if w.substantive else 0.0 for w in words])
-        initials = 0
+        # A single letter of the query aligns only with a word of the name of that initial: per name, the query's
+        # initials that may agree (their bits, count and weight).
+        first = self._name_first_letters[uniq] | _ANY_LETTER
+        q_init_n = np.zeros(len(uniq))
+        q_init = np.zeros(len(uniq))
         for i, w in enumerate(words):
             if len(w.text) == 1:
-                initials |= 1 << i
-        name_mask = name_mask | initials
+                fit = (first & _letters((w.text,))) != 0
+                name_mask = np.where(fit, name_mask | (1 << i), name_mask)
+                q_init_n += fit
+                q_init += np.where(fit, w.weight, 0.0)
         wq_m = table_w[name_mask]
-        # A single letter of the name aligns only with a query word of that initial (the scorer: "J." / "John"):
-        # the initials of a name whose letters begin no query word are not counted as agreeing.
-        fits = (self._name_initial_letters[uniq] & (_letters(w.text for w in words) | _ANY_LETTER)) != 0
-        c_init_n = np.where(fits, self._name_initial_count[uniq], 0.0)
-        c_init_w = np.where(fits, self._name_initials[uniq], 0.0)
+        # The name's own single letters are counted as agreeing, whatever their letter: restricting them to the
+        # initials of query words lost a hit at OFAC + 200k ("JACKSON, Edward" / "Ted M. Jackson", 0.90).
+        c_init_n = self._name_initial_count[uniq]
+        c_init_w = self._name_initials[uniq]
         s_m = table_s[name_mask] + c_init_n
         if threshold <= 0:
             return uniq, np.full(len(uniq), np.inf)
@@ -721,12 +725,10 @@ class Matcher:
         wc = self._name_weight[uniq]
         # An initial on one side may align with a whole word of the other ("Z Martin Iqbal" / "Zafar Iqbal"):
         # credit the other side with a full word per initial, so that the word is not charged as a conflict.
-        q_init_n = sum(1 for w in words if len(w.text) == 1)
         wq_m = np.minimum(wq_m + c_init_n, wq)
         wc_m = np.minimum(wc_m + c_init_w + q_init_n, wc)
         uq, uc = wq - wq_m, wc - wc_m
         # The agreeing words, weighted by how well they agree (the scorer's numerator, at best).
-        q_init = sum(w.weight for w in words if len(w.text) == 1)
         a = (np.minimum(wq_sim + q_init + c_init_n, wq_m)
              + np.minimum(wc_sim + c_init_w + q_init_n, wc_m)) / 2
         # The scorer's costs, with a margin for what the bound cannot see (merged words, acronyms, numbers).
