@@ -50,6 +50,8 @@ from screening.engine.pairs import alternatives, infer_type, score_pair
 from screening.engine.readings import readings
 from screening.engine.scoring import (
     ACRONYM_SCORE,
+    INITIAL_SCORE,
+    MERGED_MIN,
     CONFLICT_COST,
     MISSING_COST,
     MISSING_COST_ORG,
@@ -99,8 +101,14 @@ def _keys(form: NameForm):
         a, b = words[i], words[i + 1]
         yield _bare(a.text + b.text, 1.0), a.weight + b.weight
     if form.type != PERSON:
+        # Initials of a run of words, under keys of their own: the scorer matches them only with a short word
+        # written exactly so ("pla" / "People's Liberation Army"), never with a misspelling or other initials.
         for text, idx in _initials(words):
-            yield _bare(text, 1.0), ACRONYM_SCORE * sum(words[i].weight for i in idx)
+            yield _bare(_INITIALS_KEY + text, 1.0), sum(words[i].weight for i in idx)
+
+
+MIN_INITIAL_WEIGHT = 0.2  # the least a single letter weighs (normalize: "e", "y" as "and"); what it may take away
+_INITIALS_KEY = "\x01"   # prefix of a vocabulary entry that is the initials of a run of a name's words
 
 
 def _query_keys(form: NameForm):
@@ -316,6 +324,8 @@ class Matcher:
         self._vocab[word.text] = vid
         self._words.append(word)
         self._build_post.append([])
+        if word.text.startswith(_INITIALS_KEY):
+            return vid            # found only exactly (see ``_keys``)
         for d in _deletes(word.text, 1 if len(word.text) >= 3 else 0):
             self._deletes[d].append(vid)
         for s in word.symbols:
@@ -343,7 +353,8 @@ class Matcher:
         seen: dict[int, float] = {}
         for key, weight in _keys(form):
             vid = self._add_word(key)
-            seen[vid] = max(weight, seen.get(vid, 0.0))
+            # A word written twice ("James James") holds the weight of both: the bound credits a name's word once.
+            seen[vid] = weight + seen.get(vid, 0.0)
         for vid, weight in seen.items():
             self._build_post[vid].append((ni, weight))
 
@@ -361,6 +372,8 @@ class Matcher:
         self._name_initials = np.array([sum(w.weight for w in f.words if len(w.text) == 1) for f in forms],
                                        dtype=np.float64)
         self._name_first_letters = np.array([_letters(w.text for w in f.words) for f in forms], dtype=np.int32)
+        self._name_initial_letters = np.array([_letters(w.text for w in f.words if len(w.text) == 1) for f in forms],
+                                              dtype=np.int32)
         del self._build_names
         # The vocabulary, field by field; its ``Word`` objects are made again when a lookup reaches them.
         words = self._words
@@ -413,7 +426,7 @@ class Matcher:
             "name.record": self.names.records, **self.names.texts.arrays("name.text"),
             "name.weight": self._name_weight, "name.subst": self._name_subst,
             "name.initial_count": self._name_initial_count, "name.initials": self._name_initials,
-            "name.first_letters": self._name_first_letters,
+            "name.first_letters": self._name_first_letters, "name.initial_letters": self._name_initial_letters,
             **self._vtext.arrays("word.text"), **self._vphonetic.arrays("word.phonetic"),
             **self._vskeleton.arrays("word.skeleton"), **self._vclasses.arrays("word.classes"),
             "word.weight": self._vweight, "word.flags": self._vflags,
@@ -456,6 +469,7 @@ class Matcher:
         self._name_weight, self._name_subst = a["name.weight"], a["name.subst"]
         self._name_initial_count, self._name_initials = a["name.initial_count"], a["name.initials"]
         self._name_first_letters = a["name.first_letters"]
+        self._name_initial_letters = a["name.initial_letters"]
         self._vtext = _Strings.from_arrays(a, "word.text")
         v = len(self._vtext)
         self._vphonetic = _Strings.from_arrays(a, "word.phonetic")
@@ -477,8 +491,8 @@ class Matcher:
             setattr(self, f"_{part}_ids", ids)
             setattr(self, f"_{part}_w", ws)
         sizes = [len(self._name_weight), len(self._name_subst), len(self._name_initial_count),
-                 len(self._name_initials), len(self._name_first_letters)]
-        if sizes != [n] * 5 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
+                 len(self._name_initials), len(self._name_first_letters), len(self._name_initial_letters)]
+        if sizes != [n] * 6 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
                 or len(self._post_off) != v + 1 or len(self._mono_off) != v + 1 or len(self._key_hash) + 1 != \
                 len(self._key_off) or len(self._post_w) != len(self._post_ids) \
                 or len(self._mono_w) != len(self._mono_ids) or len(self._vphonetic) != v \
@@ -547,7 +561,8 @@ class Matcher:
                 keys += [_CLASS + d for d in _deletes(classes, 1)]
         if len(word.text) >= 4:
             keys.append(_SOUND + "~" + _nysiis(word.text))
-        if len(word.text) >= AFFIX_WORD - 1:
+        if len(word.text) >= AFFIX_WORD - 2:
+            # Two edits from a word of AFFIX_WORD letters ("turner" / "laturner").
             keys += [_AFFIX + "<" + word.text[:3], _AFFIX + ">" + word.text[-3:]]
         found: dict[int, float] = {}
         cands: set[int] = set()
@@ -625,6 +640,9 @@ class Matcher:
         looked = []
         for w, idx in units:
             found = self._lookup(w, person, translit, abjad)
+            if len(idx) > 1:
+                # Two query words run together count only when nearly the same letters (the scorer's MERGED_MIN).
+                found = tuple((v, sim) for v, sim in found if sim >= MERGED_MIN)
             vids = [v for v, _ in found]
             size = int(self._post_size[vids].sum()) if vids else 0
             looked.append((w, idx, found, size))
@@ -634,14 +652,26 @@ class Matcher:
                 v = self._vid(text)
                 if v is not None:
                     looked.append((None, idx, ((v, ACRONYM_SCORE),), int(self._post_size[v])))
+        # A short query word written as the initials of a run of a name's words ("PLA" / "People's Liberation
+        # Army"): the scorer's acronyms, exact only.
+        for i, w in enumerate(words):
+            if 2 <= len(w.text) <= 6 and not w.numeric:
+                v = self._vid(_INITIALS_KEY + w.text)
+                if v is not None:
+                    looked.append((None, (i,), ((v, max(ACRONYM_SCORE, INITIAL_SCORE)),),
+                                   int(self._post_size[v])))
         qsub = [i for i, w in enumerate(words) if w.substantive]
         drop = -1
         if len(qsub) >= 2 and threshold > SINGLE_WORD_CAP:
             k = max(qsub, key=lambda i: looked[i][3])
             if looked[k][3] > DROP_ABOVE:
                 drop = k
-        parts_n, parts_m, parts_c, parts_cs, parts_q = [], [], [], [], []
+        parts_n, parts_m, parts_q = [], [], []
+        name_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         dropped = None
+        via_drop: list[np.ndarray] = []
+        q_letters = _letters(w.text for w in words) if words else 0
+        q_initials = _letters(w.text for w in words if len(w.text) == 1)
         for k, (w, idx, found, size) in enumerate(looked):
             if not found:
                 continue
@@ -650,27 +680,39 @@ class Matcher:
                 mask |= 1 << i
             qweight = sum(words[i].weight for i in idx)
             mono = self._mono_off
-            arrays = [(self._postings(v, mono=True), sim) for v, sim in found if mono[v + 1] > mono[v]]
+            arrays = [(self._postings(v, mono=True), sim, v) for v, sim in found if mono[v + 1] > mono[v]]
             if k == drop:
                 dropped = (mask, qweight, found)
+                # Initials may stand for the words the others would find: a name holding the dropped word whose
+                # words begin with a query initial, or whose initials begin query words ("George B. Farley" /
+                # "George F. Bigelow"), is found through the dropped word after all.
+                for v, sim in found:
+                    ids, ws = self._postings(v)
+                    near = ((self._name_first_letters[ids] & q_initials) != 0) \
+                        | ((self._name_initial_letters[ids] & q_letters) != 0)
+                    if near.any():
+                        arrays.append(((ids[near], ws[near]), sim, v))
+                        via_drop.append(ids[near])
             else:
-                arrays += [(self._postings(v), sim) for v, sim in found if self._post_size[v]]
+                arrays += [(self._postings(v), sim, v) for v, sim in found if self._post_size[v]]
             if not arrays:
                 continue
             if len(arrays) > 1:
                 ids = np.concatenate([a[0][0] for a in arrays])
                 ws = np.concatenate([a[0][1] for a in arrays])
                 sims = np.concatenate([np.full(len(a[0][0]), a[1]) for a in arrays])
-                order = np.lexsort((-sims, ids))          # per name, the best-agreeing word first
-                ids, ws, sims = ids[order], ws[order], sims[order]
+                vs = np.concatenate([np.full(len(a[0][0]), a[2]) for a in arrays])
+                # The name's side: every word of the name the unit reached (deduplicated over units below).
+                name_parts.append((ids, vs, ws, ws * sims))
+                order = np.lexsort((-sims, ids))          # the query's side: per name, the best-agreeing word
+                ids, sims = ids[order], sims[order]
                 ids, first = np.unique(ids, return_index=True)
-                ws, sims = ws[first], sims[first]
+                sims = sims[first]
             else:
-                (ids, ws), sim = arrays[0]
+                (ids, ws), sim, v = arrays[0]
                 sims = np.full(len(ids), sim)
+                name_parts.append((ids, np.full(len(ids), v), ws, ws * sims))
             parts_n.append(ids)
-            parts_c.append(ws)
-            parts_cs.append(ws * sims)
             parts_q.append(qweight * sims)
             parts_m.append(np.full(len(ids), mask, dtype=np.int64))
         if not parts_n:
@@ -681,23 +723,38 @@ class Matcher:
         order = np.argsort(inv, kind="stable")
         starts = np.flatnonzero(np.r_[True, np.diff(inv[order]) != 0])
         name_mask = np.bitwise_or.reduceat(masks[order], starts)
-        wc_m = np.bincount(inv, weights=np.concatenate(parts_c))
         wq_sim = np.bincount(inv, weights=np.concatenate(parts_q))
-        wc_sim = np.bincount(inv, weights=np.concatenate(parts_cs))
         if dropped is not None:
             # The most common word was not probed; names found otherwise still get credit for holding it.
             mask, qweight, found = dropped
             ids = np.concatenate([self._postings(v)[0] for v, _ in found])
             ws = np.concatenate([self._postings(v)[1] for v, _ in found])
             sims = np.concatenate([np.full(self._post_size[v], sim) for v, sim in found])
-            srt = np.lexsort((-sims, ids))
-            ids, ws, sims = ids[srt], ws[srt], sims[srt]
-            pos = np.minimum(np.searchsorted(ids, uniq), len(ids) - 1)
-            hit = ids[pos] == uniq
+            vs = np.concatenate([np.full(self._post_size[v], v) for v, _ in found])
+            pos = np.minimum(np.searchsorted(uniq, ids), len(uniq) - 1)
+            known = uniq[pos] == ids
+            if via_drop:
+                known &= ~np.isin(ids, np.concatenate(via_drop))     # credited above already
+            ids, ws, sims, vs, pos = ids[known], ws[known], sims[known], vs[known], pos[known]
+            name_parts.append((ids, vs, ws, ws * sims))
+            best = np.zeros(len(uniq))
+            np.maximum.at(best, pos, sims)
+            hit = best > 0
             name_mask = np.where(hit, name_mask | mask, name_mask)
-            wc_m = wc_m + np.where(hit, ws[pos], 0.0)
-            wc_sim = wc_sim + np.where(hit, ws[pos] * sims[pos], 0.0)
-            wq_sim = wq_sim + np.where(hit, qweight * sims[pos], 0.0)
+            wq_sim = wq_sim + qweight * best
+        # The name's side: each of its words is credited once, however many query units reached it (the scorer
+        # aligns a word once), with the best agreement any of them found.
+        c_ids = np.concatenate([p[0] for p in name_parts])
+        c_vid = np.concatenate([p[1] for p in name_parts]).astype(np.int64)
+        c_w = np.concatenate([p[2] for p in name_parts])
+        c_ws = np.concatenate([p[3] for p in name_parts])
+        key = c_ids.astype(np.int64) * len(self._post_size) + c_vid
+        srt = np.lexsort((-c_ws, key))
+        _, first = np.unique(key[srt], return_index=True)
+        pick = srt[first]
+        c_inv = np.searchsorted(uniq, c_ids[pick])
+        wc_m = np.bincount(c_inv, weights=c_w[pick], minlength=len(uniq))
+        wc_sim = np.bincount(c_inv, weights=c_ws[pick], minlength=len(uniq))
         # Weight and number of distinctive query words behind each combination of matched words.
         bits = (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
         table_w = bits @ np.array([w.weight for w in words])
@@ -714,10 +771,17 @@ class Matcher:
                 q_init_n += fit
                 q_init += np.where(fit, w.weight, 0.0)
         wq_m = table_w[name_mask]
-        # The name's own single letters are counted as agreeing, whatever their letter: restricting them to the
-        # initials of query words lost a hit at OFAC + 200k ("JACKSON, Edward" / "Ted M. Jackson", 0.90).
+        # The name's own single letters agree only with a query word of their initial (the scorer: "J." / "John");
+        # the others are left over, as the scorer leaves them. Distinct letters that begin no query word are each
+        # at least one such initial (a letter outside a to z may be any: all of them are then counted as agreeing).
         c_init_n = self._name_initial_count[uniq]
         c_init_w = self._name_initials[uniq]
+        letters = self._name_initial_letters[uniq]
+        if not q_letters & _ANY_LETTER:
+            alone = np.where(letters & _ANY_LETTER, 0, letters & ~q_letters)
+            n_alone = np.bitwise_count(alone.astype(np.uint32)).astype(np.float64)
+            c_init_n = c_init_n - n_alone
+            c_init_w = np.maximum(c_init_w - MIN_INITIAL_WEIGHT * n_alone, 0.0)
         s_m = table_s[name_mask] + c_init_n
         if threshold <= 0:
             return uniq, np.full(len(uniq), np.inf)
