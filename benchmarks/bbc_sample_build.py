@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bbc_sample_build.py select WORKDIR [--bbc FOLDER] [--seed 17]
     python benchmarks/bbc_sample_build.py apply WORKDIR [--bbc FOLDER] [--fixture FILE]
+    python benchmarks/bbc_sample_build.py show [--bbc FOLDER] [--fixture FILE]
 
 ``select`` draws the sentences (seeded, reproducible) and writes, to WORKDIR (outside the repository: it holds BBC
 text), ``candidates.jsonl`` (references) and ``sentences.txt`` (one sentence per line, with its id, to read and
@@ -16,7 +17,8 @@ benchmarks/README.md, into ``WORKDIR/labels.txt``, one line per sentence::
 
 ``LABEL=name`` labels every whole-word occurrence of ``name`` in the sentence; ``name@k`` only the k-th. Longer
 names are placed first and an occurrence overlapping one already placed is skipped. ``b004 drop`` leaves a sentence
-out. ``apply`` checks that every name is found and writes the fixture (offsets and hashes only, no text).
+out. ``apply`` checks that every name is found and writes the fixture (offsets and hashes only, no text). ``show``
+prints every sentence of the fixture with its labels in brackets (``[Yukos|ORG]``), to review the labels.
 
 Selection: sentences come from the body of the article (not the headline) as ingestion reads it, split by the
 pipeline's sentence splitter; 5 to 70 words; at most two per article; per category a fixed quota weighted towards
@@ -32,7 +34,7 @@ import re
 import sys
 from pathlib import Path
 
-from ner_bbc_sample import DEFAULT_BBC, DEFAULT_FIXTURE, read_article, sentences, text_hash
+from ner_bbc_sample import DEFAULT_BBC, DEFAULT_FIXTURE, load_fixture, read_article, sentences, text_hash
 from watchlists import nlp as wnlp
 
 QUOTA = {"business": 90, "politics": 90, "entertainment": 45, "sport": 45, "tech": 45}
@@ -151,15 +153,33 @@ def apply(bbc: Path, workdir: Path, fixture: Path) -> None:
     print(f"{len(out)} sentences, {n} entities -> {fixture}")
 
 
+def show(bbc: Path, fixture: Path) -> None:
+    texts: dict[str, str] = {}
+    for item in load_fixture(fixture):
+        if item["article"] not in texts:
+            texts[item["article"]] = "\n\n".join(read_article(bbc / item["article"]))
+        sentence = texts[item["article"]][item["start"]:item["end"]]
+        if text_hash(sentence) != item["sha1"]:
+            print(f"{item['id']}: text changed since labelling")
+            continue
+        for s, e, label in sorted(item["entities"], reverse=True):
+            sentence = f"{sentence[:s]}[{sentence[s:e]}|{label}]{sentence[e:]}"
+        print(f"{item['id']} {item['article']}: {sentence}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("action", choices=("select", "apply"))
-    ap.add_argument("workdir", help="a folder outside the repository (it holds BBC text)")
+    ap.add_argument("action", choices=("select", "apply", "show"))
+    ap.add_argument("workdir", nargs="?", help="a folder outside the repository (it holds BBC text)")
     ap.add_argument("--bbc", default=str(DEFAULT_BBC))
     ap.add_argument("--fixture", default=str(DEFAULT_FIXTURE))
     ap.add_argument("--seed", type=int, default=17)
     args = ap.parse_args(argv)
-    if args.action == "select":
+    if args.action == "show":
+        show(Path(args.bbc), Path(args.fixture))
+    elif args.workdir is None:
+        ap.error(f"{args.action} needs WORKDIR")
+    elif args.action == "select":
         select(Path(args.bbc), Path(args.workdir), args.seed)
     else:
         apply(Path(args.bbc), Path(args.workdir), Path(args.fixture))
