@@ -142,6 +142,16 @@ def _letters(texts: Iterable[str]) -> int:
     return bits
 
 
+def _repeated_letters(texts: Iterable[str]) -> int:
+    """Return the letters (bits, as ``_letters``) that begin two or more of the words."""
+    seen = twice = 0
+    for t in texts:
+        bit = _letters((t,))
+        twice |= seen & bit
+        seen |= bit
+    return twice
+
+
 class _Name(NamedTuple):
     record: int       # index in ``Matcher.records``
     text: str         # the name as written (a reading keeps the written name's text)
@@ -307,6 +317,12 @@ class Matcher:
 
     def _ready(self) -> None:
         self._vlen = np.diff(self._vtext.offsets).astype(np.int64)
+        # The first letter of each vocabulary word as a bit (0 for other characters and for initials keys).
+        codes = np.frombuffer(self._vtext.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        starts = np.asarray(self._vtext.offsets[:-1], dtype=np.int64)
+        first = np.where(self._vlen > 0, codes[np.minimum(starts, max(len(codes) - 1, 0))] if len(codes) else 0, 0)
+        k = first.astype(np.int64) - 97
+        self._vletter = np.where((k >= 0) & (k < 26), np.left_shift(1, np.clip(k, 0, 25)), 0).astype(np.int64)
         # Word lookups (benchmarks/cache_sizes.py, 20,000 OFAC queries): 50,000 entries hit 46% for ~44 MB,
         # 15,000 hit 38% for ~13 MB; 20,000 keeps most of the hits for a third of the memory.
         self._lookup = lru_cache(maxsize=20_000)(self._lookup_word)
@@ -374,6 +390,7 @@ class Matcher:
         self._name_first_letters = np.array([_letters(w.text for w in f.words) for f in forms], dtype=np.int32)
         self._name_initial_letters = np.array([_letters(w.text for w in f.words if len(w.text) == 1) for f in forms],
                                               dtype=np.int32)
+        self._name_dup_letters = np.array([_repeated_letters(w.text for w in f.words) for f in forms], dtype=np.int32)
         del self._build_names
         # The vocabulary, field by field; its ``Word`` objects are made again when a lookup reaches them.
         words = self._words
@@ -427,6 +444,7 @@ class Matcher:
             "name.weight": self._name_weight, "name.subst": self._name_subst,
             "name.initial_count": self._name_initial_count, "name.initials": self._name_initials,
             "name.first_letters": self._name_first_letters, "name.initial_letters": self._name_initial_letters,
+            "name.dup_letters": self._name_dup_letters,
             **self._vtext.arrays("word.text"), **self._vphonetic.arrays("word.phonetic"),
             **self._vskeleton.arrays("word.skeleton"), **self._vclasses.arrays("word.classes"),
             "word.weight": self._vweight, "word.flags": self._vflags,
@@ -470,6 +488,7 @@ class Matcher:
         self._name_initial_count, self._name_initials = a["name.initial_count"], a["name.initials"]
         self._name_first_letters = a["name.first_letters"]
         self._name_initial_letters = a["name.initial_letters"]
+        self._name_dup_letters = a["name.dup_letters"]
         self._vtext = _Strings.from_arrays(a, "word.text")
         v = len(self._vtext)
         self._vphonetic = _Strings.from_arrays(a, "word.phonetic")
@@ -491,8 +510,9 @@ class Matcher:
             setattr(self, f"_{part}_ids", ids)
             setattr(self, f"_{part}_w", ws)
         sizes = [len(self._name_weight), len(self._name_subst), len(self._name_initial_count),
-                 len(self._name_initials), len(self._name_first_letters), len(self._name_initial_letters)]
-        if sizes != [n] * 6 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
+                 len(self._name_initials), len(self._name_first_letters), len(self._name_initial_letters),
+                 len(self._name_dup_letters)]
+        if sizes != [n] * 7 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
                 or len(self._post_off) != v + 1 or len(self._mono_off) != v + 1 or len(self._key_hash) + 1 != \
                 len(self._key_off) or len(self._post_w) != len(self._post_ids) \
                 or len(self._mono_w) != len(self._mono_ids) or len(self._vphonetic) != v \
@@ -759,37 +779,49 @@ class Matcher:
         bits = (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
         table_w = bits @ np.array([w.weight for w in words])
         table_s = bits @ np.array([1.0 if w.substantive else 0.0 for w in words])
-        # A single letter of the query aligns only with a word of the name of that initial: per name, the query's
-        # initials that may agree (their bits, count and weight).
-        first = self._name_first_letters[uniq] | _ANY_LETTER
+        # Initials align with a word of the other side that begins with their letter, and each word aligns once.
+        # A query initial may take a word of the name that begins with its letter and that no query word reached
+        # (a letter of a word the lookups credited is taken, unless two words of the name begin with it).
+        taken = np.zeros(len(uniq), dtype=np.int64)
+        np.bitwise_or.at(taken, c_inv, self._vletter[c_vid[pick]])
+        free = (self._name_first_letters[uniq] & ~(taken & ~self._name_dup_letters[uniq])) | _ANY_LETTER
         q_init_n = np.zeros(len(uniq))
         q_init = np.zeros(len(uniq))
         for i, w in enumerate(words):
             if len(w.text) == 1:
-                fit = (first & _letters((w.text,))) != 0
+                fit = (free & _letters((w.text,))) != 0
                 name_mask = np.where(fit, name_mask | (1 << i), name_mask)
                 q_init_n += fit
                 q_init += np.where(fit, w.weight, 0.0)
-        wq_m = table_w[name_mask]
-        # The name's own single letters agree only with a query word of their initial (the scorer: "J." / "John");
-        # the others are left over, as the scorer leaves them. Distinct letters that begin no query word are each
-        # at least one such initial (a letter outside a to z may be any: all of them are then counted as agreeing).
+        # A name's initial may take a query word that begins with its letter and that no name word reached (or
+        # whose letter begins two query words). Distinct letters that can take none are each at least one initial
+        # left over, as the scorer leaves it (a letter outside a to z may be any: then none is counted out).
         c_init_n = self._name_initial_count[uniq]
         c_init_w = self._name_initials[uniq]
         letters = self._name_initial_letters[uniq]
-        if not q_letters & _ANY_LETTER:
-            alone = np.where(letters & _ANY_LETTER, 0, letters & ~q_letters)
-            n_alone = np.bitwise_count(alone.astype(np.uint32)).astype(np.float64)
-            c_init_n = c_init_n - n_alone
-            c_init_w = np.maximum(c_init_w - MIN_INITIAL_WEIGHT * n_alone, 0.0)
-        s_m = table_s[name_mask] + c_init_n
+        q_dup = _repeated_letters(w.text for w in words)
+        open_letters = np.full(len(uniq), q_dup | _ANY_LETTER if q_letters & _ANY_LETTER else q_dup,
+                               dtype=np.int64)
+        word_bits = [_letters((w.text,)) for w in words]
+        for i, bit in enumerate(word_bits):
+            open_letters |= np.where(name_mask & (1 << i), 0, bit)
+        alone = np.where(letters & _ANY_LETTER, 0, letters & ~open_letters)
+        n_alone = np.bitwise_count(alone.astype(np.uint32)).astype(np.float64)
+        c_init_n = np.maximum(c_init_n - n_alone, 0.0)
+        c_init_w = np.maximum(c_init_w - MIN_INITIAL_WEIGHT * n_alone, 0.0)
+        # The query words the name's initials may take, added to those its words reached.
+        usable = np.where(letters & _ANY_LETTER, (1 << 27) - 1, letters & open_letters)
+        taken_q = name_mask.copy()
+        for i, bit in enumerate(word_bits):
+            taken_q |= np.where((usable & bit) != 0, 1 << i, 0)
+        wq_m = table_w[taken_q]
+        s_m = table_s[taken_q]
         if threshold <= 0:
             return uniq, np.full(len(uniq), np.inf)
         wq = form.weight
         wc = self._name_weight[uniq]
-        # An initial on one side may align with a whole word of the other ("Z Martin Iqbal" / "Zafar Iqbal"):
-        # credit the other side with a full word per initial, so that the word is not charged as a conflict.
-        wq_m = np.minimum(wq_m + c_init_n, wq)
+        # A query initial may align with a whole word of the name ("Z Martin Iqbal" / "Zafar Iqbal"): credit the
+        # name with a full word per initial, so that the word is not charged as a conflict.
         wc_m = np.minimum(wc_m + c_init_w + q_init_n, wc)
         uq, uc = wq - wq_m, wc - wc_m
         # The agreeing words, weighted by how well they agree (the scorer's numerator, at best).
