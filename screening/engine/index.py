@@ -24,6 +24,8 @@ from itertools import chain
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from screening.engine import indexfile
 
@@ -600,8 +602,19 @@ class Matcher:
             n = len(word.text)
             ids = np.fromiter(cands, dtype=np.int64, count=len(cands))
             lengths = self._vlen[ids]
-            near = np.abs(lengths - n) <= _ALLOWANCE[np.minimum(np.maximum(lengths, n), len(_ALLOWANCE) - 1)] + 1
-            cands = set(ids[near].tolist())
+            allowed = _ALLOWANCE[np.minimum(np.maximum(lengths, n), len(_ALLOWANCE) - 1)] + 1
+            near = np.abs(lengths - n) <= allowed
+            ids, allowed = ids[near], allowed[near]
+            if n > 1 and len(ids) > 1:
+                # The same bound on the spelling itself, in one C++ call (rapidfuzz): past it, only an abbreviation
+                # or a shared symbol can agree, and words sharing a symbol were reached by their symbol keys.
+                offsets = self._vtext.offsets
+                starts, ends = offsets[ids].tolist(), offsets[ids + 1].tolist()
+                whole = self._vtext.text
+                dist = process.cdist([word.text], [whole[a:b] for a, b in zip(starts, ends)], scorer=OSA.distance,
+                                     score_cutoff=int(allowed.max()), dtype=np.int32)[0]
+                ids = ids[(dist <= allowed) | ((self._vflags[ids] & _ABBREVIATION) != 0)]
+            cands = set(ids.tolist())
         cache = self._word_cache
         for vid in cands | by_symbol:
             if vid in found:
