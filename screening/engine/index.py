@@ -796,7 +796,11 @@ class Matcher:
         # A query initial may take a word of the name that begins with its letter and that no query word reached
         # (a letter of a word the lookups credited is taken, unless two words of the name begin with it).
         taken = np.zeros(len(uniq), dtype=np.int64)
-        np.bitwise_or.at(taken, c_inv, self._vletter[c_vid[pick]])
+        taken_initials = np.zeros(len(uniq), dtype=np.int64)    # the name's single letters a query word reached
+        vids = c_vid[pick]
+        np.bitwise_or.at(taken, c_inv, self._vletter[vids])
+        single = self._vlen[vids] == 1
+        np.bitwise_or.at(taken_initials, c_inv[single], self._vletter[vids[single]])
         free = (self._name_first_letters[uniq] & ~(taken & ~self._name_dup_letters[uniq])) | _ANY_LETTER
         q_init_n = np.zeros(len(uniq))
         q_init = np.zeros(len(uniq))
@@ -819,11 +823,14 @@ class Matcher:
         for i, bit in enumerate(word_bits):
             open_letters |= np.where(name_mask & (1 << i), 0, bit)
         alone = np.where(letters & _ANY_LETTER, 0, letters & ~open_letters)
+        # An initial a query word reached ("M." / "M.") is credited there already: one of that letter is out.
+        alone |= letters & taken_initials & ~_ANY_LETTER
         n_alone = np.bitwise_count(alone.astype(np.uint32)).astype(np.float64)
         c_init_n = np.maximum(c_init_n - n_alone, 0.0)
         c_init_w = np.maximum(c_init_w - MIN_INITIAL_WEIGHT * n_alone, 0.0)
         # The query words the name's initials may take, added to those its words reached.
-        usable = np.where(letters & _ANY_LETTER, (1 << 27) - 1, letters & open_letters)
+        usable = np.where(letters & _ANY_LETTER, (1 << 27) - 1,
+                          letters & open_letters & ~(taken_initials & ~self._name_dup_letters[uniq]))
         taken_q = name_mask.copy()
         for i, bit in enumerate(word_bits):
             taken_q |= np.where((usable & bit) != 0, 1 << i, 0)
