@@ -59,6 +59,7 @@ from screening.engine.scoring import (
     MISSING_COST_ORG,
     SINGLE_MISSING_COST,
     SINGLE_WORD_CAP,
+    _given_start,
     _nysiis,
     allowance,
     compare_words,
@@ -152,6 +153,13 @@ def _repeated_letters(texts: Iterable[str]) -> int:
         twice |= seen & bit
         seen |= bit
     return twice
+
+
+def _family(form: NameForm) -> set[int]:
+    """The positions of a name's family name, as the scorer reads them (``scoring._given_start``): the words
+    before the comma of "FAMILY, Given", else the last word."""
+    start = _given_start(form)
+    return set(range(start)) if start is not None else {len(form.words) - 1}
 
 
 class _Name(NamedTuple):
@@ -393,6 +401,8 @@ class Matcher:
         self._name_initial_letters = np.array([_letters(w.text for w in f.words if len(w.text) == 1) for f in forms],
                                               dtype=np.int32)
         self._name_dup_letters = np.array([_repeated_letters(w.text for w in f.words) for f in forms], dtype=np.int32)
+        self._name_given_letters = np.array([_letters(w.text for i, w in enumerate(f.words) if i not in _family(f))
+                                             for f in forms], dtype=np.int32)
         del self._build_names
         # The vocabulary, field by field; its ``Word`` objects are made again when a lookup reaches them.
         words = self._words
@@ -446,7 +456,7 @@ class Matcher:
             "name.weight": self._name_weight, "name.subst": self._name_subst,
             "name.initial_count": self._name_initial_count, "name.initials": self._name_initials,
             "name.first_letters": self._name_first_letters, "name.initial_letters": self._name_initial_letters,
-            "name.dup_letters": self._name_dup_letters,
+            "name.dup_letters": self._name_dup_letters, "name.given_letters": self._name_given_letters,
             **self._vtext.arrays("word.text"), **self._vphonetic.arrays("word.phonetic"),
             **self._vskeleton.arrays("word.skeleton"), **self._vclasses.arrays("word.classes"),
             "word.weight": self._vweight, "word.flags": self._vflags,
@@ -491,6 +501,7 @@ class Matcher:
         self._name_first_letters = a["name.first_letters"]
         self._name_initial_letters = a["name.initial_letters"]
         self._name_dup_letters = a["name.dup_letters"]
+        self._name_given_letters = a["name.given_letters"]
         self._vtext = _Strings.from_arrays(a, "word.text")
         v = len(self._vtext)
         self._vphonetic = _Strings.from_arrays(a, "word.phonetic")
@@ -513,8 +524,8 @@ class Matcher:
             setattr(self, f"_{part}_w", ws)
         sizes = [len(self._name_weight), len(self._name_subst), len(self._name_initial_count),
                  len(self._name_initials), len(self._name_first_letters), len(self._name_initial_letters),
-                 len(self._name_dup_letters)]
-        if sizes != [n] * 7 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
+                 len(self._name_dup_letters), len(self._name_given_letters)]
+        if sizes != [n] * 8 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
                 or len(self._post_off) != v + 1 or len(self._mono_off) != v + 1 or len(self._key_hash) + 1 != \
                 len(self._key_off) or len(self._post_w) != len(self._post_ids) \
                 or len(self._mono_w) != len(self._mono_ids) or len(self._vphonetic) != v \
@@ -801,13 +812,18 @@ class Matcher:
         np.bitwise_or.at(taken, c_inv, self._vletter[vids])
         single = self._vlen[vids] == 1
         np.bitwise_or.at(taken_initials, c_inv[single], self._vletter[vids[single]])
-        free = (self._name_first_letters[uniq] & ~(taken & ~self._name_dup_letters[uniq])) | _ANY_LETTER
+        not_taken = ~(taken & ~self._name_dup_letters[uniq])
+        free = (self._name_first_letters[uniq] & not_taken) | _ANY_LETTER
+        free_given = (self._name_given_letters[uniq] & not_taken) | _ANY_LETTER
         q_init_n = np.zeros(len(uniq))
         q_init = np.zeros(len(uniq))
+        strict_mask = name_mask.copy()      # ... where initials stand only for given names (see below)
         for i, w in enumerate(words):
             if len(w.text) == 1:
-                fit = (free & _letters((w.text,))) != 0
+                bit = _letters((w.text,))
+                fit = (free & bit) != 0
                 name_mask = np.where(fit, name_mask | (1 << i), name_mask)
+                strict_mask = np.where((free_given & bit) != 0, strict_mask | (1 << i), strict_mask)
                 q_init_n += fit
                 q_init += np.where(fit, w.weight, 0.0)
         # A name's initial may take a query word that begins with its letter and that no name word reached (or
@@ -832,8 +848,12 @@ class Matcher:
         usable = np.where(letters & _ANY_LETTER, (1 << 27) - 1,
                           letters & open_letters & ~(taken_initials & ~self._name_dup_letters[uniq]))
         taken_q = name_mask.copy()
+        q_family = _family(form)
         for i, bit in enumerate(word_bits):
-            taken_q |= np.where((usable & bit) != 0, 1 << i, 0)
+            took = np.where((usable & bit) != 0, 1 << i, 0)
+            taken_q |= took
+            if i not in q_family:
+                strict_mask |= took
         wq_m = table_w[taken_q]
         s_m = table_s[taken_q]
         if threshold <= 0:
@@ -844,6 +864,11 @@ class Matcher:
         # name with a full word per initial, so that the word is not charged as a conflict.
         wc_m = np.minimum(wc_m + c_init_w + q_init_n, wc)
         uq, uc = wq - wq_m, wc - wc_m
+        # With a distinctive word left over on one side, an initial counts as a distinctive agreement only when
+        # it stands for a given name of the other side, never for its family name (scoring._initials_count:
+        # "William H. Slidell" / "William Hull").
+        if person:
+            s_m = np.where((uq >= 0.5) | (uc >= 0.5), table_s[strict_mask], s_m)
         # The agreeing words, weighted by how well they agree (the scorer's numerator, at best).
         a = (np.minimum(wq_sim + q_init + c_init_n, wq_m)
              + np.minimum(wc_sim + c_init_w + q_init_n, wc_m)) / 2
