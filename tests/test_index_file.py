@@ -157,6 +157,22 @@ def test_the_service_writes_the_index_once_and_reads_it_after(list_db, monkeypat
     assert built == [] and file.stat().st_mtime_ns == written
 
 
+def test_importing_a_list_leaves_the_index_of_the_new_version_ready(tmp_path):
+    db_path = tmp_path / "screening.db"
+    src = tmp_path / "list.csv"
+    src.write_text(LIST_A, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "watchlist", "import", str(src), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "Screening index of watchlist version 1 ready" in r.output
+    [file] = index_files(db_path)
+    assert file.name.startswith("v1-")
+    src.write_text(LIST_B, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "watchlist", "import", str(src), "--format", "csv"])
+    assert "Screening index of watchlist version 2 ready" in r.output
+    [file] = index_files(db_path)
+    assert file.name.startswith("v2-")
+
+
 def test_a_new_watchlist_version_gets_its_own_file_and_the_old_one_goes(list_db, tmp_path):
     assert screen(list_db, "Roberto Gonzalez Marquez") == []
     [old] = index_files(list_db)

@@ -13,6 +13,7 @@ from screening.cli.common import cli_actor
 from screening.cli.monitor import rescreen_behind
 from screening.service import ingest
 from screening.service import lists as list_import
+from screening.service import matching
 from screening.store import watchlist as store
 from watchlists import lists, sources
 
@@ -23,6 +24,15 @@ def watchlist() -> None:
 
 
 _SYMBOLS = {"added": "+", "duplicate": "=", "linked": "~", "failed": "!"}
+
+
+def _prepare_index(obj: Context) -> None:
+    """Index the new watchlist version now, so that the next screening starts at once."""
+    click.echo("Indexing the watchlist for screening...", err=True)
+    done = matching.prepare_index(obj.db)
+    if done:
+        click.echo(f"Screening index of watchlist version {done[0]} ready ({done[1]:.1f} s; kept beside the "
+                   f"database).")
 
 
 def _fmt(o) -> str:
@@ -73,6 +83,8 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
     version = store.current_version(obj.db)
     click.echo(f"{counts['added']} added, {counts['duplicate']} duplicates skipped, {counts['linked']} near-copies "
                f"linked, {counts['failed']} failed; watchlist version {version}.")
+    if counts["added"]:
+        _prepare_index(obj)
     rescreen_behind(obj)
     if counts["failed"]:
         sys.exit(1)
@@ -150,6 +162,7 @@ def watchlist_import(obj: Context, file: str, fmt: str, list_name: str | None, p
     click.echo(f"List {name}: {result.read} entries read ({aliases}); {result.added} added, {result.updated} "
                f"updated{f' ({result.relisted} relisted)' if result.relisted else ''}, {result.delisted} delisted, "
                f"{result.unchanged} unchanged; watchlist version {result.version}.")
+    _prepare_index(obj)
     rescreen_behind(obj)
 
 

@@ -21,6 +21,7 @@ import sqlite_utils
 
 from screening.engine.index import IndexFileError, Matcher
 from screening.engine.pairs import algorithm_id
+from screening.service import policy
 from screening.store import watchlist as store
 
 log = logging.getLogger(__name__)
@@ -161,3 +162,15 @@ def matcher_for(db: sqlite_utils.Database, min_relevance: float) -> tuple[Matche
             _MATCHERS[key] = (matcher, len(matcher.records))
         matcher, size = _MATCHERS[key]
     return matcher, version, size
+
+
+def prepare_index(db: sqlite_utils.Database) -> tuple[int, float] | None:
+    """Build (or check) the index of the current watchlist version under the deployment's news policy and keep it
+    beside the database, so that the next screening, match or web request starts at once. Return the version and
+    the seconds it took, or None when there is nothing to index (an empty watchlist)."""
+    t0 = time.perf_counter()
+    try:
+        _, version, _ = matcher_for(db, policy.resolve(db).news_min_relevance)
+    except EmptyWatchlist:
+        return None
+    return version, time.perf_counter() - t0
