@@ -41,6 +41,8 @@ from screening.engine.model import (
 )
 from screening.engine.indexfile import IndexFileError
 from screening.engine.normalize import (
+    GENERIC_ORG,
+    PARTICLES,
     NameForm,
     UnscreenableName,
     Word,
@@ -99,15 +101,16 @@ def _keys(form: NameForm):
     """Yield the index keys of a name with their weight: its words, neighbours run together, initials."""
     words = form.words
     for w in words:
-        yield w, w.weight
+        yield w, w.weight, False
     for i in range(len(words) - 1):
         a, b = words[i], words[i + 1]
-        yield _bare(a.text + b.text, 1.0), a.weight + b.weight
+        if not (a.numeric or b.numeric):       # as the scorer's merged items (scoring._items)
+            yield _bare(a.text + b.text, 1.0), a.weight + b.weight, True
     if form.type != PERSON:
         # Initials of a run of words, under keys of their own: the scorer matches them only with a short word
         # written exactly so ("pla" / "People's Liberation Army"), never with a misspelling or other initials.
         for text, idx in _initials(words):
-            yield _bare(_INITIALS_KEY + text, 1.0), sum(words[i].weight for i in idx)
+            yield _bare(_INITIALS_KEY + text, 1.0), sum(words[i].weight for i in idx), False
 
 
 MIN_INITIAL_WEIGHT = 0.2  # the least a single letter weighs (normalize: "e", "y" as "and"); what it may take away
@@ -145,6 +148,11 @@ def _letters(texts: Iterable[str]) -> int:
     return bits
 
 
+def _generic(w: Word) -> bool:
+    """A generic company word that weighs little in its name (the scorer's ``_left_weight``)."""
+    return w.weight < 0.5 and w.text in GENERIC_ORG and w.text not in PARTICLES
+
+
 def _repeated_letters(texts: Iterable[str]) -> int:
     """Return the letters (bits, as ``_letters``) that begin two or more of the words."""
     seen = twice = 0
@@ -170,6 +178,8 @@ class _Name(NamedTuple):
 # Tables of lookup keys, one letter each, prefixed to the key before it is hashed.
 _EXACT, _DELETE, _SYMBOL, _SOUND, _SKELETON, _AFFIX, _CLASS = "=dspkac"
 _ABBREVIATION, _NUMERIC, _HAS_CLASSES = 1, 2, 4      # bits of a vocabulary word's flags
+_JOINED = 8      # ... a key of two words of a name run together (for some name)
+_GENERIC = 16    # ... a generic company word ("group", "international": normalize.GENERIC_ORG)
 # The scorer's allowance of edits by word length (the same from 12 letters on), for the length filter of lookups.
 _ALLOWANCE = np.array([allowance(n) for n in range(13)], dtype=np.int64)
 
@@ -298,6 +308,7 @@ class Matcher:
         self._build_names: list[tuple[int, str, NameForm]] = []
         self._vocab: dict[str, int] = {}
         self._words: list[Word] = []
+        self._joined: set[int] = set()     # vocabulary ids used as two words of a name run together
         self._build_post: list[list[tuple[int, float]]] = []   # word id -> (name id, weight) while building
         self._deletes: dict[str, list[int]] = defaultdict(list)
         self._symbols: dict[str, list[int]] = defaultdict(list)
@@ -377,8 +388,10 @@ class Matcher:
         ni = len(self._build_names)
         self._build_names.append((ri, text, form))
         seen: dict[int, float] = {}
-        for key, weight in _keys(form):
+        for key, weight, joined in _keys(form):
             vid = self._add_word(key)
+            if joined:
+                self._joined.add(vid)
             # A word written twice ("James James") holds the weight of both: the bound credits a name's word once.
             seen[vid] = weight + seen.get(vid, 0.0)
         for vid, weight in seen.items():
@@ -401,6 +414,9 @@ class Matcher:
         self._name_initial_letters = np.array([_letters(w.text for w in f.words if len(w.text) == 1) for f in forms],
                                               dtype=np.int32)
         self._name_dup_letters = np.array([_repeated_letters(w.text for w in f.words) for f in forms], dtype=np.int32)
+        # What the scorer adds when no distinctive word agrees firmly: a generic word left over then weighs 1.
+        self._name_generic = np.array([sum(1.0 - w.weight for w in f.words if _generic(w)) for f in forms],
+                                      dtype=np.float32)
         self._name_given_letters = np.array([_letters(w.text for i, w in enumerate(f.words) if i not in _family(f))
                                              for f in forms], dtype=np.int32)
         del self._build_names
@@ -411,8 +427,12 @@ class Matcher:
         self._vskeleton = _Strings.of([w.skeleton for w in words])
         self._vclasses = _Strings.of([w.classes or "" for w in words])
         self._vweight = np.array([w.weight for w in words], dtype=np.float64)
+        joined = self._joined
         self._vflags = np.array([(_ABBREVIATION if w.abbreviation else 0) | (_NUMERIC if w.numeric else 0)
-                                 | (_HAS_CLASSES if w.classes is not None else 0) for w in words], dtype=np.uint8)
+                                 | (_HAS_CLASSES if w.classes is not None else 0) | (_JOINED if v in joined else 0)
+                                 | (_GENERIC if w.text in GENERIC_ORG and w.text not in PARTICLES else 0)
+                                 for v, w in enumerate(words)], dtype=np.uint8)
+        del self._joined
         symbols: dict[str, int] = {}
         self._vsym_ids = np.array([symbols.setdefault(s, len(symbols)) for w in words for s in sorted(w.symbols)],
                                   dtype=np.int32)
@@ -456,7 +476,7 @@ class Matcher:
             "name.weight": self._name_weight, "name.subst": self._name_subst,
             "name.initial_count": self._name_initial_count, "name.initials": self._name_initials,
             "name.first_letters": self._name_first_letters, "name.initial_letters": self._name_initial_letters,
-            "name.dup_letters": self._name_dup_letters, "name.given_letters": self._name_given_letters,
+            "name.dup_letters": self._name_dup_letters, "name.generic": self._name_generic, "name.given_letters": self._name_given_letters,
             **self._vtext.arrays("word.text"), **self._vphonetic.arrays("word.phonetic"),
             **self._vskeleton.arrays("word.skeleton"), **self._vclasses.arrays("word.classes"),
             "word.weight": self._vweight, "word.flags": self._vflags,
@@ -501,6 +521,7 @@ class Matcher:
         self._name_first_letters = a["name.first_letters"]
         self._name_initial_letters = a["name.initial_letters"]
         self._name_dup_letters = a["name.dup_letters"]
+        self._name_generic = a["name.generic"]
         self._name_given_letters = a["name.given_letters"]
         self._vtext = _Strings.from_arrays(a, "word.text")
         v = len(self._vtext)
@@ -524,8 +545,8 @@ class Matcher:
             setattr(self, f"_{part}_w", ws)
         sizes = [len(self._name_weight), len(self._name_subst), len(self._name_initial_count),
                  len(self._name_initials), len(self._name_first_letters), len(self._name_initial_letters),
-                 len(self._name_dup_letters), len(self._name_given_letters)]
-        if sizes != [n] * 8 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
+                 len(self._name_dup_letters), len(self._name_given_letters), len(self._name_generic)]
+        if sizes != [n] * 9 or len(self._vweight) != v or len(self._vflags) != v or len(self._vsym_off) != v + 1 \
                 or len(self._post_off) != v + 1 or len(self._mono_off) != v + 1 or len(self._key_hash) + 1 != \
                 len(self._key_off) or len(self._post_w) != len(self._post_ids) \
                 or len(self._mono_w) != len(self._mono_ids) or len(self._vphonetic) != v \
@@ -710,7 +731,7 @@ class Matcher:
             k = max(qsub, key=lambda i: looked[i][3])
             if looked[k][3] > DROP_ABOVE:
                 drop = k
-        parts_n, parts_m, parts_q = [], [], []
+        parts_n, parts_m, parts_q, parts_uw, parts_ucs = [], [], [], [], []
         name_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         dropped = None
         via_drop: list[np.ndarray] = []
@@ -748,6 +769,12 @@ class Matcher:
                 vs = np.concatenate([np.full(len(a[0][0]), a[2]) for a in arrays])
                 # The name's side: every word of the name the unit reached (deduplicated over units below).
                 name_parts.append((ids, vs, ws, ws * sims))
+                # The name's side through this unit: the most it can take of one name (one word, or two run
+                # together), as the scorer aligns a unit with one of them.
+                by_name = np.argsort(ids, kind="stable")
+                starts = np.flatnonzero(np.r_[True, np.diff(ids[by_name]) != 0])
+                unit_w = np.maximum.reduceat(ws[by_name], starts)
+                unit_cs = np.maximum.reduceat((ws * sims)[by_name], starts)
                 order = np.lexsort((-sims, ids))          # the query's side: per name, the best-agreeing word
                 ids, sims = ids[order], sims[order]
                 ids, first = np.unique(ids, return_index=True)
@@ -756,6 +783,9 @@ class Matcher:
                 (ids, ws), sim, v = arrays[0]
                 sims = np.full(len(ids), sim)
                 name_parts.append((ids, np.full(len(ids), v), ws, ws * sims))
+                unit_w, unit_cs = ws, ws * sims
+            parts_uw.append(unit_w)
+            parts_ucs.append(unit_cs)
             parts_n.append(ids)
             parts_q.append(qweight * sims)
             parts_m.append(np.full(len(ids), mask, dtype=np.int64))
@@ -768,6 +798,8 @@ class Matcher:
         starts = np.flatnonzero(np.r_[True, np.diff(inv[order]) != 0])
         name_mask = np.bitwise_or.reduceat(masks[order], starts)
         wq_sim = np.bincount(inv, weights=np.concatenate(parts_q))
+        unit_w = np.bincount(inv, weights=np.concatenate(parts_uw))
+        unit_cs = np.bincount(inv, weights=np.concatenate(parts_ucs))
         if dropped is not None:
             # The most common word was not probed; names found otherwise still get credit for holding it.
             mask, qweight, found = dropped
@@ -783,6 +815,10 @@ class Matcher:
             name_parts.append((ids, vs, ws, ws * sims))
             best = np.zeros(len(uniq))
             np.maximum.at(best, pos, sims)
+            most_w, most_cs = np.zeros(len(uniq)), np.zeros(len(uniq))
+            np.maximum.at(most_w, pos, ws)
+            np.maximum.at(most_cs, pos, ws * sims)
+            unit_w, unit_cs = unit_w + most_w, unit_cs + most_cs
             hit = best > 0
             name_mask = np.where(hit, name_mask | mask, name_mask)
             wq_sim = wq_sim + qweight * best
@@ -797,8 +833,9 @@ class Matcher:
         _, first = np.unique(key[srt], return_index=True)
         pick = srt[first]
         c_inv = np.searchsorted(uniq, c_ids[pick])
-        wc_m = np.bincount(c_inv, weights=c_w[pick], minlength=len(uniq))
-        wc_sim = np.bincount(c_inv, weights=c_ws[pick], minlength=len(uniq))
+        # ... and no more than the units can take, one item each.
+        wc_m = np.minimum(np.bincount(c_inv, weights=c_w[pick], minlength=len(uniq)), unit_w)
+        wc_sim = np.minimum(np.bincount(c_inv, weights=c_ws[pick], minlength=len(uniq)), unit_cs)
         # Weight and number of distinctive query words behind each combination of matched words.
         bits = (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
         table_w = bits @ np.array([w.weight for w in words])
@@ -812,6 +849,7 @@ class Matcher:
         np.bitwise_or.at(taken, c_inv, self._vletter[vids])
         single = self._vlen[vids] == 1
         np.bitwise_or.at(taken_initials, c_inv[single], self._vletter[vids[single]])
+        base_mask = name_mask
         not_taken = ~(taken & ~self._name_dup_letters[uniq])
         free = (self._name_first_letters[uniq] & not_taken) | _ANY_LETTER
         free_given = (self._name_given_letters[uniq] & not_taken) | _ANY_LETTER
@@ -864,6 +902,23 @@ class Matcher:
         # name with a full word per initial, so that the word is not charged as a conflict.
         wc_m = np.minimum(wc_m + c_init_w + q_init_n, wc)
         uq, uc = wq - wq_m, wc - wc_m
+        if not person:
+            # Without a firm agreement of distinctive words (none of the query's reached the name), the scorer
+            # weighs a generic word left over in full ("International Group" / "First International"): on the
+            # query's side those not taken, on the name's those of its generic words no credited word can be (a
+            # key of two words run together may be two of them).
+            strong = np.zeros(len(uniq))
+            np.maximum.at(strong, c_inv, c_w[pick])
+            firm = (table_s[base_mask] > 0) & (strong >= 0.5)
+            table_g = bits @ np.array([1.0 - w.weight if _generic(w) else 0.0 for w in words])
+            extra_q = table_g[-1] - table_g[taken_q]
+            flags = self._vflags[vids]
+            gone = np.where(flags & _JOINED, 2 * (1.0 - MIN_INITIAL_WEIGHT),
+                            np.where(flags & _GENERIC, 1.0 - self._vweight[vids], 0.0))
+            credited = np.bincount(c_inv, weights=gone, minlength=len(uniq))
+            extra_c = np.maximum(self._name_generic[uniq] - credited, 0.0)
+            uq = np.where(firm, uq, uq + extra_q)
+            uc = np.where(firm, uc, uc + extra_c)
         # With a distinctive word left over on one side, an initial counts as a distinctive agreement only when
         # it stands for a given name of the other side, never for its family name (scoring._initials_count:
         # "William H. Slidell" / "William Hull").
