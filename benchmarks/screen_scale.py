@@ -82,6 +82,14 @@ def timed(owner, name, key, after=None):
     orig = getattr(owner, name, None)
     if orig is None:
         return
+    if isinstance(orig, type):           # a class (the Matcher): time its constructor, keep its other methods
+        class Timed(orig):
+            def __init__(self, *a, **k):
+                t = time.perf_counter()
+                super().__init__(*a, **k)
+                say(key, time.perf_counter() - t)
+        setattr(owner, name, Timed)
+        return
     def wrapper(*a, **k):
         t = time.perf_counter()
         out = orig(*a, **k)
@@ -165,6 +173,8 @@ def database(size: str) -> tuple[Path, dict]:
     con.close()
     info["db_mb"] = tmp.stat().st_size / 2**20
     os.replace(tmp, path)
+    for p in CACHE.glob(tmp.name + "*"):       # the index the import left beside it: the run below builds its own
+        shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
     info_path.write_text(json.dumps(info))
     return path, info
 
