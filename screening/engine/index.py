@@ -153,14 +153,15 @@ def _generic(w: Word) -> bool:
     return w.weight < 0.5 and w.text in GENERIC_ORG and w.text not in PARTICLES
 
 
-def _repeated_letters(texts: Iterable[str]) -> int:
-    """Return the letters (bits, as ``_letters``) that begin two or more of the words."""
-    seen = twice = 0
+def _repeated_letters(texts: Iterable[str], times: int = 2) -> int:
+    """Return the letters (bits, as ``_letters``) that begin ``times`` or more of the words."""
+    counts = [0] * 27
     for t in texts:
         bit = _letters((t,))
-        twice |= seen & bit
-        seen |= bit
-    return twice
+        for k in range(27):
+            if bit >> k & 1:
+                counts[k] += 1
+    return sum(1 << k for k in range(27) if counts[k] >= times)
 
 
 def _family(form: NameForm) -> set[int]:
@@ -732,6 +733,7 @@ class Matcher:
             if looked[k][3] > DROP_ABOVE:
                 drop = k
         parts_n, parts_m, parts_q, parts_uw, parts_ucs = [], [], [], [], []
+        parts_idx: list[tuple[int, ...]] = []
         name_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         dropped = None
         via_drop: list[np.ndarray] = []
@@ -784,8 +786,9 @@ class Matcher:
                 sims = np.full(len(ids), sim)
                 name_parts.append((ids, np.full(len(ids), v), ws, ws * sims))
                 unit_w, unit_cs = ws, ws * sims
-            parts_uw.append(unit_w)
-            parts_ucs.append(unit_cs)
+            parts_uw.append(unit_w / len(idx))
+            parts_ucs.append(unit_cs / len(idx))
+            parts_idx.append(idx)
             parts_n.append(ids)
             parts_q.append(qweight * sims)
             parts_m.append(np.full(len(ids), mask, dtype=np.int64))
@@ -798,8 +801,18 @@ class Matcher:
         starts = np.flatnonzero(np.r_[True, np.diff(inv[order]) != 0])
         name_mask = np.bitwise_or.reduceat(masks[order], starts)
         wq_sim = np.bincount(inv, weights=np.concatenate(parts_q))
-        unit_w = np.bincount(inv, weights=np.concatenate(parts_uw))
-        unit_cs = np.bincount(inv, weights=np.concatenate(parts_ucs))
+        # Per query word, the most of one name any unit holding it can take, as a share of the unit's words: a
+        # unit is aligned with one item of the name (a word, or two run together), and the units aligned are
+        # disjoint, so the name's side takes at most the sum over the query's words.
+        share_w = np.zeros((len(uniq), n))
+        share_cs = np.zeros((len(uniq), n))
+        at = 0
+        for idx, uw, ucs in zip(parts_idx, parts_uw, parts_ucs):
+            rows = inv[at:at + len(uw)]
+            at += len(uw)
+            for i in idx:
+                np.maximum.at(share_w[:, i], rows, uw)
+                np.maximum.at(share_cs[:, i], rows, ucs)
         if dropped is not None:
             # The most common word was not probed; names found otherwise still get credit for holding it.
             mask, qweight, found = dropped
@@ -818,7 +831,10 @@ class Matcher:
             most_w, most_cs = np.zeros(len(uniq)), np.zeros(len(uniq))
             np.maximum.at(most_w, pos, ws)
             np.maximum.at(most_cs, pos, ws * sims)
-            unit_w, unit_cs = unit_w + most_w, unit_cs + most_cs
+            for i in range(n):
+                if mask >> i & 1:
+                    share_w[:, i] = np.maximum(share_w[:, i], most_w / bin(mask).count("1"))
+                    share_cs[:, i] = np.maximum(share_cs[:, i], most_cs / bin(mask).count("1"))
             hit = best > 0
             name_mask = np.where(hit, name_mask | mask, name_mask)
             wq_sim = wq_sim + qweight * best
@@ -834,8 +850,8 @@ class Matcher:
         pick = srt[first]
         c_inv = np.searchsorted(uniq, c_ids[pick])
         # ... and no more than the units can take, one item each.
-        wc_m = np.minimum(np.bincount(c_inv, weights=c_w[pick], minlength=len(uniq)), unit_w)
-        wc_sim = np.minimum(np.bincount(c_inv, weights=c_ws[pick], minlength=len(uniq)), unit_cs)
+        wc_m = np.minimum(np.bincount(c_inv, weights=c_w[pick], minlength=len(uniq)), share_w.sum(axis=1))
+        wc_sim = np.minimum(np.bincount(c_inv, weights=c_ws[pick], minlength=len(uniq)), share_cs.sum(axis=1))
         # Weight and number of distinctive query words behind each combination of matched words.
         bits = (np.arange(1 << n)[:, None] >> np.arange(n)[None, :]) & 1
         table_w = bits @ np.array([w.weight for w in words])
@@ -883,8 +899,10 @@ class Matcher:
         c_init_n = np.maximum(c_init_n - n_alone, 0.0)
         c_init_w = np.maximum(c_init_w - MIN_INITIAL_WEIGHT * n_alone, 0.0)
         # The query words the name's initials may take, added to those its words reached.
+        # (An initial of a letter a query initial took is out, unless the name has two initials of that letter.)
+        twice = self._name_initial_count[uniq] > np.bitwise_count(letters.astype(np.uint32))
         usable = np.where(letters & _ANY_LETTER, (1 << 27) - 1,
-                          letters & open_letters & ~(taken_initials & ~self._name_dup_letters[uniq]))
+                          letters & open_letters & ~np.where(twice, 0, taken_initials))
         taken_q = name_mask.copy()
         q_family = _family(form)
         for i, bit in enumerate(word_bits):
