@@ -206,12 +206,19 @@ _NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budg
 # Laws and treaties are not counterparties: "the Prevention of Terrorism Bill", "the Kyoto Protocol".
 _LAW = re.compile(r"\b(?:Bill|Act|Convention|Treaty|Protocol|Directive|Accord|Amendment|Constitution)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "MEPs": people, not a name
+# Last words of competitions and events: "Davis Cup", "World Series", "Belgian Grand Prix", "National League".
+_EVENT = re.compile(r"(?:\s(?:Cup|Series|Championships?|Grand Prix|Open|Classic|Trophy|Games|Olympics|Tournament|"
+                    r"Masters|Rally|Marathon|Derby|Stakes|Division)|\bTour de \w+|(?:Premier|Football|Major|National|American|"
+                    r"Super|Champions|Europa|Rugby|Basketball|Baseball|Hockey|Soccer|Minor) League)$", re.IGNORECASE)
 # Suffixes that make a name a person's: "Guy Mansfield QC", "John Smith MP".
 _PERSON_SUFFIX = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|AM|Jr\.?|Sr\.?|OBE|MBE|CBE|KBE)$")
 
 
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
+        if sp.label in ("ORG", "PERSON", "FAC", "GPE") and _EVENT.search(sp.text):
+            sp.label = "EVENT"  # "the Davis Cup", "the Belgian Grand Prix": a competition, not a counterparty
+            continue
         if sp.label in ("ORG", "GPE", "LOC", "FAC", "NORP") and _PERSONAL_TITLE.match(sp.text):
             sp.label = "PERSON"
         elif sp.label in ("ORG", "GPE", "FAC", "PERSON") and _PERSON_SUFFIX.search(sp.text) \
@@ -345,7 +352,10 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
             per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
         if sporty or "." in text:
             per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text))
+        if i < 4 and _DATELINE.match(text):
+            per_para[i] = (text, doc, _dateline(per_para[i][2], doc, text))
 
+    _surnames_as_people(per_para)
     # A name that is an organisation anywhere in the article is one everywhere in it (unless a real place).
     org_keys = {name_key(sp.text) for _, _, spans in per_para for sp in spans if sp.label == "ORG"}
     for _, _, spans in per_para:
@@ -355,6 +365,40 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
     _add_surnames(per_para)
     _propagate(per_para)
     return per_para
+
+
+def _surnames_as_people(per_para) -> None:
+    """Make a one-word name a person where it is the surname of a person the article names in full.
+
+    "Jack Berry ... Berry said": the model often calls the surname alone an organisation or a place. A word that
+    is a country, carries a legal form or sits in a company context ("Dell Inc", "the firm Dell") keeps its type.
+    """
+    surnames = {sp.text.split()[-1] for _, _, spans in per_para for sp in spans
+                if sp.label == "PERSON" and len(sp.text.split()) > 1 and not sp.text.isupper()}
+    if not surnames:
+        return
+    for text, _, spans in per_para:
+        for sp in spans:
+            if sp.label in ("ORG", "GPE", "LOC", "FAC") and sp.text in surnames and sp.source != "results" \
+                    and not places.is_country(sp.text) and not _is_org_context(text, sp):
+                sp.label = "PERSON"
+
+
+# A dateline: "CATANIA , Sicily 1996-08-29", "LONDON, Dec 4 (Reuters) -". Its names are places.
+_DATELINE = re.compile(r"^([A-Z][A-Z.'\- ]*[A-Z.])(?:\s*,\s*([A-Z][\w.' ]*?))?\s*"
+                       r"(?:\d{4}-\d{2}-\d{2}\s*$|(?:,\s*)?(?:[A-Z][a-z]{2}\.? \d{1,2}\s*)?\([\w ]+\)\s*[-–—])")
+
+
+def _dateline(spans: list[_Span], doc, text: str) -> list[_Span]:
+    m = _DATELINE.match(text)
+    for g in (1, 2):
+        if m.group(g) is None:
+            continue
+        s, e = _trim(text, m.start(g), m.end(g))
+        spans = [sp for sp in spans if not (sp.start < e and s < sp.end)]
+        spans.append(_Span(text[s:e], "GPE", s, e, _sent_index(doc, s), "dateline"))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
 
 
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)\b[A-Z][\w'’-]*\s+$")
