@@ -348,10 +348,10 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
     # Result lines and tables ("Leeds 2 Arsenal 1", "Leeds 10 6 2 2 20 10 20"): the names in them are teams.
     sporty = _is_sports(paragraphs)
     for i, (text, doc, spans) in enumerate(per_para):
-        if _DIGIT.search(text) or (sporty and _VERSUS.search(text)):
+        if _DIGIT.search(text) or (sporty and (_VERSUS.search(text) or _FIXTURE.match(text))):
             per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
         if sporty or "." in text:
-            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text))
+            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text, sporty))
         if i < 4 and _DATELINE.match(text):
             per_para[i] = (text, doc, _dateline(per_para[i][2], doc, text))
 
@@ -441,6 +441,8 @@ _SCORE_PAIR = re.compile(rf"(?<![\w.])({_NAME})\s+\d{{1,3}}\s*,?\s+({_NAME})\s+\
                          rf"(?![\w.,:%/-]|\s*(?:-|%|per|million|billion|percent))")
 # A table row: a name, then only numbers ("Leeds 10 6 2 2 20 10 20", "CHICAGO 64 65 .496 5").
 _TABLE_ROW = re.compile(rf"^\s*(?:\d{{1,2}}[.)]?\s+)?({_NAME})\s+{_NUM}(?:\s+{_NUM})+\s*\.?\s*$")
+# A fixture line in capitals: "FLORIDA AT ST LOUIS".
+_FIXTURE = re.compile(r"^\s*([A-Z][A-Z.' ]*[A-Z])\s+AT\s+([A-Z][A-Z.' ]*[A-Z])\s*$")
 _VERSUS = re.compile(rf"(?<![\w.])({_NAME})\s+(?:v|vs|vs\.|v\.)\s+({_NAME})")
 
 
@@ -475,13 +477,18 @@ def _results_line(spans: list[_Span], doc, text: str, sporty: bool) -> list[_Spa
         if sporty:
             for m in _VERSUS.finditer(text):
                 found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+            m = _FIXTURE.match(text)
+            if m:
+                found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
     if not found:
         return spans
     for s, e in found:
         s, e = _trim(text, s, e)
         name = text[s:e]
-        if e <= s or places.is_territory(name) or not re.search(r"[A-Za-z]{2}", name):
+        if e <= s or places.is_country(name) or not re.search(r"[A-Za-z]{2}", name):
             continue
+        if _INITIALS.fullmatch(name):
+            continue  # "( M. Walker 59 , D. Fulton 53 not out )": batsmen's scores, not a result
         spans = [sp for sp in spans if not (sp.start < e and s < sp.end)]
         spans.append(_Span(name, "ORG", s, e, _sent_index(doc, s), "results"))
     spans.sort(key=lambda sp: sp.start)
@@ -495,14 +502,24 @@ _NAME_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})\s*\(\s*([A-Z][\w.]*(?:\s+[A-Z]
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z][a-z][\w'-]+")
 
 
-def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
-    """Apply the name-(country) and initials rules where the model found no organisation."""
+def _people_patterns(spans: list[_Span], doc, text: str, sporty: bool = False) -> list[_Span]:
+    """Apply the name-(country) and initials rules where the model found no organisation.
+
+    In a sports story a player's name with a bracketed name that is not a country names his club:
+    "Thierry Henry ( Monaco )", "Adrian Knup ( Galatasaray )".
+    """
     new: list[tuple[int, int, str]] = []
     if "(" in text:
         for m in _NAME_COUNTRY.finditer(text):
-            if not places.is_territory(m.group(2)) or places.is_territory(m.group(1)):
+            if places.is_territory(m.group(1)):
                 continue
-            label = "ORG" if m.group(3) else "PERSON"
+            if not places.is_territory(m.group(2)) or sporty and not places.is_country(m.group(2)):
+                if sporty and not m.group(3) and _looks_like_player(m.group(1)) \
+                        and not _looks_like_player(m.group(2)):
+                    new.append((m.start(1), m.end(1), "PERSON"))
+                    new.append((m.start(2), m.end(2), "ORG"))
+                continue
+            label = "ORG" if m.group(3) and not _RANKED.match(text) else "PERSON"
             new.append((m.start(1), m.end(1), label))
             new.append((m.start(2), m.end(2), "GPE"))
     if "." in text:
@@ -524,6 +541,16 @@ def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
         spans.append(_Span(text[s:e], label, s, e, _sent_index(doc, s), "pattern"))
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+_RANKED = re.compile(r"^\s*\d{1,3}\.\s")  # "1. Daniel Komen ( Kenya ) 7 minutes 25.87": an athlete's rank
+
+
+def _looks_like_player(name: str) -> bool:
+    """Two to four capitalised words, none of them a place: how a player's name looks in a squad list."""
+    parts = name.split()
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not name.isupper() \
+        and not any(places.is_place(p) for p in parts)
 
 
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Lord|Lady|Sir|Dame|Baroness|Baron|President|Senator|Judge)\.?\s+$")
