@@ -159,6 +159,23 @@ def _is_org_context(text: str, sp: _Span) -> bool:
                 or _LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(after))
 
 
+# A name followed by a role held in an organisation and a person's name is the organisation: "Galatasaray striker
+# Adrian Knup", "Barrick chairman Peter Munk", "Lehman analyst Blake Bath" (not "spokesman": people have those).
+_ROLE_AFTER = re.compile(r"^\s+(?:chairman|chairwoman|chief executive|chief economist|analyst|economist|strategist|"
+                         r"striker|midfielder|defender|goalkeeper|winger|coach|manager|skipper|pitcher|batsman|"
+                         r"bowler|trader|dealer|fund manager)\s+[A-Z]")
+# A company's shares, a newspaper's name: "Zenith 's stock soared", "shares in Repsol", "the daily Le Monde".
+_SHARES_AFTER = re.compile(r"^\s*['’]?\s*s?\s+(?:shares?|stock|share price|shareholders|stockholders)\b")
+_ORG_BEFORE = re.compile(r"\b(?:shares (?:in|of)|stake in|(?:news)?paper|daily|weekly|magazine|news agency|"
+                         r"tabloid|broadcaster)\s+$", re.IGNORECASE)
+
+
+def _is_org_role(text: str, sp: _Span) -> bool:
+    after = text[sp.end:sp.end + 40]
+    return bool(_ROLE_AFTER.match(after) or _SHARES_AFTER.match(after)
+                or _ORG_BEFORE.search(text[max(0, sp.start - 25):sp.start]))
+
+
 # "the Chinese industrial conglomerate, X": a determiner, a company noun right before the name, a comma.
 _PERSON_AS_ORG = re.compile(rf"\b(?:the|a|an)\s+(?:[\w\-]+\s+){{0,3}}(?:{_COMPANY_NOUNS}),\s*$", re.IGNORECASE)
 _SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained)\b")
@@ -233,6 +250,8 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
             sp.label = "GPE"  # "Wales beat France": a country (or its team) is not a counterparty
         elif sp.label in ("ORG", "GPE", "FAC") and _looks_like_person(sp, text):
             sp.label = "PERSON"  # "Bernie Ebbers" is a person even when the model says organisation
+        if sp.label in ("GPE", "LOC", "FAC", "PERSON") and _is_org_role(text, sp) and not places.is_country(sp.text):
+            sp.label = "ORG"  # "Galatasaray striker Adrian Knup", "Zenith 's shares", "the daily Le Monde"
         if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
             known_place = places.is_place(sp.text)
             if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])
