@@ -18,8 +18,11 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Iterable
+
+from rigour.names import org_types
 
 from screening.engine.normalize import name_key
 from watchlists import places
@@ -156,7 +159,7 @@ def _is_org_context(text: str, sp: _Span) -> bool:
     before = text[max(0, sp.start - 60):sp.start]
     after = text[sp.end:sp.end + 80]
     return bool(_APPOSITION_BEFORE.search(before) or _APPOSITION_AFTER.match(after)
-                or _LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(after))
+                or _legal_inside(sp.text) or _legal_after(text, sp))
 
 
 # A name followed by a role held in an organisation and a person's name is the organisation: "Galatasaray striker
@@ -207,8 +210,8 @@ def _looks_like_person(sp: _Span, text: str) -> bool:
     """Two or three capitalised words starting with a common given name, no legal form, no company word after."""
     parts = sp.text.split()
     return (2 <= len(parts) <= 3 and all(p[:1].isupper() and p[1:].islower() for p in parts)
-            and parts[0].lower() in _given_names() and not _LEGAL_INSIDE.search(sp.text)
-            and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_AFTER.match(text[sp.end:]))
+            and parts[0].lower() in _given_names() and not _legal_inside(sp.text)
+            and not _legal_after(text, sp) and not _APPOSITION_AFTER.match(text[sp.end:]))
 
 
 # Last words that make a name an organisation, whatever the model says: "Manchester United", "Lib Dems".
@@ -231,6 +234,100 @@ _EVENT = re.compile(r"(?:\s(?:Cup|Series|Championships?|Grand Prix|Open|Classic|
 _PERSON_SUFFIX = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|AM|Jr\.?|Sr\.?|OBE|MBE|CBE|KBE)$")
 
 
+# One word of a legal form or company word after a name: "Pte.", "Ltd", "S.A.", "plc", "&", "Holdings".
+_TAIL_WORD = re.compile(r"\s*,?\s*(&|[A-Za-z][A-Za-z']*\.?(?:[A-Za-z]{1,2}\.)*)")
+# Legal forms are written with a capital ("Ltd", "AG", "S.A."; not "as", "sa"), but for these words.
+_LOWER_LEGAL = {"plc", "&", "de", "y", "mbH", "z", "o.o.", "und", "et", "e.V."}
+_FORMAL_WORD = re.compile(r"^(?:&|plc|de|y|z|und|et|mbH|[\w.]*\.[\w.]*|\w*[A-Z]\w*[A-Z]\w*),?$")
+_ONLY_LEGAL = re.compile(rf"(?:(?:{LEGAL_FORMS}|&)\.?[\s,]*)+")
+
+
+@lru_cache(maxsize=4096)
+def _is_legal_form(words: str) -> bool:
+    """Tell whether words are only legal forms and company words: "Pte. Ltd.", "S.A. de C.V.", "Holdings plc".
+
+    Our list (with company words such as Holdings, Group) or rigour's organisation types (ISO 20275 and more).
+    """
+    if _ONLY_LEGAL.fullmatch(words):
+        return True
+    if not all(_FORMAL_WORD.match(w) for w in words.split()):
+        return False  # rigour reads "Sa", "As", "In" as legal forms: we take its forms only when written as such
+    folded = words.casefold()
+    if not org_types.extract_org_types(folded):
+        return False
+    return not org_types.remove_org_types(folded, replacement=" ").strip(" ,.&")
+
+
+def _legal_after(text: str, sp: _Span) -> bool:
+    return _legal_tail(text, sp.end) > sp.end
+
+
+@lru_cache(maxsize=16384)
+def _legal_inside(name: str) -> bool:
+    """Tell whether a name carries a legal form: last ("Ziraat Bankasi A.S.", "Acme Ltd") or first, in capitals
+    ("OOO Stroygazmontazh", "JSC Rosneft")."""
+    if _LEGAL_INSIDE.search(name):
+        return True
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if words[0].isupper() and len(words[0]) <= 4 and _is_legal_form(words[0]):
+        return True
+    for k in (1, 2, 3):
+        tail = " ".join(words[-k:])
+        if len(words) > k and tail[:1].isupper() and all(w[:1].isupper() or w in _LOWER_LEGAL for w in words[-k:]) \
+                and _is_legal_form(tail):
+            return True
+    return False
+
+
+def _legal_tail(text: str, end: int) -> int:
+    """Return where the legal forms written right after a name end (``end`` itself when there are none)."""
+    pos, best = end, end
+    for _ in range(6):
+        m = _TAIL_WORD.match(text, pos)
+        if not m:
+            break
+        pos = m.end()
+        if not (m.group(1)[:1].isupper() or m.group(1) in _LOWER_LEGAL):
+            break  # "Acme LLC in Dubai": "in" is no legal form here, whatever rigour reads ("in" for "inc")
+        words = text[end:pos].strip(" ,")
+        if _is_legal_form(words) and not words.endswith("&"):
+            best = pos
+    return best
+
+
+# A strong legal form, which makes the capitalised words before it a company's name even where the model saw none.
+_STRONG_FORMS = (r"Ltd|Limited|Inc|LLC|L\.L\.C|LLP|PLC|plc|GmbH|AG|S\.A|SA|S\.p\.A|SpA|B\.V|BV|N\.V|NV|Pte|Pty|Bhd|"
+                 r"OOO|OAO|ZAO|PAO|PJSC|JSC|Corp|Co")
+_STRONG_LEGAL = re.compile(rf"(?<=\s)(?:{_STRONG_FORMS})\b\.?")
+# The capitalised words of a name before its legal form; they stop at another company's legal form.
+_NAME_WORDS_BEFORE = re.compile(rf"(?:(?<![\w'’.-])(?!(?:{_STRONG_FORMS})\b)[A-Z][\w'’.-]*\s+(?:(?:&|of|de|du|la)\s+)?)"
+                                r"{1,6}$")
+
+
+def _legal_names(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """Make "Orion Foods Pte. Ltd." one organisation: capitalised words, then legal forms, whatever the model found."""
+    for m in _STRONG_LEGAL.finditer(text):
+        before = _NAME_WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if not before:
+            continue
+        s, e = before.start(), _legal_tail(text, before.end() - 1)
+        s, e = _trim(text, s, e)
+        if e <= m.start() or any(sp.start < s < sp.end or sp.start < e < sp.end for sp in spans
+                                 if sp.label not in ("ORG", "PERSON", "GPE", "LOC", "NORP", "FAC")):
+            continue
+        inside = [sp for sp in spans if sp.start < e and s < sp.end]
+        if any(sp.start < s for sp in inside):
+            s = min(sp.start for sp in inside)
+        if len(inside) == 1 and inside[0].label == "ORG" and (inside[0].start, inside[0].end) == (s, e):
+            continue
+        spans = [sp for sp in spans if sp not in inside]
+        spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "legal"))
+        spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
         if sp.label in ("ORG", "PERSON", "FAC", "GPE") and _EVENT.search(sp.text):
@@ -246,7 +343,7 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
         elif sp.label in ("PERSON", "GPE", "LOC", "FAC") and " " in sp.text \
                 and sp.text.rsplit(None, 1)[-1] in _ORG_HEADS:
             sp.label = "ORG"
-        elif sp.label == "ORG" and places.is_country(sp.text) and not _LEGAL_AFTER.match(text[sp.end:]):
+        elif sp.label == "ORG" and places.is_country(sp.text) and not _legal_after(text, sp):
             sp.label = "GPE"  # "Wales beat France": a country (or its team) is not a counterparty
         elif sp.label in ("ORG", "GPE", "FAC") and _looks_like_person(sp, text):
             sp.label = "PERSON"  # "Bernie Ebbers" is a person even when the model says organisation
@@ -254,20 +351,20 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
             sp.label = "ORG"  # "Galatasaray striker Adrian Knup", "Zenith 's shares", "the daily Le Monde"
         if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
             known_place = places.is_place(sp.text)
-            if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])
+            if sp.label == "PERSON" and not (_legal_inside(sp.text) or _legal_after(text, sp)
                                              or _PERSON_AS_ORG.search(text[max(0, sp.start - 60):sp.start])
                                              and not _SPEAKS.match(text[sp.end:])):
                 continue  # "the company's founder, John Smith" names a person: a legal form or "the firm, X" overrides
-            if sp.label == "NORP" and not _LEGAL_AFTER.match(text[sp.end:]):
+            if sp.label == "NORP" and not _legal_after(text, sp):
                 continue  # "Chinese firms": a nationality, not a firm
-            if known_place and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_BEFORE.search(
+            if known_place and not _legal_after(text, sp) and not _APPOSITION_BEFORE.search(
                     text[max(0, sp.start - 60):sp.start]):
                 continue  # "London-based bank": the place stays a place
             sp.label = "ORG"
         if sp.label == "ORG":
-            m = _LEGAL_AFTER.match(text[sp.end:])
-            if m and not _LEGAL_INSIDE.search(sp.text):
-                sp.end += len(m.group(1))
+            end = _legal_tail(text, sp.end)  # "Orion Foods" + " Pte. Ltd.", "Acme" + " Holdings plc"
+            if end > sp.end:
+                sp.end = end
                 sp.text = text[sp.start:sp.end]
         if sp.label == "PERSON":
             m = _TITLES.match(sp.text)
@@ -362,6 +459,8 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         spans = _merge_adjacent(_spans(doc, text), text)
         spans = _add_known(spans, doc, text, known)
         _fix_labels(spans, text)
+        if _STRONG_LEGAL.search(text):
+            spans = _legal_names(spans, doc, text)
         per_para.append((text, doc, spans))
 
     # Result lines and tables ("Leeds 2 Arsenal 1", "Leeds 10 6 2 2 20 10 20"): the names in them are teams.
