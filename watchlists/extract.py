@@ -306,15 +306,24 @@ _NAME_WORDS_BEFORE = re.compile(rf"(?:(?<![\w'’.-])(?!(?:{_STRONG_FORMS})\b)[A
                                 r"{1,6}$")
 
 
+# A legal form written before the name: "OOO Stroygazmontazh", "PT Teguh Sakti", "JSC Rosneft".
+_LEGAL_PREFIX = re.compile(r"(?<![\w.-])(?:OOO|OAO|ZAO|PAO|PJSC|JSC|PT|AO)\s+(?:[A-Z][\w'’.-]*(?:\s+|$)){1,4}")
+
+
 def _legal_names(spans: list[_Span], doc, text: str) -> list[_Span]:
-    """Make "Orion Foods Pte. Ltd." one organisation: capitalised words, then legal forms, whatever the model found."""
+    """Make "Orion Foods Pte. Ltd." one organisation: capitalised words, then legal forms, whatever the model found;
+    likewise a legal form written first: "OOO Stroygazmontazh"."""
+    found = []
     for m in _STRONG_LEGAL.finditer(text):
         before = _NAME_WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())
-        if not before:
-            continue
-        s, e = before.start(), _legal_tail(text, before.end() - 1)
+        if before:
+            found.append((m.start(), before.start(), _legal_tail(text, before.end() - 1)))
+    for m in _LEGAL_PREFIX.finditer(text):
+        found.append((m.start(), m.start(), m.end()))
+    for form_start, s, e in found:
+        m_start = form_start
         s, e = _trim(text, s, e)
-        if e <= m.start() or any(sp.start < s < sp.end or sp.start < e < sp.end for sp in spans
+        if e <= m_start or any(sp.start < s < sp.end or sp.start < e < sp.end for sp in spans
                                  if sp.label not in ("ORG", "PERSON", "GPE", "LOC", "NORP", "FAC")):
             continue
         inside = [sp for sp in spans if sp.start < e and s < sp.end]
@@ -391,7 +400,9 @@ class KnownNames:
         from spacy.matcher import PhraseMatcher
 
         self._nlp = nlp
-        self.matcher = PhraseMatcher(nlp.vocab)
+        # Case-insensitive: lists write names in capitals ("BANCO NACIONAL DE CUBA"); a match must start with a
+        # capital in the text (spans()), so lower-case phrases of running text are not names.
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.types: dict[str, str] = {}
         self.single: dict[str, str] = {}  # one-word names: only relabel what the model found, never search
         self.add(names)
@@ -416,6 +427,8 @@ class KnownNames:
         out = []
         for _, s, e in self.matcher(doc):
             span = doc[s:e]
+            if not span.text[:1].isupper():
+                continue
             etype = self.types.get(name_key(span.text))
             if etype:
                 out.append((span.start_char, span.end_char, etype))
@@ -459,7 +472,7 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         spans = _merge_adjacent(_spans(doc, text), text)
         spans = _add_known(spans, doc, text, known)
         _fix_labels(spans, text)
-        if _STRONG_LEGAL.search(text):
+        if _STRONG_LEGAL.search(text) or _LEGAL_PREFIX.search(text):
             spans = _legal_names(spans, doc, text)
         per_para.append((text, doc, spans))
 
@@ -665,10 +678,10 @@ _RANKED = re.compile(r"^\s*\d{1,3}\.\s")  # "1. Daniel Komen ( Kenya ) 7 minutes
 
 
 def _looks_like_player(name: str) -> bool:
-    """Two to four capitalised words, none of them a place: how a player's name looks in a squad list."""
+    """Two to four capitalised words, not a country or region: how a player's name looks in a squad list."""
     parts = name.split()
     return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not name.isupper() \
-        and not any(places.is_place(p) for p in parts)
+        and not places.is_territory(name)
 
 
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Lord|Lady|Sir|Dame|Baroness|Baron|President|Senator|Judge)\.?\s+$")
