@@ -262,12 +262,16 @@ def _legal_after(text: str, sp: _Span) -> bool:
     return _legal_tail(text, sp.end) > sp.end
 
 
+_BANK_PLACE = re.compile(r"^(?:the )?(?:North|South|East|West|Left|Right)\s+Bank$", re.IGNORECASE)  # "West Bank"
+
+
 @lru_cache(maxsize=16384)
 def _legal_inside(name: str) -> bool:
     """Tell whether a name carries a legal form: last ("Ziraat Bankasi A.S.", "Acme Ltd") or first, in capitals
     ("OOO Stroygazmontazh", "JSC Rosneft")."""
     if _LEGAL_INSIDE.search(name):
-        return True
+        return not _BANK_PLACE.match(name)
+
     words = name.split()
     if len(words) < 2:
         return False
@@ -350,7 +354,7 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
             sp.end = sp.start + _PERSON_SUFFIX.search(sp.text).start()
             sp.text = text[sp.start:sp.end]
         elif sp.label in ("PERSON", "GPE", "LOC", "FAC") and " " in sp.text \
-                and sp.text.rsplit(None, 1)[-1] in _ORG_HEADS:
+                and sp.text.rsplit(None, 1)[-1] in _ORG_HEADS and not _BANK_PLACE.match(sp.text):
             sp.label = "ORG"
         elif sp.label == "ORG" and places.is_country(sp.text) and not _legal_after(text, sp):
             sp.label = "GPE"  # "Wales beat France": a country (or its team) is not a counterparty
@@ -483,6 +487,17 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
             per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
         if sporty or "." in text:
             per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text, sporty))
+        m = _SLUG.match(text) if i < 2 else None
+        if m:  # "BASEBALL - MAJOR LEAGUE STANDINGS": the section slug is no name, nor part of one
+            kept = []
+            for sp in per_para[i][2]:
+                if sp.start < m.end():
+                    if sp.end <= m.end():
+                        continue
+                    sp.start = m.end()
+                    sp.text = text[sp.start:sp.end]
+                kept.append(sp)
+            per_para[i] = (text, doc, kept)
         if i < 4 and _DATELINE.match(text):
             per_para[i] = (text, doc, _dateline(per_para[i][2], doc, text))
 
@@ -515,6 +530,8 @@ def _surnames_as_people(per_para) -> None:
                 sp.label = "PERSON"
 
 
+# A wire story's section slug before its headline: "SOCCER - ", "MOTOR RACING - ", "RTRS - ".
+_SLUG = re.compile(r"^(?:[A-Z]+(?: [A-Z]+)? - )+(?=[A-Z])")
 # A dateline: "CATANIA , Sicily 1996-08-29", "LONDON, Dec 4 (Reuters) -". Its names are places.
 _DATELINE = re.compile(r"^([A-Z][A-Z.'\- ]*[A-Z.])(?:\s*,\s*([A-Z][\w.' ]*?))?\s*"
                        r"(?:\d{4}-\d{2}-\d{2}\s*$|(?:,\s*)?(?:[A-Z][a-z]{2}\.? \d{1,2}\s*)?\([\w ]+\)\s*[-–—])")
