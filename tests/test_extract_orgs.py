@@ -42,7 +42,8 @@ def test_legal_form_makes_the_full_legal_name_an_organisation(nlp, text, name):
 
 # Two companies in a row stay two; words that look like legal forms but are not written as such stay out.
 NOT_JOINED = [
-    ("Prosecutors charged Orion Foods Pte. Ltd. and Acme Holdings plc.", {"Orion Foods Pte. Ltd.", "Acme Holdings plc"}),
+    ("Prosecutors charged Orion Foods Pte. Ltd. and Acme Holdings plc.",
+     {"Orion Foods Pte. Ltd.", "Acme Holdings plc"}),
     ("Volkswagen AG and Daimler-Benz AG agreed a deal.", {"Volkswagen AG", "Daimler-Benz AG"}),
     ("Barclays Bank PLC, Stark Industries and Wayne Enterprises Inc. were fined.",
      {"Barclays Bank PLC", "Stark Industries", "Wayne Enterprises Inc."}),

@@ -228,7 +228,8 @@ _LAW = re.compile(r"\b(?:Bill|Act|Convention|Treaty|Protocol|Directive|Accord|Am
 _PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "MEPs": people, not a name
 # Last words of competitions and events: "Davis Cup", "World Series", "Belgian Grand Prix", "National League".
 _EVENT = re.compile(r"(?:\s(?:Cup|Series|Championships?|Grand Prix|Open|Classic|Trophy|Games|Olympics|Tournament|"
-                    r"Masters|Rally|Marathon|Derby|Stakes|Division)|\bTour de \w+|(?:Premier|Football|Major|National|American|"
+                    r"Masters|Rally|Marathon|Derby|Stakes|Division)|\bTour de \w+|"
+                    r"(?:Premier|Football|Major|National|American|"
                     r"Super|Champions|Europa|Rugby|Basketball|Baseball|Hockey|Soccer|Minor) League)$", re.IGNORECASE)
 # Suffixes that make a name a person's: "Guy Mansfield QC", "John Smith MP".
 _PERSON_SUFFIX = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|AM|Jr\.?|Sr\.?|OBE|MBE|CBE|KBE)$")
