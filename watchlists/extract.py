@@ -18,8 +18,11 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Iterable
+
+from rigour.names import org_types
 
 from screening.engine.normalize import name_key
 from watchlists import places
@@ -156,7 +159,24 @@ def _is_org_context(text: str, sp: _Span) -> bool:
     before = text[max(0, sp.start - 60):sp.start]
     after = text[sp.end:sp.end + 80]
     return bool(_APPOSITION_BEFORE.search(before) or _APPOSITION_AFTER.match(after)
-                or _LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(after))
+                or _legal_inside(sp.text) or _legal_after(text, sp))
+
+
+# A name followed by a role held in an organisation and a person's name is the organisation: "Galatasaray striker
+# Adrian Knup", "Barrick chairman Peter Munk", "Lehman analyst Blake Bath" (not "spokesman": people have those).
+_ROLE_AFTER = re.compile(r"^\s+(?:chairman|chairwoman|chief executive|chief economist|analyst|economist|strategist|"
+                         r"striker|midfielder|defender|goalkeeper|winger|coach|manager|skipper|pitcher|batsman|"
+                         r"bowler|trader|dealer|fund manager)\s+[A-Z]")
+# A company's shares, a newspaper's name: "Zenith 's stock soared", "shares in Repsol", "the daily Le Monde".
+_SHARES_AFTER = re.compile(r"^\s*['’]?\s*s?\s+(?:shares?|stock|share price|shareholders|stockholders)\b")
+_ORG_BEFORE = re.compile(r"\b(?:shares (?:in|of)|stake in|(?:news)?paper|daily|weekly|magazine|news agency|"
+                         r"tabloid|broadcaster)\s+$", re.IGNORECASE)
+
+
+def _is_org_role(text: str, sp: _Span) -> bool:
+    after = text[sp.end:sp.end + 40]
+    return bool(_ROLE_AFTER.match(after) or _SHARES_AFTER.match(after)
+                or _ORG_BEFORE.search(text[max(0, sp.start - 25):sp.start]))
 
 
 # "the Chinese industrial conglomerate, X": a determiner, a company noun right before the name, a comma.
@@ -190,8 +210,8 @@ def _looks_like_person(sp: _Span, text: str) -> bool:
     """Two or three capitalised words starting with a common given name, no legal form, no company word after."""
     parts = sp.text.split()
     return (2 <= len(parts) <= 3 and all(p[:1].isupper() and p[1:].islower() for p in parts)
-            and parts[0].lower() in _given_names() and not _LEGAL_INSIDE.search(sp.text)
-            and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_AFTER.match(text[sp.end:]))
+            and parts[0].lower() in _given_names() and not _legal_inside(sp.text)
+            and not _legal_after(text, sp) and not _APPOSITION_AFTER.match(text[sp.end:]))
 
 
 # Last words that make a name an organisation, whatever the model says: "Manchester United", "Lib Dems".
@@ -206,12 +226,127 @@ _NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budg
 # Laws and treaties are not counterparties: "the Prevention of Terrorism Bill", "the Kyoto Protocol".
 _LAW = re.compile(r"\b(?:Bill|Act|Convention|Treaty|Protocol|Directive|Accord|Amendment|Constitution)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "MEPs": people, not a name
+# Last words of competitions and events: "Davis Cup", "World Series", "Belgian Grand Prix", "National League".
+_EVENT = re.compile(r"(?:\s(?:Cup|Series|Championships?|Grand Prix|Open|Classic|Trophy|Games|Olympics|Tournament|"
+                    r"Masters|Rally|Marathon|Derby|Stakes|Division)|\bTour de \w+|"
+                    r"(?:Premier|Football|Major|National|American|"
+                    r"Super|Champions|Europa|Rugby|Basketball|Baseball|Hockey|Soccer|Minor) League)$", re.IGNORECASE)
 # Suffixes that make a name a person's: "Guy Mansfield QC", "John Smith MP".
 _PERSON_SUFFIX = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|AM|Jr\.?|Sr\.?|OBE|MBE|CBE|KBE)$")
 
 
+# One word of a legal form or company word after a name: "Pte.", "Ltd", "S.A.", "plc", "&", "Holdings".
+_TAIL_WORD = re.compile(r"\s*,?\s*(&|[A-Za-z][A-Za-z']*\.?(?:[A-Za-z]{1,2}\.)*)")
+# Legal forms are written with a capital ("Ltd", "AG", "S.A."; not "as", "sa"), but for these words.
+_LOWER_LEGAL = {"plc", "&", "de", "y", "mbH", "z", "o.o.", "und", "et", "e.V."}
+_FORMAL_WORD = re.compile(r"^(?:&|plc|de|y|z|und|et|mbH|[\w.]*\.[\w.]*|\w*[A-Z]\w*[A-Z]\w*),?$")
+_ONLY_LEGAL = re.compile(rf"(?:(?:{LEGAL_FORMS}|&)\.?[\s,]*)+")
+
+
+@lru_cache(maxsize=4096)
+def _is_legal_form(words: str) -> bool:
+    """Tell whether words are only legal forms and company words: "Pte. Ltd.", "S.A. de C.V.", "Holdings plc".
+
+    Our list (with company words such as Holdings, Group) or rigour's organisation types (ISO 20275 and more).
+    """
+    if _ONLY_LEGAL.fullmatch(words):
+        return True
+    if not all(_FORMAL_WORD.match(w) for w in words.split()):
+        return False  # rigour reads "Sa", "As", "In" as legal forms: we take its forms only when written as such
+    folded = words.casefold()
+    if not org_types.extract_org_types(folded):
+        return False
+    return not org_types.remove_org_types(folded, replacement=" ").strip(" ,.&")
+
+
+def _legal_after(text: str, sp: _Span) -> bool:
+    return _legal_tail(text, sp.end) > sp.end
+
+
+_BANK_PLACE = re.compile(r"^(?:the )?(?:North|South|East|West|Left|Right)\s+Bank$", re.IGNORECASE)  # "West Bank"
+
+
+@lru_cache(maxsize=16384)
+def _legal_inside(name: str) -> bool:
+    """Tell whether a name carries a legal form: last ("Ziraat Bankasi A.S.", "Acme Ltd") or first, in capitals
+    ("OOO Stroygazmontazh", "JSC Rosneft")."""
+    if _LEGAL_INSIDE.search(name):
+        return not _BANK_PLACE.match(name)
+
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if words[0].isupper() and len(words[0]) <= 4 and _is_legal_form(words[0]):
+        return True
+    for k in (1, 2, 3):
+        tail = " ".join(words[-k:])
+        if len(words) > k and tail[:1].isupper() and all(w[:1].isupper() or w in _LOWER_LEGAL for w in words[-k:]) \
+                and _is_legal_form(tail):
+            return True
+    return False
+
+
+def _legal_tail(text: str, end: int) -> int:
+    """Return where the legal forms written right after a name end (``end`` itself when there are none)."""
+    pos, best = end, end
+    for _ in range(6):
+        m = _TAIL_WORD.match(text, pos)
+        if not m:
+            break
+        pos = m.end()
+        if not (m.group(1)[:1].isupper() or m.group(1) in _LOWER_LEGAL):
+            break  # "Acme LLC in Dubai": "in" is no legal form here, whatever rigour reads ("in" for "inc")
+        words = text[end:pos].strip(" ,")
+        if _is_legal_form(words) and not words.endswith("&"):
+            best = pos
+    return best
+
+
+# A strong legal form, which makes the capitalised words before it a company's name even where the model saw none.
+_STRONG_FORMS = (r"Ltd|Limited|Inc|LLC|L\.L\.C|LLP|PLC|plc|GmbH|AG|S\.A|SA|S\.p\.A|SpA|B\.V|BV|N\.V|NV|Pte|Pty|Bhd|"
+                 r"OOO|OAO|ZAO|PAO|PJSC|JSC|Corp|Co")
+_STRONG_LEGAL = re.compile(rf"(?<=\s)(?:{_STRONG_FORMS})\b\.?")
+# The capitalised words of a name before its legal form; they stop at another company's legal form.
+_NAME_WORDS_BEFORE = re.compile(rf"(?:(?<![\w'’.-])(?!(?:{_STRONG_FORMS})\b)[A-Z][\w'’.-]*\s+(?:(?:&|of|de|du|la)\s+)?)"
+                                r"{1,6}$")
+
+
+# A legal form written before the name: "OOO Stroygazmontazh", "PT Teguh Sakti", "JSC Rosneft".
+_LEGAL_PREFIX = re.compile(r"(?<![\w.-])(?:OOO|OAO|ZAO|PAO|PJSC|JSC|PT|AO)\s+(?:[A-Z][\w'’.-]*(?:\s+|$)){1,4}")
+
+
+def _legal_names(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """Make "Orion Foods Pte. Ltd." one organisation: capitalised words, then legal forms, whatever the model found;
+    likewise a legal form written first: "OOO Stroygazmontazh"."""
+    found = []
+    for m in _STRONG_LEGAL.finditer(text):
+        before = _NAME_WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if before:
+            found.append((m.start(), before.start(), _legal_tail(text, before.end() - 1)))
+    for m in _LEGAL_PREFIX.finditer(text):
+        found.append((m.start(), m.start(), m.end()))
+    for form_start, s, e in found:
+        m_start = form_start
+        s, e = _trim(text, s, e)
+        if e <= m_start or any(sp.start < s < sp.end or sp.start < e < sp.end for sp in spans
+                                 if sp.label not in ("ORG", "PERSON", "GPE", "LOC", "NORP", "FAC")):
+            continue
+        inside = [sp for sp in spans if sp.start < e and s < sp.end]
+        if any(sp.start < s for sp in inside):
+            s = min(sp.start for sp in inside)
+        if len(inside) == 1 and inside[0].label == "ORG" and (inside[0].start, inside[0].end) == (s, e):
+            continue
+        spans = [sp for sp in spans if sp not in inside]
+        spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "legal"))
+        spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
 def _fix_labels(spans: list[_Span], text: str) -> None:
     for sp in spans:
+        if sp.label in ("ORG", "PERSON", "FAC", "GPE") and _EVENT.search(sp.text):
+            sp.label = "EVENT"  # "the Davis Cup", "the Belgian Grand Prix": a competition, not a counterparty
+            continue
         if sp.label in ("ORG", "GPE", "LOC", "FAC", "NORP") and _PERSONAL_TITLE.match(sp.text):
             sp.label = "PERSON"
         elif sp.label in ("ORG", "GPE", "FAC", "PERSON") and _PERSON_SUFFIX.search(sp.text) \
@@ -220,28 +355,30 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
             sp.end = sp.start + _PERSON_SUFFIX.search(sp.text).start()
             sp.text = text[sp.start:sp.end]
         elif sp.label in ("PERSON", "GPE", "LOC", "FAC") and " " in sp.text \
-                and sp.text.rsplit(None, 1)[-1] in _ORG_HEADS:
+                and sp.text.rsplit(None, 1)[-1] in _ORG_HEADS and not _BANK_PLACE.match(sp.text):
             sp.label = "ORG"
-        elif sp.label == "ORG" and places.is_country(sp.text) and not _LEGAL_AFTER.match(text[sp.end:]):
+        elif sp.label == "ORG" and places.is_country(sp.text) and not _legal_after(text, sp):
             sp.label = "GPE"  # "Wales beat France": a country (or its team) is not a counterparty
         elif sp.label in ("ORG", "GPE", "FAC") and _looks_like_person(sp, text):
             sp.label = "PERSON"  # "Bernie Ebbers" is a person even when the model says organisation
+        if sp.label in ("GPE", "LOC", "FAC", "PERSON") and _is_org_role(text, sp) and not places.is_country(sp.text):
+            sp.label = "ORG"  # "Galatasaray striker Adrian Knup", "Zenith 's shares", "the daily Le Monde"
         if sp.label in ("GPE", "LOC", "FAC", "PERSON", "NORP") and _is_org_context(text, sp):
             known_place = places.is_place(sp.text)
-            if sp.label == "PERSON" and not (_LEGAL_INSIDE.search(sp.text) or _LEGAL_AFTER.match(text[sp.end:])
+            if sp.label == "PERSON" and not (_legal_inside(sp.text) or _legal_after(text, sp)
                                              or _PERSON_AS_ORG.search(text[max(0, sp.start - 60):sp.start])
                                              and not _SPEAKS.match(text[sp.end:])):
                 continue  # "the company's founder, John Smith" names a person: a legal form or "the firm, X" overrides
-            if sp.label == "NORP" and not _LEGAL_AFTER.match(text[sp.end:]):
+            if sp.label == "NORP" and not _legal_after(text, sp):
                 continue  # "Chinese firms": a nationality, not a firm
-            if known_place and not _LEGAL_AFTER.match(text[sp.end:]) and not _APPOSITION_BEFORE.search(
+            if known_place and not _legal_after(text, sp) and not _APPOSITION_BEFORE.search(
                     text[max(0, sp.start - 60):sp.start]):
                 continue  # "London-based bank": the place stays a place
             sp.label = "ORG"
         if sp.label == "ORG":
-            m = _LEGAL_AFTER.match(text[sp.end:])
-            if m and not _LEGAL_INSIDE.search(sp.text):
-                sp.end += len(m.group(1))
+            end = _legal_tail(text, sp.end)  # "Orion Foods" + " Pte. Ltd.", "Acme" + " Holdings plc"
+            if end > sp.end:
+                sp.end = end
                 sp.text = text[sp.start:sp.end]
         if sp.label == "PERSON":
             m = _TITLES.match(sp.text)
@@ -268,7 +405,9 @@ class KnownNames:
         from spacy.matcher import PhraseMatcher
 
         self._nlp = nlp
-        self.matcher = PhraseMatcher(nlp.vocab)
+        # Case-insensitive: lists write names in capitals ("BANCO NACIONAL DE CUBA"); a match must start with a
+        # capital in the text (spans()), so lower-case phrases of running text are not names.
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.types: dict[str, str] = {}
         self.single: dict[str, str] = {}  # one-word names: only relabel what the model found, never search
         self.add(names)
@@ -293,6 +432,8 @@ class KnownNames:
         out = []
         for _, s, e in self.matcher(doc):
             span = doc[s:e]
+            if not span.text[:1].isupper():
+                continue
             etype = self.types.get(name_key(span.text))
             if etype:
                 out.append((span.start_char, span.end_char, etype))
@@ -336,16 +477,32 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         spans = _merge_adjacent(_spans(doc, text), text)
         spans = _add_known(spans, doc, text, known)
         _fix_labels(spans, text)
+        if _STRONG_LEGAL.search(text) or _LEGAL_PREFIX.search(text):
+            spans = _legal_names(spans, doc, text)
         per_para.append((text, doc, spans))
 
     # Result lines and tables ("Leeds 2 Arsenal 1", "Leeds 10 6 2 2 20 10 20"): the names in them are teams.
     sporty = _is_sports(paragraphs)
     for i, (text, doc, spans) in enumerate(per_para):
-        if _DIGIT.search(text) or (sporty and _VERSUS.search(text)):
+        if _DIGIT.search(text) or (sporty and (_VERSUS.search(text) or _FIXTURE.match(text))):
             per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
         if sporty or "." in text:
-            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text))
+            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text, sporty))
+        m = _SLUG.match(text) if i < 2 else None
+        if m:  # "BASEBALL - MAJOR LEAGUE STANDINGS": the section slug is no name, nor part of one
+            kept = []
+            for sp in per_para[i][2]:
+                if sp.start < m.end():
+                    if sp.end <= m.end():
+                        continue
+                    sp.start = m.end()
+                    sp.text = text[sp.start:sp.end]
+                kept.append(sp)
+            per_para[i] = (text, doc, kept)
+        if i < 4 and _DATELINE.match(text):
+            per_para[i] = (text, doc, _dateline(per_para[i][2], doc, text))
 
+    _surnames_as_people(per_para)
     # A name that is an organisation anywhere in the article is one everywhere in it (unless a real place).
     org_keys = {name_key(sp.text) for _, _, spans in per_para for sp in spans if sp.label == "ORG"}
     for _, _, spans in per_para:
@@ -355,6 +512,42 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
     _add_surnames(per_para)
     _propagate(per_para)
     return per_para
+
+
+def _surnames_as_people(per_para) -> None:
+    """Make a one-word name a person where it is the surname of a person the article names in full.
+
+    "Jack Berry ... Berry said": the model often calls the surname alone an organisation or a place. A word that
+    is a country, carries a legal form or sits in a company context ("Dell Inc", "the firm Dell") keeps its type.
+    """
+    surnames = {sp.text.split()[-1] for _, _, spans in per_para for sp in spans
+                if sp.label == "PERSON" and len(sp.text.split()) > 1 and not sp.text.isupper()}
+    if not surnames:
+        return
+    for text, _, spans in per_para:
+        for sp in spans:
+            if sp.label in ("ORG", "GPE", "LOC", "FAC") and sp.text in surnames and sp.source != "results" \
+                    and not places.is_country(sp.text) and not _is_org_context(text, sp):
+                sp.label = "PERSON"
+
+
+# A wire story's section slug before its headline: "SOCCER - ", "MOTOR RACING - ", "RTRS - ".
+_SLUG = re.compile(r"^(?:[A-Z]+(?: [A-Z]+)? - )+(?=[A-Z])")
+# A dateline: "CATANIA , Sicily 1996-08-29", "LONDON, Dec 4 (Reuters) -". Its names are places.
+_DATELINE = re.compile(r"^([A-Z][A-Z.'\- ]*[A-Z.])(?:\s*,\s*([A-Z][\w.' ]*?))?\s*"
+                       r"(?:\d{4}-\d{2}-\d{2}\s*$|(?:,\s*)?(?:[A-Z][a-z]{2}\.? \d{1,2}\s*)?\([\w ]+\)\s*[-–—])")
+
+
+def _dateline(spans: list[_Span], doc, text: str) -> list[_Span]:
+    m = _DATELINE.match(text)
+    for g in (1, 2):
+        if m.group(g) is None:
+            continue
+        s, e = _trim(text, m.start(g), m.end(g))
+        spans = [sp for sp in spans if not (sp.start < e and s < sp.end)]
+        spans.append(_Span(text[s:e], "GPE", s, e, _sent_index(doc, s), "dateline"))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
 
 
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)\b[A-Z][\w'’-]*\s+$")
@@ -397,6 +590,8 @@ _SCORE_PAIR = re.compile(rf"(?<![\w.])({_NAME})\s+\d{{1,3}}\s*,?\s+({_NAME})\s+\
                          rf"(?![\w.,:%/-]|\s*(?:-|%|per|million|billion|percent))")
 # A table row: a name, then only numbers ("Leeds 10 6 2 2 20 10 20", "CHICAGO 64 65 .496 5").
 _TABLE_ROW = re.compile(rf"^\s*(?:\d{{1,2}}[.)]?\s+)?({_NAME})\s+{_NUM}(?:\s+{_NUM})+\s*\.?\s*$")
+# A fixture line in capitals: "FLORIDA AT ST LOUIS".
+_FIXTURE = re.compile(r"^\s*([A-Z][A-Z.' ]*[A-Z])\s+AT\s+([A-Z][A-Z.' ]*[A-Z])\s*$")
 _VERSUS = re.compile(rf"(?<![\w.])({_NAME})\s+(?:v|vs|vs\.|v\.)\s+({_NAME})")
 
 
@@ -431,13 +626,18 @@ def _results_line(spans: list[_Span], doc, text: str, sporty: bool) -> list[_Spa
         if sporty:
             for m in _VERSUS.finditer(text):
                 found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+            m = _FIXTURE.match(text)
+            if m:
+                found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
     if not found:
         return spans
     for s, e in found:
         s, e = _trim(text, s, e)
         name = text[s:e]
-        if e <= s or places.is_territory(name) or not re.search(r"[A-Za-z]{2}", name):
+        if e <= s or places.is_country(name) or not re.search(r"[A-Za-z]{2}", name):
             continue
+        if _INITIALS.fullmatch(name):
+            continue  # "( M. Walker 59 , D. Fulton 53 not out )": batsmen's scores, not a result
         spans = [sp for sp in spans if not (sp.start < e and s < sp.end)]
         spans.append(_Span(name, "ORG", s, e, _sent_index(doc, s), "results"))
     spans.sort(key=lambda sp: sp.start)
@@ -451,14 +651,24 @@ _NAME_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})\s*\(\s*([A-Z][\w.]*(?:\s+[A-Z]
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z][a-z][\w'-]+")
 
 
-def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
-    """Apply the name-(country) and initials rules where the model found no organisation."""
+def _people_patterns(spans: list[_Span], doc, text: str, sporty: bool = False) -> list[_Span]:
+    """Apply the name-(country) and initials rules where the model found no organisation.
+
+    In a sports story a player's name with a bracketed name that is not a country names his club:
+    "Thierry Henry ( Monaco )", "Adrian Knup ( Galatasaray )".
+    """
     new: list[tuple[int, int, str]] = []
     if "(" in text:
         for m in _NAME_COUNTRY.finditer(text):
-            if not places.is_territory(m.group(2)) or places.is_territory(m.group(1)):
+            if places.is_territory(m.group(1)):
                 continue
-            label = "ORG" if m.group(3) else "PERSON"
+            if not places.is_territory(m.group(2)) or sporty and not places.is_country(m.group(2)):
+                if sporty and not m.group(3) and _looks_like_player(m.group(1)) \
+                        and not _looks_like_player(m.group(2)):
+                    new.append((m.start(1), m.end(1), "PERSON"))
+                    new.append((m.start(2), m.end(2), "ORG"))
+                continue
+            label = "ORG" if m.group(3) and not _RANKED.match(text) else "PERSON"
             new.append((m.start(1), m.end(1), label))
             new.append((m.start(2), m.end(2), "GPE"))
     if "." in text:
@@ -480,6 +690,16 @@ def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
         spans.append(_Span(text[s:e], label, s, e, _sent_index(doc, s), "pattern"))
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+_RANKED = re.compile(r"^\s*\d{1,3}\.\s")  # "1. Daniel Komen ( Kenya ) 7 minutes 25.87": an athlete's rank
+
+
+def _looks_like_player(name: str) -> bool:
+    """Two to four capitalised words, not a country or region: how a player's name looks in a squad list."""
+    parts = name.split()
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts) and not name.isupper() \
+        and not places.is_territory(name)
 
 
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Lord|Lady|Sir|Dame|Baroness|Baron|President|Senator|Judge)\.?\s+$")

@@ -193,10 +193,12 @@ def refresh_entity(db: sqlite_utils.Database, entity_id: int, version: int) -> N
 
 
 def known_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    """Return (alias, type) of the watchlist's subject entities, for the extractor's entity-ruler patterns."""
+    """Return (alias, type) of the watchlist's subject entities and of the loaded lists' people and organisations,
+    for the extractor's entity-ruler patterns."""
     return [(r[0], r[1]) for r in db.execute(
         "SELECT al.alias, e.type FROM aliases al JOIN entities e ON e.id = al.entity_id "
-        "WHERE e.role = ? AND e.scope = ''", [roles.SUBJECT])]
+        "WHERE (e.role = ? AND e.scope = '') OR (e.scope LIKE 'list:%' AND e.type IN ('person', 'organization'))",
+        [roles.SUBJECT])]
 
 
 def list_entities(db: sqlite_utils.Database, etype: str | None = None, min_relevance: float = 0.0,
