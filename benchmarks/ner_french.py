@@ -100,7 +100,7 @@ def print_rows(rows: list[tuple[str, Score]]) -> None:
 def speed(sample: list[dict]) -> None:
     """Ingestion of French articles against the raw model on the same paragraphs (ratio, one process)."""
     from screening.service import ingest as ingest_mod
-    from screening.store.db import open_db
+    from screening.store.db import connect as open_db
     from watchlists.sources import RawArticle
 
     pages: dict[str, list[str]] = {}

@@ -281,7 +281,7 @@ def test_non_english_article_is_refused(tmp_path, dbp):
     code, out = run_add(dbp, de, good)
     assert code == 1
     line = line_for(out, "german.txt")
-    assert "not in English" in line and "'de'" in line
+    assert "in German (de)" in line and "only English and French articles" in line
     assert "added" in line_for(out, "good.txt")
     assert_consistent(dbp, added=1)
 

@@ -346,7 +346,7 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None,
         spans = _merge_adjacent(_spans(doc, text), text)
         spans = _add_known(spans, doc, text, known)
         if lang == "fr":
-            french.fix_spans(spans, text)
+            spans = _add_french(spans, doc, text)
         _fix_labels(spans, text)
         per_para.append((text, doc, spans))
 
@@ -367,6 +367,16 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None,
     _add_surnames(per_para)
     _propagate(per_para)
     return per_para
+
+
+def _add_french(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """Add the companies named after a company word that the model missed, then apply the French rules."""
+    for s, e in french.company_spans(text):
+        if not any(sp.start < e and s < sp.end for sp in spans):
+            spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "rule"))
+    spans.sort(key=lambda sp: sp.start)
+    french.fix_spans(spans, text)
+    return spans
 
 
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)\b[A-Z][\w'’-]*\s+$")

@@ -7,8 +7,11 @@ MISC. What it misses or mislabels in news, and what is fixed here, by kind:
   name the model calls an organisation or a place but that follows "M."/"Mme" is a person;
 - legal forms, written after the name or before it ("Dupont Négoce SARL", "la SCI Les Tilleuls", "Martin et Cie"):
   the span is an organisation and takes in the form, so that the full legal name is kept;
+- public bodies whose name goes on in lower case ("Parquet national financier", "Conseil constitutionnel",
+  "Tribunal correctionnel de Paris"), where the model often stops at the capitalised word: the span takes in the
+  adjectives (and "de" + a capitalised place after them);
 - company words right before the name ("la société Dupont", "le groupe pharmaceutique Servier", "la banque X"): an
-  organisation, whatever the model says;
+  organisation, whatever the model says, and found where the model saw no name at all;
 - the next sentences that refer back to the entity ("la société", "le groupe", "il", "elle"), read as context.
 
 Pure functions over text and spans (objects with ``text``, ``label``, ``start``, ``end``); no spaCy import.
@@ -16,6 +19,8 @@ Pure functions over text and spans (objects with ``text``, ``label``, ``start``,
 from __future__ import annotations
 
 import re
+
+from watchlists import places
 
 # French legal forms (Code de commerce and the professions' forms) and their Belgian, Swiss and Luxembourg cousins.
 # Written after the name ("Dupont SARL", "Dupont, SA") or before it ("la SARL Dupont").
@@ -56,14 +61,31 @@ _ONLY_TITLE = re.compile(rf"^(?:(?:{_TITLE_WORDS})\s*)+$")
 ADDRESS_NOT_INITIAL = re.compile(r"^M{1,2}\.")
 _PERSONAL = re.compile(r"^(?:M\.|MM\.|Mme|Mlle|Me|Maître|Monsieur|Madame|Mademoiselle)\s*[A-ZÀ-Ý]")
 
+# Heads of French public bodies' names, and the lower-case words that go on naming them.
+_BODY_HEADS = (r"Parquet|Tribunal|Conseil|Cour|Office|Autorité|Direction|Agence|Assemblée|Comité|Commission|Ministère|"
+               r"Haut Conseil|Haute Autorité|Brigade|Pôle|Juridiction|Caisse|Inspection|Police|Gendarmerie|"
+               r"Préfecture|Chambre|Banque|Fédération|Confédération|Syndicat|Union|Institut|Centre|Parti|Mouvement|"
+               r"Association")
+_BODY_TAIL_WORDS = (r"(?:\s+(?:nationale?s?|financiers?|financières?|antiterroriste|correctionnel(?:le)?|"
+                    r"administrati(?:f|ve)|constitutionnel|économique|social|sociale|européen(?:ne)?|fédérale?|"
+                    r"générale?|centrale?|régionale?|départementale?|municipale?|supérieure?|judiciaire|civile?|"
+                    r"pénale?|fiscale?|publique|d['’]\s?(?:État|appel|instruction|assises)|des comptes|"
+                    r"de cassation|des marchés financiers|de la concurrence|de sécurité|de santé|"
+                    r"de l['’]\s?Union européenne|militaire|unifiée?|syndicale?|ouvrière?|populaire|socialiste|"
+                    r"communiste|démocrate|républicaine?|écologiste))+(?:\s+(?:de|d['’]|du)\s?[A-ZÀ-Ý][\w-]+)?")
+_BODY_HEAD = re.compile(rf"(?:^|\s)(?:{_BODY_HEADS})$")
+_BODY_TAIL = re.compile(rf"^{_BODY_TAIL_WORDS}")
+# A name that starts with such a head is a body, not a place ("Cour de cassation", "Parquet national financier",
+# which the model may call LOC), unless it is a known place ("Centre-Val de Loire").
+_BODY_START = re.compile(rf"^(?:{_BODY_HEADS})\b(?!-)\s*\S")
+# The same where the model saw no name: the capitalised head mid-sentence, then at least one lower-case word.
+_BODY_NAMED = re.compile(rf"(?<=[a-zà-ÿ,]\s)(?:(?:le|la|l['’])\s*)?((?:{_BODY_HEADS}){_BODY_TAIL_WORDS})")
+
 # The following sentences that refer back to an organisation or a person (read as context, as in English).
 REFERENCE = re.compile(rf"\b(?:la|le|les|cette|ce|ces|l['’])\s*(?:{COMPANY_NOUNS})\b(?!\s+(?:de|d['’])\s)",
                        re.IGNORECASE)
 PRONOUN = re.compile(r"^(?:Il|Elle)\b")
 
-# The names of the French and English languages' other languages, for messages.
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "nl": "Dutch",
-                  "pt": "Portuguese", "other": "a language in a non-Latin script"}
 
 
 def fix_spans(spans: list, text: str) -> None:
@@ -77,6 +99,8 @@ def fix_spans(spans: list, text: str) -> None:
         form_before = _FORM_BEFORE.search(before)
         if form_after or form_before or _FORM_INSIDE.search(sp.text):
             sp.label = "ORG"
+        elif sp.label in ("LOC", "GPE", "NORP") and _BODY_START.match(sp.text) and not places.is_place(sp.text):
+            sp.label = "ORG"
         elif _COMPANY_BEFORE.search(before) and not _VERBISH.search(before) and not _PERSONAL.match(sp.text):
             if sp.label == "PERSON":
                 # "la société Dupont Martin" is a company named after people; "le fondateur du groupe, Jean
@@ -87,6 +111,9 @@ def fix_spans(spans: list, text: str) -> None:
             elif not (sp.label == "LOC" and sp.text in _PLACE_ONLY):
                 sp.label = "ORG"
         if sp.label == "ORG":
+            tail = _BODY_TAIL.match(text[sp.end:sp.end + 80]) if _BODY_HEAD.search(sp.text) else None
+            if tail:
+                sp.end += tail.end()
             if form_after and not _FORM_INSIDE.search(sp.text):
                 sp.end += len(form_after.group(1))
             if form_before:
@@ -99,6 +126,29 @@ def fix_spans(spans: list, text: str) -> None:
                 sp.text = text[sp.start:sp.end]
             if _ONLY_TITLE.match(sp.text):
                 spans.remove(sp)
+
+
+_CAP_WORD = r"[A-ZÀ-Ý][\w'’&.-]*"
+_NAMED_AFTER_WORD = re.compile(
+    rf"\b(?i:(?:la|le|les|l['’]|une?|cette|ce)\s*(?:{COMPANY_NOUNS}){_QUALIFIER})\s+"
+    rf"({_CAP_WORD}(?:\s+(?:(?:de|du|des|d['’]|et|&)\s*)?{_CAP_WORD})*)")
+
+
+def company_spans(text: str) -> list[tuple[int, int]]:
+    """Find "la société Dupont Frères", "le groupe pharmaceutique Vernaud": the capitalised words after an article
+    and a company word name an organisation (character offsets of the name)."""
+    out = []
+    for m in _NAMED_AFTER_WORD.finditer(text):
+        s, e = m.span(1)
+        if text[s:e] in _PLACE_ONLY:
+            continue
+        while e > s and text[e - 1] in ".,’'":
+            e -= 1  # a full stop or an elided article at the end is not part of the name
+        out.append((s, e))
+    # "le Parquet national financier": a public body's capitalised head and its lower-case words, mid-sentence.
+    for m in _BODY_NAMED.finditer(text):
+        out.append(m.span(1))
+    return out
 
 
 _COMPANY_NAMED = re.compile(rf"(?:^|\b(?:la|le|les|l['’]|une?|cette|ce)\s*)(?:{COMPANY_NOUNS}){_QUALIFIER}\s+$",
