@@ -353,10 +353,10 @@ def test_an_unexpected_error_on_one_article_fails_it_alone(tmp_path, dbp, monkey
     b = write(tmp_path / "b.txt", ARTICLES[1])
     real = extract.extract
 
-    def broken_on_a(paragraphs, docs, known=None):
+    def broken_on_a(paragraphs, docs, known=None, **kwargs):
         if any("Harald Brennan" in p for p in paragraphs):
             raise ValueError("unexpected span")
-        return real(paragraphs, docs, known)
+        return real(paragraphs, docs, known, **kwargs)
 
     monkeypatch.setattr(extract, "extract", broken_on_a)
     res = CliRunner().invoke(cli, ["--db", str(dbp), "watchlist", "add", str(a), str(b)])

@@ -203,9 +203,10 @@ class Importer:
             clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
             signals = [[risk.classify(m.excerpt, m.start, m.end, m.context, lang=lang) if m.kind == "name"
                         else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
-            # Beside the risk signal, the public function a sentence gives a person (what makes a PEP).
+            # Beside the risk signal, the public function a sentence gives a person (what makes a PEP); the
+            # function vocabulary is English only.
             offices = [[functions.find(m.excerpt, m.start, m.end) if m.kind == "name" and cl.type == extract.PERSON
-                        else None for m in cl.mentions] for cl in clusters]
+                        and lang == "en" else None for m in cl.mentions] for cl in clusters]
         try:
             with transaction(db):
                 dup = store.find_duplicate(db, prep.url, prep.text_hash)
