@@ -122,6 +122,9 @@ def test_french_risk_categories_and_stages(sentence, name, category, stage):
     ("Le tribunal correctionnel de Lyon a condamné Paul Durand pour escroquerie.", "tribunal correctionnel de Lyon"),
     ("La société a été mise en examen pour blanchiment, a annoncé le Parquet national financier.",
      "Parquet national financier"),
+    # a bank whose analysts comment on the case is not its subject
+    ("Les analystes de BNP Paribas estiment que l'amende pour fraude sera lourde.", "BNP Paribas"),
+    ("Selon un économiste chez Natixis, la fraude fiscale de la société coûtera cher.", "Natixis"),
     # words about fighting a crime are no allegation
     ("La Banque de France renforce la lutte contre le blanchiment.", "Banque de France"),
     ("L'Assemblée nationale a adopté la loi anti-corruption.", "Assemblée nationale"),

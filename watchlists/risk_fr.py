@@ -119,8 +119,11 @@ STAGES: list[tuple[str, int, float, str]] = [
 TARGETED = (r"\b(?:sanctions?|mesures|plaintes?|poursuites|embargo|enquête|procédure)\s+(?:contre|visant|à "
             r"l['’]\s?encontre (?:de|du|des|d['’])|sur)\s+")
 # The entity reports: "selon X", "d'après X", "a indiqué X à l'AFP" (the outlet), "rapporté par X", and the speaker
-# after the verb that ends a reported sentence (", a annoncé le Parquet", "», a déclaré son avocate, Me X").
+# after the verb that ends a reported sentence (", a annoncé le Parquet", "», a déclaré son avocate, Me X"); or it
+# employs the commentators ("les analystes de X", "un économiste chez X"): it comments, it is not the subject.
 REPORTING_BEFORE = (r"\b(?:selon|d['’]\s?après|rapporté par|révélé par|cité par|a indiqué à|ont indiqué à|a déclaré à|"
+                    r"(?:analystes?|économistes?|stratèges?|stratégistes?|experts?|chercheurs?|chercheuses?|"
+                    r"observateurs?|commentateurs?)\s+(?:de|d['’]|du|des|chez)|"
                     r"a confié à|ont confié à|interrogée? par|a appris|communiqué (?:de|du|des)|"
                     r"(?:a|ont|avait|avaient) (?:annoncé|indiqué|déclaré|précisé|expliqué|confirmé|affirmé|"
                     r"rapporté|révélé|ajouté|souligné|assuré|estimé|communiqué|fait savoir)"
