@@ -281,7 +281,7 @@ def test_non_english_article_is_refused(tmp_path, dbp):
     code, out = run_add(dbp, de, good)
     assert code == 1
     line = line_for(out, "german.txt")
-    assert "not in English" in line and "'de'" in line
+    assert "in German (de)" in line and "only English and French articles" in line
     assert "added" in line_for(out, "good.txt")
     assert_consistent(dbp, added=1)
 
@@ -353,10 +353,10 @@ def test_an_unexpected_error_on_one_article_fails_it_alone(tmp_path, dbp, monkey
     b = write(tmp_path / "b.txt", ARTICLES[1])
     real = extract.extract
 
-    def broken_on_a(paragraphs, docs, known=None):
+    def broken_on_a(paragraphs, docs, known=None, **kwargs):
         if any("Harald Brennan" in p for p in paragraphs):
             raise ValueError("unexpected span")
-        return real(paragraphs, docs, known)
+        return real(paragraphs, docs, known, **kwargs)
 
     monkeypatch.setattr(extract, "extract", broken_on_a)
     res = CliRunner().invoke(cli, ["--db", str(dbp), "watchlist", "add", str(a), str(b)])

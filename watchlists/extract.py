@@ -11,6 +11,10 @@ spaCy's small English model finds the spans; the rules here fix its known errors
 - titles before person names ("President", "Mr").
 
 Places and nationalities are not counterparties: they become the mention's country context.
+
+French articles (``lang="fr"``) are read with spaCy's French model; its labels are mapped to the English ones
+(PER -> PERSON, MISC -> NORP) and the French rules of ``watchlists.french`` (titles, legal forms, company words)
+run before the rules here.
 """
 from __future__ import annotations
 
@@ -25,10 +29,14 @@ from typing import Iterable
 from rigour.names import org_types
 
 from screening.engine.normalize import name_key
-from watchlists import places
+from watchlists import french, places
 
 PERSON, ORG = "person", "organization"
 _KEEP = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
+# The French model's labels in the English model's terms (its LOC is both GPE and LOC; MISC holds nationalities,
+# events and products, and sometimes a company that only the French rules can tell: kept as NORP, which only
+# becomes an organisation by those rules or a legal form).
+_MODEL_LABELS = {"PER": "PERSON", "MISC": "NORP"}
 _COMPANY_NOUNS = (r"firm|company|companies|conglomerate|group|bank|lender|corporation|manufacturer|maker|supplier|"
                   r"trader|trading house|exporter|importer|insurer|operator|airline|carrier|shipper|shipping line|"
                   r"subsidiary|giant|retailer|producer|enterprise|business|outfit|broker|brokerage|fund|"
@@ -117,7 +125,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _spans(doc, text: str) -> list[_Span]:
-    ents = [ent for ent in doc.ents if ent.label_ in _KEEP]
+    ents = [ent for ent in doc.ents if _MODEL_LABELS.get(ent.label_, ent.label_) in _KEEP]
     if not ents:
         return []
     sent_starts = [sent.start for sent in doc.sents]  # token offsets of the sentences
@@ -127,12 +135,13 @@ def _spans(doc, text: str) -> list[_Span]:
         if e <= s:
             continue
         sent = max(bisect_right(sent_starts, ent.start) - 1, 0)
-        m = _PERSON_PAIR.match(text, s, e) if ent.label_ == "PERSON" else None
+        label = _MODEL_LABELS.get(ent.label_, ent.label_)
+        m = _PERSON_PAIR.match(text, s, e) if label == "PERSON" else None
         if m and m.end() == e:  # "Bryson and Thompson": two people, not one
             out.append(_Span(m.group(1), "PERSON", m.start(1), m.end(1), sent))
             out.append(_Span(m.group(2), "PERSON", m.start(2), m.end(2), sent))
             continue
-        out.append(_Span(text[s:e], ent.label_, s, e, sent))
+        out.append(_Span(text[s:e], label, s, e, sent))
     return out
 
 
@@ -470,12 +479,15 @@ _REFERENCE = re.compile(rf"\b(?:the|this|that) (?:[\w\-]+ )?(?:{_COMPANY_NOUNS})
 _PRONOUN = re.compile(r"^(?:He|She)\b")
 
 
-def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> list[tuple[str, object, list[_Span]]]:
+def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None,
+             lang: str = "en") -> list[tuple[str, object, list[_Span]]]:
     """Return (text, doc, spans) per paragraph, with every rule applied: the spans ``extract`` is built on."""
     per_para: list[tuple[str, object, list[_Span]]] = []
     for text, doc in zip(paragraphs, docs):
         spans = _merge_adjacent(_spans(doc, text), text)
         spans = _add_known(spans, doc, text, known)
+        if lang == "fr":
+            spans = _add_french(spans, doc, text)
         _fix_labels(spans, text)
         if _STRONG_LEGAL.search(text) or _LEGAL_PREFIX.search(text):
             spans = _legal_names(spans, doc, text)
@@ -487,7 +499,7 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         if _DIGIT.search(text) or (sporty and (_VERSUS.search(text) or _FIXTURE.match(text))):
             per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
         if sporty or "." in text:
-            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text, sporty))
+            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text, sporty, lang))
         m = _SLUG.match(text) if i < 2 else None
         if m:  # "BASEBALL - MAJOR LEAGUE STANDINGS": the section slug is no name, nor part of one
             kept = []
@@ -547,6 +559,16 @@ def _dateline(spans: list[_Span], doc, text: str) -> list[_Span]:
         spans = [sp for sp in spans if not (sp.start < e and s < sp.end)]
         spans.append(_Span(text[s:e], "GPE", s, e, _sent_index(doc, s), "dateline"))
     spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+def _add_french(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """Add the companies named after a company word that the model missed, then apply the French rules."""
+    for s, e in french.company_spans(text):
+        if not any(sp.start < e and s < sp.end for sp in spans):
+            spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "rule"))
+    spans.sort(key=lambda sp: sp.start)
+    french.fix_spans(spans, text)
     return spans
 
 
@@ -651,7 +673,8 @@ _NAME_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})\s*\(\s*([A-Z][\w.]*(?:\s+[A-Z]
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z][a-z][\w'-]+")
 
 
-def _people_patterns(spans: list[_Span], doc, text: str, sporty: bool = False) -> list[_Span]:
+def _people_patterns(spans: list[_Span], doc, text: str, sporty: bool = False, lang: str = "en"
+                     ) -> list[_Span]:
     """Apply the name-(country) and initials rules where the model found no organisation.
 
     In a sports story a player's name with a bracketed name that is not a country names his club:
@@ -673,6 +696,8 @@ def _people_patterns(spans: list[_Span], doc, text: str, sporty: bool = False) -
             new.append((m.start(2), m.end(2), "GPE"))
     if "." in text:
         for m in _INITIALS.finditer(text):
+            if lang == "fr" and french.ADDRESS_NOT_INITIAL.match(m.group()):
+                continue  # "M. Dupont": "M." is "Monsieur", the name is what the model found
             new.append((m.start(), m.end(), "PERSON"))
     if not new:
         return spans
@@ -777,13 +802,14 @@ def _occurrences(text: str, names: list[str]) -> list[tuple[str, int, int]]:
 _SPAN_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 
 
-def extract_spans(paragraphs: list[str], docs, known: KnownNames | None = None) -> list[list[tuple[int, int, str]]]:
+def extract_spans(paragraphs: list[str], docs, known: KnownNames | None = None,
+                  lang: str = "en") -> list[list[tuple[int, int, str]]]:
     """Return, per paragraph, the (start, end, label) character spans of the names found, label PER, ORG or LOC.
 
     The same spans ``extract`` turns into mentions (PER and ORG; LOC only gives country context there).
     """
     out = []
-    for text, doc, spans in _resolve(paragraphs, docs, known):
+    for text, doc, spans in _resolve(paragraphs, docs, known, lang):
         para = []
         for sp in spans:
             label = _SPAN_LABELS.get(sp.label)
@@ -794,12 +820,14 @@ def extract_spans(paragraphs: list[str], docs, known: KnownNames | None = None) 
     return out
 
 
-def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Extraction:
+def extract(paragraphs: list[str], docs, known: KnownNames | None = None, lang: str = "en") -> Extraction:
     """Turn the parsed paragraphs of one article into mentions of people and organisations.
 
-    ``docs`` are the spaCy docs of ``paragraphs`` (``ner`` and a sentence splitter), in the same order.
+    ``docs`` are the spaCy docs of ``paragraphs`` (``ner`` and a sentence splitter), in the same order, from the
+    model of the article's language ``lang`` ("en" or "fr").
     """
-    per_para = _resolve(paragraphs, docs, known)
+    per_para = _resolve(paragraphs, docs, known, lang)
+    refs = (french.REFERENCE, french.PRONOUN) if lang == "fr" else (_REFERENCE, _PRONOUN)
     mentions: list[Mention] = []
     all_sents = []  # (paragraph index, sentence index, sentence span, its text) in reading order
     for p, (text, doc, spans) in enumerate(per_para):
@@ -837,25 +865,26 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None) -> Ext
             etype = PERSON if sp.label == "PERSON" else ORG
             ckey = (p, sp.sent, etype)
             if ckey not in contexts:
-                contexts[ckey] = _context(all_sents, sent_pos.get((p, sp.sent)), etype)
+                contexts[ckey] = _context(all_sents, sent_pos.get((p, sp.sent)), etype, *refs)
             context = contexts[ckey]
             mentions.append(Mention(sp.text, etype, p, sp.sent, excerpt, start, end, countries, context,
                                     country=primary[0] if primary else None))
     return Extraction(mentions)
 
 
-def _context(all_sents, pos: int | None, etype: str) -> str:
+def _context(all_sents, pos: int | None, etype: str, reference: re.Pattern = _REFERENCE,
+             pronoun: re.Pattern = _PRONOUN) -> str:
     """Return the next sentences that refer back to the entity ("the firm ...", "He ..."), up to two."""
     if pos is None:
         return ""
     out = []
     label = "PERSON" if etype == PERSON else "ORG"
     for p, i, sent, txt in all_sents[pos + 1:pos + 3]:
-        refers = _REFERENCE.search(txt) if etype == ORG else _PRONOUN.match(txt)
+        refers = reference.search(txt) if etype == ORG else pronoun.match(txt)
         if not refers:
             break
         # Another name of the same type before the reference takes it over ("Acme ... Globex said the firm").
-        if refers.start() >= 40 and any(e.label_ == label for e in sent.ents):
+        if refers.start() >= 40 and any(_MODEL_LABELS.get(e.label_, e.label_) == label for e in sent.ents):
             break
         out.append(txt)
     return " ".join(out)

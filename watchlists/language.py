@@ -15,6 +15,14 @@ from pathlib import Path
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _OTHERS = ("de", "fr", "es", "it", "nl", "pt")
+# Names for messages ("the article is in German").
+NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "nl": "Dutch",
+         "pt": "Portuguese", "other": "a language in a non-Latin script"}
+
+
+def language_name(code: str) -> str:
+    """Return the English name of a language code of ``guess_language`` ("de" -> "German")."""
+    return NAMES.get(code, code)
 
 
 def _load_stop_words(code: str) -> frozenset[str]:

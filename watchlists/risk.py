@@ -6,6 +6,9 @@ that names no offence. Each category has trigger patterns; the words that matche
 says how far the matter has gone where the sentence says so: allegation < investigation < charge < conviction;
 "cleared" when the sentence reports an acquittal or dropped charges.
 
+French sentences (``lang="fr"``) are read against the French vocabulary of ``watchlists.risk_fr``: the same
+categories, stages and weights, in French words.
+
 Pure functions over text: no spaCy, no storage.
 """
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from watchlists import risk_fr
 
 # Sanctioned jurisdictions: helping them is itself a sanctions red flag.
 _SANCTIONED = r"(?:North Korea|N\. Korea|DPRK|Pyongyang|Iran|Tehran|Syria|Damascus|Cuba|Crimea|Donetsk|Luhansk)"
@@ -158,7 +163,9 @@ _PATTERNS_COMPILED = [(name, re.compile(p, re.IGNORECASE)) for name, p in _PATTE
 _ANY_PREFIX, _BY_PREFIX, _ANY_REST = _prefilter(_PATTERNS)
 
 
-def _candidate_patterns(text: str) -> list[int]:
+def _candidate_patterns(text: str, lang: str = "en") -> list[int]:
+    if lang == "fr":
+        return _FR.candidates(text)
     ids = {i for m in _ANY_PREFIX.finditer(text.lower()) for i in _BY_PREFIX[m.group(1)]}
     ids.update(i for i in _ANY_REST if _PATTERNS_COMPILED[i][1].search(text))
     return sorted(ids)
@@ -210,52 +217,60 @@ _POLICY_AFTER = re.compile(r"^[\w-]*\s+(?:laws?|legislation|bill|act|powers|rule
 
 
 @lru_cache(maxsize=4096)
-def _find_cached(text: str) -> tuple[tuple[str, str, int], ...]:
+def _find_cached(text: str, lang: str = "en") -> tuple[tuple[str, str, int], ...]:
     found = []
-    for i in _candidate_patterns(text):
-        name, pat = _PATTERNS_COMPILED[i]
+    compiled, before, after = (_FR.compiled, _FR.policy_before, _FR.policy_after) if lang == "fr" else \
+        (_PATTERNS_COMPILED, _POLICY_BEFORE, _POLICY_AFTER)
+    for i in _candidate_patterns(text, lang):
+        name, pat = compiled[i]
         for m in pat.finditer(text):
-            if _POLICY_BEFORE.search(text[max(0, m.start() - 30):m.start()]) \
-                    or _POLICY_AFTER.match(text[m.end():m.end() + 30]):
+            if before.search(text[max(0, m.start() - 30):m.start()]) \
+                    or after.match(text[m.end():m.end() + 30]):
                 continue
             found.append((name, m.group(0), m.start()))
     return tuple(found)
 
 
-def _find(text: str, where: str) -> list[dict]:
+def _find(text: str, where: str, lang: str = "en") -> list[dict]:
     """Return the trigger words of every category in a text (cached: a sentence often names several entities)."""
-    return [{"category": c, "words": w, "in": where, "at": at} for c, w, at in _find_cached(text)]
+    return [{"category": c, "words": w, "in": where, "at": at} for c, w, at in _find_cached(text, lang)]
 
 
-def reporting_role(sentence: str, start: int, end: int) -> str | None:
+def reporting_role(sentence: str, start: int, end: int, lang: str = "en") -> str | None:
     """Say how the entity at ``sentence[start:end]`` takes part: "source", "enforcer", "speaker" or None."""
-    if _REPORTING_BEFORE.search(sentence[:start]):
+    reporting, enforcer, speaker = (_FR.reporting_before, _FR.enforcer, _FR.speaker) if lang == "fr" else \
+        (_REPORTING_BEFORE, _ENFORCER, _SPEAKER)
+    if reporting.search(sentence[:start]):
         return "source"
     after = sentence[end:]
-    if _ENFORCER.match(after):
+    if enforcer.match(after):
         return "enforcer"
-    if _SPEAKER.match(after):
+    if speaker.match(after):
         return "speaker"
     return None
 
 
-def classify(sentence: str, start: int, end: int, context: str = "") -> RiskSignal:
-    """Read the sentence naming an entity (and any following sentences that refer back to it)."""
+def classify(sentence: str, start: int, end: int, context: str = "", lang: str = "en") -> RiskSignal:
+    """Read the sentence naming an entity (and any following sentences that refer back to it).
+
+    ``lang`` is the article's language: "en", or "fr" for the French vocabulary (``watchlists.risk_fr``).
+    """
     sig = RiskSignal()
-    triggers = _find(sentence, "sentence")
+    triggers = _find(sentence, "sentence", lang)
+    targeted = _FR.targeted if lang == "fr" else _TARGETED
     # A targeted trigger ("sanctions on North Korea") that the entity is not the target of says nothing about it.
     kept = []
     for t in triggers:
-        m = _TARGETED.search(sentence, t["at"], t["at"] + len(t["words"]) + 30)
+        m = targeted.search(sentence, t["at"], t["at"] + len(t["words"]) + 30)
         if m and m.start() == t["at"] and not (m.end() <= start < m.end() + 80):
             continue
         kept.append(t)
     triggers = kept
     if context:
-        triggers += _find(context, "context")
+        triggers += _find(context, "context", lang)
     if not triggers:
         return sig
-    role = reporting_role(sentence, start, end)
+    role = reporting_role(sentence, start, end, lang)
     sig.reporting = role in ("source", "enforcer")
     seen: dict[str, dict] = {}
     for t in triggers:
@@ -269,7 +284,7 @@ def classify(sentence: str, start: int, end: int, context: str = "") -> RiskSign
     sig.triggers = [{k: v for k, v in t.items() if k != "at"} for t in triggers]
     best_rank, best_weight = -1, 0.5
     text = sentence + " " + context
-    for name, rank, weight, pat in _STAGES:
+    for name, rank, weight, pat in (_FR.stages if lang == "fr" else _STAGES):
         words = [m.group(0) for m in pat.finditer(text)]
         if words and (rank > best_rank or name == "cleared"):
             sig.stage, sig.stage_words, best_rank, best_weight = name, words, rank, weight
@@ -282,6 +297,35 @@ def classify(sentence: str, start: int, end: int, context: str = "") -> RiskSign
     in_sentence = any(t["in"] == "sentence" and t["category"] in cats for t in triggers)
     sig.adverse = round(base * best_weight * (1.0 if in_sentence else 0.8) * (0.5 if role == "speaker" else 1.0), 4)
     return sig
+
+
+class _Vocabulary:
+    """The compiled vocabulary of another language than English: the same categories, stages and weights."""
+
+    def __init__(self, patterns: dict[str, list[str]], stages, targeted: str, reporting_before: str, enforcer: str,
+                 speaker: str, policy_before: str, policy_after: str):
+        unknown = set(patterns) - set(TAXONOMY)
+        assert not unknown, f"categories not in TAXONOMY: {unknown}"
+        pairs = [(name, p) for name, pats in patterns.items() for p in pats]
+        self.compiled = [(name, re.compile(p, re.IGNORECASE)) for name, p in pairs]
+        self.any_prefix, self.by_prefix, self.any_rest = _prefilter(pairs)
+        self.stages = [(n, r, w, re.compile(p, re.IGNORECASE)) for n, r, w, p in stages]
+        assert [(n, r, w) for n, r, w, _ in stages] == [(n, r, w) for n, r, w, _ in STAGES]
+        self.targeted = re.compile(targeted, re.IGNORECASE)
+        self.reporting_before = re.compile(reporting_before, re.IGNORECASE)
+        self.enforcer = re.compile(enforcer)
+        self.speaker = re.compile(speaker)
+        self.policy_before = re.compile(policy_before, re.IGNORECASE)
+        self.policy_after = re.compile(policy_after, re.IGNORECASE)
+
+    def candidates(self, text: str) -> list[int]:
+        ids = {i for m in self.any_prefix.finditer(text.lower()) for i in self.by_prefix[m.group(1)]}
+        ids.update(i for i in self.any_rest if self.compiled[i][1].search(text))
+        return sorted(ids)
+
+
+_FR = _Vocabulary(risk_fr.PATTERNS, risk_fr.STAGES, risk_fr.TARGETED, risk_fr.REPORTING_BEFORE, risk_fr.ENFORCER,
+                  risk_fr.SPEAKER, risk_fr.POLICY_BEFORE, risk_fr.POLICY_AFTER)
 
 
 # --- official lists ------------------------------------------------------------------------------------------------

@@ -52,6 +52,30 @@ _PUBLIC_BODY = re.compile(
     r"secretariat|inspectorate|ombudsman|army|navy|air force|armed forces|military|coast guard|legislature)\b",
     re.IGNORECASE,
 )
+# French public bodies: "le Parquet national financier", "le ministère de l'Économie", "la gendarmerie".
+_PUBLIC_BODY_FR = re.compile(
+    r"\b(?:ministère|ministre|parquet|procureur|procureure|tribunal|cour d['’]\s?appel|cour de cassation|"
+    r"cour des comptes|conseil d['’]\s?État|conseil constitutionnel|gendarmerie|préfecture|douanes?|police|"
+    r"assemblée nationale|sénat|gouvernement|autorité|autorités|direction générale|brigade|office central|"
+    r"juge d['’]\s?instruction|pôle financier|mairie|conseil régional|conseil départemental)\b",
+    re.IGNORECASE,
+)
+# French outlets and authorities known by name (keys as ``_key`` makes them, articles kept).
+OUTLETS_FR = {"le monde", "le figaro", "libération", "liberation", "les échos", "les echos", "mediapart", "franceinfo",
+              "france info", "france inter", "france 2", "france 3", "france 24", "france télévisions", "tf1", "bfmtv",
+              "bfm tv", "lci", "rfi", "radio france", "le parisien", "l'obs", "l'express", "le point",
+              "le canard enchaîné", "le canard enchaine", "ouest-france", "la tribune", "challenges", "l'humanité",
+              "la croix", "le journal du dimanche", "jdd", "marianne", "le temps", "la libre belgique", "le soir",
+              "rts", "agence france-presse"}
+AUTHORITIES_FR = {"parquet national financier", "pnf", "parquet national antiterroriste", "pnat", "amf",
+                  "autorité des marchés financiers", "acpr", "tracfin", "dgfip", "cour des comptes", "conseil d'état",
+                  "conseil constitutionnel", "assemblée nationale", "sénat", "élysée", "l'élysée", "matignon",
+                  "bercy", "quai d'orsay", "gendarmerie", "gendarmerie nationale", "police nationale",
+                  "police judiciaire", "dgsi", "banque de france", "bce", "autorité de la concurrence", "cnil",
+                  "oclciff", "ocrgdf", "office central de lutte contre la corruption et les infractions financières "
+                  "et fiscales", "union européenne", "ue", "commission européenne", "onu", "otan", "douanes",
+                  "douane", "parquet européen", "parquet", "tribunal correctionnel", "cour d'appel",
+                  "cour de cassation", "gouvernement"}
 _OUTLET_WORDS = re.compile(r"\b(?:news|times|post|journal|herald|gazette|tribune|telegraph|press|radio|"
                            r"television|tv|broadcasting|daily|weekly|magazine|newspaper)\b", re.IGNORECASE)
 
@@ -62,7 +86,7 @@ def _key(name: str) -> str:
     return " ".join(name.split())
 
 
-_KNOWN_KEYS = frozenset(_key(n) for n in OUTLETS | AUTHORITIES)
+_KNOWN_KEYS = frozenset(_key(n) for n in OUTLETS | AUTHORITIES | OUTLETS_FR | AUTHORITIES_FR)
 # One-word outlet names that start the names of their sections; too ambiguous ones ("time", "the sun") are left out.
 _OUTLET_FIRST_WORDS = frozenset({"bbc", "reuters", "bloomberg", "cnn", "cnbc", "afp", "xinhua", "nbc", "cbs",
                                  "itv", "sky", "dw", "tass", "interfax", "yonhap", "kyodo", "nikkei", "politico"})
@@ -82,7 +106,7 @@ def role_of(names: list[str], entity_type: str, reporting_share: float = 0.0) ->
     # A section or channel of an outlet: "BBC Sport", "Reuters Health", "BBC Radio 4".
     if any(k.split()[0] in _OUTLET_FIRST_WORDS for k in keys if " " in k):
         return SOURCE
-    if any(_PUBLIC_BODY.search(n) for n in names):
+    if any(_PUBLIC_BODY.search(n) or _PUBLIC_BODY_FR.search(n) for n in names):
         return SOURCE
     if any(_OUTLET_WORDS.search(n) for n in names) and reporting_share >= 0.5:
         return SOURCE

@@ -23,7 +23,7 @@ import sqlite_utils
 from screening.engine.normalize import name_key
 from screening.store import watchlist as store
 from screening.store.db import transaction
-from watchlists import cleaning, consolidate, dedupe, extract, functions, nlp, risk
+from watchlists import cleaning, consolidate, dedupe, extract, functions, language, nlp, risk
 from watchlists.errors import ArticleError
 from watchlists.sources import RawArticle, read_all
 
@@ -112,9 +112,10 @@ def prepare_article(raw: RawArticle) -> PreparedArticle:
         cleaned = cleaning.clean(body, title=title, has_title_line=False)
     else:
         cleaned = cleaning.clean(raw.text or "", title=title, has_title_line=title is None)
-    if cleaned.language not in ("en",):
-        raise ArticleError(raw.where, f"the article is not in English (it reads as {cleaned.language!r}); "
-                                      "only English articles can be extracted")
+    if cleaned.language not in nlp.LANGUAGES:
+        readable = " and ".join(language.language_name(code) for code in nlp.LANGUAGES)
+        raise ArticleError(raw.where, f"the article is in {language.language_name(cleaned.language)} "
+                                      f"({cleaned.language}); only {readable} articles can be extracted")
     paragraphs = list(cleaned.paragraphs)
     if cleaned.title and (not paragraphs or paragraphs[0] != cleaned.title):
         paragraphs.insert(0, cleaned.title)  # the headline is a paragraph of its own, never glued to the lead
@@ -168,6 +169,15 @@ class Importer:
         self.version: int | None = None
         self.nlp = nlp.load()
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
+        # Other languages' models and known names, loaded with the first article in that language.
+        self._models: dict[str, tuple[object, extract.KnownNames]] = {"en": (self.nlp, self.known)}
+
+    def model(self, lang: str) -> tuple[object, extract.KnownNames]:
+        """Return the verified pipeline of a language and its entity-ruler patterns (names of the watchlist)."""
+        if lang not in self._models:
+            pipe = nlp.load(lang=lang)
+            self._models[lang] = (pipe, extract.KnownNames(pipe, store.known_names(self.db)))
+        return self._models[lang]
 
     def _version(self) -> int:
         if self.version is None:
@@ -188,13 +198,15 @@ class Importer:
         # analysts' decisions, wait less).
         clusters = signals = offices = None
         if docs is not None:
-            result = extract.extract(prep.paragraphs, docs, self.known)
+            lang = prep.clean.language
+            result = extract.extract(prep.paragraphs, docs, self.model(lang)[1], lang=lang)
             clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
-            signals = [[risk.classify(m.excerpt, m.start, m.end, m.context) if m.kind == "name"
+            signals = [[risk.classify(m.excerpt, m.start, m.end, m.context, lang=lang) if m.kind == "name"
                         else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
-            # Beside the risk signal, the public function a sentence gives a person (what makes a PEP).
+            # Beside the risk signal, the public function a sentence gives a person (what makes a PEP); the
+            # function vocabulary is English only.
             offices = [[functions.find(m.excerpt, m.start, m.end) if m.kind == "name" and cl.type == extract.PERSON
-                        else None for m in cl.mentions] for cl in clusters]
+                        and lang == "en" else None for m in cl.mentions] for cl in clusters]
         try:
             with transaction(db):
                 dup = store.find_duplicate(db, prep.url, prep.text_hash)
@@ -244,7 +256,8 @@ class Importer:
             if created_version:
                 self.version = None  # the version row was rolled back with the article
             raise
-        self.known.add((cl.name, cl.type) for cl in clusters if not cl.lone)
+        for _pipe, known in self._models.values():
+            known.add((cl.name, cl.type) for cl in clusters if not cl.lone)
         return Outcome(where, "added", f"{len(clusters)} entities, {n_mentions} mentions", prep.title, article_id,
                        len(clusters), n_mentions)
 
@@ -309,11 +322,20 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
     stream = _prepared_stream(items, outcomes, importer)
     pending: dict[int, PreparedArticle] = {}
 
+    parsed: dict[int, list] = {}  # docs of articles in another language than English, parsed here
+
     def para_stream():
         # Only a small (article number, last paragraph?) context travels with each paragraph, also to workers.
         for n, prep in enumerate(stream):
             flush()
             pending[n] = prep
+            if prep.clean.language != "en":
+                # Another language's model reads the article here, in this process; an empty paragraph takes its
+                # place in the English stream, so that outcomes keep the order of the input.
+                pipe = importer.model(prep.clean.language)[0]
+                parsed[n] = list(pipe.pipe(prep.paragraphs, batch_size=BATCH_SIZE))
+                yield "", (n, True)
+                continue
             for i, p in enumerate(prep.paragraphs):
                 yield p, (n, i == len(prep.paragraphs) - 1)
 
@@ -324,6 +346,8 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
             docs.append(doc)
             if last:
                 prep = pending.pop(n)
+                if n in parsed:
+                    docs = parsed.pop(n)
                 try:
                     outcomes.append(importer.store(prep, docs))
                 except sqlite3.Error:
