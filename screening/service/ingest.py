@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from screening.engine.normalize import name_key
+from screening.store import entity_keys
 from screening.store import watchlist as store
 from screening.store.db import transaction
 from watchlists import cleaning, consolidate, dedupe, extract, functions, nlp, risk
@@ -168,6 +168,43 @@ class Importer:
         self.version: int | None = None
         self.nlp = nlp.load()
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
+        self._person_words: dict[str, set[int]] | None = None  # read when the first one-word name needs it
+
+    def _entity_ids(self, clusters: list[consolidate.Cluster], article_id: int,
+                    version: int) -> list[tuple[int, bool]]:
+        """The stored entity of each cluster of an article (created if new), and whether it is new.
+
+        Organisations meet stored companies of their key unless their legal forms conflict
+        (``store.upsert_organization``). A one-word person name with no full name in its article (``lone``) joins
+        a stored person whose full name begins or ends with that word only when exactly one such person is
+        corroborated (``store.corroboration``: an organisation both articles name, or a shared country); otherwise
+        it stays an entity of its article, kept out of screening (still found by name).
+        """
+        db = self.db
+        out: list[tuple[int, bool] | None] = [None] * len(clusters)
+        for i, cl in enumerate(clusters):
+            if cl.lone:
+                continue
+            if cl.type == extract.ORG:
+                out[i] = store.upsert_organization(db, version, cl.name, cl.key, cl.forms)
+            else:
+                out[i] = store.upsert_entity(db, version, cl.type, cl.name, cl.key)
+        orgs = [out[i][0] for i, cl in enumerate(clusters)
+                if cl.type == extract.ORG and out[i] and all(m.kind == "name" for m in cl.mentions)]
+        for i, cl in enumerate(clusters):
+            if not cl.lone:
+                continue
+            if self._person_words is None:
+                self._person_words = store.person_word_index(db)
+            countries = {c for m in cl.mentions for c in ([m.country] if m.country else []) + list(m.countries)}
+            backed = [eid for eid in sorted(self._person_words.get(cl.key, ()))
+                      if store.corroboration(db, eid, orgs, countries)]
+            if len(backed) == 1:
+                out[i] = (backed[0], False)
+                continue
+            out[i] = store.upsert_entity(db, version, cl.type, cl.name, cl.key, f"article:{article_id}")
+            store.set_unscreened(db, out[i][0], entity_keys.LONE_PERSON)
+        return [o for o in out if o is not None]
 
     def _version(self) -> int:
         if self.version is None:
@@ -218,9 +255,8 @@ class Importer:
                                    "text): linked to it, not counted as a second source", prep.title, article_id)
                 article_id = store.insert_article(db, version, row, prep.bands)
                 new_entities, n_mentions, touched = 0, 0, []
-                for cl, sigs, offs in zip(clusters, signals, offices):
-                    scope = f"article:{article_id}" if cl.lone else ""
-                    entity_id, is_new = store.upsert_entity(db, version, cl.type, cl.name, cl.key, scope)
+                ids = self._entity_ids(clusters, article_id, version)
+                for cl, sigs, offs, (entity_id, is_new) in zip(clusters, signals, offices, ids):
                     new_entities += is_new
                     store.add_aliases(db, entity_id, cl.aliases, version)
                     rows = []
@@ -245,6 +281,12 @@ class Importer:
                 self.version = None  # the version row was rolled back with the article
             raise
         self.known.add((cl.name, cl.type) for cl in clusters if not cl.lone)
+        if self._person_words is not None:
+            for cl, (entity_id, _) in zip(clusters, ids):
+                words = cl.key.split() if cl.type == extract.PERSON and not cl.lone else []
+                if len(words) > 1:
+                    self._person_words.setdefault(words[0], set()).add(entity_id)
+                    self._person_words.setdefault(words[-1], set()).add(entity_id)
         return Outcome(where, "added", f"{len(clusters)} entities, {n_mentions} mentions", prep.title, article_id,
                        len(clusters), n_mentions)
 
@@ -258,7 +300,8 @@ def _credit_clusters(prep: PreparedArticle) -> list[consolidate.Cluster]:
         start = line.find(agency)
         m = extract.Mention(agency, extract.ORG, -1, 0, line, max(start, 0), max(start, 0) + len(agency),
                             kind="credit")
-        out.append(consolidate.Cluster(extract.ORG, agency, name_key(agency), [m]))
+        out.append(consolidate.Cluster(extract.ORG, agency, consolidate.org_key(agency)[0], [m],
+                                       forms=set(consolidate.org_key(agency)[1])))
     return out
 
 
