@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from screening.service import ingest, matching, search
+from screening.store import db as dbmod
 from screening.store import watchlist as store
 from watchlists import consolidate, legal_forms
 from watchlists.extract import ORG, PERSON, Extraction, Mention
@@ -199,11 +200,14 @@ def test_a_name_without_form_after_two_conflicting_companies_joins_the_first(db,
 
 
 LONE_CASES = [
-    # (article 2's text, names found in it, does its "Tanaka" join "Kenji Tanaka" of article 1?)
+    # (article 2's text, names found in it, does its one-word name join "Kenji Tanaka" of article 1?)
     ("Tanaka was cleared by the panel on Thursday.", [("Tanaka", PERSON)], False),
     ("Tanaka, a director of Orion Foods, was cleared.", [("Tanaka", PERSON), ("Orion Foods", ORG)], True),
     ("Tanaka was cleared in Singapore on Thursday.", [("Tanaka", PERSON, ["sg"])], True),
     ("Tanaka was cleared in Brazil on Thursday.", [("Tanaka", PERSON, ["br"])], False),
+    # A first name alone needs a shared organisation: a country is not enough.
+    ("Kenji, a director of Orion Foods, was cleared.", [("Kenji", PERSON), ("Orion Foods", ORG)], True),
+    ("Kenji was cleared in Singapore on Thursday.", [("Kenji", PERSON, ["sg"])], False),
 ]
 
 
@@ -214,17 +218,28 @@ def test_a_one_word_name_across_articles(db, found_names, text, names, joins):
          [("Kenji Tanaka", PERSON, ["sg"]), ("Orion Foods", ORG, ["sg"])]),
         ("Director cleared", text, names),
     ])
+    word = names[0][0]
     persons = _entities(db, PERSON)
     full = store.get_entity(db, "Kenji Tanaka")
     assert full["countries"][:1] == ["sg"] and full["unscreened"] is None
     if joins:
         assert len(persons) == 1
-        assert {a["alias"] for a in full["aliases"]} == {"Kenji Tanaka", "Tanaka"}
+        assert {a["alias"] for a in full["aliases"]} == {"Kenji Tanaka", word}
         assert len({m["article_id"] for m in full["mentions"]}) == 2
     else:
         assert len(persons) == 2
-        lone = next(p for p in persons if p["name"] == "Tanaka")
+        lone = next(p for p in persons if p["name"] == word)
         assert lone["scope"].startswith("article:") and "one-word name" in lone["unscreened"]
+
+
+def test_a_one_word_name_that_fits_two_corroborated_persons_joins_neither(db, found_names):
+    _ingest(db, found_names, [
+        ("One", "Kenji Tanaka of Orion Foods was arrested.", [("Kenji Tanaka", PERSON), ("Orion Foods", ORG)]),
+        ("Two", "Yuki Tanaka of Orion Foods was arrested.", [("Yuki Tanaka", PERSON), ("Orion Foods", ORG)]),
+        ("Three", "Tanaka of Orion Foods was cleared.", [("Tanaka", PERSON), ("Orion Foods", ORG)]),
+    ])
+    assert sorted(p["name"] for p in _entities(db, PERSON)) == ["Kenji Tanaka", "Tanaka", "Yuki Tanaka"]
+    assert store.get_entity(db, "Tanaka")["unscreened"]
 
 
 def test_a_lone_name_is_out_of_screening_but_found_by_search(db, found_names):
@@ -257,3 +272,27 @@ def test_the_model_end_to_end(db):
     orion = [e for e in _entities(db, ORG) if "orion" in e["name"].lower()]
     assert len(orion) == 1
     assert {"Orion Foods Pte. Ltd.", "Orion Foods Ltd"} <= {a["alias"] for a in orion[0]["aliases"]}
+
+
+def test_migration_keys_stored_entities_again(tmp_path, monkeypatch):
+    """A watchlist stored before migration 013: its companies take the new key (so that later articles meet them),
+    unless two of them would share it; its one-word persons kept to their article leave screening."""
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(dbmod, "MIGRATIONS", [m for m in dbmod.MIGRATIONS if m[0] < "013"])
+    old = dbmod.connect(path)
+    with dbmod.transaction(old):
+        version = store.new_version(old, "articles", "before 013", "test")
+        for name, key, etype, scope in [("Orion Foods Pte. Ltd.", "orion foods pte ltd", ORG, ""),
+                                        ("Westbrook Holdings", "westbrook holdings", ORG, ""),
+                                        ("Westbrook", "westbrook", ORG, ""),
+                                        ("Oscar", "oscar", PERSON, "article:1")]:
+            store.upsert_entity(old, version, etype, name, key, scope)
+    old.close()
+    monkeypatch.undo()
+    db = dbmod.connect(path)
+    keys = {r["name"]: (r["name_key"], r["unscreened"]) for r in db.query("SELECT * FROM entities")}
+    assert keys["Orion Foods Pte. Ltd."] == ("orion foods", None)
+    assert keys["Westbrook"] == ("westbrook", None)
+    assert keys["Westbrook Holdings"] == ("westbrook holdings", None)   # "westbrook" is taken: stays as it was
+    assert keys["Oscar"][0] == "oscar" and "one-word name" in keys["Oscar"][1]
+    db.close()

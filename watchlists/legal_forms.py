@@ -51,6 +51,8 @@ GENERIC_WORDS = frozenset(
 # A generic word that is also a legal form of some country: stripped, and kept as that form for the conflict check.
 _GENERIC_FORMS = {"corp": "corp", "corporation": "corp"}
 _MAX_FORM_WORDS = 5
+# Forms in rigour's table that are also English words a wrong name span ends with ("Skype In").
+_NOT_FORMS = frozenset({"in", "and", "of", "the", "for"})
 # Forms written before the name ("OAO Gazprom", "PT Astra"): stripped from the start too.
 _LEADING_FORMS = frozenset({"ao", "ooo", "pao", "zao", "ojsc", "jsc", "pjsc", "cjsc", "pt", "tov"})
 
@@ -74,7 +76,7 @@ def company_base(name: str) -> CompanyName:
         for n in range(min(_MAX_FORM_WORDS, len(words) - 1), 0, -1):
             tail = " ".join(words[-n:])
             found = _org_types(tail)
-            if len(found) == 1 and found[0][0] == tail:
+            if len(found) == 1 and found[0][0] == tail and tail not in _NOT_FORMS:
                 forms.add(found[0][1])
                 del words[-n:]
                 changed = True

@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
+from screening.engine.normalize import name_key
 from screening.store import entity_keys
 from screening.store import watchlist as store
 from screening.store.db import transaction
@@ -168,7 +169,7 @@ class Importer:
         self.version: int | None = None
         self.nlp = nlp.load()
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
-        self._person_words: dict[str, set[int]] | None = None  # read when the first one-word name needs it
+        self._person_words: dict[tuple[str, str], set[int]] | None = None  # read when the first one-word name needs it
 
     def _entity_ids(self, clusters: list[consolidate.Cluster], article_id: int,
                     version: int) -> list[tuple[int, bool]]:
@@ -197,8 +198,12 @@ class Importer:
             if self._person_words is None:
                 self._person_words = store.person_word_index(db)
             countries = {c for m in cl.mentions for c in ([m.country] if m.country else []) + list(m.countries)}
-            backed = [eid for eid in sorted(self._person_words.get(cl.key, ()))
-                      if store.corroboration(db, eid, orgs, countries)]
+            # A surname ("Blair") is corroborated by a shared organisation or country; a first name alone
+            # ("Alexander", often a film or a team) only by a shared organisation.
+            surnames = self._person_words.get(("last", cl.key), set())
+            first_names = self._person_words.get(("first", cl.key), set()) - surnames
+            backed = [eid for eid in sorted(surnames) if store.corroboration(db, eid, orgs, countries)] + \
+                     [eid for eid in sorted(first_names) if store.corroboration(db, eid, orgs, set())]
             if len(backed) == 1:
                 out[i] = (backed[0], False)
                 continue
@@ -283,10 +288,9 @@ class Importer:
         self.known.add((cl.name, cl.type) for cl in clusters if not cl.lone)
         if self._person_words is not None:
             for cl, (entity_id, _) in zip(clusters, ids):
-                words = cl.key.split() if cl.type == extract.PERSON and not cl.lone else []
-                if len(words) > 1:
-                    self._person_words.setdefault(words[0], set()).add(entity_id)
-                    self._person_words.setdefault(words[-1], set()).add(entity_id)
+                if cl.type == extract.PERSON and not cl.lone:
+                    for alias in cl.aliases:
+                        store.add_person_words(self._person_words, entity_id, name_key(alias))
         return Outcome(where, "added", f"{len(clusters)} entities, {n_mentions} mentions", prep.title, article_id,
                        len(clusters), n_mentions)
 

@@ -173,24 +173,29 @@ def set_unscreened(db: sqlite_utils.Database, entity_id: int, reason: str | None
     db.execute("UPDATE entities SET unscreened = ? WHERE id = ?", [reason, entity_id])
 
 
-def person_word_index(db: sqlite_utils.Database) -> dict[str, set[int]]:
-    """Map the first and the last word of every full (several-word) name of a news person to the person's ids:
-    where a one-word name of another article can look for the full name it may stand for."""
-    index: dict[str, set[int]] = {}
+def person_word_index(db: sqlite_utils.Database) -> dict[tuple[str, str], set[int]]:
+    """Map ("first", word) and ("last", word) of every full (several-word) name of a news person to the person's
+    ids: where a one-word name of another article can look for the full name it may stand for."""
+    index: dict[tuple[str, str], set[int]] = {}
     for eid, key in db.execute("SELECT a.entity_id, a.alias_key FROM aliases a JOIN entities e ON e.id = "
                                "a.entity_id WHERE e.type = 'person' AND e.origin = 'news' AND e.scope = ''"):
-        words = (key or "").split()
-        if len(words) > 1:
-            index.setdefault(words[0], set()).add(eid)
-            index.setdefault(words[-1], set()).add(eid)
+        add_person_words(index, eid, key)
     return index
+
+
+def add_person_words(index: dict[tuple[str, str], set[int]], entity_id: int, key: str | None) -> None:
+    """Add a person's full name (a name key) to ``person_word_index``'s map."""
+    words = (key or "").split()
+    if len(words) > 1:
+        index.setdefault(("first", words[0]), set()).add(entity_id)
+        index.setdefault(("last", words[-1]), set()).add(entity_id)
 
 
 def corroboration(db: sqlite_utils.Database, entity_id: int, organization_ids: list[int],
                   countries: set[str]) -> str | None:
     """Why a one-word name of an article may be this stored person, or None: an organisation (a subject, not a
-    source) that this article and one of the person's articles both name, or a country of the one-word name's
-    sentences among the person's three main countries."""
+    source) that this article and one of the person's articles both name, or (when ``countries`` is given) a
+    country of the one-word name's sentences among the person's three main countries."""
     if organization_ids:
         marks = ",".join("?" * len(organization_ids))
         row = db.execute(
