@@ -245,7 +245,7 @@ def test_a_one_word_name_that_fits_two_corroborated_persons_joins_neither(db, fo
 def test_a_lone_name_is_out_of_screening_but_found_by_search(db, found_names):
     _ingest(db, found_names, [
         ("Athlete banned", "Oscar Pemberton was banned for doping.", [("Oscar Pemberton", PERSON)]),
-        ("Award night", "Oscar was the big winner of the night.", [("Oscar", PERSON)]),
+        ("Award night in London", "Oscar was the big winner of the night.", [("Oscar", PERSON)]),
     ])
     lone = next(e for e in _entities(db, PERSON) if e["name"] == "Oscar")
     assert "one-word name" in lone["unscreened"]
@@ -296,3 +296,24 @@ def test_migration_keys_stored_entities_again(tmp_path, monkeypatch):
     assert keys["Westbrook Holdings"] == ("westbrook holdings", None)   # "westbrook" is taken: stays as it was
     assert keys["Oscar"][0] == "oscar" and "one-word name" in keys["Oscar"][1]
     db.close()
+
+
+def test_the_web_pages_show_why(signed_in, web_app, found_names):
+    """The entity page says why an entity is kept apart or not screened; the search page lists a name kept out of
+    screening apart from the screened candidates."""
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    _ingest(db, found_names, [
+        ("Award night in London", "Oscar was the big winner of the night.", [("Oscar", PERSON)]),
+        ("Police raid food maker", "Police raided Orion Foods GmbH in Hamburg.", [("Orion Foods GmbH", ORG)]),
+        ("Court fines food maker", "A court fined Orion Foods Ltd in London.", [("Orion Foods Ltd", ORG)]),
+    ])
+    oscar = store.get_entity(db, "Oscar")["id"]
+    gmbh = store.get_entity(db, "Orion Foods GmbH")["id"]
+    db.close()
+    client = signed_in("auditor")
+    page = client.get(f"/watchlist/entities/{oscar}").get_data(as_text=True)
+    assert "Not screened: a one-word name that joined no full name" in page
+    page = client.get(f"/watchlist/entities/{gmbh}").get_data(as_text=True)
+    assert "Kept apart from entity" in page and "(Orion Foods Ltd): different legal forms of different countries" in page
+    page = client.get("/watchlist/search", query_string={"q": "Oscar"}).get_data(as_text=True)
+    assert "Also in the watchlist, not screened" in page and f'href="/watchlist/entities/{oscar}"' in page
