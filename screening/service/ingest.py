@@ -285,7 +285,10 @@ class Importer:
             if created_version:
                 self.version = None  # the version row was rolled back with the article
             raise
-        self.known.add((cl.name, cl.type) for cl in clusters if not cl.lone)
+        # The entity ruler learns each new entity's name; an organisation's every name ("LG" beside "LG Group", now
+        # one entity), as the stored aliases are learnt at the start of an import.
+        self.known.add((name, cl.type) for cl in clusters if not cl.lone
+                       for name in (cl.aliases if cl.type == extract.ORG else [cl.name]))
         if self._person_words is not None:
             for cl, (entity_id, _) in zip(clusters, ids):
                 if cl.type == extract.PERSON and not cl.lone:
