@@ -99,6 +99,10 @@ WITHIN_CASES = [
     (["Orion GmbH and Orion Ltd were both named in the fraud case."],
      [("Orion GmbH", ORG), ("Orion Ltd", ORG)],
      [(ORG, "Orion GmbH", {"Orion GmbH"}), (ORG, "Orion Ltd", {"Orion Ltd"})]),
+    # a name without a form after two conflicting companies: the one named last
+    (["Orion GmbH sold its stake to Orion Ltd.", "Orion said the deal was closed."],
+     [("Orion GmbH", ORG), ("Orion Ltd", ORG), ("Orion", ORG)],
+     [(ORG, "Orion GmbH", {"Orion GmbH"}), (ORG, "Orion Ltd", {"Orion Ltd", "Orion"})]),
     (["Oscar Tanaka, chief executive, was arrested.", "Oscar was released on bail."],
      [("Oscar Tanaka", PERSON), ("Oscar", PERSON)],
      [(PERSON, "Oscar Tanaka", {"Oscar Tanaka", "Oscar"})]),

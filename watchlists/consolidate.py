@@ -83,7 +83,8 @@ def cluster(mentions: list[Mention], paragraphs: list[str]) -> list[Cluster]:
     def get_org(name: str, key: str, forms: frozenset[str]) -> Cluster:
         same = orgs.setdefault(key, [])
         if not forms and same:
-            return same[-1]  # a name without a form: the company of that name named last
+            # a name without a form: the company of that name named last ("Orion GmbH ... Orion Ltd ... Orion")
+            return max(same, key=lambda c: max((m.paragraph, m.sentence, m.start) for m in c.mentions))
         for c in same:
             if legal_forms.conflict(c.forms, forms) is None:
                 return c
