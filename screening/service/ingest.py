@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator
 import sqlite_utils
 
 from screening.engine.normalize import name_key
+from screening.store import entity_keys
 from screening.store import watchlist as store
 from screening.store.db import transaction
 from watchlists import cleaning, consolidate, dedupe, extract, functions, language, nlp, risk
@@ -171,6 +172,7 @@ class Importer:
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
         # Other languages' models and known names, loaded with the first article in that language.
         self._models: dict[str, tuple[object, extract.KnownNames]] = {"en": (self.nlp, self.known)}
+        self._person_words: dict[tuple[str, str], set[int]] | None = None  # read when the first one-word name needs it
 
     def model(self, lang: str) -> tuple[object, extract.KnownNames]:
         """Return the verified pipeline of a language and its entity-ruler patterns (names of the watchlist)."""
@@ -178,6 +180,46 @@ class Importer:
             pipe = nlp.load(lang=lang)
             self._models[lang] = (pipe, extract.KnownNames(pipe, store.known_names(self.db)))
         return self._models[lang]
+
+    def _entity_ids(self, clusters: list[consolidate.Cluster], article_id: int,
+                    version: int) -> list[tuple[int, bool]]:
+        """The stored entity of each cluster of an article (created if new), and whether it is new.
+
+        Organisations meet stored companies of their key unless their legal forms conflict
+        (``store.upsert_organization``). A one-word person name with no full name in its article (``lone``) joins
+        a stored person whose full name begins or ends with that word only when exactly one such person is
+        corroborated (``store.corroboration``: an organisation both articles name, or a shared country); otherwise
+        it stays an entity of its article, kept out of screening (still found by name).
+        """
+        db = self.db
+        out: list[tuple[int, bool] | None] = [None] * len(clusters)
+        for i, cl in enumerate(clusters):
+            if cl.lone:
+                continue
+            if cl.type == extract.ORG:
+                out[i] = store.upsert_organization(db, version, cl.name, cl.key, cl.forms)
+            else:
+                out[i] = store.upsert_entity(db, version, cl.type, cl.name, cl.key)
+        orgs = [out[i][0] for i, cl in enumerate(clusters)
+                if cl.type == extract.ORG and out[i] and all(m.kind == "name" for m in cl.mentions)]
+        for i, cl in enumerate(clusters):
+            if not cl.lone:
+                continue
+            if self._person_words is None:
+                self._person_words = store.person_word_index(db)
+            countries = {c for m in cl.mentions for c in ([m.country] if m.country else []) + list(m.countries)}
+            # A surname ("Blair") is corroborated by a shared organisation or country; a first name alone
+            # ("Alexander", often a film or a team) only by a shared organisation.
+            surnames = self._person_words.get(("last", cl.key), set())
+            first_names = self._person_words.get(("first", cl.key), set()) - surnames
+            backed = [eid for eid in sorted(surnames) if store.corroboration(db, eid, orgs, countries)] + \
+                     [eid for eid in sorted(first_names) if store.corroboration(db, eid, orgs, set())]
+            if len(backed) == 1:
+                out[i] = (backed[0], False)
+                continue
+            out[i] = store.upsert_entity(db, version, cl.type, cl.name, cl.key, f"article:{article_id}")
+            store.set_unscreened(db, out[i][0], entity_keys.LONE_PERSON)
+        return [o for o in out if o is not None]
 
     def _version(self) -> int:
         if self.version is None:
@@ -230,9 +272,8 @@ class Importer:
                                    "text): linked to it, not counted as a second source", prep.title, article_id)
                 article_id = store.insert_article(db, version, row, prep.bands)
                 new_entities, n_mentions, touched = 0, 0, []
-                for cl, sigs, offs in zip(clusters, signals, offices):
-                    scope = f"article:{article_id}" if cl.lone else ""
-                    entity_id, is_new = store.upsert_entity(db, version, cl.type, cl.name, cl.key, scope)
+                ids = self._entity_ids(clusters, article_id, version)
+                for cl, sigs, offs, (entity_id, is_new) in zip(clusters, signals, offices, ids):
                     new_entities += is_new
                     store.add_aliases(db, entity_id, cl.aliases, version)
                     rows = []
@@ -256,8 +297,16 @@ class Importer:
             if created_version:
                 self.version = None  # the version row was rolled back with the article
             raise
+        # The entity ruler of every loaded language learns each new entity's name; an organisation's every name
+        # ("LG" beside "LG Group", now one entity), as the stored aliases are learnt at the start of an import.
         for _pipe, known in self._models.values():
-            known.add((cl.name, cl.type) for cl in clusters if not cl.lone)
+            known.add((name, cl.type) for cl in clusters if not cl.lone
+                      for name in (cl.aliases if cl.type == extract.ORG else [cl.name]))
+        if self._person_words is not None:
+            for cl, (entity_id, _) in zip(clusters, ids):
+                if cl.type == extract.PERSON and not cl.lone:
+                    for alias in cl.aliases:
+                        store.add_person_words(self._person_words, entity_id, name_key(alias))
         return Outcome(where, "added", f"{len(clusters)} entities, {n_mentions} mentions", prep.title, article_id,
                        len(clusters), n_mentions)
 
@@ -271,7 +320,8 @@ def _credit_clusters(prep: PreparedArticle) -> list[consolidate.Cluster]:
         start = line.find(agency)
         m = extract.Mention(agency, extract.ORG, -1, 0, line, max(start, 0), max(start, 0) + len(agency),
                             kind="credit")
-        out.append(consolidate.Cluster(extract.ORG, agency, name_key(agency), [m]))
+        out.append(consolidate.Cluster(extract.ORG, agency, consolidate.org_key(agency)[0], [m],
+                                       forms=set(consolidate.org_key(agency)[1])))
     return out
 
 

@@ -26,7 +26,8 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
     """Screen one name against the watchlist with the screening engine, as a screening run would.
 
     Return the query as screened, the threshold, algorithm, watchlist version and size, and either ``results``
-    (best first, each with its reasons and evidence) or ``skipped`` (why the name cannot be screened). Raise
+    (best first, each with its reasons and evidence) or ``skipped`` (why the name cannot be screened), and
+    ``unscreened``: entities of that exact name kept out of screening (id, name, type, reason). Raise
     ``SearchError`` for an unknown type, country or birth date, ``EmptyWatchlist`` for an empty
     watchlist (a name that cannot be screened is answered first, watchlist or not). The web's search page, the API
     and ``screening match`` all answer through here.
@@ -53,6 +54,12 @@ def search(db, q: str, etype: str = "", countries: list[str] | tuple[str, ...] =
     query = Query(name=q, type=qtype, countries=tuple(dict.fromkeys(codes)), birth_date=birth_date)
     out = {"query": {"name": q, "type": qtype, "countries": list(query.countries), "birth_date": birth_date},
            "threshold": threshold, "algorithm": algorithm_id(), "watchlist_version": store.current_version(db)}
+    # Entities kept out of screening (a one-word person name that joined no full name) are not in the matcher: they
+    # are found here by their exact name, apart from the screened results.
+    out["unscreened"] = [{"entity_id": e["id"], "entity_name": e["name"], "type": e["type"],
+                          "reason": e["unscreened"]}
+                         for e in (store.find_entities(db, q) if q.strip() and not q.strip().isdigit() else ())
+                         if e.get("unscreened")][:limit]
     why = problem(q)
     if why:
         return {**out, "skipped": why, "results": []}

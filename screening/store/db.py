@@ -351,6 +351,17 @@ def _m012_country_hints(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE entities ADD COLUMN country_hints TEXT NOT NULL DEFAULT '[]'")
 
 
+def _m013_consolidation(db: sqlite_utils.Database) -> None:
+    # One entity per company (issue 17): a news organisation's key is its name without legal form or trailing generic
+    # words ("orion foods" for "Orion Foods Pte. Ltd."); an organisation kept apart from a company of the same name
+    # (conflicting legal forms) says why in ``note``. ``unscreened`` holds why an entity is kept out of screening
+    # (NULL: screened): a one-word person name that joined no full name. Existing entities are keyed again
+    # (``entity_keys``); two stored entities that now share a key stay two (their hits and decisions point at them).
+    db.execute("ALTER TABLE entities ADD COLUMN note TEXT")
+    db.execute("ALTER TABLE entities ADD COLUMN unscreened TEXT")
+    _step("screening.store.entity_keys:rekey_news_entities")(db)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("001_watchlist", _m001_watchlist),
     ("002_lists", _m002_lists),
@@ -364,6 +375,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("010_alert_class", _m010_alert_class),
     ("011_carried_decisions", _m011_carried_decisions),
     ("012_country_hints", _m012_country_hints),
+    ("013_consolidation", _m013_consolidation),
 ]
 
 

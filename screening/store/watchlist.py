@@ -19,6 +19,7 @@ from screening.store import audit
 from screening.store.common import decoded, now_iso
 from screening.store.db import transaction
 from watchlists import functions as pep
+from watchlists import legal_forms
 from watchlists import relevance as rel
 from watchlists import risk, roles
 from watchlists.errors import EntityNotFound
@@ -129,6 +130,88 @@ def upsert_entity(db: sqlite_utils.Database, version: int, etype: str, name: str
     return cur.lastrowid, True
 
 
+def upsert_organization(db: sqlite_utils.Database, version: int, name: str, key: str,
+                        forms: frozenset[str] | set[str]) -> tuple[int, bool]:
+    """Return the id of the news organisation this company name belongs to, creating it if needed; and whether it
+    is new.
+
+    Names meet on ``key`` (the name without legal form or generic words, ``consolidate.org_key``) unless their legal
+    forms conflict (``legal_forms.conflict``: forms of different countries). A company that conflicts with every
+    stored one of its key becomes an entity of its own (scope ``form:<forms>``), and both sides say why in ``note``.
+    """
+    rows = db.execute("SELECT id, name FROM entities WHERE name_key = ? AND type = 'organization' AND origin = "
+                      "'news' AND (scope = '' OR scope LIKE 'form:%') ORDER BY id", [key]).fetchall()
+    apart = []
+    for eid, ename in rows:
+        why = legal_forms.conflict(organization_forms(db, eid, ename), frozenset(forms))
+        if why is None:
+            return eid, False
+        apart.append((eid, ename, why))
+    scope = f"form:{legal_forms.form_label(forms)}" if apart else ""
+    eid, _ = upsert_entity(db, version, "organization", name, key, scope)
+    for other, oname, why in apart:
+        add_note(db, eid, f"kept apart from entity {other} ({oname}): {why}")
+        add_note(db, other, f"kept apart from entity {eid} ({name}): {why}")
+    return eid, True
+
+
+def organization_forms(db: sqlite_utils.Database, entity_id: int, name: str | None = None) -> frozenset[str]:
+    """The legal forms an organisation's stored names carry."""
+    names = [r[0] for r in db.execute("SELECT alias FROM aliases WHERE entity_id = ?", [entity_id])]
+    return frozenset().union(*(legal_forms.company_base(n).forms for n in names + ([name] if name else [])))
+
+
+def add_note(db: sqlite_utils.Database, entity_id: int, note: str) -> None:
+    """Add a line to an entity's consolidation note (why it is kept apart), once."""
+    old = db.execute("SELECT note FROM entities WHERE id = ?", [entity_id]).fetchone()[0] or ""
+    if note not in old.split("\n"):
+        db.execute("UPDATE entities SET note = ? WHERE id = ?", [f"{old}\n{note}" if old else note, entity_id])
+
+
+def set_unscreened(db: sqlite_utils.Database, entity_id: int, reason: str | None) -> None:
+    """Keep an entity out of screening, with the reason (None: screen it again); it stays in searches by name."""
+    db.execute("UPDATE entities SET unscreened = ? WHERE id = ?", [reason, entity_id])
+
+
+def person_word_index(db: sqlite_utils.Database) -> dict[tuple[str, str], set[int]]:
+    """Map ("first", word) and ("last", word) of every full (several-word) name of a news person to the person's
+    ids: where a one-word name of another article can look for the full name it may stand for."""
+    index: dict[tuple[str, str], set[int]] = {}
+    for eid, key in db.execute("SELECT a.entity_id, a.alias_key FROM aliases a JOIN entities e ON e.id = "
+                               "a.entity_id WHERE e.type = 'person' AND e.origin = 'news' AND e.scope = ''"):
+        add_person_words(index, eid, key)
+    return index
+
+
+def add_person_words(index: dict[tuple[str, str], set[int]], entity_id: int, key: str | None) -> None:
+    """Add a person's full name (a name key) to ``person_word_index``'s map."""
+    words = (key or "").split()
+    if len(words) > 1:
+        index.setdefault(("first", words[0]), set()).add(entity_id)
+        index.setdefault(("last", words[-1]), set()).add(entity_id)
+
+
+def corroboration(db: sqlite_utils.Database, entity_id: int, organization_ids: list[int],
+                  countries: set[str]) -> str | None:
+    """Why a one-word name of an article may be this stored person, or None: an organisation (a subject, not a
+    source) that this article and one of the person's articles both name, or (when ``countries`` is given) a
+    country of the one-word name's sentences among the person's three main countries."""
+    if organization_ids:
+        marks = ",".join("?" * len(organization_ids))
+        row = db.execute(
+            f"SELECT e.name FROM mentions m1 JOIN mentions m2 ON m2.article_id = m1.article_id JOIN entities e ON "
+            f"e.id = m2.entity_id WHERE m1.entity_id = ? AND m2.entity_id IN ({marks}) AND e.role = ? LIMIT 1",
+            [entity_id, *organization_ids, roles.SUBJECT]).fetchone()
+        if row:
+            return f"both articles name {row[0]}"
+    if countries:
+        row = db.execute("SELECT countries FROM entities WHERE id = ?", [entity_id]).fetchone()
+        shared = [c for c in json.loads(row[0] or "[]")[:3] if c in countries] if row else []
+        if shared:
+            return f"same country context ({', '.join(shared)})"
+    return None
+
+
 def add_aliases(db: sqlite_utils.Database, entity_id: int, aliases: list[str], version: int) -> None:
     """Keep the surface forms of an entity (each with the first version it was seen in)."""
     db.conn.executemany("INSERT OR IGNORE INTO aliases (entity_id, alias, alias_key, version) VALUES (?, ?, ?, ?)",
@@ -197,8 +280,8 @@ def known_names(db: sqlite_utils.Database) -> list[tuple[str, str]]:
     for the extractor's entity-ruler patterns."""
     return [(r[0], r[1]) for r in db.execute(
         "SELECT al.alias, e.type FROM aliases al JOIN entities e ON e.id = al.entity_id "
-        "WHERE (e.role = ? AND e.scope = '') OR (e.scope LIKE 'list:%' AND e.type IN ('person', 'organization'))",
-        [roles.SUBJECT])]
+        "WHERE (e.role = ? AND (e.scope = '' OR e.scope LIKE 'form:%') AND e.unscreened IS NULL) "
+        "OR (e.scope LIKE 'list:%' AND e.type IN ('person', 'organization'))", [roles.SUBJECT])]
 
 
 def list_entities(db: sqlite_utils.Database, etype: str | None = None, min_relevance: float = 0.0,
@@ -280,6 +363,7 @@ def stats(db: sqlite_utils.Database) -> dict:
         "persons": q("SELECT count(*) FROM entities WHERE type = 'person'"),
         "organizations": q("SELECT count(*) FROM entities WHERE type = 'organization'"),
         "sources": q(f"SELECT count(*) FROM entities WHERE role = '{roles.SOURCE}'"),
+        "unscreened": q("SELECT count(*) FROM entities WHERE unscreened IS NOT NULL"),
         "mentions": q("SELECT count(*) FROM mentions"),
         "updated_at": q("SELECT max(created_at) FROM watchlist_versions"),
     }
@@ -595,7 +679,10 @@ def _alpha2(codes) -> tuple[str, ...]:
                                and c.isalpha() and c.lower() != "eu"))
 
 
-_SCREENED = "e.delisted_version IS NULL AND (e.origin = 'list' OR coalesce(e.relevance, 0) >= ?)"
+# Screened: active, not kept out (``unscreened``: a one-word person name that joined no full name), and list entries
+# or news entities at the policy's minimum relevance.
+_SCREENED = ("e.delisted_version IS NULL AND e.unscreened IS NULL AND (e.origin = 'list' OR "
+             "coalesce(e.relevance, 0) >= ?)")
 
 
 def match_records(db: sqlite_utils.Database, min_news_relevance: float = 0.0) -> list[Record]:
