@@ -59,7 +59,8 @@ def test_match_json_for_a_news_entity(sample_db):
     r = run(path, "match", "Li Keqiang", "--type", "person", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert set(out) == {"query", "threshold", "algorithm", "watchlist_version", "results", "match"}
+    assert set(out) == {"query", "threshold", "algorithm", "watchlist_version", "results", "match", "unscreened"}
+    assert out["unscreened"] == []      # entities of this exact name kept out of screening: none here
     # The verdict is in the JSON: a script need not know the threshold.
     assert out["match"] is True and all(r["match"] for r in out["results"])
     assert out["query"] == {"name": "Li Keqiang", "type": "person", "countries": [], "birth_date": None}

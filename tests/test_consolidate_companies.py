@@ -139,7 +139,7 @@ def found_names(monkeypatch):
     """``found_names[title] = [(name, type), ...]``: what extraction finds in the article with that title."""
     table: dict[str, list[tuple[str, str]]] = {}
 
-    def fake_extract(paragraphs, docs, known=None):
+    def fake_extract(paragraphs, docs, known=None, lang="en"):
         return Extraction(_mentions(paragraphs, table[paragraphs[0]]))
     monkeypatch.setattr(ingest.extract, "extract", fake_extract)
     return table
