@@ -101,7 +101,23 @@ KINDS = [
     # a ranked athlete with a country and a time is a person, not a team
     (["Results of the athletics meeting on Friday.", "1. Daniel Komen ( Kenya ) 7 minutes 25.87 seconds"], 1,
      ("Daniel Komen", "PER")),
+    # a team's line-up in a sports story: its names are players, the substitute in brackets too
+    (["The football league match ended in a draw.",
+      "Oakley, Prentice, Morrow, Castell, Hartigan, Vane (Dunmore 78), Keble."], 1, ("Castell", "PER")),
+    (["The football league match ended in a draw.",
+      "Oakley, Prentice, Morrow, Castell, Hartigan, Vane (Dunmore 78), Keble."], 1, ("Dunmore", "PER")),
+    (["The rugby match was played on Saturday.",
+      "Ruritania - 15 - Tom Oakley ( Ben Vane , 70 ) , 14 - Jack Prentice , 13 - Sam Morrow , 12 - Ed Castell , "
+      "11 - Max Hartigan ; 10 - Will Keble"], 1, ("Ben Vane", "PER")),
 ]
+
+
+@pytest.mark.parametrize("paragraph", [
+    "He met Blair, Brown, Prescott, Straw, Hoon and Reid on Monday.",      # a sentence, not a line-up
+    "Apples, pears, Bananas, Grapes, Lemons",                              # too few names
+])
+def test_a_list_in_a_sentence_is_not_a_line_up(paragraph):
+    assert ex._lineup(paragraph) == []
 
 
 @pytest.mark.parametrize("paragraphs,index,expected", KINDS)

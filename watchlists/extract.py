@@ -496,7 +496,10 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None,
     # Result lines and tables ("Leeds 2 Arsenal 1", "Leeds 10 6 2 2 20 10 20"): the names in them are teams.
     sporty = _is_sports(paragraphs)
     for i, (text, doc, spans) in enumerate(per_para):
-        if _DIGIT.search(text) or (sporty and (_VERSUS.search(text) or _FIXTURE.match(text))):
+        players = _lineup(text) if sporty else []
+        if players:
+            per_para[i] = (text, doc, _with_players(spans, doc, text, players))
+        elif _DIGIT.search(text) or (sporty and (_VERSUS.search(text) or _FIXTURE.match(text))):
             per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
         if sporty or "." in text:
             per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text, sporty, lang))
@@ -630,6 +633,51 @@ def _is_sports(paragraphs: list[str]) -> bool:
 def _sent_index(doc, char: int) -> int:
     starts = [sent.start_char for sent in doc.sents]
     return max(bisect_right(starts, char) - 1, 0)
+
+
+# A team's line-up in a sports story: "Kenny, Geary, Morgan, Bromby, Harley, Tonge (Quinn 97), Gray." or
+# "Italy : Peruzzi , Ferrara , Costacurta ; Maldini (Zola 70)": six or more names, one to three capitalised words
+# each, a substitute in brackets. The names are players.
+_LINEUP_HEAD = re.compile(r"^[^:;,()]{1,40}?\s(?::|-(?=\s+\d{1,2}\s+-\s))\s*")
+_LINEUP_PART = re.compile(r"^\s*(?:\d{1,2}\s+-\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s*"
+                          r"(?:\(\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)?[^)]*\))?\s*\.?\s*$")
+
+
+def _lineup(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of the players' names when the paragraph is a line-up, else nothing."""
+    head = _LINEUP_HEAD.match(text)
+    start = head.end() if head else 0
+    parts, pos, depth, begin = [], start, 0, start
+    for pos in range(start, len(text)):          # split at commas and semicolons outside brackets
+        ch = text[pos]
+        depth += (ch == "(") - (ch == ")")
+        if ch in ",;" and depth == 0:
+            parts.append((begin, text[begin:pos]))
+            begin = pos + 1
+    if text[begin:].strip():
+        parts.append((begin, text[begin:]))
+    if len(parts) < 6:
+        return []
+    out = []
+    for at, piece in parts:
+        m = _LINEUP_PART.match(piece)
+        if not m:
+            return []
+        for g in (1, 2):
+            if m.group(g):
+                s, e = at + m.start(g), at + m.end(g)
+                while e > s + 1 and text[e - 1] == ".":     # the sentence's full stop
+                    e -= 1
+                out.append((s, e))
+    return out
+
+
+def _with_players(spans: list[_Span], doc, text: str, players: list[tuple[int, int]]) -> list[_Span]:
+    """Replace the model's spans over the players' names by persons."""
+    kept = [sp for sp in spans if not any(sp.start < e and s < sp.end for s, e in players)]
+    kept += [_Span(text[s:e], "PERSON", s, e, _sent_index(doc, s), "lineup") for s, e in players]
+    kept.sort(key=lambda sp: sp.start)
+    return kept
 
 
 def _results_line(spans: list[_Span], doc, text: str, sporty: bool) -> list[_Span]:
