@@ -76,3 +76,20 @@ def test_random_queries_with_a_limit_keep_the_best_of_the_full_result(matcher: M
         full = _view(matcher.match(Query(name), 0.7))
         limit = rng.choice([1, 2, 3, 5, 8])
         assert _view(matcher.match(Query(name), 0.7, limit)) == full[:limit], name
+
+
+def test_a_client_listed_twice_gets_the_same_hits_from_memory(matcher: Matcher) -> None:
+    """A CRM extract lists a counterparty once per account: the repeated row is answered from the matcher's memory
+    of recent results, with the same hits as the first, and changing one row's list never changes another's."""
+    query = Query("John Smith")
+    fresh = Matcher(RECORDS)
+    first = fresh.screen(query, 0.7)
+    before = fresh._screened.cache_info().hits
+    again = fresh.screen(query, 0.7)
+    assert fresh._screened.cache_info().hits == before + 1
+    assert _view(again) == _view(first) == _view(matcher.match(query, 0.7))
+    again.clear()
+    assert _view(fresh.screen(query, 0.7)) == _view(first)
+    # Another threshold, limit or attribute is another query.
+    assert _view(fresh.screen(query, 0.7, 2)) == _view(first)[:2]
+    assert len(fresh.screen(Query("John Smith", PERSON, ("GB",)), 0.95)) <= len(first)

@@ -75,6 +75,10 @@ LONG_WORD = 8     # words this long also enter the two-deletion neighbourhood
 # most 0.144 (words merged or split, "Bashir-Ud-Din" / "Bashiruddin"; short names). Scoring in bound order stops,
 # or skips a record's other names, only when the bound plus this slack is below the score to beat.
 BOUND_SLACK = 0.2
+# Results kept for repeated queries (``Matcher.screen``). A match with its reasons takes about 3 KB (tracemalloc,
+# 400 OFAC queries); at OFAC + 200,000 names a row has about 6 matches, so 1,024 results stay under about 20 MB,
+# and a run of duplicates next to each other (a CRM extract sorted by name) is always caught.
+SCREENED_CACHE = 1024
 
 
 def _deletes(text: str, depth: int) -> set[str]:
@@ -348,6 +352,9 @@ class Matcher:
         # Word lookups (benchmarks/cache_sizes.py, 20,000 OFAC queries): 50,000 entries hit 46% for ~44 MB,
         # 15,000 hit 38% for ~13 MB; 20,000 keeps most of the hits for a third of the memory.
         self._lookup = lru_cache(maxsize=20_000)(self._lookup_word)
+        # The same client written twice (a CRM extract lists a counterparty once per account, usually next to each
+        # other when sorted by name) is screened once: the index is read-only, so equal queries give equal results.
+        self._screened = lru_cache(maxsize=SCREENED_CACHE)(self._screen_uncached)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -1012,9 +1019,15 @@ class Matcher:
 
     def screen(self, query: Query, threshold: float, limit: int | None = None
                ) -> list[Match] | Skipped:
-        """Match a query, or say why it cannot be screened (empty name, digits only...)."""
+        """Match a query, or say why it cannot be screened (empty name, digits only...). A query equal to one of
+        the last ``SCREENED_CACHE`` (same name, type, countries, birth date, threshold and limit) is answered from
+        memory."""
+        out = self._screened(query, threshold, limit)
+        return list(out) if isinstance(out, tuple) else out
+
+    def _screen_uncached(self, query: Query, threshold: float, limit: int | None) -> tuple[Match, ...] | Skipped:
         why = problem(query.name)
         if why:
             return Skipped(query.name if isinstance(query.name, str) else "", why)
-        return self.match(query, threshold, limit)
+        return tuple(self.match(query, threshold, limit))
 
