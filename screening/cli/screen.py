@@ -69,12 +69,15 @@ def _write_outputs(obj: Context, run_id: int, report_path: str | None, json_path
 @click.option("--processes", type=click.IntRange(min=0), default=None,
               help="Processes that screen at once, sharing the watchlist's index: 0 every core, 1 this process only "
                    "(default: the policy: SCREENING_PROCESSES, else 0).")
+@click.option("--cluster", metavar="tcp://HOST:8786", default=None,
+              help="Screen on the workers of this Dask scheduler; this machine stores the results (default: the "
+                   "setting SCREENING_DASK_SCHEDULER, else this machine only). Needs pip install -e '.[cluster]'.")
 @click.option("--report", "report_path", metavar="OUT.xlsx", help="Also write the Excel report here.")
 @click.option("--json", "json_path", metavar="OUT.json", help="Also write the run as JSON here.")
 @click.pass_obj
 @file_errors
 def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, ...], threshold: float | None,
-               hit_limit: int | None, processes: int | None, report_path: str | None,
+               hit_limit: int | None, processes: int | None, cluster: str | None, report_path: str | None,
                json_path: str | None) -> None:
     """Screen every row of a client list (xlsx, xlsm, csv, tsv) against the watchlist and store the run.
 
@@ -103,13 +106,14 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
         click.echo(f"{len(notes)} note{'s' if len(notes) != 1 else ''} (these rows are screened; the value named is "
                    f"left out):")
         _echo_some(notes, "the Notes column of the report's Records sheet")
-    click.echo("Loading the watchlist...")
+    click.echo("Loading the watchlist..." if not cluster else f"Loading the watchlist; screening on the Dask "
+               f"cluster at {cluster}...")
     with tqdm(total=len(prepared.clients), unit="row", desc="Screening", file=sys.stderr,
               disable=not sys.stderr.isatty() and os.environ.get("SCREENING_PROGRESS") != "1") as bar:
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
         run_id = screen.screen(obj.db, prepared, actor=system_user(), hit_limit=hit_limit, threshold=threshold,
-                               progress=progress, processes=processes)
+                               progress=progress, processes=processes, cluster=cluster)
     run = runs.get_run(obj.db, run_id)
     click.echo(f"Run {run_id}: {run['rows_total']} rows, {run['screened']} screened, {run['not_screened']} not "
                f"screened; {run['rows_with_hits']} rows with hits ({run['hits']} hits) at or above "

@@ -8,6 +8,7 @@ never used. Databases in memory (tests) build in memory only.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -15,6 +16,7 @@ import stat
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
@@ -162,6 +164,35 @@ def matcher_for(db: sqlite_utils.Database, min_relevance: float) -> tuple[Matche
             _MATCHERS[key] = (matcher, len(matcher.records))
         matcher, size = _MATCHERS[key]
     return matcher, version, size
+
+
+@dataclass(frozen=True)
+class IndexBytes:
+    """The index of a watchlist version as the bytes of its file, to send to other machines (a Dask cluster's
+    workers): what it was built from (``meta``, checked by ``Matcher.from_bytes``) and its SHA-256."""
+
+    data: bytes
+    meta: dict
+    sha256: str
+    version: int
+
+
+def index_bytes(db: sqlite_utils.Database, min_relevance: float) -> IndexBytes:
+    """Return the current version's index as file bytes: the file beside the database when it is there and
+    whole, else the matcher's own bytes (a database in memory; a file that could not be written)."""
+    matcher, version, _ = matcher_for(db, min_relevance)
+    meta = _watchlist_id(db, version, min_relevance)
+    data = None
+    path = _db_path(db)
+    if path:
+        try:
+            data = read_index(index_path(path, version, min_relevance))
+            Matcher.from_bytes(data, meta)          # checked before it is sent: a stale file is never shipped
+        except (OSError, IndexFileError):
+            data = None
+    if data is None:
+        data = matcher.to_bytes(meta)
+    return IndexBytes(data, meta, hashlib.sha256(data).hexdigest(), version)
 
 
 def prepare_index(db: sqlite_utils.Database) -> tuple[int, float] | None:

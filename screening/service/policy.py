@@ -138,11 +138,16 @@ SCREENING_PROCESSES = Setting(
     "the processes that screen a batch (a client file, a monitoring run) at once, sharing one read-only index: "
     "0 uses every core of the machine, 1 screens in the calling process only", int, 0,
     env="SCREENING_PROCESSES", low=0)
+DASK_SCHEDULER = Setting(
+    "dask_scheduler", "Dask scheduler",
+    "the address of a Dask scheduler (tcp://HOST:8786) whose workers screen batch runs, the CLI's and the web "
+    "app's; empty: this machine only (the default). Needs the cluster extra: pip install -e '.[cluster]'", str, "",
+    env="SCREENING_DASK_SCHEDULER")
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     THRESHOLD, HIT_LIMIT, NEWS_MIN_RELEVANCE, ALERT_CLASSES_SETTING, RETENTION_RUNS_DAYS, RETENTION_ARTICLES_DAYS,
     MAX_UPLOAD_MB, MAX_ROWS,
-    UPLOAD_DIR, JOB_STALE_S, SCREENING_PROCESSES)}
+    UPLOAD_DIR, JOB_STALE_S, SCREENING_PROCESSES, DASK_SCHEDULER)}
 ADMIN_SETTINGS = tuple(k for k, s in SETTINGS.items() if s.admin)
 
 
@@ -240,6 +245,7 @@ class Policy:
     upload_dir: str = ""
     job_stale_s: float = 30.0
     screening_processes: int = 0                                    # 0: every core
+    dask_scheduler: str = ""                                        # empty: no cluster
     sources: dict = field(default_factory=dict, compare=False)    # key -> "given", "admin", "env" or "default"
 
     @property

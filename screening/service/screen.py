@@ -17,7 +17,7 @@ import os
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterator, TextIO
 
 import sqlite_utils
 
@@ -35,7 +35,7 @@ from screening.files.clientfile import (
     read_rows,
 )
 from screening.service import alerts, policy
-from screening.service.matching import EmptyWatchlist, matcher_for
+from screening.service.matching import EmptyWatchlist, index_bytes, matcher_for
 from screening.store import audit, identity, jobs, runs
 from screening.store import watchlist as store
 
@@ -170,16 +170,20 @@ def _alerting(hits: list[HitRecord], alert_classes: tuple[str, ...] | None,
 
 def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, threshold: float | None = None,
            hit_limit: int | None = None, progress: Callable[[int, int], None] | None = None,
-           display_name: str | None = None, job_id: int | None = None, processes: int | None = None) -> int:
+           display_name: str | None = None, job_id: int | None = None, processes: int | None = None,
+           cluster: str | None = None) -> int:
     """Screen every row of a prepared file against the current watchlist and store the run; return its id.
 
     ``threshold`` and ``hit_limit`` are this run's own values; None takes the policy's (``policy.resolve``: the
     Admin setting, else the deployment's default). The run records the values used. ``progress(done, total)`` is
     called as rows are screened. ``processes`` screen at once (None: the policy's ``screening_processes``, 0: every
-    core), sharing the matcher; this process alone stores the results. On any error or interruption the run is
-    marked failed with the reason; an error is raised again as ``RunFailed``, an interruption as itself.
+    core), sharing the matcher; this process alone stores the results. ``cluster`` (a Dask scheduler's address;
+    None: the policy's ``dask_scheduler``, empty: none) screens on that cluster's workers instead
+    (``screening.service.cluster``). On any error or interruption the run is marked failed with the reason; an
+    error is raised again as ``RunFailed``, an interruption as itself.
     """
-    resolved = policy.resolve(db, threshold=threshold, hit_limit=hit_limit, screening_processes=processes)
+    resolved = policy.resolve(db, threshold=threshold, hit_limit=hit_limit, screening_processes=processes,
+                              dask_scheduler=cluster or None)
     matcher, version, size = matcher_for(db, resolved.news_min_relevance)
     run_id = runs.create_run(
         db, file_name=display_name or prepared.path.name, sha256=prepared.sha256, file_size=prepared.size,
@@ -191,10 +195,27 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
     tick = (lambda done: progress(done, total)) if progress else None
     # Every match is read (no limit in the engine), so that matches of a class that does not alert never crowd out
     # those that do; the hits per row limit applies to the alerts.
-    results = screen_rows_parallel(matcher, prepared.clients, resolved.threshold, None, progress=tick,
-                                   processes=processes_for(resolved.screening_processes))
+    if resolved.dask_scheduler:
+        results = _on_cluster(db, resolved, prepared.clients, tick)
+    else:
+        results = screen_rows_parallel(matcher, prepared.clients, resolved.threshold, None, progress=tick,
+                                       processes=processes_for(resolved.screening_processes))
     store_results(db, run_id, results, alert_classes=resolved.alerting, hit_limit=resolved.hit_limit)
     return run_id
+
+
+def _on_cluster(db: sqlite_utils.Database, resolved: policy.Policy, clients: list,
+                progress: Callable[[int], None] | None) -> Iterator[RowResult]:
+    """The results of the rows screened on the Dask cluster of ``resolved.dask_scheduler`` (a generator: the
+    connection, the index shipping and any failure happen inside ``store_results``, which marks the run failed)."""
+    # Imported here, not at the top: Dask is an optional extra, and a run without a cluster never imports it.
+    from screening.service import cluster as dask_cluster
+    client = dask_cluster.connect(resolved.dask_scheduler)
+    try:
+        yield from dask_cluster.screen_rows_cluster(client, index_bytes(db, resolved.news_min_relevance), clients,
+                                                    resolved.threshold, None, progress)
+    finally:
+        client.close()
 
 
 def store_results(db: sqlite_utils.Database, run_id: int, results, keep=lambda result, hits: True,

@@ -1,0 +1,193 @@
+"""Batch screening on a Dask cluster: the rows in partitions, screened on the cluster's workers, stored here.
+
+Used when a run is given a scheduler (``screening screen FILE --cluster tcp://HOST:8786``, or the setting
+``SCREENING_DASK_SCHEDULER``, which the web app's job worker reads too). Dask (``dask.distributed``) is the engine:
+its scheduler places the partitions, and recomputes those of a worker that dies. This module only cuts the rows,
+ships the index and puts the results back in order. It is imported only when a cluster is used: without one,
+nothing imports Dask (an optional extra: ``pip install -e '.[cluster]'``).
+
+- **The index goes to each worker once**, as a worker plugin holding the bytes of the persisted index file of the
+  run's watchlist version (``matching.index_bytes``). A worker checks them when the plugin is set up (SHA-256, then
+  ``Matcher.from_bytes`` checks the file's digest, algorithm, engine and watchlist version) and keeps the matcher
+  for every partition it screens. A worker that joins later, or one the nanny restarts after a crash, gets the
+  plugin when it starts. Registering the same index again sends nothing; an earlier version's plugin is removed.
+- **This process stays the only writer of the database.** Partitions are submitted a few at a time (memory stays
+  bounded for a million rows), their outcomes come back as they finish and are yielded in row order, as from a
+  local run, to ``screen.store_results``: the same run, rows, hits and report as a local run of the same file.
+- **Failures.** A worker that dies mid-run loses nothing: Dask recomputes its partitions elsewhere, and each
+  partition's outcomes are read once, so every row is stored exactly once. A scheduler that cannot be reached, or
+  that goes away during the run, raises ``ClusterError`` saying so; the caller marks the run failed.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import uuid
+from collections import deque
+from typing import Callable, Iterable, Iterator, Sequence
+
+import distributed
+from distributed import Client, WorkerPlugin
+
+from screening.engine.batch import ClientLike, Outcome, RowResult, chunked, row_query, row_result, screen_chunk
+from screening.engine.index import Matcher
+from screening.engine.model import Query
+from screening.service.matching import IndexBytes
+
+log = logging.getLogger(__name__)
+
+PARTITION_ROWS = 2_000      # rows per partition: seconds of work, so that scheduling costs little beside it
+IN_FLIGHT_PER_THREAD = 3    # partitions submitted per worker thread: workers never wait, memory stays bounded
+CONNECT_TIMEOUT_S = 10
+PLUGIN_PREFIX = "screening-index-"
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not screen the run: the scheduler cannot be reached or went away, or a partition failed
+    (the message names its rows)."""
+
+
+# --- on a worker ------------------------------------------------------------------------------------------------
+
+_INDEXES: dict[str, Matcher] = {}     # SHA-256 of the index bytes -> the worker's matcher
+_INDEX_LOCK = threading.Lock()
+
+
+class IndexPlugin(WorkerPlugin):
+    """The index of a watchlist version, set up once on every worker of the cluster (and on workers started
+    later). ``setup`` checks the bytes and builds the worker's matcher; ``teardown`` drops it."""
+
+    idempotent = True        # registered again (the next run of the same version): nothing is sent
+
+    def __init__(self, index: IndexBytes):
+        self.name = PLUGIN_PREFIX + index.sha256[:32]
+        self.index = index
+
+    def setup(self, worker=None) -> None:
+        index = self.index
+        if hashlib.sha256(index.data).hexdigest() != index.sha256:
+            raise ClusterError(f"the screening index of watchlist version {index.version} arrived damaged")
+        matcher = Matcher.from_bytes(index.data, index.meta)     # IndexFileError: another engine or version
+        with _INDEX_LOCK:
+            _INDEXES[index.sha256] = matcher
+
+    def teardown(self, worker=None) -> None:
+        with _INDEX_LOCK:
+            _INDEXES.pop(self.index.sha256, None)
+
+
+def screen_partition(sha256: str, queries: list[Query | None], threshold: float,
+                     limit: int | None) -> list[Outcome]:
+    """A task: screen one partition's queries with the worker's matcher of the index ``sha256``."""
+    matcher = _INDEXES.get(sha256)
+    if matcher is None:
+        raise ClusterError(f"the screening index {sha256[:12]} is not loaded on this worker (its plugin was not "
+                           f"set up: is the screening package installed there, at the same version?)")
+    return screen_chunk(matcher, queries, threshold, limit)
+
+
+def _plugins_on(dask_scheduler=None) -> list[str]:
+    """Run on the scheduler: the names of the worker plugins registered there."""
+    return list(dask_scheduler.worker_plugins) if dask_scheduler is not None else []
+
+
+# --- on the coordinator -----------------------------------------------------------------------------------------
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT_S) -> Client:
+    """Return a client of the scheduler at ``address`` (``tcp://HOST:8786``); raise ``ClusterError`` saying why
+    it cannot be reached."""
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc or type(exc).__name__} (is "
+                           f"`dask scheduler` running there, and the port open?)") from exc
+
+
+def ship_index(client: Client, index: IndexBytes) -> None:
+    """Make sure every worker holds ``index`` (sent once; an earlier version's index is removed first)."""
+    plugin = IndexPlugin(index)
+    for name in client.run_on_scheduler(_plugins_on):
+        if name.startswith(PLUGIN_PREFIX) and name != plugin.name:
+            client.unregister_worker_plugin(name)
+    client.register_plugin(plugin)
+
+
+def _rows_of(chunk: Sequence[ClientLike]) -> str:
+    first, last = chunk[0].row, chunk[-1].row
+    return f"row {first}" if first == last else f"rows {first}-{last}"
+
+
+def screen_rows_cluster(client: Client, index: IndexBytes, clients: Iterable[ClientLike], threshold: float,
+                        limit: int | None, progress: Callable[[int], None] | None = None, *,
+                        partition_rows: int | None = None) -> Iterator[RowResult]:
+    """Yield one ``RowResult`` per client, in row order, as ``batch.screen_rows`` does, the rows screened on the
+    cluster in partitions of ``partition_rows`` (default ``PARTITION_ROWS``); ``progress(n)`` is called as partitions finish, with the rows
+    done. Raise ``ClusterError`` when the scheduler goes away or a partition fails."""
+    address = client.scheduler.address if client.scheduler else "?"
+    try:
+        ship_index(client, index)
+        threads = max(sum(client.nthreads().values()), 1)
+    except (OSError, TimeoutError, distributed.comm.CommClosedError) as exc:
+        raise ClusterError(f"lost the Dask scheduler at {address} while sending the index: {exc}") from exc
+    window = max(2, IN_FLIGHT_PER_THREAD * threads)
+    token = uuid.uuid4().hex[:12]
+    chunks = chunked(clients, partition_rows or PARTITION_ROWS)
+    pending: deque[tuple[list[ClientLike], distributed.Future]] = deque()
+    finished = distributed.as_completed(loop=client.loop)
+    sizes: dict[str, int] = {}
+    submitted = 0
+
+    def submit() -> bool:
+        nonlocal submitted
+        chunk = next(chunks, None)
+        if chunk is None:
+            return False
+        future = client.submit(screen_partition, index.sha256, [row_query(c) for c in chunk], threshold, limit,
+                               key=f"screen-{token}-{submitted}", pure=False)
+        submitted += 1
+        sizes[future.key] = len(chunk)
+        pending.append((chunk, future))
+        finished.add(future)
+        return True
+
+    done = 0
+    try:
+        for _ in range(window):
+            if not submit():
+                break
+        for future in finished:
+            if future.status == "finished":
+                done += sizes.pop(future.key, 0)
+                if progress:
+                    progress(done)
+            submit()
+            while pending and pending[0][1].done():
+                chunk, head = pending.popleft()
+                outcomes = _outcomes(head, chunk, address)
+                for c, outcome in zip(chunk, outcomes):
+                    yield row_result(c, outcome)
+        if pending:       # cannot happen: every future was waited for; never store a run with rows missing
+            raise ClusterError(f"{len(pending)} partitions never finished on the cluster at {address}")
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+def _outcomes(future: distributed.Future, chunk: Sequence[ClientLike], address: str) -> list[Outcome]:
+    """The outcomes of a finished partition, or ``ClusterError`` saying what went wrong."""
+    try:
+        return future.result()
+    except ClusterError:
+        raise
+    except distributed.client.FutureCancelledError as exc:
+        raise ClusterError(f"lost the Dask scheduler at {address} while {_rows_of(chunk)} were screened "
+                           f"({exc}); the run is not complete") from exc
+    except distributed.scheduler.KilledWorker as exc:
+        raise ClusterError(f"screening {_rows_of(chunk)} killed a worker each time it was tried ({exc})") from exc
+    except (OSError, TimeoutError, distributed.comm.CommClosedError) as exc:
+        raise ClusterError(f"lost the Dask scheduler at {address} while {_rows_of(chunk)} were screened: "
+                           f"{exc}") from exc
+    except Exception as exc:
+        raise ClusterError(f"screening {_rows_of(chunk)} failed on the cluster: {type(exc).__name__}: "
+                           f"{exc}") from exc
