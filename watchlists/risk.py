@@ -227,6 +227,16 @@ def _find(text: str, where: str) -> list[dict]:
     return [{"category": c, "words": w, "in": where, "at": at} for c, w, at in _find_cached(text)]
 
 
+def trigger_offsets(text: str) -> list[tuple[int, int]]:
+    """The (offset, length) of every trigger word of the taxonomy in a text."""
+    return [(at, len(words)) for _c, words, at in _find_cached(text)]
+
+
+def in_sentence_only(triggers: list[dict]) -> bool:
+    """Whether every trigger is in the sentence itself (none from the following sentences)."""
+    return all(t["in"] == "sentence" for t in triggers)
+
+
 def reporting_role(sentence: str, start: int, end: int) -> str | None:
     """Say how the entity at ``sentence[start:end]`` takes part: "source", "enforcer", "speaker" or None."""
     if _REPORTING_BEFORE.search(sentence[:start]):
@@ -239,8 +249,13 @@ def reporting_role(sentence: str, start: int, end: int) -> str | None:
     return None
 
 
-def classify(sentence: str, start: int, end: int, context: str = "") -> RiskSignal:
-    """Read the sentence naming an entity (and any following sentences that refer back to it)."""
+def classify(sentence: str, start: int, end: int, context: str = "", about: bool | None = None) -> RiskSignal:
+    """Read the sentence naming an entity (and any following sentences that refer back to it).
+
+    ``about`` is what the dependency parse says (``subjects.about``): False when the sentence's adverse words are
+    about someone else (the entity comments, prosecutes, defends, or is only another name's employer), which
+    leaves the categories as context but no adverse weight; None when no parse was made.
+    """
     sig = RiskSignal()
     triggers = _find(sentence, "sentence")
     # A targeted trigger ("sanctions on North Korea") that the entity is not the target of says nothing about it.
@@ -275,9 +290,11 @@ def classify(sentence: str, start: int, end: int, context: str = "") -> RiskSign
             sig.stage, sig.stage_words, best_rank, best_weight = name, words, rank, weight
             if name == "cleared":
                 break
-    if sig.reporting:
+    if sig.reporting or (about is False and in_sentence_only(triggers)):
         sig.adverse = 0.0
         return sig
+    if about and role == "speaker":
+        role = None  # the parse found the words about this speaker ("X denied fraud")
     base = max(TAXONOMY[c][1] for c in cats)
     in_sentence = any(t["in"] == "sentence" and t["category"] in cats for t in triggers)
     sig.adverse = round(base * best_weight * (1.0 if in_sentence else 0.8) * (0.5 if role == "speaker" else 1.0), 4)
