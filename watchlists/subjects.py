@@ -53,6 +53,10 @@ _ENFORCER_PEOPLE = ("prosecut",)
 _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "member", "worker", "banker",
           "trader", "officer")
 _RELATIVE = {"who", "which", "that", "whom"}
+_PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "itself", "himself",
+             "herself", "themselves"}
+# Verbs whose object is the one the adverse words are about: "lawyers defending X against fraud charges".
+_DEFEND_VERBS = ("defend", "represent", "clear", "acquit")
 _CLAUSE = {"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "conj", "ROOT", "csubj", "parataxis"}
 _NOMINAL_ARGS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "poss", "npadvmod",
                  "dative", "oprd", "nmod"}
@@ -98,9 +102,16 @@ def _about_verb(verb, enforce: bool) -> list:
     if passive:
         return passive
     if enforce:
-        obj = _children(verb, "dobj")
+        if _children(verb, "auxpass"):
+            # a passive whose subject the parser lost ("Vivendi and its chief were each fined"): the names before it
+            return [t for c in verb.children if c.i < verb.i and c.dep_ not in ("agent", "punct", "mark")
+                    for t in c.subtree]
+        subj = _children(verb, "nsubj")
+        obj = _children(verb, "dobj") + [t for t in subj if t.i > verb.i]  # "sued Morgan Stanley" read as subject
         if obj:
             return obj
+        if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux"):
+            return subj  # a headline's passive: "BNP leader Nick Griffin arrested"
         # a reduced passive: "X, charged with fraud", "Bernie Ebbers ... is on trial, accused of fraud"
         if verb.dep_ in ("acl", "amod") or (verb.dep_ in ("relcl",) and not _children(verb, "nsubj")):
             return [verb.head]
@@ -114,7 +125,8 @@ def _about_noun(noun) -> tuple[list, bool]:
     """Who an adverse noun is about by its own modifiers; and whether to climb to the verb that holds it."""
     word = noun.text.lower()
     found = []
-    owners = _children(noun, "poss", "compound", "nmod")
+    # owners that are names or pronouns ("WorldCom's", "his"), not "accounting fraud" or "an $11bn fraud"
+    owners = [t for t in _children(noun, "poss", "compound") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
     if _starts(word, _UNDERGONE_NOUNS):
         found += owners
     elif _starts(word, _ENFORCE_NOUNS):
@@ -133,6 +145,8 @@ def _about_noun(noun) -> tuple[list, bool]:
 def _climb(tok):
     """From a noun, go up through prepositions, objects and appositions to the clause head that holds it."""
     steps = 0
+    while tok.dep_ in ("compound", "amod") and tok.head is not tok:
+        tok = tok.head  # "fraud charges": the phrase's head noun holds it
     while tok.dep_ in _NOMINAL_ARGS | {"prep", "amod", "acomp", "advmod", "agent"} and tok.head is not tok:
         if tok.dep_ in ("nsubj", "nsubjpass", "compound", "poss"):
             return None  # the adverse noun is itself the subject or a modifier: its own modifiers said it all
@@ -169,26 +183,42 @@ def _targets(doc, trig_tok) -> list:
         if _starts(word, _ENFORCE_VERBS):
             return [trig_tok.head]  # "jailed tycoon X"
         return _about_noun(trig_tok.head)[0] or [trig_tok.head]  # "corrupt officials", "a fraudulent prospectus"
-    found, climb = _about_noun(trig_tok)
-    if not climb:
-        return found
-    verb = _climb(trig_tok)
+    noun = trig_tok
+    while noun.dep_ in ("compound", "amod") and noun.head is not noun and noun.head.i > noun.i:
+        noun = noun.head  # "fraud charges against X": the phrase's head noun says who
+    found = _about_noun(noun)[0] if noun is not trig_tok else []
+    found += _about_noun(trig_tok)[0]
+    verb = _climb(noun)
     if verb is None:
         return found
     vword = verb.text.lower()
+    if _starts(vword, _DEFEND_VERBS):
+        return found + _children(verb, "dobj")
     if _starts(vword, _ENFORCE_VERBS):
-        return _about_verb(verb, True)  # "accused X of fraud", "X was charged with fraud"
+        return found + _about_verb(verb, True)  # "accused X of fraud", "X was charged with fraud"
+    if _starts(vword, ("admit", "deni", "deny", "commit", "plead", "face")):
+        return found + _subject(verb)  # "X admitted fraud", "X denies fraud"
     if _starts(vword, _ACTOR_VERBS) or _starts(vword, _SPEECH_VERBS):
-        if _starts(vword, ("admit", "deni", "deny")):
-            return _subject(verb)  # "X admitted fraud", "X denies fraud"
-        return []
-    return _subject(verb)  # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"
+        return found
+    return found + _subject(verb)  # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"
+
+
+def _antecedent(pron):
+    """The subject of the main clause, for a pronoun after it ("Deutsche Bank is involved ... it is being sued")."""
+    root = pron.sent.root
+    subj = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i and t is not pron]
+    return subj[0] if subj and subj[0].lower_ not in _PRONOUNS else None
 
 
 def _spread(tokens: list) -> set[int]:
     """Add what stands for the same party: conjuncts, appositions, the antecedent of "who", staff's employer."""
     out: set[int] = set()
     todo = list(tokens)
+    for t in tokens:
+        if t.lower_ in _PRONOUNS:
+            ante = _antecedent(t)
+            if ante is not None:
+                todo.append(ante)
     while todo:
         t = todo.pop()
         if t.i in out:
