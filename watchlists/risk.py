@@ -271,6 +271,8 @@ def classify(sentence: str, start: int, end: int, context: str = "", about: bool
     if not triggers:
         return sig
     role = reporting_role(sentence, start, end)
+    if about:
+        role = None  # the parse found the words about this entity ("BNP leader X arrested", "X denied fraud")
     sig.reporting = role in ("source", "enforcer")
     seen: dict[str, dict] = {}
     for t in triggers:
@@ -293,8 +295,6 @@ def classify(sentence: str, start: int, end: int, context: str = "", about: bool
     if sig.reporting or (about is False and in_sentence_only(triggers)):
         sig.adverse = 0.0
         return sig
-    if about and role == "speaker":
-        role = None  # the parse found the words about this speaker ("X denied fraud")
     base = max(TAXONOMY[c][1] for c in cats)
     in_sentence = any(t["in"] == "sentence" and t["category"] in cats for t in triggers)
     sig.adverse = round(base * best_weight * (1.0 if in_sentence else 0.8) * (0.5 if role == "speaker" else 1.0), 4)

@@ -21,6 +21,8 @@ title, a victim) are not what the words are about. Pure functions over a parsed 
 """
 from __future__ import annotations
 
+import re
+
 from watchlists import risk
 
 # Word starts (lower case) of verbs whose object or passive subject is the one acted against.
@@ -47,14 +49,40 @@ _ENFORCE_NOUNS = ("lawsuit", "suit", "action", "charge", "case", "prosecution", 
 # Nouns whose owner undergoes them ("Scholl's arrest", "Mr Ebbers' trial"), and crimes whose owner is the victim.
 _UNDERGONE_NOUNS = ("arrest", "trial", "conviction", "sentenc", "extradition", "detention", "imprisonment")
 _VICTIM_NOUNS = ("murder", "killing", "assassinat", "kidnap", "abduct")
-# People who enforce: "prosecutors said X ...".
-_ENFORCER_PEOPLE = ("prosecut",)
+# People and papers that enforce: "prosecutors said X ...", "the lawsuit names X".
+_ENFORCER_PEOPLE = ("prosecut", "lawsuit", "suit", "indictment", "complaint")
+# Nouns for the doer of an offence: "Soham murderer Ian Huntley", "convicted fraudster X".
+_AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "trafficker", "hacker", "jihadist",
+                "kidnapper", "launderer", "counterfeiter", "scammer", "gangster", "racketeer", "embezzler", "gang",
+                "techno-gang", "cartel", "mafia")
+# "X, itself a target of a lawsuit", "X remain defendants in the lawsuit": the noun stands for X.
+_TARGET_NOUNS = ("target", "subject", "defendant", "focus", "centre", "center", "accused", "suspect")
+# Verbs whose subject undergoes or owns the adverse noun: "X faces charges", "X settled the lawsuit".
+_UNDERGO_VERBS = ("admit", "deni", "deny", "commit", "plead", "face", "settl", "pay", "paid", "lose", "lost",
+                  "confess")
+# Prepositions of time and circumstance, which the climb from an adverse noun does not cross.
+_CIRCUMSTANCE = {"after", "before", "during", "since", "following", "despite", "amid", "like", "than", "without",
+                 "from", "until", "as"}
+# Nouns of talk and rules about a matter: the climb stops there ("claims about weapons", "arrest plans").
+_DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "legislation", "film", "movie",
+                    "role", "documentar", "book", "novel", "programme", "program", "campaign", "dossier", "rule",
+                    "speech", "warning", "question", "issue", "debate", "power", "bill", "measure", "strateg",
+                    "polic", "fear", "threat", "edition", "drama", "order")
+# Small clauses: "which saw CBS fined", "had him arrested".
+_SMALL_CLAUSE_HEADS = ("saw", "see", "seen", "had", "has", "have", "got", "get")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
 _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "member", "worker", "banker",
           "trader", "officer")
+# Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
+# "his alleged second in command Y", "X, accused of ...".
+_STAGE_WORDS = re.compile(r"\b(?:accus\w+|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
+                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges)\b", re.IGNORECASE)
 _RELATIVE = {"who", "which", "that", "whom"}
 _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "itself", "himself",
              "herself", "themselves"}
+# Pronouns resolved to the main clause's subject: those of organisations only ("Deutsche Bank ... it is being
+# sued"); "he" and "she" too often point to another person of the sentence.
+_ORG_PRONOUNS = {"it", "its", "itself"}
 # Verbs whose object is the one the adverse words are about: "lawyers defending X against fraud charges".
 _DEFEND_VERBS = ("defend", "represent", "clear", "acquit")
 _CLAUSE = {"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "conj", "ROOT", "csubj", "parataxis"}
@@ -100,24 +128,41 @@ def _about_verb(verb, enforce: bool) -> list:
     """Whom a verb carrying adverse meaning is about."""
     passive = _children(verb, "nsubjpass")
     if passive:
-        return passive
+        # "X was arrested along with Y", "X was arrested and beheaded with her brother, Y"
+        return passive + [t for p in _children(verb, "prep") if p.lower_ in ("with", "along")
+                          for t in ([p] + _children(p, "prep")) for t in _children(t, "pobj")]
     if enforce:
+        if _children(verb, "auxpass") and verb.dep_ in ("relcl", "acl"):
+            return [verb.head]  # "the first chief executive to be tried for ..."
+        if _children(verb, "auxpass") and verb.dep_ == "conj":
+            return _subject(verb.head)  # "X was previously a distributor, but was suspended"
         if _children(verb, "auxpass"):
             # a passive whose subject the parser lost ("Vivendi and its chief were each fined"): the names before it
             return [t for c in verb.children if c.i < verb.i and c.dep_ not in ("agent", "punct", "mark")
                     for t in c.subtree]
         subj = _children(verb, "nsubj")
-        obj = _children(verb, "dobj") + [t for t in subj if t.i > verb.i]  # "sued Morgan Stanley" read as subject
+        obj = [t for t in _children(verb, "dobj", "dative") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
+        obj += [t for t in subj if t.i > verb.i]  # "sued Morgan Stanley" read as its subject
         if obj:
             return obj
-        if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux"):
-            return subj  # a headline's passive: "BNP leader Nick Griffin arrested"
+        if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux") and (
+                (verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative"))
+                or (verb.dep_ == "ccomp" and verb.head.lower_ in _SMALL_CLAUSE_HEADS)):
+            return subj  # a headline's passive ("BNP leader Nick Griffin arrested"), "which saw CBS fined"
+        obj = _children(verb, "dobj", "dative")
+        if obj:
+            return obj
+        if verb.dep_ == "conj" and not subj:
+            return _about_verb(verb.head, True) or _subject(verb.head)  # "X was suspended and sued by Y"
         # a reduced passive: "X, charged with fraud", "Bernie Ebbers ... is on trial, accused of fraud"
         if verb.dep_ in ("acl", "amod") or (verb.dep_ in ("relcl",) and not _children(verb, "nsubj")):
             return [verb.head]
         if verb.dep_ == "advcl" and not _children(verb, "nsubj"):
             return _subject(verb.head)
         return []
+    # an offence verb: its passive subject is the victim ("aid worker X, kidnapped in Iraq"); its agent did it
+    if _children(verb, "auxpass") or verb.dep_ in ("acl", "amod") and verb.text.lower().endswith("ed"):
+        return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
     return _subject(verb)
 
 
@@ -126,9 +171,12 @@ def _about_noun(noun) -> tuple[list, bool]:
     word = noun.text.lower()
     found = []
     # owners that are names or pronouns ("WorldCom's", "his"), not "accounting fraud" or "an $11bn fraud"
-    owners = [t for t in _children(noun, "poss", "compound") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
+    owners = [t for t in _children(noun, "poss", "compound", "nmod") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
     if _starts(word, _UNDERGONE_NOUNS):
         found += owners
+        # "before his arrest Mr X gave interviews": a person's pronoun stands for the main clause's subject
+        found += [s for o in owners if o.lower_ in _PRONOUNS
+                  for s in _children(o.sent.root, "nsubj", "nsubjpass") if s.lower_ not in _PRONOUNS]
     elif _starts(word, _ENFORCE_NOUNS):
         pass  # "the SEC's case", "a Yukos lawsuit": the owner brings it
     elif _starts(word, _VICTIM_NOUNS):
@@ -137,23 +185,35 @@ def _about_noun(noun) -> tuple[list, bool]:
         found += owners  # "WorldCom's fraud", "the WorldCom fraud"
     for prep in _children(noun, "prep"):
         p = prep.text.lower()
+        if _starts(word, _VICTIM_NOUNS) and p in ("on", "of"):
+            continue  # "the assassination attempt on X", "the murder of X"
         if p in ("against", "on") or (p in ("at", "in", "by", "within") and not _starts(word, _ENFORCE_NOUNS)):
             found += _children(prep, "pobj")
     return found, not found
 
 
 def _climb(tok):
-    """From a noun, go up through prepositions, objects and appositions to the clause head that holds it."""
+    """From a noun, go up through prepositions, objects and appositions to the clause head that holds it.
+
+    Returns the clause head, or a noun that stands for the one the words are about ("a target of a lawsuit").
+    """
     steps = 0
     while tok.dep_ in ("compound", "amod") and tok.head is not tok:
         tok = tok.head  # "fraud charges": the phrase's head noun holds it
+    start = tok
     while tok.dep_ in _NOMINAL_ARGS | {"prep", "amod", "acomp", "advmod", "agent"} and tok.head is not tok:
         if tok.dep_ in ("nsubj", "nsubjpass", "compound", "poss"):
             return None  # the adverse noun is itself the subject or a modifier: its own modifiers said it all
+        if tok.dep_ == "prep" and tok.lower_ in _CIRCUMSTANCE:
+            return None  # "won contracts after the terror attacks": a time or circumstance, not an argument
+        if tok is not start and tok.dep_ != "prep" and _starts(tok.text, _DISCOURSE_NOUNS):
+            return None  # "claims about Iraq's weapons", "the house arrest plans": talk about it, not it
         tok = tok.head
         steps += 1
         if steps > 8:
             return None
+        if _starts(tok.text, _TARGET_NOUNS) and not _is_verb(tok):
+            return tok
         if _is_verb(tok):
             return tok
     return tok if _is_verb(tok) else None
@@ -166,6 +226,9 @@ def _targets(doc, trig_tok) -> list:
         head = trig_tok
         while head.dep_ in ("compound", "poss", "amod") and head.head is not head:
             head = head.head
+        if head.dep_ == "ROOT" and head is not trig_tok:
+            # "The lawsuit names X, Y and Z", read as one noun phrase: what follows is what it names
+            return _children(head, "dobj", "appos", "attr", "conj")
         if head.dep_ != "nsubj":
             return []
         verb = head.head
@@ -173,30 +236,48 @@ def _targets(doc, trig_tok) -> list:
         for clause in _children(verb, "ccomp"):
             out += _subject(clause)
         return out
-    if _starts(word, _ENFORCER_PEOPLE):
+    if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
         return []
+    if _starts(word, _AGENT_NOUNS):
+        out = [trig_tok]  # "Soham murderer Ian Huntley", "a convicted fraudster, X"
+        head = trig_tok
+        while head.dep_ in ("compound", "amod") and head.head is not head:
+            head = head.head
+            out.append(head)
+        if head.dep_ in ("attr", "oprd"):
+            out += _subject(head.head)  # "X is a terrorist"
+        return out
     if _is_verb(trig_tok) and trig_tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss"):
         if _starts(word, _SPEECH_VERBS) and not _starts(word, _ENFORCE_VERBS):
             return []
         return _about_verb(trig_tok, _starts(word, _ENFORCE_VERBS))
     if trig_tok.dep_ == "amod":
+        if word.endswith("ed") and not _starts(word, _ENFORCE_VERBS):
+            return []  # "murdered film-maker X": the victim
         if _starts(word, _ENFORCE_VERBS):
-            return [trig_tok.head]  # "jailed tycoon X"
+            head = trig_tok.head
+            while head.dep_ == "compound" and head.head is not head:
+                head = head.head
+            return [head]  # "jailed tycoon X"
         return _about_noun(trig_tok.head)[0] or [trig_tok.head]  # "corrupt officials", "a fraudulent prospectus"
     noun = trig_tok
     while noun.dep_ in ("compound", "amod") and noun.head is not noun and noun.head.i > noun.i:
         noun = noun.head  # "fraud charges against X": the phrase's head noun says who
     found = _about_noun(noun)[0] if noun is not trig_tok else []
     found += _about_noun(trig_tok)[0]
+    if noun is not trig_tok and _starts(noun.text, _TARGET_NOUNS + _STAFF):
+        return found + [noun]  # "terror suspects", "fraud suspects": the people are what the words are about
     verb = _climb(noun)
     if verb is None:
         return found
     vword = verb.text.lower()
+    if not _is_verb(verb):  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
+        return found + [verb] + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
     if _starts(vword, _DEFEND_VERBS):
         return found + _children(verb, "dobj")
     if _starts(vword, _ENFORCE_VERBS):
         return found + _about_verb(verb, True)  # "accused X of fraud", "X was charged with fraud"
-    if _starts(vword, ("admit", "deni", "deny", "commit", "plead", "face")):
+    if _starts(vword, _UNDERGO_VERBS):
         return found + _subject(verb)  # "X admitted fraud", "X denies fraud"
     if _starts(vword, _ACTOR_VERBS) or _starts(vword, _SPEECH_VERBS):
         return found
@@ -210,12 +291,17 @@ def _antecedent(pron):
     return subj[0] if subj and subj[0].lower_ not in _PRONOUNS else None
 
 
+def _against(doc) -> list:
+    """Every "against X" of a sentence whose adverse words include enforcement ("charges ... against X")."""
+    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep" for t in _children(p, "pobj")]
+
+
 def _spread(tokens: list) -> set[int]:
     """Add what stands for the same party: conjuncts, appositions, the antecedent of "who", staff's employer."""
     out: set[int] = set()
     todo = list(tokens)
     for t in tokens:
-        if t.lower_ in _PRONOUNS:
+        if t.lower_ in _ORG_PRONOUNS:
             ante = _antecedent(t)
             if ante is not None:
                 todo.append(ante)
@@ -229,6 +315,16 @@ def _spread(tokens: list) -> set[int]:
             todo.append(t.head)
         if t.text.lower() in _RELATIVE and t.head.dep_ == "relcl":
             todo.append(t.head.head)
+        if t.text[:1].islower() and t.lower_ not in _PRONOUNS:
+            # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase
+            todo += [c for c in t.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()]
+        if t.dep_ == "attr":
+            todo += _children(t.head, "nsubj")  # "X is the first chief executive to be tried"
+        if t.dep_ == "nsubj" and t.head.lower_.startswith("includ"):
+            todo += _children(t.head, "dobj", "attr")  # "Those charged included X"
+        for prep in _children(t, "prep"):
+            if prep.lower_ in ("including", "like"):
+                todo += _children(prep, "pobj")  # "X and 28 others - including Y"
         if _starts(t.text, _STAFF):
             todo += _children(t, "compound", "poss", "nmod")
             for prep in _children(t, "prep"):
@@ -260,9 +356,16 @@ def about(doc, start: int, end: int) -> bool | None:
         return None
     roots = {t.i for t in span if t.head.i < span.start or t.head.i >= span.end or t.head is t}
     hit: set[int] = set()
-    for at, length in triggers:
+    enforcement = False
+    for at, length in triggers + [(m.start(), m.end() - m.start()) for m in _STAGE_WORDS.finditer(doc.text)]:
         trig = doc.char_span(at, at + length, alignment_mode="expand")
         if trig is None or not len(trig):
             continue
-        hit |= _spread(_targets(doc, trig.root))
+        if trig.start < span.end and span.start < trig.end:
+            continue  # a trigger inside the name ("Midsomer Murders", "Stop Murder Music") says nothing of it
+        root = trig.root
+        enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
+        hit |= _spread(_targets(doc, root))
+    if enforcement:
+        hit |= _spread(_against(doc))
     return bool(roots & hit)
