@@ -60,6 +60,11 @@ _TARGET_NOUNS = ("target", "subject", "defendant", "focus", "centre", "center", 
 # Verbs whose subject undergoes or owns the adverse noun: "X faces charges", "X settled the lawsuit".
 _UNDERGO_VERBS = ("admit", "deni", "deny", "commit", "plead", "face", "settl", "pay", "paid", "lose", "lost",
                   "confess")
+# Nouns of a case made against someone: "evidence against X", "its case against X".
+_CASE_NOUNS = ("evidence", "case", "testimon", "charge", "alleg", "claim", "lawsuit", "suit", "action", "proceeding",
+               "complaint", "sanction", "indictment", "allegation")
+# Verbs of accusation: what they report is about the subject of the clause they report ("alleged X charged ...").
+_ACCUSE_VERBS = ("alleg", "accus", "blame", "claim")
 # Prepositions of time and circumstance, which the climb from an adverse noun does not cross.
 _CIRCUMSTANCE = {"after", "before", "during", "since", "following", "despite", "amid", "like", "than", "without",
                  "from", "until", "as"}
@@ -72,7 +77,7 @@ _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "
 _SMALL_CLAUSE_HEADS = ("saw", "see", "seen", "had", "has", "have", "got", "get")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
 _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "member", "worker", "banker",
-          "trader", "officer")
+          "trader", "officer", "management", "board", "boss", "leadership", "one")
 # Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
 # "his alleged second in command Y", "X, accused of ...".
 _STAGE_WORDS = re.compile(r"\b(?:accus\w+|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
@@ -83,6 +88,7 @@ _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "the
 # Pronouns resolved to the main clause's subject: those of organisations only ("Deutsche Bank ... it is being
 # sued"); "he" and "she" too often point to another person of the sentence.
 _ORG_PRONOUNS = {"it", "its", "itself"}
+_PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
 # Verbs whose object is the one the adverse words are about: "lawyers defending X against fraud charges".
 _DEFEND_VERBS = ("defend", "represent", "clear", "acquit")
 _CLAUSE = {"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "conj", "ROOT", "csubj", "parataxis"}
@@ -115,10 +121,16 @@ def _subject(verb) -> list:
         subj = _children(verb, "nsubj", "nsubjpass", "csubj")
         if subj:
             return subj
+        if verb.dep_ == "acl" and _children(verb.head, "poss") and not verb.text.lower().endswith("ed"):
+            return _children(verb.head, "poss")  # "his decision to commit fraud"
         if verb.dep_ in ("acl", "relcl") or (verb.dep_ == "amod"):
             return [verb.head]  # "X, accused of fraud", "jailed tycoon X"
-        if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head is not verb:
-            verb = verb.head if verb.dep_ != "pcomp" else verb.head.head
+        if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head != verb:
+            up = verb.head if verb.dep_ != "pcomp" else verb.head.head
+            if verb.dep_ == "pcomp" and _starts(up.text, _ENFORCE_VERBS):
+                # "accusing X of producing a fraudulent prospectus": the doer is the one accused
+                return _children(up, "nsubjpass") or _children(up, "dobj") or _subject(up)
+            verb = up
             continue
         return []
     return []
@@ -129,7 +141,8 @@ def _about_verb(verb, enforce: bool) -> list:
     passive = _children(verb, "nsubjpass")
     if passive:
         # "X was arrested along with Y", "X was arrested and beheaded with her brother, Y"
-        return passive + [t for p in _children(verb, "prep") if p.lower_ in ("with", "along")
+        verbs = [verb] + _children(verb, "conj")  # "X was arrested and beheaded with her brother, Y"
+        return passive + [t for v in verbs for p in _children(v, "prep") if p.lower_ in ("with", "along")
                           for t in ([p] + _children(p, "prep")) for t in _children(t, "pobj")]
     if enforce:
         if _children(verb, "auxpass") and verb.dep_ in ("relcl", "acl"):
@@ -166,9 +179,13 @@ def _about_verb(verb, enforce: bool) -> list:
     return _subject(verb)
 
 
-def _about_noun(noun) -> tuple[list, bool]:
-    """Who an adverse noun is about by its own modifiers; and whether to climb to the verb that holds it."""
+def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
+    """Who an adverse noun is about by its own modifiers; and whether to climb to the verb that holds it.
+
+    ``victim``: the noun heads a crime against a person ("the assassination attempt on X").
+    """
     word = noun.text.lower()
+    victim = victim or _starts(word, _VICTIM_NOUNS)
     found = []
     # owners that are names or pronouns ("WorldCom's", "his"), not "accounting fraud" or "an $11bn fraud"
     owners = [t for t in _children(noun, "poss", "compound", "nmod") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
@@ -185,7 +202,7 @@ def _about_noun(noun) -> tuple[list, bool]:
         found += owners  # "WorldCom's fraud", "the WorldCom fraud"
     for prep in _children(noun, "prep"):
         p = prep.text.lower()
-        if _starts(word, _VICTIM_NOUNS) and p in ("on", "of"):
+        if victim and p in ("on", "of"):
             continue  # "the assassination attempt on X", "the murder of X"
         if p in ("against", "on") or (p in ("at", "in", "by", "within") and not _starts(word, _ENFORCE_NOUNS)):
             found += _children(prep, "pobj")
@@ -195,28 +212,31 @@ def _about_noun(noun) -> tuple[list, bool]:
 def _climb(tok):
     """From a noun, go up through prepositions, objects and appositions to the clause head that holds it.
 
-    Returns the clause head, or a noun that stands for the one the words are about ("a target of a lawsuit").
+    Returns the clause head and "verb", or a noun that stands for the one the words are about and "noun" ("a
+    target of a lawsuit"); None when the noun is no argument of a clause.
     """
     steps = 0
-    while tok.dep_ in ("compound", "amod") and tok.head is not tok:
+    while tok.dep_ in ("compound", "amod") and tok.head != tok:
         tok = tok.head  # "fraud charges": the phrase's head noun holds it
     start = tok
-    while tok.dep_ in _NOMINAL_ARGS | {"prep", "amod", "acomp", "advmod", "agent"} and tok.head is not tok:
+    while tok.dep_ in _NOMINAL_ARGS | {"prep", "amod", "acomp", "advmod", "agent"} and tok.head != tok:
         if tok.dep_ in ("nsubj", "nsubjpass", "compound", "poss"):
             return None  # the adverse noun is itself the subject or a modifier: its own modifiers said it all
         if tok.dep_ == "prep" and tok.lower_ in _CIRCUMSTANCE:
             return None  # "won contracts after the terror attacks": a time or circumstance, not an argument
-        if tok is not start and tok.dep_ != "prep" and _starts(tok.text, _DISCOURSE_NOUNS):
+        if tok != start and tok.dep_ != "prep" and _starts(tok.text, _DISCOURSE_NOUNS):
             return None  # "claims about Iraq's weapons", "the house arrest plans": talk about it, not it
         tok = tok.head
         steps += 1
         if steps > 8:
             return None
         if _starts(tok.text, _TARGET_NOUNS) and not _is_verb(tok):
-            return tok
+            return tok, "noun"
+        if tok.dep_ == "amod" and tok.head != tok:
+            return tok.head, "noun"  # "X 'aware' of WorldCom fraud", "people guilty of fraud"
         if _is_verb(tok):
-            return tok
-    return tok if _is_verb(tok) else None
+            return tok, "verb"
+    return (tok, "verb") if _is_verb(tok) else None
 
 
 def _targets(doc, trig_tok) -> list:
@@ -224,12 +244,14 @@ def _targets(doc, trig_tok) -> list:
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ in ("nsubj", "compound", "poss", "amod"):
         # "Prosecutors said X ...", "Prosecution lawyers argued that X ...": about what they said or did to.
         head = trig_tok
-        while head.dep_ in ("compound", "poss", "amod") and head.head is not head:
+        while head.dep_ in ("compound", "poss", "amod") and head.head != head:
             head = head.head
-        if head.dep_ == "ROOT" and head is not trig_tok:
+        if head.dep_ == "ROOT" and head != trig_tok:
             # "The lawsuit names X, Y and Z", read as one noun phrase: what follows is what it names
             return _children(head, "dobj", "appos", "attr", "conj")
-        if head.dep_ != "nsubj":
+        if head.dep_ == "pobj" and head.head.dep_ == "prep" and _starts(head.head.head.text, _SPEECH_VERBS):
+            head = head.head  # "In the prosecution's opening statement, X told the court that Y ..."
+        elif head.dep_ != "nsubj":
             return []
         verb = head.head
         out = _children(verb, "dobj")
@@ -241,7 +263,7 @@ def _targets(doc, trig_tok) -> list:
     if _starts(word, _AGENT_NOUNS):
         out = [trig_tok]  # "Soham murderer Ian Huntley", "a convicted fraudster, X"
         head = trig_tok
-        while head.dep_ in ("compound", "amod") and head.head is not head:
+        while head.dep_ in ("compound", "amod") and head.head != head:
             head = head.head
             out.append(head)
         if head.dep_ in ("attr", "oprd"):
@@ -250,28 +272,37 @@ def _targets(doc, trig_tok) -> list:
     if _is_verb(trig_tok) and trig_tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss"):
         if _starts(word, _SPEECH_VERBS) and not _starts(word, _ENFORCE_VERBS):
             return []
-        return _about_verb(trig_tok, _starts(word, _ENFORCE_VERBS))
+        out = _about_verb(trig_tok, _starts(word, _ENFORCE_VERBS))
+        if _starts(word, _ACCUSE_VERBS):
+            out += [t for c in _children(trig_tok, "ccomp") for t in _subject(c)]  # "The paper alleged X ..."
+        return out
     if trig_tok.dep_ == "amod":
         if word.endswith("ed") and not _starts(word, _ENFORCE_VERBS):
             return []  # "murdered film-maker X": the victim
         if _starts(word, _ENFORCE_VERBS):
             head = trig_tok.head
-            while head.dep_ == "compound" and head.head is not head:
+            while head.dep_ == "compound" and head.head != head:
                 head = head.head
             return [head]  # "jailed tycoon X"
-        return _about_noun(trig_tok.head)[0] or [trig_tok.head]  # "corrupt officials", "a fraudulent prospectus"
+        if _starts(trig_tok.head.text, _STAFF + _TARGET_NOUNS):
+            return [trig_tok.head]  # "corrupt officials"
+        trig_tok = trig_tok.head  # "a fraudulent prospectus", "false accounting entries": read the noun phrase
+        word = trig_tok.text.lower()
     noun = trig_tok
-    while noun.dep_ in ("compound", "amod") and noun.head is not noun and noun.head.i > noun.i:
+    while noun.dep_ in ("compound", "amod") and noun.head != noun and noun.head.i > noun.i:
         noun = noun.head  # "fraud charges against X": the phrase's head noun says who
-    found = _about_noun(noun)[0] if noun is not trig_tok else []
+    if noun != trig_tok and _starts(noun.text, _DISCOURSE_NOUNS):
+        return []  # "the house arrest plans", "fraud laws": talk about the matter, nobody's
+    found = _about_noun(noun, _starts(word, _VICTIM_NOUNS))[0] if noun != trig_tok else []
     found += _about_noun(trig_tok)[0]
-    if noun is not trig_tok and _starts(noun.text, _TARGET_NOUNS + _STAFF):
+    if noun != trig_tok and _starts(noun.text, _TARGET_NOUNS + _STAFF):
         return found + [noun]  # "terror suspects", "fraud suspects": the people are what the words are about
-    verb = _climb(noun)
-    if verb is None:
+    climbed = _climb(noun)
+    if climbed is None:
         return found
+    verb, kind = climbed
     vword = verb.text.lower()
-    if not _is_verb(verb):  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
+    if kind == "noun":  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
         return found + [verb] + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
     if _starts(vword, _DEFEND_VERBS):
         return found + _children(verb, "dobj")
@@ -281,19 +312,36 @@ def _targets(doc, trig_tok) -> list:
         return found + _subject(verb)  # "X admitted fraud", "X denies fraud"
     if _starts(vword, _ACTOR_VERBS) or _starts(vword, _SPEECH_VERBS):
         return found
+    if _starts(noun.text, _UNDERGONE_NOUNS + _ENFORCE_NOUNS) and noun.dep_ == "pobj" and _children(verb, "dobj"):
+        return found + _children(verb, "dobj")  # "place terror suspects under house arrest"
     return found + _subject(verb)  # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"
 
 
 def _antecedent(pron):
-    """The subject of the main clause, for a pronoun after it ("Deutsche Bank is involved ... it is being sued")."""
-    root = pron.sent.root
-    subj = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i and t is not pron]
-    return subj[0] if subj and subj[0].lower_ not in _PRONOUNS else None
+    """The name a pronoun stands for.
+
+    "it": the subject of the main clause ("Deutsche Bank is involved ... it is being sued"); "he", "him", "his":
+    the nearest name before it that is an argument ("X represented singer Y when he was arrested").
+    """
+    if pron.lower_ in _ORG_PRONOUNS:
+        root = pron.sent.root
+        subj = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i and t != pron]
+        return subj[0] if subj and subj[0].lower_ not in _PRONOUNS else None
+    if pron.lower_ not in _PERSON_PRONOUNS:
+        return None
+    before = list(pron.doc[pron.sent.start:pron.i])[::-1]
+    for deps in (("nsubj", "nsubjpass", "dobj", "appos", "conj", "dative"), ("pobj",)):  # core arguments first
+        for t in before:
+            if t.text[:1].isupper() and t.dep_ in deps:
+                return t
+    return None
 
 
-def _against(doc) -> list:
-    """Every "against X" of a sentence whose adverse words include enforcement ("charges ... against X")."""
-    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep" for t in _children(p, "pobj")]
+def _against(doc, enforcement: bool) -> list:
+    """The "against X" of a sentence with adverse words: every one when they include enforcement ("charges ...
+    against X"), else those of evidence, a case or claims ("evidence against X")."""
+    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep"
+            and (enforcement or _starts(p.head.text, _CASE_NOUNS)) for t in _children(p, "pobj")]
 
 
 def _spread(tokens: list) -> set[int]:
@@ -301,7 +349,7 @@ def _spread(tokens: list) -> set[int]:
     out: set[int] = set()
     todo = list(tokens)
     for t in tokens:
-        if t.lower_ in _ORG_PRONOUNS:
+        if t.lower_ in _PRONOUNS:
             ante = _antecedent(t)
             if ante is not None:
                 todo.append(ante)
@@ -315,7 +363,7 @@ def _spread(tokens: list) -> set[int]:
             todo.append(t.head)
         if t.text.lower() in _RELATIVE and t.head.dep_ == "relcl":
             todo.append(t.head.head)
-        if t.text[:1].islower() and t.lower_ not in _PRONOUNS:
+        if t.dep_ in ("pobj", "dobj") and t.text[:1].islower():
             # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase
             todo += [c for c in t.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()]
         if t.dep_ == "attr":
@@ -354,7 +402,12 @@ def about(doc, start: int, end: int) -> bool | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    roots = {t.i for t in span if t.head.i < span.start or t.head.i >= span.end or t.head is t}
+    roots = {t.i for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t}
+    for i in list(roots):
+        t = doc[i]
+        while t.dep_ == "compound" and t.head != t and t.head.text[:1].isupper():
+            t = t.head  # a part of a longer name ("Bryn" of "Bryn Fon"), not a title ("WorldCom boss X")
+            roots.add(t.i)
     hit: set[int] = set()
     enforcement = False
     for at, length in triggers + [(m.start(), m.end() - m.start()) for m in _STAGE_WORDS.finditer(doc.text)]:
@@ -366,6 +419,5 @@ def about(doc, start: int, end: int) -> bool | None:
         root = trig.root
         enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
         hit |= _spread(_targets(doc, root))
-    if enforcement:
-        hit |= _spread(_against(doc))
+    hit |= _spread(_against(doc, enforcement))
     return bool(roots & hit)
