@@ -73,6 +73,8 @@ _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "
                     "role", "documentar", "book", "novel", "programme", "program", "campaign", "dossier", "rule",
                     "speech", "warning", "question", "issue", "debate", "power", "bill", "measure", "strateg",
                     "polic", "fear", "threat", "edition", "drama", "order")
+# Verbs of resisting an enforcement: their subject is the one it is against ("X will fight the charges").
+_RESIST_VERBS = ("fight", "contest", "challeng", "appeal", "resist", "dispute", "deni", "deny", "face")
 # Small clauses: "which saw CBS fined", "had him arrested".
 _SMALL_CLAUSE_HEADS = ("saw", "see", "seen", "had", "has", "have", "got", "get")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
@@ -139,6 +141,9 @@ def _subject(verb) -> list:
 def _about_verb(verb, enforce: bool) -> list:
     """Whom a verb carrying adverse meaning is about."""
     passive = _children(verb, "nsubjpass")
+    if not enforce and (passive or _children(verb, "auxpass")):
+        # an offence verb in the passive: its subject is the victim ("X was kidnapped"); its agent did it
+        return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
     if passive:
         # "X was arrested along with Y", "X was arrested and beheaded with her brother, Y"
         verbs = [verb] + _children(verb, "conj")  # "X was arrested and beheaded with her brother, Y"
@@ -200,7 +205,11 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
         found += _children(noun, "compound")  # "the Manson murders"; "Stefan's murder" is about the victim
     else:
         found += owners  # "WorldCom's fraud", "the WorldCom fraud"
-    for prep in _children(noun, "prep"):
+    preps = _children(noun, "prep")
+    if noun.dep_ in ("dobj", "attr") and not preps:
+        # a phrase right after the noun that the parser hung on the verb ("called the fraud at X a disgrace")
+        preps = [c for c in noun.head.children if c.dep_ == "prep" and c.i == noun.right_edge.i + 1]
+    for prep in preps:
         p = prep.text.lower()
         if victim and p in ("on", "of"):
             continue  # "the assassination attempt on X", "the murder of X"
@@ -304,6 +313,8 @@ def _targets(doc, trig_tok) -> list:
     vword = verb.text.lower()
     if kind == "noun":  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
         return found + [verb] + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
+    if _starts(noun.text, _ENFORCE_NOUNS + _UNDERGONE_NOUNS) and _starts(vword, _RESIST_VERBS):
+        return found + _subject(verb)  # "X would fight the fraud charges", "X will appeal the fine"
     if _starts(vword, _DEFEND_VERBS):
         return found + _children(verb, "dobj")
     if _starts(vword, _ENFORCE_VERBS):
@@ -317,11 +328,12 @@ def _targets(doc, trig_tok) -> list:
     return found + _subject(verb)  # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"
 
 
-def _antecedent(pron):
+def _antecedent(pron, names: set[int] | None):
     """The name a pronoun stands for.
 
     "it": the subject of the main clause ("Deutsche Bank is involved ... it is being sued"); "he", "him", "his":
-    the nearest name before it that is an argument ("X represented singer Y when he was arrested").
+    the nearest name before it that is an argument ("X represented singer Y when he was arrested"); ``names`` are
+    the token indices of the names found in the sentence, when known.
     """
     if pron.lower_ in _ORG_PRONOUNS:
         root = pron.sent.root
@@ -332,7 +344,11 @@ def _antecedent(pron):
     before = list(pron.doc[pron.sent.start:pron.i])[::-1]
     for deps in (("nsubj", "nsubjpass", "dobj", "appos", "conj", "dative"), ("pobj",)):  # core arguments first
         for t in before:
-            if t.text[:1].isupper() and t.dep_ in deps:
+            # a name the extractor found (or, without them, a capitalised word not opening the sentence)
+            named = t.i in names if names is not None else t.text[:1].isupper() and t.i != t.sent.start
+            while named and t.dep_ == "compound" and t.head.text[:1].isupper() and t.head.i > t.i:
+                t = t.head  # "Bryn" of "Bryn Fon": the name's head word carries its role
+            if named and t.dep_ in deps:
                 return t
     return None
 
@@ -344,13 +360,13 @@ def _against(doc, enforcement: bool) -> list:
             and (enforcement or _starts(p.head.text, _CASE_NOUNS)) for t in _children(p, "pobj")]
 
 
-def _spread(tokens: list) -> set[int]:
+def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
     """Add what stands for the same party: conjuncts, appositions, the antecedent of "who", staff's employer."""
     out: set[int] = set()
     todo = list(tokens)
     for t in tokens:
         if t.lower_ in _PRONOUNS:
-            ante = _antecedent(t)
+            ante = _antecedent(t, names)
             if ante is not None:
                 todo.append(ante)
     while todo:
@@ -363,6 +379,12 @@ def _spread(tokens: list) -> set[int]:
             todo.append(t.head)
         if t.text.lower() in _RELATIVE and t.head.dep_ == "relcl":
             todo.append(t.head.head)
+        if t.lower_ == "whose":  # "X, whose chief executive was fined": X
+            clause = t.head
+            while clause.dep_ != "relcl" and clause.head != clause:
+                clause = clause.head
+            if clause.dep_ == "relcl":
+                todo.append(clause.head)
         if t.dep_ in ("pobj", "dobj") and t.text[:1].islower():
             # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase
             todo += [c for c in t.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()]
@@ -391,10 +413,11 @@ def needs_parse(sentence: str) -> bool:
     return bool(risk.trigger_offsets(sentence))
 
 
-def about(doc, start: int, end: int) -> bool | None:
+def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None) -> bool | None:
     """Whether the sentence's adverse words are about the name at ``doc.text[start:end]``.
 
-    None when the sentence holds no adverse word (nothing to say).
+    ``names``: the (start, end) of every name found in the sentence, the pronouns' candidates ("he" stands for the
+    nearest one before it). None when the sentence holds no adverse word (nothing to say).
     """
     triggers = risk.trigger_offsets(doc.text)
     if not triggers:
@@ -408,6 +431,10 @@ def about(doc, start: int, end: int) -> bool | None:
         while t.dep_ == "compound" and t.head != t and t.head.text[:1].isupper():
             t = t.head  # a part of a longer name ("Bryn" of "Bryn Fon"), not a title ("WorldCom boss X")
             roots.add(t.i)
+    name_tokens = None
+    if names is not None:
+        spans = [doc.char_span(a, b, alignment_mode="expand") for a, b in names]
+        name_tokens = {t.i for sp in spans if sp is not None for t in sp}
     hit: set[int] = set()
     enforcement = False
     for at, length in triggers + [(m.start(), m.end() - m.start()) for m in _STAGE_WORDS.finditer(doc.text)]:
@@ -418,6 +445,6 @@ def about(doc, start: int, end: int) -> bool | None:
             continue  # a trigger inside the name ("Midsomer Murders", "Stop Murder Music") says nothing of it
         root = trig.root
         enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
-        hit |= _spread(_targets(doc, root))
-    hit |= _spread(_against(doc, enforcement))
+        hit |= _spread(_targets(doc, root), name_tokens)
+    hit |= _spread(_against(doc, enforcement), name_tokens)
     return bool(roots & hit)

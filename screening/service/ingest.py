@@ -23,7 +23,7 @@ import sqlite_utils
 from screening.engine.normalize import name_key
 from screening.store import watchlist as store
 from screening.store.db import transaction
-from watchlists import cleaning, consolidate, dedupe, extract, functions, nlp, risk
+from watchlists import cleaning, consolidate, dedupe, extract, functions, nlp, risk, subjects
 from watchlists.errors import ArticleError
 from watchlists.sources import RawArticle, read_all
 
@@ -167,7 +167,17 @@ class Importer:
         self.actor = actor or store.system_user()
         self.version: int | None = None
         self.nlp = nlp.load()
+        self.parser = None  # the dependency parser, loaded for the first sentence with adverse words
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
+
+    def _parse_adverse(self, excerpts: list[str]) -> dict:
+        """Parse, once each, the excerpts that hold adverse words (most hold none): excerpt -> parsed doc."""
+        todo = [e for e in dict.fromkeys(excerpts) if subjects.needs_parse(e)]
+        if not todo:
+            return {}
+        if self.parser is None:
+            self.parser = nlp.load_parser()
+        return dict(zip(todo, subjects.parse(self.parser, todo)))
 
     def _version(self) -> int:
         if self.version is None:
@@ -190,7 +200,16 @@ class Importer:
         if docs is not None:
             result = extract.extract(prep.paragraphs, docs, self.known)
             clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
-            signals = [[risk.classify(m.excerpt, m.start, m.end, m.context) if m.kind == "name"
+            # The dependency parse runs only on the sentences with adverse words, to tell whom they are about.
+            parsed = self._parse_adverse([m.excerpt for cl in clusters for m in cl.mentions if m.kind == "name"])
+            names: dict[str, list[tuple[int, int]]] = {}  # the names of each parsed sentence: pronouns' candidates
+            for cl in clusters:
+                for m in cl.mentions:
+                    if m.excerpt in parsed:
+                        names.setdefault(m.excerpt, []).append((m.start, m.end))
+            signals = [[risk.classify(m.excerpt, m.start, m.end, m.context,
+                                      about=subjects.about(parsed[m.excerpt], m.start, m.end, names[m.excerpt])
+                                      if m.excerpt in parsed else None) if m.kind == "name"
                         else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
             # Beside the risk signal, the public function a sentence gives a person (what makes a PEP).
             offices = [[functions.find(m.excerpt, m.start, m.end) if m.kind == "name" and cl.type == extract.PERSON
