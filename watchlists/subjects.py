@@ -196,6 +196,10 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
     owners = [t for t in _children(noun, "poss", "compound", "nmod") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
     if _starts(word, _UNDERGONE_NOUNS):
         found += owners
+        # "the arrest of X"; "One arrest was that of X"
+        of_heads = [noun] + [a for a in _children(noun.head, "attr") if a.lower_ in ("that", "those")
+                             and noun.dep_ == "nsubj"]
+        found += [t for h in of_heads for p in _children(h, "prep") if p.lower_ == "of" for t in _children(p, "pobj")]
         # "before his arrest Mr X gave interviews": a person's pronoun stands for the main clause's subject
         found += [s for o in owners if o.lower_ in _PRONOUNS
                   for s in _children(o.sent.root, "nsubj", "nsubjpass") if s.lower_ not in _PRONOUNS]
@@ -266,6 +270,10 @@ def _targets(doc, trig_tok) -> list:
         out = _children(verb, "dobj")
         for clause in _children(verb, "ccomp"):
             out += _subject(clause)
+            # "We will present evidence that X knew ...": the clause of the evidence
+            for case in _children(clause, "dobj"):
+                if _starts(case.text, _CASE_NOUNS):
+                    out += [t for c in _children(case, "acl", "ccomp") for t in _subject(c)]
         return out
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
         return []
