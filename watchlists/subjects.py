@@ -417,8 +417,19 @@ def parse(parser, sentences: list[str]) -> list:
 
 
 def needs_parse(sentence: str) -> bool:
-    """Whether a sentence holds adverse words, and so is worth parsing."""
+    """Whether a sentence holds adverse words."""
     return bool(risk.trigger_offsets(sentence))
+
+
+def worth_parsing(sentence: str, names: list[tuple[int, int]]) -> bool:
+    """Whether to parse a sentence with the names at ``names``: it holds adverse words and either two or more names
+    (who is the subject and who comments) or one name that the word rules read as reporting, acting or speaking
+    ("X said", "X arrested" in a headline). A lone name the rules read as the subject keeps their reading: the
+    parse costs ~2.5 ms a sentence, and the ingestion speed budget (>= 0.8 of the raw model) does not allow it
+    for all (benchmarks/README.md, adverse_subjects.py)."""
+    if not names or not needs_parse(sentence):
+        return False
+    return len(names) >= 2 or risk.reporting_role(sentence, *names[0]) is not None
 
 
 def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None) -> bool | None:

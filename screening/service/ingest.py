@@ -170,9 +170,10 @@ class Importer:
         self.parser = None  # the dependency parser, loaded for the first sentence with adverse words
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
 
-    def _parse_adverse(self, excerpts: list[str]) -> dict:
-        """Parse, once each, the excerpts that hold adverse words (most hold none): excerpt -> parsed doc."""
-        todo = [e for e in dict.fromkeys(excerpts) if subjects.needs_parse(e)]
+    def _parse_adverse(self, names: dict[str, list[tuple[int, int]]]) -> dict:
+        """Parse, once each, the sentences worth it (adverse words; see ``subjects.worth_parsing``): sentence ->
+        parsed doc. ``names``: each sentence's names (start, end)."""
+        todo = [e for e, spans in names.items() if subjects.worth_parsing(e, spans)]
         if not todo:
             return {}
         if self.parser is None:
@@ -201,12 +202,12 @@ class Importer:
             result = extract.extract(prep.paragraphs, docs, self.known)
             clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
             # The dependency parse runs only on the sentences with adverse words, to tell whom they are about.
-            parsed = self._parse_adverse([m.excerpt for cl in clusters for m in cl.mentions if m.kind == "name"])
-            names: dict[str, list[tuple[int, int]]] = {}  # the names of each parsed sentence: pronouns' candidates
+            names: dict[str, list[tuple[int, int]]] = {}  # the names of each sentence (excerpt)
             for cl in clusters:
                 for m in cl.mentions:
-                    if m.excerpt in parsed:
+                    if m.kind == "name":
                         names.setdefault(m.excerpt, []).append((m.start, m.end))
+            parsed = self._parse_adverse(names)
             signals = [[risk.classify(m.excerpt, m.start, m.end, m.context,
                                       about=subjects.about(parsed[m.excerpt], m.start, m.end, names[m.excerpt])
                                       if m.excerpt in parsed else None) if m.kind == "name"
