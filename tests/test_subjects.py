@@ -61,6 +61,21 @@ CASES = [
     ("employer as a title", "Former Redgum boss Gregory Fairweather was jailed for fraud.", "Redgum", False),
     ("staff for the company", "Three managers from Orion Foods were charged with fraud.", "Orion Foods", True),
     ("policy talk", "Minister Ann Lee announced new laws against money laundering.", "Ann Lee", False),
+    ("serving a sentence", "The judge ordered that the director, Paul Grant, serve six years in prison and that his "
+     "partner, Lucy Ward, be fined $5,000.", "Paul Grant", True),
+    ("serving a sentence", "The judge ordered that the director, Paul Grant, serve six years in prison and that his "
+     "partner, Lucy Ward, be fined $5,000.", "Lucy Ward", True),
+    ("prison as a place", "Ann Lee, who visited the prison last year, said Paul Grant had been fined.", "Ann Lee",
+     False),
+    ("arrest equated by a copula", "One high-profile arrest was that of student Victor Lang.", "Victor Lang", True),
+    ("arrest equated by a copula", "One arrest was that of trader Victor Lang, police spokesman Tom Reed said.",
+     "Tom Reed", False),
+    ("leader of the accused", "The government has accused the previous cabinet, led by former premier Ivan Petrov, "
+     "of corruption.", "Ivan Petrov", True),
+    ("leader of the accused", "Prosecutors charged the shipping firm, run by Omar Said, with smuggling.", "Omar Said",
+     True),
+    ("named in a lawsuit", "The lawsuit names Gregory Fairweather - real name Greg Fair - plus two associates.",
+     "Gregory Fairweather", True),
 ]
 
 

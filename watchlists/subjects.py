@@ -83,8 +83,11 @@ _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "
 # Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
 # "his alleged second in command Y", "X, accused of ...".
 _STAGE_WORDS = re.compile(r"\b(?:accus\w+|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
-                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges)\b", re.IGNORECASE)
+                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail)\b", re.IGNORECASE)
 _RELATIVE = {"who", "which", "that", "whom"}
+_COPULAS = {"is", "was", "are", "were", "be", "been", "'s"}
+# Participles naming the leader of a party: "its predecessor, led by X", "a firm run by X".
+_LEADER_VERBS = {"led", "headed", "run", "chaired", "controlled", "owned", "founded"}
 _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "itself", "himself",
              "herself", "themselves"}
 # Pronouns resolved to the main clause's subject: those of organisations only ("Deutsche Bank ... it is being
@@ -199,6 +202,9 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
         # "the arrest of X"; "One arrest was that of X"
         of_heads = [noun] + [a for a in _children(noun.head, "attr") if a.lower_ in ("that", "those")
                              and noun.dep_ == "nsubj"]
+        if noun.dep_ == "nsubj" and noun.head.lower_ in _COPULAS:
+            # "One arrest was that of teenager X", "The first arrest was X": the name the copula equates with it
+            found += [a for a in _children(noun.head, "attr") if a.text[:1].isupper()]
         found += [t for h in of_heads for p in _children(h, "prep") if p.lower_ == "of" for t in _children(p, "pobj")]
         # "before his arrest Mr X gave interviews": a person's pronoun stands for the main clause's subject
         found += [s for o in owners if o.lower_ in _PRONOUNS
@@ -277,6 +283,8 @@ def _targets(doc, trig_tok) -> list:
         return out
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
         return []
+    if word in ("prison", "jail") and not (trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")):
+        return []  # "serve six years in prison", "sent to jail"; not "visited the prison"
     if _starts(word, _AGENT_NOUNS):
         out = [trig_tok]  # "Soham murderer Ian Huntley", "a convicted fraudster, X"
         head = trig_tok
@@ -393,7 +401,12 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
                 clause = clause.head
             if clause.dep_ == "relcl":
                 todo.append(clause.head)
-        if t.dep_ in ("pobj", "dobj") and t.text[:1].islower():
+        for clause in _children(t, "acl") + [c for c in t.head.children if c.dep_ in ("advcl", "acl")
+                                              and t.i < c.i <= t.right_edge.i + 2 and t.head != t]:
+            if clause.lower_ in _LEADER_VERBS:
+                # "accused its predecessor, led by X, of corruption": the leader the party is named with
+                todo += [n for a in _children(clause, "agent") for n in _children(a, "pobj")]
+        if t.dep_ in ("pobj", "dobj", "appos") and t.text[:1].islower():
             # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase
             todo += [c for c in t.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()]
         if t.dep_ == "attr":
