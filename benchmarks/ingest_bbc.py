@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     fast = nlp.load()
     for _ in fast.pipe(["Warm-up: John Smith of Acme Corp was charged with fraud in London."] * 8):
         pass
+    # The dependency parser that ingestion runs on the sentences with adverse words: loaded like the model.
+    for _ in nlp.load_parser().pipe(["Warm-up: John Smith of Acme Corp was charged with fraud in London."] * 8):
+        pass
     print(f"model loaded and warmed up in {time.perf_counter() - t0:.1f} s; RSS {rss_mb():.0f} MB")
     from watchlists import places
 

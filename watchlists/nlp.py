@@ -36,6 +36,15 @@ MODEL_HASHES = {
     "vocab/lookups.bin": "fce9c883c56165f29573cc938c2a1c9d417ac61bd8f56b671dd5f7996de70682",
     "config.cfg": "65c545ca2da5bd4b87b22d4917318605360b37dee6ed6b18516a036f87319f79",
 }
+# The dependency parser and the shared embedding it listens to: run only on the sentences with adverse words
+# (``load_parser``), to tell who those words are about.
+PARSER_HASHES = {
+    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
+    "parser/cfg": "e2a240ef01f95e58f5dd4c9d6e90d61f597b8d998966570d3009dd81e8879780",
+    "parser/moves": "ec41318c32eb7f9e4d8f050b2e8466ee67954d2d3455c1aec73abf46c82dd67f",
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "tok2vec/cfg": "f8a5a26e3056eb6fb06deeb3dbccfd88ae74900200c98c70b5966bbb7ec9d4de",
+}
 UNUSED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
 NAME = f"en_core_web_sm {MODEL_VERSION} (ner + senter)"
 
@@ -100,12 +109,12 @@ def model_path(lang: str = "en") -> Path:
     return path
 
 
-def verify_model(path: Path | None = None, lang: str = "en") -> None:
+def verify_model(path: Path | None = None, lang: str = "en", hashes: dict[str, str] | None = None) -> None:
     """Check the model files against the recorded hashes; raise ``ModelError`` naming any that differ."""
     m = MODELS[lang]
     path = path or model_path(lang)
     bad = []
-    for rel, expected in m.hashes.items():
+    for rel, expected in (hashes or m.hashes).items():
         f = path / rel
         if not f.is_file():
             bad.append(f"{rel} (missing)")
@@ -141,3 +150,18 @@ def load(full: bool = False, lang: str = "en"):
                 nlp.enable_pipe("senter")
             _cache[key] = nlp
         return _cache[key]
+
+
+def load_parser():
+    """Return the verified dependency parser (the shared ``tok2vec`` and ``parser``; no tagger, no entities).
+
+    Ingestion runs it only on the sentences that hold adverse words, to find whom they are about.
+    """
+    with _lock:
+        if "parser" not in _cache:
+            import spacy
+
+            path = model_path()
+            verify_model(path, hashes={**MODEL_HASHES, **PARSER_HASHES})
+            _cache["parser"] = spacy.load(path, exclude=["tagger", "attribute_ruler", "lemmatizer", "ner", "senter"])
+        return _cache["parser"]

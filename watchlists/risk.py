@@ -236,6 +236,16 @@ def _find(text: str, where: str, lang: str = "en") -> list[dict]:
     return [{"category": c, "words": w, "in": where, "at": at} for c, w, at in _find_cached(text, lang)]
 
 
+def trigger_offsets(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """The (offset, length) of every trigger word of the taxonomy in a text."""
+    return [(at, len(words)) for _c, words, at in _find_cached(text, lang)]
+
+
+def in_sentence_only(triggers: list[dict]) -> bool:
+    """Whether every trigger is in the sentence itself (none from the following sentences)."""
+    return all(t["in"] == "sentence" for t in triggers)
+
+
 def reporting_role(sentence: str, start: int, end: int, lang: str = "en") -> str | None:
     """Say how the entity at ``sentence[start:end]`` takes part: "source", "enforcer", "speaker" or None."""
     reporting, enforcer, speaker = (_FR.reporting_before, _FR.enforcer, _FR.speaker) if lang == "fr" else \
@@ -250,10 +260,15 @@ def reporting_role(sentence: str, start: int, end: int, lang: str = "en") -> str
     return None
 
 
-def classify(sentence: str, start: int, end: int, context: str = "", lang: str = "en") -> RiskSignal:
+def classify(sentence: str, start: int, end: int, context: str = "", lang: str = "en",
+             about: bool | None = None) -> RiskSignal:
     """Read the sentence naming an entity (and any following sentences that refer back to it).
 
     ``lang`` is the article's language: "en", or "fr" for the French vocabulary (``watchlists.risk_fr``).
+    ``about`` is what the dependency parse says (``subjects.about``): False when the sentence's adverse words are
+    about someone else (the entity comments, prosecutes, defends, or is only another name's employer), which
+    leaves the categories as context but no adverse weight; None when no parse was made (French articles are not
+    parsed).
     """
     sig = RiskSignal()
     triggers = _find(sentence, "sentence", lang)
@@ -271,6 +286,8 @@ def classify(sentence: str, start: int, end: int, context: str = "", lang: str =
     if not triggers:
         return sig
     role = reporting_role(sentence, start, end, lang)
+    if about:
+        role = None  # the parse found the words about this entity ("BNP leader X arrested", "X denied fraud")
     sig.reporting = role in ("source", "enforcer")
     seen: dict[str, dict] = {}
     for t in triggers:
@@ -290,7 +307,7 @@ def classify(sentence: str, start: int, end: int, context: str = "", lang: str =
             sig.stage, sig.stage_words, best_rank, best_weight = name, words, rank, weight
             if name == "cleared":
                 break
-    if sig.reporting:
+    if sig.reporting or (about is False and in_sentence_only(triggers)):
         sig.adverse = 0.0
         return sig
     base = max(TAXONOMY[c][1] for c in cats)

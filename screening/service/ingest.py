@@ -24,7 +24,7 @@ from screening.engine.normalize import name_key
 from screening.store import entity_keys
 from screening.store import watchlist as store
 from screening.store.db import transaction
-from watchlists import cleaning, consolidate, dedupe, extract, functions, language, nlp, risk
+from watchlists import cleaning, consolidate, dedupe, extract, functions, language, nlp, risk, subjects
 from watchlists.errors import ArticleError
 from watchlists.sources import RawArticle, read_all
 
@@ -169,6 +169,7 @@ class Importer:
         self.actor = actor or store.system_user()
         self.version: int | None = None
         self.nlp = nlp.load()
+        self.parser = None  # the dependency parser, loaded for the first sentence with adverse words
         self.known = extract.KnownNames(self.nlp, store.known_names(db))
         # Other languages' models and known names, loaded with the first article in that language.
         self._models: dict[str, tuple[object, extract.KnownNames]] = {"en": (self.nlp, self.known)}
@@ -221,6 +222,16 @@ class Importer:
             store.set_unscreened(db, out[i][0], entity_keys.LONE_PERSON)
         return [o for o in out if o is not None]
 
+    def _parse_adverse(self, names: dict[str, list[tuple[int, int]]]) -> dict:
+        """Parse, once each, the sentences worth it (adverse words; see ``subjects.worth_parsing``): sentence ->
+        parsed doc. ``names``: each sentence's names (start, end)."""
+        todo = [e for e, spans in names.items() if subjects.worth_parsing(e, spans)]
+        if not todo:
+            return {}
+        if self.parser is None:
+            self.parser = nlp.load_parser()
+        return dict(zip(todo, subjects.parse(self.parser, todo)))
+
     def _version(self) -> int:
         if self.version is None:
             self.version = store.new_version(self.db, "articles", self.description, self.actor)
@@ -243,7 +254,17 @@ class Importer:
             lang = prep.clean.language
             result = extract.extract(prep.paragraphs, docs, self.model(lang)[1], lang=lang)
             clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
-            signals = [[risk.classify(m.excerpt, m.start, m.end, m.context, lang=lang) if m.kind == "name"
+            # The dependency parse runs only on the sentences with adverse words, to tell whom they are about
+            # (English: the French pipeline's parser is not loaded, its sentences keep the word rules alone).
+            names: dict[str, list[tuple[int, int]]] = {}  # the names of each sentence (excerpt)
+            for cl in clusters:
+                for m in cl.mentions:
+                    if m.kind == "name":
+                        names.setdefault(m.excerpt, []).append((m.start, m.end))
+            parsed = self._parse_adverse(names) if lang == "en" else {}
+            signals = [[risk.classify(m.excerpt, m.start, m.end, m.context, lang=lang,
+                                      about=subjects.about(parsed[m.excerpt], m.start, m.end, names[m.excerpt])
+                                      if m.excerpt in parsed else None) if m.kind == "name"
                         else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
             # Beside the risk signal, the public function a sentence gives a person (what makes a PEP); the
             # function vocabulary is English only.

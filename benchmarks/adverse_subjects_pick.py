@@ -1,0 +1,85 @@
+"""Pick candidate (entity, sentence) pairs for the adverse-subject set: BBC sentences with adverse words naming
+two or more people/organisations. Prints JSON lines with the text, for labelling by hand (never committed).
+
+    python benchmarks/adverse_subjects_pick.py ../shared/data/news_bbc_fulltext > /tmp/candidates.jsonl
+
+The held-out rows were picked with ``--exclude benchmarks/data/adverse_subjects.jsonl --shuffle --max-sentences 60``:
+articles not used by the dev rows and sentences not among them (the corpus repeats stories), in an order fixed by the sha1 of their path (not by topic or by what the rules
+get right), up to 60 sentences; the four folders hold only 28 such sentences, so
+the sport folder was added (``--folders sport --max-sentences 20``).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+from watchlists import extract, nlp, risk
+
+
+def paragraphs(text: str):
+    """(start offset, paragraph) of the blank-line separated paragraphs of a BBC file (the headline included)."""
+    for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text):
+        if m.group(0).strip():
+            yield m.start(), m.group(0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("bbc", help="the BBC corpus folder")
+    ap.add_argument("--exclude", help="a jsonl of labelled rows whose articles are left out")
+    ap.add_argument("--shuffle", action="store_true", help="articles in the order of the sha1 of their path")
+    ap.add_argument("--folders", default="business,politics,tech,entertainment", help="BBC folders, comma-separated")
+    ap.add_argument("--max-sentences", type=int, default=0, help="stop after N sentences")
+    args = ap.parse_args()
+    root = Path(args.bbc) / "bbc"
+    used, seen = set(), set()  # the articles and the sentences (sha1) already labelled
+    if args.exclude:
+        rows = [json.loads(line) for line in Path(args.exclude).read_text().splitlines()]
+        used = {r["article"] for r in rows}
+        seen = {r["sha1"] for r in rows}
+    model = nlp.load()
+    paths = [path for folder in args.folders.split(",")
+             for path in sorted((root / folder).glob("*.txt")) if f"bbc/{folder}/{path.name}" not in used]
+    if args.shuffle:
+        paths.sort(key=lambda p: hashlib.sha1(f"{p.parent.name}/{p.name}".encode()).hexdigest())
+    printed = 0
+    for path in paths:
+        folder = path.parent.name
+        raw = path.read_bytes()
+        try:  # as the benchmark reads it (a few sport files are not UTF-8)
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        paras = list(paragraphs(text))
+        docs = list(model.pipe([p for _, p in paras]))
+        spans = extract.extract_spans([p for _, p in paras], docs)
+        for (p0, para), doc, sp in zip(paras, docs, spans):
+            for sent in doc.sents:
+                s = sent.text
+                if not risk._find_cached(s):
+                    continue
+                ents = [(a, b, lab) for a, b, lab in sp if lab in ("PER", "ORG")
+                        and sent.start_char <= a and b <= sent.end_char]
+                if len(ents) < 2:
+                    continue
+                sha1 = hashlib.sha1(s.encode()).hexdigest()[:12]
+                if sha1 in seen:
+                    continue  # the corpus repeats stories: a sentence labelled already (or just printed)
+                seen.add(sha1)
+                if args.max_sentences and printed >= args.max_sentences:
+                    return
+                printed += 1
+                s0 = p0 + sent.start_char
+                print(json.dumps({"article": f"bbc/{folder}/{path.name}", "sent_start": s0,
+                                  "sent_end": s0 + len(s), "sha1": sha1,
+                                  "text": s, "ents": [(a - sent.start_char, b - sent.start_char, lab,
+                                                       s[a - sent.start_char:b - sent.start_char])
+                                                      for a, b, lab in ents]}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Subjects, not commentators: the adverse signal goes to whom the adverse words are about (issue 17).
+
+Short texts of our own, one case per kind: a commenting bank, a lawyer, a prosecutor, a regulator, a reporting
+outlet and a reacting politician are not subjects; the charged, fined, sued or arrested party is, in the active and
+the passive voice, in a reduced clause, as an object of "charges against", and through "whose".
+"""
+from __future__ import annotations
+
+import pytest
+
+from screening.service import ingest
+from screening.store import watchlist as store
+from watchlists import nlp, risk, subjects
+from watchlists.sources import RawArticle
+
+
+def _signal(sentence: str, name: str) -> risk.RiskSignal:
+    start = sentence.index(name)
+    end = start + len(name)
+    doc = subjects.parse(nlp.load_parser(), [sentence])[0]
+    return risk.classify(sentence, start, end, about=subjects.about(doc, start, end))
+
+
+CASES = [
+    # kind, sentence, name, is the adverse subject
+    ("commenting bank", "Analysts at Barclays said the fraud at Orion Foods was serious.", "Barclays", False),
+    ("commenting bank", "Analysts at Barclays said the fraud at Orion Foods was serious.", "Orion Foods", True),
+    ("commenting bank", "Orion Foods was charged with fraud on Monday, Barclays analysts said.", "Barclays", False),
+    ("commenting bank", "Orion Foods was charged with fraud on Monday, Barclays analysts said.", "Orion Foods", True),
+    ("lawyer", "Orion Foods was charged with fraud, its lawyer John Carter said.", "John Carter", False),
+    ("lawyer", "Lawyers for Gregory Fairweather said he would fight the fraud charges.", "Gregory Fairweather", True),
+    ("lawyer", "Defence lawyer Anna Price said Gregory Fairweather denies the bribery charges.", "Anna Price", False),
+    ("lawyer", "Defence lawyer Anna Price said Gregory Fairweather denies the bribery charges.", "Gregory Fairweather",
+     True),
+    ("prosecutor", "Prosecutor Mary Jones said Orion Foods had bribed officials.", "Mary Jones", False),
+    ("prosecutor", "Prosecutor Mary Jones said Orion Foods had bribed officials.", "Orion Foods", True),
+    ("passive", "Kestrel Shipping was fined $2m by the Maritime Authority.", "Kestrel Shipping", True),
+    ("passive", "Kestrel Shipping was fined $2m by the Maritime Authority.", "Maritime Authority", False),
+    ("active", "The Maritime Authority fined Kestrel Shipping $2m for sanctions violations.", "Kestrel Shipping",
+     True),
+    ("active", "The Maritime Authority fined Kestrel Shipping $2m for sanctions violations.", "Maritime Authority",
+     False),
+    ("active", "Police arrested Victor Lang in Lyon on Friday.", "Victor Lang", True),
+    ("reduced clause", "Victor Lang, arrested in Lyon on Friday, is accused of money laundering.", "Victor Lang",
+     True),
+    ("headline", "Tycoon Victor Lang arrested", "Victor Lang", True),
+    ("whose", "Kestrel Shipping, whose chief executive was fined for insider dealing, said it would appeal.",
+     "Kestrel Shipping", True),
+    ("charges against", "The Serious Fraud Office brought charges against Redgum Minerals.", "Redgum Minerals", True),
+    ("charges against", "The Serious Fraud Office brought charges against Redgum Minerals.", "Serious Fraud Office",
+     False),
+    ("sued", "A group of investors sued Redgum Minerals over the fraud.", "Redgum Minerals", True),
+    ("plaintiff", "Redgum Minerals sued its former auditor, Hartley Rowe, for fraud.", "Hartley Rowe", True),
+    ("plaintiff", "Redgum Minerals sued its former auditor, Hartley Rowe, for fraud.", "Redgum Minerals", False),
+    ("politician reacting", "Senator Ann Lee called the fraud at Orion Foods a disgrace.", "Ann Lee", False),
+    ("politician reacting", "Senator Ann Lee called the fraud at Orion Foods a disgrace.", "Orion Foods", True),
+    ("victim", "Aid worker Tom Hale was kidnapped by the Red Hand militia.", "Tom Hale", False),
+    ("denial", "Gregory Fairweather denied the fraud charges.", "Gregory Fairweather", True),
+    ("employer as a title", "Former Redgum boss Gregory Fairweather was jailed for fraud.", "Gregory Fairweather",
+     True),
+    ("employer as a title", "Former Redgum boss Gregory Fairweather was jailed for fraud.", "Redgum", False),
+    ("staff for the company", "Three managers from Orion Foods were charged with fraud.", "Orion Foods", True),
+    ("policy talk", "Minister Ann Lee announced new laws against money laundering.", "Ann Lee", False),
+    ("serving a sentence", "The judge ordered that the director, Paul Grant, serve six years in prison and that his "
+     "partner, Lucy Ward, be fined $5,000.", "Paul Grant", True),
+    ("serving a sentence", "The judge ordered that the director, Paul Grant, serve six years in prison and that his "
+     "partner, Lucy Ward, be fined $5,000.", "Lucy Ward", True),
+    ("prison as a place", "Ann Lee, who visited the prison last year, said Paul Grant had been fined.", "Ann Lee",
+     False),
+    ("arrest equated by a copula", "One high-profile arrest was that of student Victor Lang.", "Victor Lang", True),
+    ("arrest equated by a copula", "One arrest was that of trader Victor Lang, police spokesman Tom Reed said.",
+     "Tom Reed", False),
+    ("leader of the accused", "The government has accused the previous cabinet, led by former premier Ivan Petrov, "
+     "of corruption.", "Ivan Petrov", True),
+    ("leader of the accused", "Prosecutors charged the shipping firm, run by Omar Said, with smuggling.", "Omar Said",
+     True),
+    ("named in a lawsuit", "The lawsuit names Gregory Fairweather - real name Greg Fair - plus two associates.",
+     "Gregory Fairweather", True),
+]
+
+
+@pytest.mark.parametrize("kind,sentence,name,subject", CASES, ids=[f"{c[0]}: {c[2]}" for c in CASES])
+def test_the_adverse_signal_goes_to_the_subject(kind, sentence, name, subject):
+    sig = _signal(sentence, name)
+    assert (sig.adverse > 0) is subject, (kind, sig)
+
+
+def test_a_sentence_without_adverse_words_is_not_parsed():
+    assert not subjects.needs_parse("Orion Foods opened a new plant in Penang, Barclays analysts said.")
+    assert subjects.needs_parse("Orion Foods was charged with fraud, Barclays analysts said.")
+
+
+ARTICLE = """Food group charged with fraud
+
+Singapore prosecutors charged Orion Foods Pte. Ltd. with fraud on Monday over false invoices worth $40m.
+
+Analysts at Meridian Bank said the case could weigh on the sector. Orion Foods' lawyer, Daniel Koh, said the
+company would fight the charges.
+"""
+
+
+def test_ingestion_gives_the_risk_to_the_charged_company_not_the_commenting_bank(db):
+    r = ingest.ingest(db, raws=[RawArticle("orion.txt", "txt", text=ARTICLE, source="Test Daily")])
+    assert [o.status for o in r.outcomes] == ["added"], r.outcomes
+    orion = store.find_entities(db, "Orion Foods Pte. Ltd.")
+    assert orion and "fraud" in orion[0]["risk_categories"]
+    for bystander in ("Meridian Bank", "Daniel Koh"):
+        found = store.find_entities(db, bystander)
+        assert found, bystander
+        assert found[0]["risk_categories"] in ("[]", [], None), (bystander, found[0]["risk_categories"])

@@ -1,0 +1,482 @@
+"""Whom are a sentence's adverse words about? Read it from the dependency parse.
+
+A sentence such as "Analysts at Barclays said the fraud at Orion Foods was serious" names two organisations and one
+adverse word; the word is about Orion Foods, not Barclays. The rules follow the parse from each trigger word of the
+risk taxonomy to the names it governs:
+
+- an enforcement verb ("charged", "fined", "arrested", "sued", "accused") is about its passive subject ("X was
+  fined"), its object ("Y sued X", "accused X of fraud"), or the noun a reduced clause hangs on ("X, accused of
+  fraud"; "jailed tycoon X"); its active subject and its "by" agent act against someone else;
+- an offence verb ("defraud", "launder", "bribe", "murder") is about its subject;
+- an offence noun ("fraud", "corruption") is about its owner or modifier ("WorldCom's fraud", "the WorldCom fraud"),
+  and "at/in/by X" ("the fraud at X"); an enforcement noun ("charges", "lawsuit", "sanctions") is about "against X"
+  or "on X", while its owner brings it ("the SEC's case", "a Yukos lawsuit"), except "X's arrest", "X's trial";
+- otherwise the word climbs to the verb that holds it: the one who "faces", "denies", "admits", "pleaded guilty
+  to", "is on trial for" it is the subject; who "brings", "files", "imposes", "seeks" it is not;
+- prosecutors who "said", "alleged", "blamed" make the words about what they said ("Prosecutors said X ...");
+- the subject passes along "and", appositions, "who/which" and unnamed staff ("managers from X were charged").
+
+Names reached by none of these (the speaker who comments, the lawyer, the regulator, a person's employer named as a
+title, a victim) are not what the words are about. Pure functions over a parsed spaCy ``Doc``.
+"""
+from __future__ import annotations
+
+import re
+
+from watchlists import risk
+
+# Word starts (lower case) of verbs whose object or passive subject is the one acted against.
+_ENFORCE_VERBS = ("sue", "sued", "suing", "charg", "fine", "fined", "fining", "arrest", "accus", "indict", "jail",
+                  "convict", "sanction", "prosecut", "raid", "blacklist", "sentenc", "investigat", "penalis",
+                  "penaliz", "target", "freez", "froze", "imprison", "detain", "extradit", "blame", "alleg",
+                  "implicat", "suspect", "ban", "punish", "question", "tried", "try", "probe", "behead", "execut")
+# Verbs whose subject brings an enforcement noun against someone else ("the SEC filed charges against X").
+_ACTOR_VERBS = ("bring", "brought", "file", "launch", "take", "took", "taken", "seek", "sought", "impos", "press",
+                "level", "lodg", "pursu", "issu", "threat", "call", "lift", "back", "urg", "demand", "want", "win",
+                "won", "use", "recommend", "welcom", "refer", "pass", "transfer", "combat", "fight", "tackl",
+                "expose", "solve", "tighten", "reduc", "prevent", "abolish", "introduc", "allow", "present",
+                "monitor", "warn", "defend", "end", "keep", "lead", "led", "drag", "trigger", "co-ordinat",
+                "coordinat", "approv")
+# Verbs of speech and thought: their subject comments; the words they report are about others.
+_SPEECH_VERBS = ("say", "said", "says", "tell", "told", "claim", "argu", "contend", "warn", "believ", "add",
+                 "report", "announc", "confirm", "stat", "insist", "wr", "suggest", "note", "explain", "think",
+                 "thought", "describ", "assert", "maintain", "comment", "quot", "reveal", "accept", "admit",
+                 "testif", "deni", "deny", "allege", "alleg", "blam", "hope", "fear", "expect", "ask", "agree",
+                 "disput", "stress", "rul", "find", "found")
+# Nouns of enforcement: brought by their owner against someone else.
+_ENFORCE_NOUNS = ("lawsuit", "suit", "action", "charge", "case", "prosecution", "sanction", "penalt", "fine",
+                  "investigation", "probe", "inquiry", "embargo", "indictment", "raid", "complaint", "proceeding")
+# Nouns whose owner undergoes them ("Scholl's arrest", "Mr Ebbers' trial"), and crimes whose owner is the victim.
+_UNDERGONE_NOUNS = ("arrest", "trial", "conviction", "sentenc", "extradition", "detention", "imprisonment")
+_VICTIM_NOUNS = ("murder", "killing", "assassinat", "kidnap", "abduct")
+# People and papers that enforce: "prosecutors said X ...", "the lawsuit names X".
+_ENFORCER_PEOPLE = ("prosecut", "lawsuit", "suit", "indictment", "complaint")
+# Nouns for the doer of an offence: "Soham murderer Ian Huntley", "convicted fraudster X".
+_AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "trafficker", "hacker", "jihadist",
+                "kidnapper", "launderer", "counterfeiter", "scammer", "gangster", "racketeer", "embezzler", "gang",
+                "techno-gang", "cartel", "mafia")
+# "X, itself a target of a lawsuit", "X remain defendants in the lawsuit": the noun stands for X.
+_TARGET_NOUNS = ("target", "subject", "defendant", "focus", "centre", "center", "accused", "suspect")
+# Verbs whose subject undergoes or owns the adverse noun: "X faces charges", "X settled the lawsuit".
+_UNDERGO_VERBS = ("admit", "deni", "deny", "commit", "plead", "face", "settl", "pay", "paid", "lose", "lost",
+                  "confess")
+# Nouns of a case made against someone: "evidence against X", "its case against X".
+_CASE_NOUNS = ("evidence", "case", "testimon", "charge", "alleg", "claim", "lawsuit", "suit", "action", "proceeding",
+               "complaint", "sanction", "indictment", "allegation")
+# Verbs of accusation: what they report is about the subject of the clause they report ("alleged X charged ...").
+_ACCUSE_VERBS = ("alleg", "accus", "blame", "claim")
+# Prepositions of time and circumstance, which the climb from an adverse noun does not cross.
+_CIRCUMSTANCE = {"after", "before", "during", "since", "following", "despite", "amid", "like", "than", "without",
+                 "from", "until", "as"}
+# Nouns of talk and rules about a matter: the climb stops there ("claims about weapons", "arrest plans").
+_DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "legislation", "film", "movie",
+                    "role", "documentar", "book", "novel", "programme", "program", "campaign", "dossier", "rule",
+                    "speech", "warning", "question", "issue", "debate", "power", "bill", "measure", "strateg",
+                    "polic", "fear", "threat", "edition", "drama", "order")
+# Verbs of resisting an enforcement: their subject is the one it is against ("X will fight the charges").
+_RESIST_VERBS = ("fight", "contest", "challeng", "appeal", "resist", "dispute", "deni", "deny", "face")
+# Small clauses: "which saw CBS fined", "had him arrested".
+_SMALL_CLAUSE_HEADS = ("saw", "see", "seen", "had", "has", "have", "got", "get")
+# Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
+_STAFF = ("manager", "executive", "employee", "official", "director", "staff", "member", "worker", "banker",
+          "trader", "officer", "management", "board", "boss", "leadership", "one")
+# Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
+# "his alleged second in command Y", "X, accused of ...".
+_STAGE_WORDS = re.compile(r"\b(?:accus\w+|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
+                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail)\b", re.IGNORECASE)
+_RELATIVE = {"who", "which", "that", "whom"}
+_COPULAS = {"is", "was", "are", "were", "be", "been", "'s"}
+# Participles naming the leader of a party: "its predecessor, led by X", "a firm run by X".
+_LEADER_VERBS = {"led", "headed", "run", "chaired", "controlled", "owned", "founded"}
+_PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "itself", "himself",
+             "herself", "themselves"}
+# Pronouns resolved to the main clause's subject: those of organisations only ("Deutsche Bank ... it is being
+# sued"); "he" and "she" too often point to another person of the sentence.
+_ORG_PRONOUNS = {"it", "its", "itself"}
+_PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
+# Verbs whose object is the one the adverse words are about: "lawyers defending X against fraud charges".
+_DEFEND_VERBS = ("defend", "represent", "clear", "acquit")
+_CLAUSE = {"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "conj", "ROOT", "csubj", "parataxis"}
+_NOMINAL_ARGS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "compound", "poss", "npadvmod",
+                 "dative", "oprd", "nmod"}
+
+
+def _starts(word: str, starts: tuple[str, ...]) -> bool:
+    return word.lower().startswith(starts)
+
+
+def _children(tok, *deps: str) -> list:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _is_verb(tok) -> bool:
+    """A clause head: without a tagger, told by its dependency label or its subject/object children."""
+    if tok.dep_ in ("ROOT", "ccomp", "xcomp", "advcl", "relcl", "pcomp", "csubj", "parataxis"):
+        return True
+    if tok.dep_ == "acl":
+        return True
+    return any(c.dep_ in ("nsubj", "nsubjpass", "dobj", "auxpass", "aux", "agent") for c in tok.children)
+
+
+def _subject(verb) -> list:
+    """The doer of a clause: its subject, or for a subject-less clause that of the clause it hangs on."""
+    seen = 0
+    while verb is not None and seen < 6:
+        seen += 1
+        subj = _children(verb, "nsubj", "nsubjpass", "csubj")
+        if subj:
+            return subj
+        if verb.dep_ == "acl" and _children(verb.head, "poss") and not verb.text.lower().endswith("ed"):
+            return _children(verb.head, "poss")  # "his decision to commit fraud"
+        if verb.dep_ in ("acl", "relcl") or (verb.dep_ == "amod"):
+            return [verb.head]  # "X, accused of fraud", "jailed tycoon X"
+        if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head != verb:
+            up = verb.head if verb.dep_ != "pcomp" else verb.head.head
+            if verb.dep_ == "pcomp" and _starts(up.text, _ENFORCE_VERBS):
+                # "accusing X of producing a fraudulent prospectus": the doer is the one accused
+                return _children(up, "nsubjpass") or _children(up, "dobj") or _subject(up)
+            verb = up
+            continue
+        return []
+    return []
+
+
+def _about_verb(verb, enforce: bool) -> list:
+    """Whom a verb carrying adverse meaning is about."""
+    passive = _children(verb, "nsubjpass")
+    if not enforce and (passive or _children(verb, "auxpass")):
+        # an offence verb in the passive: its subject is the victim ("X was kidnapped"); its agent did it
+        return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
+    if passive:
+        # "X was arrested along with Y", "X was arrested and beheaded with her brother, Y"
+        verbs = [verb] + _children(verb, "conj")  # "X was arrested and beheaded with her brother, Y"
+        return passive + [t for v in verbs for p in _children(v, "prep") if p.lower_ in ("with", "along")
+                          for t in ([p] + _children(p, "prep")) for t in _children(t, "pobj")]
+    if enforce:
+        if _children(verb, "auxpass") and verb.dep_ in ("relcl", "acl"):
+            return [verb.head]  # "the first chief executive to be tried for ..."
+        if _children(verb, "auxpass") and verb.dep_ == "conj":
+            return _subject(verb.head)  # "X was previously a distributor, but was suspended"
+        if _children(verb, "auxpass"):
+            # a passive whose subject the parser lost ("Vivendi and its chief were each fined"): the names before it
+            return [t for c in verb.children if c.i < verb.i and c.dep_ not in ("agent", "punct", "mark")
+                    for t in c.subtree]
+        subj = _children(verb, "nsubj")
+        obj = [t for t in _children(verb, "dobj", "dative") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
+        obj += [t for t in subj if t.i > verb.i]  # "sued Morgan Stanley" read as its subject
+        if obj:
+            return obj
+        if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux") and (
+                (verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative"))
+                or (verb.dep_ == "ccomp" and verb.head.lower_ in _SMALL_CLAUSE_HEADS)):
+            return subj  # a headline's passive ("BNP leader Nick Griffin arrested"), "which saw CBS fined"
+        obj = _children(verb, "dobj", "dative")
+        if obj:
+            return obj
+        if verb.dep_ == "conj" and not subj:
+            return _about_verb(verb.head, True) or _subject(verb.head)  # "X was suspended and sued by Y"
+        # a reduced passive: "X, charged with fraud", "Bernie Ebbers ... is on trial, accused of fraud"
+        if verb.dep_ in ("acl", "amod") or (verb.dep_ in ("relcl",) and not _children(verb, "nsubj")):
+            return [verb.head]
+        if verb.dep_ == "advcl" and not _children(verb, "nsubj"):
+            return _subject(verb.head)
+        return []
+    # an offence verb: its passive subject is the victim ("aid worker X, kidnapped in Iraq"); its agent did it
+    if _children(verb, "auxpass") or verb.dep_ in ("acl", "amod") and verb.text.lower().endswith("ed"):
+        return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
+    return _subject(verb)
+
+
+def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
+    """Who an adverse noun is about by its own modifiers; and whether to climb to the verb that holds it.
+
+    ``victim``: the noun heads a crime against a person ("the assassination attempt on X").
+    """
+    word = noun.text.lower()
+    victim = victim or _starts(word, _VICTIM_NOUNS)
+    found = []
+    # owners that are names or pronouns ("WorldCom's", "his"), not "accounting fraud" or "an $11bn fraud"
+    owners = [t for t in _children(noun, "poss", "compound", "nmod") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
+    if _starts(word, _UNDERGONE_NOUNS):
+        found += owners
+        # "the arrest of X"; "One arrest was that of X"
+        of_heads = [noun] + [a for a in _children(noun.head, "attr") if a.lower_ in ("that", "those")
+                             and noun.dep_ == "nsubj"]
+        if noun.dep_ == "nsubj" and noun.head.lower_ in _COPULAS:
+            # "One arrest was that of teenager X", "The first arrest was X": the name the copula equates with it
+            found += [a for a in _children(noun.head, "attr") if a.text[:1].isupper()]
+        found += [t for h in of_heads for p in _children(h, "prep") if p.lower_ == "of" for t in _children(p, "pobj")]
+        # "before his arrest Mr X gave interviews": a person's pronoun stands for the main clause's subject
+        found += [s for o in owners if o.lower_ in _PRONOUNS
+                  for s in _children(o.sent.root, "nsubj", "nsubjpass") if s.lower_ not in _PRONOUNS]
+    elif _starts(word, _ENFORCE_NOUNS):
+        pass  # "the SEC's case", "a Yukos lawsuit": the owner brings it
+    elif _starts(word, _VICTIM_NOUNS):
+        found += _children(noun, "compound")  # "the Manson murders"; "Stefan's murder" is about the victim
+    else:
+        found += owners  # "WorldCom's fraud", "the WorldCom fraud"
+    preps = _children(noun, "prep")
+    if noun.dep_ in ("dobj", "attr") and not preps:
+        # a phrase right after the noun that the parser hung on the verb ("called the fraud at X a disgrace")
+        preps = [c for c in noun.head.children if c.dep_ == "prep" and c.i == noun.right_edge.i + 1]
+    for prep in preps:
+        p = prep.text.lower()
+        if victim and p in ("on", "of"):
+            continue  # "the assassination attempt on X", "the murder of X"
+        if p in ("against", "on") or (p in ("at", "in", "by", "within") and not _starts(word, _ENFORCE_NOUNS)):
+            found += _children(prep, "pobj")
+    return found, not found
+
+
+def _climb(tok):
+    """From a noun, go up through prepositions, objects and appositions to the clause head that holds it.
+
+    Returns the clause head and "verb", or a noun that stands for the one the words are about and "noun" ("a
+    target of a lawsuit"); None when the noun is no argument of a clause.
+    """
+    steps = 0
+    while tok.dep_ in ("compound", "amod") and tok.head != tok:
+        tok = tok.head  # "fraud charges": the phrase's head noun holds it
+    start = tok
+    while tok.dep_ in _NOMINAL_ARGS | {"prep", "amod", "acomp", "advmod", "agent"} and tok.head != tok:
+        if tok.dep_ in ("nsubj", "nsubjpass", "compound", "poss"):
+            return None  # the adverse noun is itself the subject or a modifier: its own modifiers said it all
+        if tok.dep_ == "prep" and tok.lower_ in _CIRCUMSTANCE:
+            return None  # "won contracts after the terror attacks": a time or circumstance, not an argument
+        if tok != start and tok.dep_ != "prep" and _starts(tok.text, _DISCOURSE_NOUNS):
+            return None  # "claims about Iraq's weapons", "the house arrest plans": talk about it, not it
+        tok = tok.head
+        steps += 1
+        if steps > 8:
+            return None
+        if _starts(tok.text, _TARGET_NOUNS) and not _is_verb(tok):
+            return tok, "noun"
+        if tok.dep_ == "amod" and tok.head != tok:
+            return tok.head, "noun"  # "X 'aware' of WorldCom fraud", "people guilty of fraud"
+        if _is_verb(tok):
+            return tok, "verb"
+    return (tok, "verb") if _is_verb(tok) else None
+
+
+def _targets(doc, trig_tok) -> list:
+    word = trig_tok.text.lower()
+    if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ in ("nsubj", "compound", "poss", "amod"):
+        # "Prosecutors said X ...", "Prosecution lawyers argued that X ...": about what they said or did to.
+        head = trig_tok
+        while head.dep_ in ("compound", "poss", "amod") and head.head != head:
+            head = head.head
+        if head.dep_ == "ROOT" and head != trig_tok:
+            # "The lawsuit names X, Y and Z", read as one noun phrase: what follows is what it names
+            return _children(head, "dobj", "appos", "attr", "conj")
+        if head.dep_ == "pobj" and head.head.dep_ == "prep" and _starts(head.head.head.text, _SPEECH_VERBS):
+            head = head.head  # "In the prosecution's opening statement, X told the court that Y ..."
+        elif head.dep_ != "nsubj":
+            return []
+        verb = head.head
+        out = _children(verb, "dobj")
+        for clause in _children(verb, "ccomp"):
+            out += _subject(clause)
+            # "We will present evidence that X knew ...": the clause of the evidence
+            for case in _children(clause, "dobj"):
+                if _starts(case.text, _CASE_NOUNS):
+                    out += [t for c in _children(case, "acl", "ccomp") for t in _subject(c)]
+        return out
+    if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
+        return []
+    if word in ("prison", "jail") and not (trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")):
+        return []  # "serve six years in prison", "sent to jail"; not "visited the prison"
+    if _starts(word, _AGENT_NOUNS):
+        out = [trig_tok]  # "Soham murderer Ian Huntley", "a convicted fraudster, X"
+        head = trig_tok
+        while head.dep_ in ("compound", "amod") and head.head != head:
+            head = head.head
+            out.append(head)
+        if head.dep_ in ("attr", "oprd"):
+            out += _subject(head.head)  # "X is a terrorist"
+        return out
+    if _is_verb(trig_tok) and trig_tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss"):
+        if _starts(word, _SPEECH_VERBS) and not _starts(word, _ENFORCE_VERBS):
+            return []
+        out = _about_verb(trig_tok, _starts(word, _ENFORCE_VERBS))
+        if _starts(word, _ACCUSE_VERBS):
+            out += [t for c in _children(trig_tok, "ccomp") for t in _subject(c)]  # "The paper alleged X ..."
+        return out
+    if trig_tok.dep_ == "amod":
+        if word.endswith("ed") and not _starts(word, _ENFORCE_VERBS):
+            return []  # "murdered film-maker X": the victim
+        if _starts(word, _ENFORCE_VERBS):
+            head = trig_tok.head
+            while head.dep_ == "compound" and head.head != head:
+                head = head.head
+            return [head]  # "jailed tycoon X"
+        if _starts(trig_tok.head.text, _STAFF + _TARGET_NOUNS):
+            return [trig_tok.head]  # "corrupt officials"
+        trig_tok = trig_tok.head  # "a fraudulent prospectus", "false accounting entries": read the noun phrase
+        word = trig_tok.text.lower()
+    noun = trig_tok
+    while noun.dep_ in ("compound", "amod") and noun.head != noun and noun.head.i > noun.i:
+        noun = noun.head  # "fraud charges against X": the phrase's head noun says who
+    if noun != trig_tok and _starts(noun.text, _DISCOURSE_NOUNS):
+        return []  # "the house arrest plans", "fraud laws": talk about the matter, nobody's
+    found = _about_noun(noun, _starts(word, _VICTIM_NOUNS))[0] if noun != trig_tok else []
+    found += _about_noun(trig_tok)[0]
+    if noun != trig_tok and _starts(noun.text, _TARGET_NOUNS + _STAFF):
+        return found + [noun]  # "terror suspects", "fraud suspects": the people are what the words are about
+    climbed = _climb(noun)
+    if climbed is None:
+        return found
+    verb, kind = climbed
+    vword = verb.text.lower()
+    if kind == "noun":  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
+        return found + [verb] + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
+    if _starts(noun.text, _ENFORCE_NOUNS + _UNDERGONE_NOUNS) and _starts(vword, _RESIST_VERBS):
+        return found + _subject(verb)  # "X would fight the fraud charges", "X will appeal the fine"
+    if _starts(vword, _DEFEND_VERBS):
+        return found + _children(verb, "dobj")
+    if _starts(vword, _ENFORCE_VERBS):
+        return found + _about_verb(verb, True)  # "accused X of fraud", "X was charged with fraud"
+    if _starts(vword, _UNDERGO_VERBS):
+        return found + _subject(verb)  # "X admitted fraud", "X denies fraud"
+    if _starts(vword, _ACTOR_VERBS) or _starts(vword, _SPEECH_VERBS):
+        return found
+    if _starts(noun.text, _UNDERGONE_NOUNS + _ENFORCE_NOUNS) and noun.dep_ == "pobj" and _children(verb, "dobj"):
+        return found + _children(verb, "dobj")  # "place terror suspects under house arrest"
+    return found + _subject(verb)  # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"
+
+
+def _antecedent(pron, names: set[int] | None):
+    """The name a pronoun stands for.
+
+    "it": the subject of the main clause ("Deutsche Bank is involved ... it is being sued"); "he", "him", "his":
+    the nearest name before it that is an argument ("X represented singer Y when he was arrested"); ``names`` are
+    the token indices of the names found in the sentence, when known.
+    """
+    if pron.lower_ in _ORG_PRONOUNS:
+        root = pron.sent.root
+        subj = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i and t != pron]
+        return subj[0] if subj and subj[0].lower_ not in _PRONOUNS else None
+    if pron.lower_ not in _PERSON_PRONOUNS:
+        return None
+    before = list(pron.doc[pron.sent.start:pron.i])[::-1]
+    for deps in (("nsubj", "nsubjpass", "dobj", "appos", "conj", "dative"), ("pobj",)):  # core arguments first
+        for t in before:
+            # a name the extractor found (or, without them, a capitalised word not opening the sentence)
+            named = t.i in names if names is not None else t.text[:1].isupper() and t.i != t.sent.start
+            while named and t.dep_ == "compound" and t.head.text[:1].isupper() and t.head.i > t.i:
+                t = t.head  # "Bryn" of "Bryn Fon": the name's head word carries its role
+            if named and t.dep_ in deps:
+                return t
+    return None
+
+
+def _against(doc, enforcement: bool) -> list:
+    """The "against X" of a sentence with adverse words: every one when they include enforcement ("charges ...
+    against X"), else those of evidence, a case or claims ("evidence against X")."""
+    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep"
+            and (enforcement or _starts(p.head.text, _CASE_NOUNS)) for t in _children(p, "pobj")]
+
+
+def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
+    """Add what stands for the same party: conjuncts, appositions, the antecedent of "who", staff's employer."""
+    out: set[int] = set()
+    todo = list(tokens)
+    for t in tokens:
+        if t.lower_ in _PRONOUNS:
+            ante = _antecedent(t, names)
+            if ante is not None:
+                todo.append(ante)
+    while todo:
+        t = todo.pop()
+        if t.i in out:
+            continue
+        out.add(t.i)
+        todo += _children(t, "conj", "appos")
+        if t.dep_ in ("conj", "appos"):
+            todo.append(t.head)
+        if t.text.lower() in _RELATIVE and t.head.dep_ == "relcl":
+            todo.append(t.head.head)
+        if t.lower_ == "whose":  # "X, whose chief executive was fined": X
+            clause = t.head
+            while clause.dep_ != "relcl" and clause.head != clause:
+                clause = clause.head
+            if clause.dep_ == "relcl":
+                todo.append(clause.head)
+        for clause in _children(t, "acl") + [c for c in t.head.children if c.dep_ in ("advcl", "acl")
+                                              and t.i < c.i <= t.right_edge.i + 2 and t.head != t]:
+            if clause.lower_ in _LEADER_VERBS:
+                # "accused its predecessor, led by X, of corruption": the leader the party is named with
+                todo += [n for a in _children(clause, "agent") for n in _children(a, "pobj")]
+        if t.dep_ in ("pobj", "dobj", "appos") and t.text[:1].islower():
+            # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase
+            todo += [c for c in t.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()]
+        if t.dep_ == "attr":
+            todo += _children(t.head, "nsubj")  # "X is the first chief executive to be tried"
+        if t.dep_ == "nsubj" and t.head.lower_.startswith("includ"):
+            todo += _children(t.head, "dobj", "attr")  # "Those charged included X"
+        for prep in _children(t, "prep"):
+            if prep.lower_ in ("including", "like"):
+                todo += _children(prep, "pobj")  # "X and 28 others - including Y"
+        if _starts(t.text, _STAFF):
+            todo += _children(t, "compound", "poss", "nmod")
+            for prep in _children(t, "prep"):
+                if prep.text.lower() in ("from", "of", "at"):
+                    todo += _children(prep, "pobj")
+    return out
+
+
+def parse(parser, sentences: list[str]) -> list:
+    """Parse the sentences that hold adverse words (``parser`` from ``nlp.load_parser``)."""
+    return list(parser.pipe(sentences, batch_size=64))
+
+
+def needs_parse(sentence: str) -> bool:
+    """Whether a sentence holds adverse words."""
+    return bool(risk.trigger_offsets(sentence))
+
+
+def worth_parsing(sentence: str, names: list[tuple[int, int]]) -> bool:
+    """Whether to parse a sentence with the names at ``names``: it holds adverse words and either two or more names
+    (who is the subject and who comments) or one name that the word rules read as reporting, acting or speaking
+    ("X said", "X arrested" in a headline). A lone name the rules read as the subject keeps their reading: the
+    parse costs ~2.5 ms a sentence, and the ingestion speed budget (>= 0.8 of the raw model) does not allow it
+    for all (benchmarks/README.md, adverse_subjects.py)."""
+    if not names or not needs_parse(sentence):
+        return False
+    return len(names) >= 2 or risk.reporting_role(sentence, *names[0]) is not None
+
+
+def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None) -> bool | None:
+    """Whether the sentence's adverse words are about the name at ``doc.text[start:end]``.
+
+    ``names``: the (start, end) of every name found in the sentence, the pronouns' candidates ("he" stands for the
+    nearest one before it). None when the sentence holds no adverse word (nothing to say).
+    """
+    triggers = risk.trigger_offsets(doc.text)
+    if not triggers:
+        return None
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    roots = {t.i for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t}
+    for i in list(roots):
+        t = doc[i]
+        while t.dep_ == "compound" and t.head != t and t.head.text[:1].isupper():
+            t = t.head  # a part of a longer name ("Bryn" of "Bryn Fon"), not a title ("WorldCom boss X")
+            roots.add(t.i)
+    name_tokens = None
+    if names is not None:
+        spans = [doc.char_span(a, b, alignment_mode="expand") for a, b in names]
+        name_tokens = {t.i for sp in spans if sp is not None for t in sp}
+    hit: set[int] = set()
+    enforcement = False
+    for at, length in triggers + [(m.start(), m.end() - m.start()) for m in _STAGE_WORDS.finditer(doc.text)]:
+        trig = doc.char_span(at, at + length, alignment_mode="expand")
+        if trig is None or not len(trig):
+            continue
+        if trig.start < span.end and span.start < trig.end:
+            continue  # a trigger inside the name ("Midsomer Murders", "Stop Murder Music") says nothing of it
+        root = trig.root
+        enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
+        hit |= _spread(_targets(doc, root), name_tokens)
+    hit |= _spread(_against(doc, enforcement), name_tokens)
+    return bool(roots & hit)
