@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Iterable
 
+from rigour.names.org_types import extract_org_types
+
 from screening.engine.normalize import name_key
 from watchlists import places
 
@@ -102,7 +104,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             new_start = start + m.end()
         seg = text[new_start:new_end]
         m = re.search(r"(?:['’]s?|\s+|[,.;:!?\-–—]|[" + _QUOTES + r"])$", seg)
-        if m and m.start() > 0 and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Co|Ltd|Corp|Jr|Sr|St)\.$", seg):
+        if m and m.start() > 0 and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Co|Ltd|Corp|Jr|Sr|St|LLC|Pte|Pty|Bhd|plc|PLC)\.$", seg):
             new_end = new_start + m.start()
         seg = text[new_start:new_end]
         m = re.match(r"^[\s" + _QUOTES + r"(\[]+|^[-–—]+\s+", seg)
@@ -336,6 +338,11 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         spans = _merge_adjacent(_spans(doc, text), text)
         spans = _add_known(spans, doc, text, known)
         _fix_labels(spans, text)
+        _company_context(spans, text)
+        _trim_descriptors(spans, text)
+        spans = _drop_works(spans, text)
+        spans = _legal_names(spans, doc, text)
+        spans = _parties(spans, doc, text)
         per_para.append((text, doc, spans))
 
     # Result lines and tables ("Leeds 2 Arsenal 1", "Leeds 10 6 2 2 20 10 20"): the names in them are teams.
@@ -639,3 +646,128 @@ def _context(all_sents, pos: int | None, etype: str) -> str:
             break
         out.append(txt)
     return " ".join(out)
+
+
+# --- Organisation rules (issue 17, point 1): legal names, company context, parties, titles of works. ---
+
+# A legal form written after capitalised words: 1 to 3 short tokens ("Pte. Ltd.", "plc", "SA", "S.p.A.", "LLC."),
+# confirmed by rigour's org-type data so that only real legal forms count.
+_FORM_TOKEN = r"(?:[A-Z][A-Za-z]{0,3}\.?(?:[A-Za-z]{1,2}\.){0,3}|plc|ltd)"
+_LEGAL_NAME = re.compile(
+    r"(?<![\w'’.&-])((?:(?:[A-Z][\w'’&-]*|&|of|de|du|la|van|von)\s+){0,4}[A-Z][\w'’&-]*)"  # the name
+    rf"(,?\s+{_FORM_TOKEN}(?:\s+{_FORM_TOKEN}){{0,2}})(?![\w'’&-])")
+_NAME_STARTERS = {"The", "A", "An", "In", "At", "On", "For", "By", "With", "From", "And", "But", "Both", "Shares",
+                  "Mr", "Mrs", "Ms", "Dr", "Sir"}
+
+
+def _is_rigour_form(tail: str) -> bool:
+    """Tell whether the whole of ``tail`` is a legal form in rigour's org-type data ("Pte. Ltd.", "plc", "AS")."""
+    words = tail.strip(" ,")
+    found = extract_org_types(words)
+    return bool(found) and sum(len(re.sub(r"\W", "", f[0])) for f in found) >= len(re.sub(r"\W", "", words))
+
+
+def _legal_names(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """Make capitalised words followed by a legal form one organisation with its full legal name and its point:
+    "Orion Foods Pte. Ltd.", "Acme Holdings plc", "Dupont SA", "PayPerAction LLC."."""
+    for m in _LEGAL_NAME.finditer(text):
+        name, tail = m.group(1), m.group(2)
+        words = name.split()
+        while words and (words[0] in _NAME_STARTERS or words[0] in ("&", "of", "and", "de", "du", "la")):
+            words = words[1:]
+        if not words or words[-1] in ("&", "of", "and", "de", "du", "la"):
+            continue
+        form = tail.strip(" ,")
+        if len(re.sub(r"\W", "", form)) <= 2 and (name.isupper() or form.islower()):
+            continue  # "ROME AS", two letters in capitals or lower case: too ambiguous
+        if not _is_rigour_form(form):
+            continue
+        s = m.start(1) + name.index(words[0])
+        e = m.end(2)
+        if not form.endswith(".") and text[e:e + 1] == "." and re.search(r"\b[A-Za-z]{1,3}$", form) \
+                and form.lower() in ("ltd", "inc", "co", "corp", "llc", "pte", "pty", "bhd", "ag", "sa", "nv", "bv"):
+            e += 1  # "Leadplex LLC." keeps its abbreviation point, even at the end of a sentence
+        # A person named before the company is not part of its name: "sued John Smith, Redgum Minerals Pty Ltd".
+        people = [sp.end for sp in spans if sp.label == "PERSON" and s <= sp.start and sp.end < m.start(2) - 1
+                  and not sp.text.split()[-1:] == name.split()[-1:]]
+        if people:
+            rest = re.search(r"[A-Z]", text[max(people):m.end(1)])
+            if not rest:
+                continue
+            s = max(people) + rest.start()
+        overlapping = [sp for sp in spans if sp.start < e and s < sp.end]
+        if any(sp.start < s or sp.end > e for sp in overlapping if sp.label == "ORG"):
+            continue  # inside a longer organisation name the model found
+        spans = [sp for sp in spans if sp not in overlapping]
+        spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "legal"))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+# Words around a name that say it is a company: "oil giant X", "shares in X", "X spokesman", "X's chief executive".
+_COMPANY_BEFORE = re.compile(rf"(?<![-\w])(?:{_COMPANY_NOUNS})\s+$|\bshares\s+(?:in|of)\s+$")
+_COMPANY_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:spokes(?:man|woman|person)|shares?|shareholders|stock|chief executive|chief financial officer|"
+    r"chairman|boss|bosses|executives|management|board|subsidiary|unit|share price|profits?|revenues?|sales|"
+    r"plant|factory|headquarters|brand|takeover)\b")
+
+
+def _company_context(spans: list[_Span], text: str) -> None:
+    """A person-tagged name that company words surround is an organisation, unless a given name starts it."""
+    for sp in spans:
+        if sp.label != "PERSON" or sp.source != "model":
+            continue
+        parts = sp.text.split()
+        if len(parts) > 1 and parts[0].lower() in _given_names():
+            continue  # "Bank chairman John Smith": a given name and surname stays a person
+        if _TITLED.search(text[max(0, sp.start - 12):sp.start]) or _PERSON_SUFFIX.search(sp.text):
+            continue
+        if _COMPANY_BEFORE.search(text[max(0, sp.start - 30):sp.start]) or _COMPANY_AFTER.match(text[sp.end:sp.end + 40]):
+            sp.label = "ORG"
+
+
+# Political parties and their members by the party's name, capitalised: "Labour MP", "Tory demands", "anti-Tory",
+# "the Liberal Democrats", "Republicans". Organisations in every use (benchmarks/README.md, BBC guideline).
+_PARTY = re.compile(
+    r"(?:(?<![\w'’-])|(?<=\bex-)|(?<=\banti-)|(?<=\bpro-)|(?<=\bnon-))"
+    r"(Labour|Conservatives?|Tory|Tories|Liberal Democrats?|Lib Dems?|Democrats|Republicans|Democrat|Republican)"
+    r"((?:\s+[Pp]arty)?)(?![\w'’-])")
+
+
+def _parties(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """Add the party names the model missed or called a nationality, as organisations."""
+    for m in _PARTY.finditer(text):
+        s, e = m.start(1), m.end(2) if m.group(2) else m.end(1)
+        overlapping = [sp for sp in spans if sp.start < e and s < sp.end]
+        if any(sp.label in ("ORG", "PERSON") and (sp.start, sp.end) != (s, e) for sp in overlapping):
+            continue  # part of a longer name: "Democratic Unionist Party", "Tory Blair"
+        spans = [sp for sp in spans if sp not in overlapping]
+        spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "party"))
+    spans.sort(key=lambda sp: sp.start)
+    return spans
+
+
+# A name right after a word for a work (film, song, show...) is the title of that work, not a person or company.
+_WORK_BEFORE = re.compile(r"(?<![-\w])(?:film|movie|track|song|single|album|show|shows|series|drama|comedy|thriller|"
+                          r"sitcom|novel|musical|game|documentary|hit)\s+$")
+_WORK_AFTER = re.compile(r"^\s+(?:star|stars|co-star)\b")
+
+
+def _drop_works(spans: list[_Span], text: str) -> list[_Span]:
+    return [sp for sp in spans
+            if sp.source != "model" or sp.label not in ("PERSON", "ORG")
+            or not (_WORK_BEFORE.search(text[max(0, sp.start - 15):sp.start])
+                    or _WORK_AFTER.match(text[sp.end:sp.end + 12]))]
+
+
+_TRAILING_LOWER = re.compile(r"(?:\s+[a-z][\w-]*)+$")
+
+
+def _trim_descriptors(spans: list[_Span], text: str) -> None:
+    """Drop lower-case words that end an organisation span: "the Associated Press news agency"."""
+    for sp in spans:
+        if sp.label == "ORG":
+            m = _TRAILING_LOWER.search(sp.text)
+            if m and m.start() > 0 and not re.search(r"\b(?:of|and|for|de|la)$", sp.text[:m.start()]):
+                sp.end = sp.start + m.start()
+                sp.text = text[sp.start:sp.end]
