@@ -53,10 +53,37 @@ CASES = [
     ("title of a work after a work noun is not a name",
      "Critics praised the comedy Mabel Strand, which opened in London.",
      set(), {("Mabel Strand", "PER"), ("Mabel Strand", "ORG")}),
+    ("known place after a preposition of place is not an organisation",
+     "Doctors at a hospital in Calcutta said her fever had fallen.",
+     set(), {("Calcutta", "ORG")}),
     ("descriptor words after an organisation are outside it",
      "The Associated Press news agency reported the arrests.",
      {("Associated Press", "ORG")}, {("Associated Press news agency", "ORG")}),
 ]
+
+# (kind, paragraphs of one article, index of the paragraph checked, wanted spans, unwanted spans)
+ARTICLE_CASES = [
+    ("surname of a person named in full is a person where the model says organisation",
+     ["President Lennart Vosk opened the session on Monday.", "Vosk said the vote would be held next week."],
+     1, {("Vosk", "PER")}, {("Vosk", "ORG")}),
+    ("dateline city is a place",
+     ["HALLSTOWE , England 1996-08-27", "Police arrested three men on Tuesday."],
+     0, set(), {("HALLSTOWE", "ORG")}),
+    ("county in a cricket score line is a team",
+     ["Cricket scores from the county championship match on Friday.", "At Leicester : Essex 343-8 ( P. Wendt 108 )"],
+     1, {("Essex", "ORG"), ("P. Wendt", "PER")}, set()),
+    ("player with his country in a results line stays a person",
+     ["Tennis results from the open on Monday.", "Karl Odrany ( Austria ) vs. Pieter Smeets ( Belgium )"],
+     1, {("Pieter Smeets", "PER")}, {("Pieter Smeets", "ORG")}),
+]
+
+
+@pytest.mark.parametrize("kind,paras,index,want,unwanted", ARTICLE_CASES, ids=[c[0] for c in ARTICLE_CASES])
+def test_article_rules(nlp, kind, paras, index, want, unwanted):
+    docs = list(nlp.pipe(paras))
+    got = {(paras[index][s:e], label) for s, e, label in ex.extract_spans(paras, docs)[index]}
+    assert want <= got, (kind, got)
+    assert not (unwanted & got), (kind, got)
 
 
 @pytest.mark.parametrize("kind,text,want,unwanted", CASES, ids=[c[0] for c in CASES])

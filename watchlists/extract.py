@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Iterable
 
-from rigour.names.org_types import extract_org_types
-
 from screening.engine.normalize import name_key
 from watchlists import places
 
@@ -353,12 +351,15 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         if sporty or "." in text:
             per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text))
 
+    _places_not_orgs(per_para, sporty)
+
     # A name that is an organisation anywhere in the article is one everywhere in it (unless a real place).
     org_keys = {name_key(sp.text) for _, _, spans in per_para for sp in spans if sp.label == "ORG"}
     for _, _, spans in per_para:
         for sp in spans:
             if sp.label in ("GPE", "LOC", "FAC") and name_key(sp.text) in org_keys and not places.is_place(sp.text):
                 sp.label = "ORG"
+    _surnames_are_people(per_para)
     _add_surnames(per_para)
     _propagate(per_para)
     return per_para
@@ -393,6 +394,46 @@ def _add_surnames(per_para) -> None:
             spans.sort(key=lambda sp: sp.start)
 
 
+# A dateline: "MANCHESTER , England 1996-08-27", "BALTIMORE 1996-08-22", "LONDON, Dec 4 (Reuters) -".
+_DATELINE = re.compile(r"\s*(?:,\s*[A-Z][\w .]*?)?\s*(?:\d{4}-\d{2}-\d{2}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|"
+                       r"Nov|Dec)[a-z]*\.?\s+\d{1,2}\b)")
+
+
+# A preposition of place right before a name: "in Calcutta", "link Heathrow to Bristol" (not "a stake in X").
+_LOCATIVE = re.compile(r"(?<!stake )(?<!shares )(?<!invested )(?<!investment )\b(?:in|at|to|from|near|outside|across|"
+                       r"via|into|around)\s+(?:the\s+)?$")
+
+
+def _places_not_orgs(per_para, sporty: bool) -> None:
+    """A known place the model called an organisation is a place: at the head of a dateline, and anywhere outside
+    sport after a preposition of place, where no legal form or company words surround it ("a hospital in Calcutta",
+    "link Heathrow to Bristol").
+    In a sports article a city is often its team ("Brisbane 10.11"), so there only datelines are changed."""
+    for p, (text, _, spans) in enumerate(per_para):
+        for sp in spans:
+            if sp.label != "ORG" or sp.source != "model":
+                continue
+            if sp.start <= 2 and _DATELINE.match(text, sp.end):
+                sp.label = "GPE"
+            elif not sporty and _LOCATIVE.search(text[max(0, sp.start - 30):sp.start]) and places.is_place(sp.text) \
+                    and not _is_org_context(text, sp) and not _COMPANY_AFTER.match(text[sp.end:sp.end + 40]):
+                sp.label = "GPE"
+
+
+def _surnames_are_people(per_para) -> None:
+    """A one-word name the model called an organisation is a person when it is the surname of a person the article
+    names in full ("Lennart Meri" ... "Meri said"), unless a legal form or company words surround it."""
+    surnames = {sp.text.split()[-1] for _, _, spans in per_para for sp in spans
+                if sp.label == "PERSON" and " " in sp.text and not sp.text.isupper()}
+    if not surnames:
+        return
+    for text, _, spans in per_para:
+        for sp in spans:
+            if sp.label == "ORG" and sp.source == "model" and sp.text in surnames and not _is_org_context(text, sp) \
+                    and not _COMPANY_AFTER.match(text[sp.end:sp.end + 40]):
+                sp.label = "PERSON"
+
+
 _DIGIT = re.compile(r"\d")
 _SPORTS = re.compile(r"\b(?:soccer|football|rugby|cricket|hockey|basketball|baseball|tennis|league|cup|match|"
                      r"matches|goals?|scored|striker|midfielder|defender|goalkeeper|halftime|half-time|division|"
@@ -404,6 +445,9 @@ _SCORE_PAIR = re.compile(rf"(?<![\w.])({_NAME})\s+\d{{1,3}}\s*,?\s+({_NAME})\s+\
                          rf"(?![\w.,:%/-]|\s*(?:-|%|per|million|billion|percent))")
 # A table row: a name, then only numbers ("Leeds 10 6 2 2 20 10 20", "CHICAGO 64 65 .496 5").
 _TABLE_ROW = re.compile(rf"^\s*(?:\d{{1,2}}[.)]?\s+)?({_NAME})\s+{_NUM}(?:\s+{_NUM})+\s*\.?\s*$")
+# A team's innings or score in a sports article: "At Leicester : Leicestershire 343-8 (", "Essex 72-0 .",
+# "v Lancashire ." at the end of a line.
+_INNINGS = re.compile(rf"(?:^\s*|:\s+)({_NAME})\s+\d{{1,3}}(?:-\d{{1,2}})?\s*(?:\(|\.?\s*$)|\bv\s+({_NAME})\s*\.?\s*$")
 _VERSUS = re.compile(rf"(?<![\w.])({_NAME})\s+(?:v|vs|vs\.|v\.)\s+({_NAME})")
 
 
@@ -438,19 +482,27 @@ def _results_line(spans: list[_Span], doc, text: str, sporty: bool) -> list[_Spa
         if sporty:
             for m in _VERSUS.finditer(text):
                 found += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+            for m in _INNINGS.finditer(text):
+                g = 1 if m.group(1) else 2
+                found.append((m.start(g), m.end(g)))
     if not found:
         return spans
     for s, e in found:
         s, e = _trim(text, s, e)
         name = text[s:e]
-        if e <= s or places.is_territory(name) or not re.search(r"[A-Za-z]{2}", name):
-            continue
+        if e <= s or (places.is_country(name) if sporty else places.is_territory(name)) \
+                or not re.search(r"[A-Za-z]{2}", name):
+            continue  # in a sports article "Essex 72-0" is a team; a country stays a place (national teams)
+        if _INITIALS.fullmatch(name) or _BRACKET_COUNTRY.match(text, e):
+            continue  # "J. Crawley 106", "vs. Guy Forget ( France )": a player, left to the people patterns
         spans = [sp for sp in spans if not (sp.start < e and s < sp.end)]
         spans.append(_Span(name, "ORG", s, e, _sent_index(doc, s), "results"))
     spans.sort(key=lambda sp: sp.start)
     return spans
 
 
+# A country in brackets right after a name, no score after it: "Guy Forget (France)" names a player.
+_BRACKET_COUNTRY = re.compile(r"\s*\(\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*\)(?!\s*\d)")
 # "Karol Kucera (Slovakia) beat ...": a name with its country in brackets is a person (a team when a score
 # follows: "Levski Sofia (Bulgaria) 1").
 _NAME_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})\s*\(\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)\s*\)(\s*\d{{1,3}}(?![\w.:-]))?")
@@ -662,6 +714,9 @@ _NAME_STARTERS = {"The", "A", "An", "In", "At", "On", "For", "By", "With", "From
 
 def _is_rigour_form(tail: str) -> bool:
     """Tell whether the whole of ``tail`` is a legal form in rigour's org-type data ("Pte. Ltd.", "plc", "AS")."""
+    # imported on first use, for start-up speed (as in watchlists.places): rigour takes ~80 ms to import
+    from rigour.names.org_types import extract_org_types
+
     words = tail.strip(" ,")
     found = extract_org_types(words)
     return bool(found) and sum(len(re.sub(r"\W", "", f[0])) for f in found) >= len(re.sub(r"\W", "", words))
@@ -730,8 +785,11 @@ def _company_context(spans: list[_Span], text: str) -> None:
 # "the Liberal Democrats", "Republicans". Organisations in every use (benchmarks/README.md, BBC guideline).
 _PARTY = re.compile(
     r"(?:(?<![\w'’-])|(?<=\bex-)|(?<=\banti-)|(?<=\bpro-)|(?<=\bnon-))"
-    r"(Labour|Conservatives?|Tory|Tories|Liberal Democrats?|Lib Dems?|Democrats|Republicans|Democrat|Republican)"
+    r"(Labour|Conservatives?|Tory|Tories|Liberal Democrats?|Lib Dems?|Democrats|Republicans|"
+    r"(?:Democrat|Republican)(?=\s+[Pp]arty))"
     r"((?:\s+[Pp]arty)?)(?![\w'’-])")
+# "Democrat" and "Republican" alone are left to the model: as a modifier ("Republican Gov.") CoNLL calls them
+# MISC, the BBC guideline ORG; the UK parties' modifiers ("Tory", "Labour") are ORG in both.
 
 
 def _parties(spans: list[_Span], doc, text: str) -> list[_Span]:
