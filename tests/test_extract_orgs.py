@@ -75,6 +75,18 @@ ARTICLE_CASES = [
     ("player with his country in a results line stays a person",
      ["Tennis results from the open on Monday.", "Karl Odrany ( Austria ) vs. Pieter Smeets ( Belgium )"],
      1, {("Pieter Smeets", "PER")}, {("Pieter Smeets", "ORG")}),
+    ("driver's team after his country in a results row",
+     ["Results from the last race of the season, where the champions were crowned.", "2. Tomas Rengard ( Sweden ) Falcoria 1:54.342"],
+     1, {("Tomas Rengard", "PER"), ("Falcoria", "ORG")}, set()),
+    ("player's club in brackets",
+     ["Football squad named for the league match on Saturday.", "Defenders - Marek Hollin ( Brevaux ) ."],
+     1, {("Marek Hollin", "PER"), ("Brevaux", "ORG")}, set()),
+    ("an age after a name makes a person",
+     ["Support for Vaikmaa , 68 , remained at 34 votes .", "Opposition leaders met Kallasmaa , who refused to resign."],
+     0, {("Vaikmaa", "PER")}, {("Vaikmaa", "ORG")}),
+    ("'who' after a name makes a person outside sport",
+     ["Support for Vaikmaa , 68 , remained at 34 votes .", "Opposition leaders met Kallasmaa , who refused to resign."],
+     1, {("Kallasmaa", "PER")}, {("Kallasmaa", "ORG")}),
 ]
 
 

@@ -202,7 +202,8 @@ _ORG_HEADS = {"United", "City", "Rovers", "Wanderers", "Athletic", "Albion", "Ho
               "Corporation", "Bank", "Group", "Holdings", "Airlines", "Airways", "Motors", "Inc", "Ltd", "plc",
               "PLC", "LLC", "GmbH", "AG", "Industries", "Enterprises", "Partners", "Capital", "Securities"}
 # Words the model takes for names that never are: time zones, budget and market words.
-_NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budget", "Dow", "Nasdaq", "FTSE"}
+_NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budget", "Dow", "Nasdaq", "FTSE",
+              "Halftime", "Aggregate", "Total", "Qualifier", "Attendance"}  # words of result lines
 # Laws and treaties are not counterparties: "the Prevention of Terrorism Bill", "the Kyoto Protocol".
 _LAW = re.compile(r"\b(?:Bill|Act|Convention|Treaty|Protocol|Directive|Accord|Amendment|Constitution)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "MEPs": people, not a name
@@ -349,7 +350,7 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         if _DIGIT.search(text) or (sporty and _VERSUS.search(text)):
             per_para[i] = (text, doc, _results_line(spans, doc, text, sporty))
         if sporty or "." in text:
-            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text))
+            per_para[i] = (text, doc, _people_patterns(per_para[i][2], doc, text, sporty))
 
     _places_not_orgs(per_para, sporty)
 
@@ -359,6 +360,7 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         for sp in spans:
             if sp.label in ("GPE", "LOC", "FAC") and name_key(sp.text) in org_keys and not places.is_place(sp.text):
                 sp.label = "ORG"
+    _person_evidence(per_para, sporty)
     _surnames_are_people(per_para)
     _add_surnames(per_para)
     _propagate(per_para)
@@ -418,6 +420,24 @@ def _places_not_orgs(per_para, sporty: bool) -> None:
             elif not sporty and _LOCATIVE.search(text[max(0, sp.start - 30):sp.start]) and places.is_place(sp.text) \
                     and not _is_org_context(text, sp) and not _COMPANY_AFTER.match(text[sp.end:sp.end + 40]):
                 sp.label = "GPE"
+
+
+# What is said of a person and never of an organisation: "Meri , who ...", "Ruutel , 68 ,", "the 18-year-old Olsza".
+_WHO_AFTER = re.compile(r"\s*,\s*(?:who|whose)\b")
+_AGE_AFTER = re.compile(r"\s*,\s*\d{1,2}\s*,")
+_AGE_BEFORE = re.compile(r"\b\d{1,3}-year-old\s+$")
+
+
+def _person_evidence(per_para, sporty: bool) -> None:
+    """Make a model's organisation a person where an age, or "who" outside sport (teams are "who" there), says so."""
+    for text, _, spans in per_para:
+        for sp in spans:
+            if sp.label != "ORG" or sp.source != "model" or _LEGAL_INSIDE.search(sp.text) or sp.text.isupper() \
+                    or len(sp.text.split()) > 3:
+                continue
+            if _AGE_BEFORE.search(text[max(0, sp.start - 14):sp.start]) or _AGE_AFTER.match(text, sp.end) \
+                    or (not sporty and _WHO_AFTER.match(text, sp.end)):
+                sp.label = "PERSON"
 
 
 def _surnames_are_people(per_para) -> None:
@@ -506,20 +526,32 @@ _BRACKET_COUNTRY = re.compile(r"\s*\(\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*\)(?!\s
 # "Karol Kucera (Slovakia) beat ...": a name with its country in brackets is a person (a team when a score
 # follows: "Levski Sofia (Bulgaria) 1").
 _NAME_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})\s*\(\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)\s*\)(\s*\d{{1,3}}(?![\w.:-]))?")
+# A team written after a player and his country at the end of a results row, with or without a time.
+_TEAM_AFTER = re.compile(rf"\s+({_NAME})(?:\s+[\d:.]+)?\s*$")
 # "J. Smith", "A.B. Jones": initials and a surname name a person.
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){1,2}[A-Z][a-z][\w'-]+")
 
 
-def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
+def _people_patterns(spans: list[_Span], doc, text: str, sporty: bool = False) -> list[_Span]:
     """Apply the name-(country) and initials rules where the model found no organisation."""
     new: list[tuple[int, int, str]] = []
     if "(" in text:
         for m in _NAME_COUNTRY.finditer(text):
-            if not places.is_territory(m.group(2)) or places.is_territory(m.group(1)):
+            if places.is_territory(m.group(1)):
+                continue
+            if not places.is_territory(m.group(2)):
+                # In sport, a player with his club in brackets: "Vladimir Smicer ( Lens )", not an acronym.
+                if sporty and " " in m.group(1) and not m.group(3) and len(m.group(2)) > 2 \
+                        and not m.group(2).isupper():
+                    new.append((m.start(1), m.end(1), "PERSON"))
+                    new.append((m.start(2), m.end(2), "ORG"))
                 continue
             label = "ORG" if m.group(3) else "PERSON"
-            new.append((m.start(1), m.end(1), label))
+            new.append((m.start(1), m.end(1), label if label == "ORG" else "PERSON!"))  # overrides the model
             new.append((m.start(2), m.end(2), "GPE"))
+            team = _TEAM_AFTER.match(text, m.end()) if sporty and not m.group(3) else None
+            if team:  # "2. David Coulthard ( Britain ) McLaren 1:54.342": the driver's or rider's team
+                new.append((team.start(1), team.end(1), "ORG"))
     if "." in text:
         for m in _INITIALS.finditer(text):
             new.append((m.start(), m.end(), "PERSON"))
@@ -529,11 +561,13 @@ def _people_patterns(spans: list[_Span], doc, text: str) -> list[_Span]:
         s, e = _trim(text, s, e)
         if e <= s:
             continue
+        strong = label.endswith("!")  # a player with his country: stronger than the model's organisation
+        label = label.rstrip("!")
         overlapping = [sp for sp in spans if sp.start < e and s < sp.end]
         if any(sp.label == "ORG" and sp.source != "model" or (sp.label == label and (sp.start, sp.end) == (s, e))
                for sp in overlapping):
             continue
-        if label == "PERSON" and any(sp.label == "ORG" for sp in overlapping):
+        if label == "PERSON" and not strong and any(sp.label == "ORG" for sp in overlapping):
             continue
         spans = [sp for sp in spans if sp not in overlapping]
         spans.append(_Span(text[s:e], label, s, e, _sent_index(doc, s), "pattern"))
