@@ -206,6 +206,9 @@ _NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budg
               "Halftime", "Aggregate", "Total", "Qualifier", "Attendance"}  # words of result lines
 # Laws and treaties are not counterparties: "the Prevention of Terrorism Bill", "the Kyoto Protocol".
 _LAW = re.compile(r"\b(?:Bill|Act|Convention|Treaty|Protocol|Directive|Accord|Amendment|Constitution)$")
+# Competitions and events are not counterparties either: "Champions League", "Davis Cup", "World Series".
+_EVENT = re.compile(r"\b(?:Cup|League|LEAGUE|Series|Championships?|Trophy|Tournament|Olympics|Grand Prix|Open|Festival|"
+                    r"Awards?|Games)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")  # "MPs", "MEPs": people, not a name
 # Suffixes that make a name a person's: "Guy Mansfield QC", "John Smith MP".
 _PERSON_SUFFIX = re.compile(r"\s+(?:QC|KC|MP|MEP|MSP|AM|Jr\.?|Sr\.?|OBE|MBE|CBE|KBE)$")
@@ -254,7 +257,8 @@ def _fix_labels(spans: list[_Span], text: str) -> None:
 def _good_name(sp: _Span) -> bool:
     t = sp.text
     if _BAD_NAME.match(t) or len(t) > 120 or not any(ch.isupper() for ch in t[:1] + t) or t in _NOT_NAMES \
-            or _PLURAL_ACRONYM.match(t) or (sp.label != "PERSON" and _LAW.search(t)):
+            or _PLURAL_ACRONYM.match(t) or (sp.label != "PERSON" and _LAW.search(t)) \
+            or (" " in t and _EVENT.search(t)):
         return False
     if sp.label == "PERSON" and (any(ch.isdigit() for ch in t) or len(t.split()) > 6):
         return False
@@ -364,7 +368,27 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
     _surnames_are_people(per_para)
     _add_surnames(per_para)
     _propagate(per_para)
+    _possessive_names(per_para)
     return per_para
+
+
+# "'s" that belongs to the name: a possessive is never followed by a comma, full stop or verb ("McDonald's, the chain",
+# "Lloyd 's said"); once an article writes it so, the name keeps its "'s" everywhere in that article.
+_NAME_S = re.compile(r"\s?['’]s(?=\s*(?:[,.;:)]|(?:said|says|is|was|has|had|will|would|and|or)\b))")
+
+
+def _possessive_names(per_para) -> None:
+    names = {sp.text for text, _, spans in per_para for sp in spans
+             if sp.label == "ORG" and _NAME_S.match(text, sp.end)}
+    if not names:
+        return
+    for text, _, spans in per_para:
+        for sp in spans:
+            if sp.label == "ORG" and sp.text in names:
+                m = re.match(r"\s?['’]s(?![\w'’])", text[sp.end:sp.end + 4])
+                if m:
+                    sp.end += m.end()
+                    sp.text = text[sp.start:sp.end]
 
 
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)\b[A-Z][\w'’-]*\s+$")
@@ -549,7 +573,8 @@ def _people_patterns(spans: list[_Span], doc, text: str, sporty: bool = False) -
             label = "ORG" if m.group(3) else "PERSON"
             new.append((m.start(1), m.end(1), label if label == "ORG" else "PERSON!"))  # overrides the model
             new.append((m.start(2), m.end(2), "GPE"))
-            team = _TEAM_AFTER.match(text, m.end()) if sporty and not m.group(3) else None
+            ranked = sporty or re.match(r"\s*\d{1,3}[.)]\s", text)  # "6. Jean Alesi ( France ) Benetton 1:55.101"
+            team = _TEAM_AFTER.match(text, m.end()) if ranked and not m.group(3) else None
             if team:  # "2. David Coulthard ( Britain ) McLaren 1:54.342": the driver's or rider's team
                 new.append((team.start(1), team.end(1), "ORG"))
     if "." in text:
