@@ -346,6 +346,7 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
         spans = _drop_works(spans, text)
         spans = _legal_names(spans, doc, text)
         spans = _parties(spans, doc, text)
+        spans = _bracket_acronyms(spans, doc, text)
         per_para.append((text, doc, spans))
 
     # Result lines and tables ("Leeds 2 Arsenal 1", "Leeds 10 6 2 2 20 10 20"): the names in them are teams.
@@ -365,6 +366,8 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None) -> li
             if sp.label in ("GPE", "LOC", "FAC") and name_key(sp.text) in org_keys and not places.is_place(sp.text):
                 sp.label = "ORG"
     _person_evidence(per_para, sporty)
+    if sporty:
+        _team_context(per_para)
     _surnames_are_people(per_para)
     _add_surnames(per_para)
     _propagate(per_para)
@@ -444,6 +447,27 @@ def _places_not_orgs(per_para, sporty: bool) -> None:
             elif not sporty and _LOCATIVE.search(text[max(0, sp.start - 30):sp.start]) and places.is_place(sp.text) \
                     and not _is_org_context(text, sp) and not _COMPANY_AFTER.match(text[sp.end:sp.end + 40]):
                 sp.label = "GPE"
+
+
+# Words that make a name a team in a sports article: "leaders Lens", "Lisbon rivals Benfica", "Hamburg side St
+# Pauli", "California Angels skipper John McNamara", "Newcastle striker".
+_TEAM_BEFORE = re.compile(r"(?<![-\w])(?:champions|leaders|rivals|hopefuls|side|visitors|hosts|holders|opponents|"
+                          r"club|strugglers|outfit)\s+$")
+_TEAM_AFTER_WORD = re.compile(r"\s+(?:side|skipper|manager|coach|striker|midfielder|defender|goalkeeper|keeper|"
+                              r"captain|fans|supporters|boss|chairman|winger|forward|full-back|fly-half)\b")
+
+
+def _team_context(per_para) -> None:
+    """In a sports article, a name with team words around it is a team (a country stays a place: national sides)."""
+    for text, _, spans in per_para:
+        for sp in spans:
+            if sp.label not in ("PERSON", "GPE", "LOC") or sp.source != "model" or places.is_country(sp.text):
+                continue
+            parts = sp.text.split()
+            if sp.label == "PERSON" and len(parts) > 1 and parts[0].lower() in _given_names():
+                continue
+            if _TEAM_BEFORE.search(text[max(0, sp.start - 14):sp.start]) or _TEAM_AFTER_WORD.match(text, sp.end):
+                sp.label = "ORG"
 
 
 # What is said of a person and never of an organisation: "Meri , who ...", "Ruutel , 68 ,", "the 18-year-old Olsza".
@@ -816,6 +840,24 @@ def _legal_names(spans: list[_Span], doc, text: str) -> list[_Span]:
         spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "legal"))
     spans.sort(key=lambda sp: sp.start)
     return spans
+
+
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Z&]{1,7})\s*\)")
+
+
+def _bracket_acronyms(spans: list[_Span], doc, text: str) -> list[_Span]:
+    """An acronym in brackets after an organisation is that organisation too: "Kurdistan Democratic Party (KDP)"."""
+    if "(" not in text:
+        return spans
+    added = []
+    for sp in spans:
+        m = _ACRONYM_AFTER.match(text, sp.end) if sp.label == "ORG" and " " in sp.text else None
+        if m and not any(o.start < m.end(1) and m.start(1) < o.end for o in spans) \
+                and "".join(w[0] for w in sp.text.split() if w[:1].isupper()).startswith(m.group(1)[0]):
+            added.append(_Span(m.group(1), "ORG", m.start(1), m.end(1), sp.sent, "acronym"))
+    if not added:
+        return spans
+    return sorted(spans + added, key=lambda sp: sp.start)
 
 
 # Words around a name that say it is a company: "oil giant X", "shares in X", "X spokesman", "X's chief executive".
