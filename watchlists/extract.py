@@ -898,7 +898,7 @@ def _parties(spans: list[_Span], doc, text: str) -> list[_Span]:
     for m in _PARTY.finditer(text):
         s, e = m.start(1), m.end(2) if m.group(2) else m.end(1)
         overlapping = [sp for sp in spans if sp.start < e and s < sp.end]
-        if any(sp.label in ("ORG", "PERSON") and (sp.start, sp.end) != (s, e) for sp in overlapping):
+        if any(sp.label in ("ORG", "PERSON") and (sp.start < s or sp.end > e) for sp in overlapping):
             continue  # part of a longer name: "Democratic Unionist Party", "Tory Blair"
         spans = [sp for sp in spans if sp not in overlapping]
         spans.append(_Span(text[s:e], "ORG", s, e, _sent_index(doc, s), "party"))
