@@ -235,3 +235,22 @@ def test_org_rules(nlp, kind, text, want, unwanted):
     got = sentence_spans(nlp, text)
     assert want <= got, (kind, got)
     assert not (unwanted & got), (kind, got)
+
+
+# The English word rules (descriptor trim, company words, parties, 's, titles of works) are not applied to French:
+# a French public body's name goes on in lower case.
+FRENCH_NAMES = [
+    ("Le Conseil constitutionnel a rejeté le recours des députés.", "Conseil constitutionnel"),
+    ("Le Parquet national financier a ouvert une enquête sur la société.", "Parquet national financier"),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp_fr():
+    return wnlp.load(lang="fr")
+
+
+@pytest.mark.parametrize("text,name", FRENCH_NAMES)
+def test_french_names_keep_their_lower_case_words(nlp_fr, text, name):
+    got = {text[s:e] for s, e, label in ex.extract_spans([text], [nlp_fr(text)], lang="fr")[0] if label == "ORG"}
+    assert name in got, got

@@ -488,18 +488,21 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None,
              lang: str = "en") -> list[tuple[str, object, list[_Span]]]:
     """Return (text, doc, spans) per paragraph, with every rule applied: the spans ``extract`` is built on."""
     per_para: list[tuple[str, object, list[_Span]]] = []
+    english = lang == "en"
     for text, doc in zip(paragraphs, docs):
         spans = _merge_adjacent(_spans(doc, text), text)
         spans = _add_known(spans, doc, text, known)
         if lang == "fr":
             spans = _add_french(spans, doc, text)
         _fix_labels(spans, text)
-        _company_context(spans, text)
-        _trim_descriptors(spans, text)
-        spans = _drop_works(spans, text)
+        if english:  # rules of English words; French names go on in lower case ("Conseil constitutionnel")
+            _company_context(spans, text)
+            _trim_descriptors(spans, text)
+            spans = _drop_works(spans, text)
         if _STRONG_LEGAL.search(text) or _LEGAL_PREFIX.search(text):
             spans = _legal_names(spans, doc, text)
-        spans = _parties(spans, doc, text)
+        if english:
+            spans = _parties(spans, doc, text)
         spans = _bracket_acronyms(spans, doc, text)
         per_para.append((text, doc, spans))
 
@@ -527,7 +530,8 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None,
         if i < 4 and _DATELINE.match(text):
             per_para[i] = (text, doc, _dateline(per_para[i][2], doc, text))
 
-    _places_not_orgs(per_para, sporty)
+    if english:
+        _places_not_orgs(per_para, sporty)
 
     _surnames_as_people(per_para)
     # A name that is an organisation anywhere in the article is one everywhere in it (unless a real place).
@@ -536,12 +540,14 @@ def _resolve(paragraphs: list[str], docs, known: KnownNames | None = None,
         for sp in spans:
             if sp.label in ("GPE", "LOC", "FAC") and name_key(sp.text) in org_keys and not places.is_place(sp.text):
                 sp.label = "ORG"
-    _person_evidence(per_para, sporty)
-    if sporty:
-        _team_context(per_para)
+    if english:
+        _person_evidence(per_para, sporty)
+        if sporty:
+            _team_context(per_para)
     _add_surnames(per_para)
     _propagate(per_para)
-    _possessive_names(per_para)
+    if english:
+        _possessive_names(per_para)
     return per_para
 
 
