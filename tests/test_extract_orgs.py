@@ -187,6 +187,12 @@ CASES = [
     ("descriptor words after an organisation are outside it",
      "The Associated Press news agency reported the arrests.",
      {("Associated Press", "ORG")}, {("Associated Press news agency", "ORG")}),
+    ("a place's possessive before a legal name is outside it",
+     "Investors sold shares in Germany's Brenner Logistik AG on Monday.",
+     {("Brenner Logistik AG", "ORG")}, {("Germany's Brenner Logistik AG", "ORG")}),
+    ("a place's possessive before a legal form written first is outside the name",
+     "Sales of stakes in firms including Russia's OAO Volga Networks raised 1.2bn euros.",
+     {("OAO Volga Networks", "ORG")}, {("Russia's OAO Volga Networks", "ORG")}),
 ]
 
 # (kind, paragraphs of one article, index of the paragraph checked, wanted spans, unwanted spans)

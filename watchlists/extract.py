@@ -103,14 +103,21 @@ class Extraction:
     mentions: list[Mention]
 
 
+# A place's possessive before a name: "Russia's", "China's".
+_PLACE_POSSESSIVE = re.compile(r"([A-Z][\w-]*(?: [A-Z][\w-]*)?)['’]s\s+(?=[A-Z])")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink [start, end) to drop a leading "the", trailing "'s", quotes and punctuation."""
+    """Shrink [start, end) to drop a leading "the" or place's possessive, trailing "'s", quotes and punctuation."""
     while True:
         seg = text[start:end]
         new_start, new_end = start, end
         m = re.match(r"^(?:the|The|THE)\s+|^(?:ex|former|pro|anti)-(?=[A-Z])", seg)
         if m and end - start > m.end():
             new_start = start + m.end()
+        m = _PLACE_POSSESSIVE.match(text, new_start, end)
+        if m and places.is_place(m.group(1)):  # "Russia's OAO Mobile Telesystems": the place is outside the name
+            new_start = m.end()
         seg = text[new_start:new_end]
         m = re.search(r"(?:['’]s?|\s+|[,.;:!?\-–—]|[" + _QUOTES + r"])$", seg)
         if m and m.start() > 0 and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Co|Ltd|Corp|Jr|Sr|St|LLC|Pte|Pty|Bhd|plc|PLC)\.$", seg):
