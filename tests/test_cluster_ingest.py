@@ -8,7 +8,12 @@ bundled DW sample article.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +27,7 @@ from screening.store import db as dbmod  # noqa: E402
 from watchlists import nlp  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +155,73 @@ def test_the_add_command_with_an_unreachable_scheduler_says_so(folder, tmp_path,
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert "0 articles were added" in result.output
+
+
+def test_a_worker_killed_mid_import_changes_nothing(folder, local_import, tmp_path, monkeypatch):
+    monkeypatch.setattr(cluster, "ARTICLES_PER_TASK", 1)
+    local_db, local = local_import
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=50) as lc, \
+            distributed.Client(lc.scheduler_address, set_as_default=False) as client:
+        victim = sorted(client.run(os.getpid).values())[0]
+        killed = []
+
+        def progress(outcome):
+            if not killed:                      # the first article is stored: kill a worker under the others
+                killed.append(outcome.where)
+                os.kill(victim, signal.SIGKILL)
+
+        db = dbmod.connect(tmp_path / "k.db")
+        result = ingest.ingest(db, [folder], cluster=lc.scheduler_address, progress=progress)
+    assert killed
+    assert sorted(_outcomes(result)) == sorted(_outcomes(local))
+    assert (_entities(db), _mentions(db), _articles(db)) == (_entities(local_db), _mentions(local_db),
+                                                             _articles(local_db))
+
+
+def test_a_scheduler_that_goes_away_stops_the_import_with_every_stored_article_whole(folder, local_import, tmp_path,
+                                                                                     monkeypatch):
+    """A real scheduler and worker started by their own commands, the scheduler killed once the first article is
+    stored; the same import on this machine then adds the rest, and the watchlist is the one a local import
+    gives."""
+    monkeypatch.setattr(cluster, "ARTICLES_PER_TASK", 1)
+    local_db, _ = local_import
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    sched = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", str(port),
+                              "--dashboard-address", ":0", "--no-show"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", f"tcp://127.0.0.1:{port}",
+                               "--nthreads", "1", "--no-nanny", "--no-dashboard"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    address = f"tcp://127.0.0.1:{port}"
+    try:
+        with distributed.Client(address, timeout=30, set_as_default=False) as c:
+            c.wait_for_workers(1, timeout=60)
+
+        def progress(outcome):
+            if sched.poll() is None:
+                sched.send_signal(signal.SIGKILL)
+                sched.wait()
+
+        db = dbmod.connect(tmp_path / "s.db")
+        with pytest.raises(ingest.ImportStopped, match=f"Dask scheduler at {address}") as exc:
+            ingest.ingest(db, [folder], cluster=address, progress=progress)
+        stopped = exc.value.result
+        added = [o for o in stopped.outcomes if o.status == "added"]
+        assert 1 <= len(added) < 5 and db["articles"].count == len(added)
+        for o in added:                                            # each stored article has all it should
+            assert db.execute("SELECT count(*) FROM mentions WHERE article_id = ?",
+                              [o.article_id]).fetchone()[0] == o.mentions
+        ingest.ingest(db, [folder])                                # the rest, on this machine
+        assert _entities(db) == _entities(local_db)
+    finally:
+        for p in (worker, sched):
+            p.kill()
+            p.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
