@@ -425,7 +425,7 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
     and stores (for large imports on several cores; each worker holds its own copy of the model, ~150 MB).
     ``cluster`` (a Dask scheduler, ``tcp://HOST:8786``) runs cleaning, language detection and the model on that
     cluster's workers instead (``workers`` is then unused); this process extracts and stores, in file order, the
-    same as without it. An unreachable scheduler raises ``cluster.ClusterError`` before anything is stored.
+    same as without it. An unreachable scheduler raises ``ImportStopped`` before anything is stored.
     ``progress`` is called with each outcome as it happens. Bad input, and an unexpected error on one article,
     make that article's outcome "failed" and the others go on; a database error, or a cluster that goes away,
     stops the import, with every article before it stored whole.
@@ -433,23 +433,7 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
     paths = list(paths)
     items: Iterable = raws if raws is not None else read_all(paths, title=title, source=source)
     if cluster:
-        # Imported here, not at the top: Dask is an optional extra, and an import without a cluster never imports it.
-        from screening.service import cluster as dask_cluster
-        importer = None
-        outcomes: list[Outcome] = []
-        try:
-            client = dask_cluster.connect(cluster)     # before anything is read or stored: fail early, in words
-            try:
-                importer = Importer(db, _description(description, paths), actor)
-                plain = (ReadArticle(i.where, problem=i.problem) if isinstance(i, ArticleError) else i for i in items)
-                read = dask_cluster.map_in_order(client, read_articles, plain, dask_cluster.ARTICLES_PER_TASK,
-                                                 _articles_of)
-                _store_read(importer, read, outcomes, progress)
-            finally:
-                client.close()
-        except dask_cluster.ClusterError as exc:
-            raise ImportStopped(str(exc), ImportResult(importer.version if importer else None, outcomes)) from exc
-        return ImportResult(importer.version, outcomes)
+        return _ingest_on_cluster(db, cluster, items, _description(description, paths), actor, progress)
     importer = Importer(db, _description(description, paths), actor)
     outcomes: list[Outcome] = []
     reported = 0
@@ -516,6 +500,30 @@ def _store_parsed(importer: Importer, prep: PreparedArticle, docs: list) -> Outc
         log.exception("could not process %s", prep.raw.where)
         return Outcome(prep.raw.where, "failed", f"could not be processed ({type(exc).__name__}: {exc}); nothing "
                        "was stored for it", prep.title)
+
+
+def _ingest_on_cluster(db: sqlite_utils.Database, address: str, items: Iterable[RawArticle | ArticleError],
+                       description: str, actor: str | None,
+                       progress: Callable[[Outcome], None] | None) -> ImportResult:
+    """``ingest`` with the articles read on the Dask cluster of the scheduler at ``address`` (``read_articles``)
+    and stored here in their order; ``ImportStopped`` when the cluster cannot be reached, goes away or fails."""
+    # Imported here, not at the top: Dask is an optional extra, and an import without a cluster never imports it.
+    from screening.service import cluster as dask_cluster
+    importer: Importer | None = None
+    outcomes: list[Outcome] = []
+    try:
+        client = dask_cluster.connect(address)     # before anything is read or stored: fail early, in words
+        try:
+            importer = Importer(db, description, actor)
+            plain = (ReadArticle(i.where, problem=i.problem) if isinstance(i, ArticleError) else i for i in items)
+            read = dask_cluster.map_in_order(client, read_articles, plain, dask_cluster.ARTICLES_PER_TASK,
+                                             _articles_of)
+            _store_read(importer, read, outcomes, progress)
+        finally:
+            client.close()
+    except dask_cluster.ClusterError as exc:
+        raise ImportStopped(str(exc), ImportResult(importer.version if importer else None, outcomes)) from exc
+    return ImportResult(importer.version, outcomes)
 
 
 def _store_read(importer: Importer, read: Iterable[ReadArticle], outcomes: list[Outcome],
