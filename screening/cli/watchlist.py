@@ -13,7 +13,7 @@ from screening.cli.common import cli_actor
 from screening.cli.monitor import rescreen_behind
 from screening.service import ingest
 from screening.service import lists as list_import
-from screening.service import matching
+from screening.service import matching, policy
 from screening.store import watchlist as store
 from watchlists import lists, sources
 
@@ -47,9 +47,13 @@ def _fmt(o) -> str:
 @click.option("--sample", is_flag=True, help="Add the bundled sample article (DW, 20 September 2016).")
 @click.option("--workers", type=click.IntRange(1, 16), default=None,
               help="Model worker processes (default: 1 for fewer than 20 files, else up to 2, by CPU count).")
+@click.option("--cluster", metavar="tcp://HOST:8786", default=None,
+              help="Clean the articles and run the language model on the workers of this Dask scheduler; this "
+                   "machine stores them, the same as without it (default: the setting SCREENING_DASK_SCHEDULER, "
+                   "else this machine only). Needs pip install -e '.[cluster]'.")
 @click.pass_obj
 def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, title: str | None,
-                  sample: bool, workers: int | None) -> None:
+                  sample: bool, workers: int | None, cluster: str | None) -> None:
     """Add articles (.txt, .html, .json, .jsonl, or folders of them) to the watchlist.
 
     Prints what was added, skipped as a duplicate, linked as a near-copy, or failed and why. Exits non-zero only
@@ -64,6 +68,9 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
         files = sources.expand_paths(list(paths))
         if workers is None:
             workers = 1 if len(files) < 20 else max(1, min(2, os.cpu_count() or 1))
+        cluster = cluster or policy.value(obj.db, "dask_scheduler") or None
+        if cluster:
+            click.echo(f"Reading the articles on the Dask cluster at {cluster}...", err=True)
         # A bar on the terminal for folders; the outcome lines are printed above it.
         with tqdm(total=len(files), unit="file", desc="Adding articles", file=sys.stderr,
                   disable=len(files) < 2 or not sys.stderr.isatty()) as bar:
@@ -76,8 +83,17 @@ def watchlist_add(obj: Context, paths: tuple[str, ...], source: str | None, titl
                     seen.add(base)
                     bar.update(1)
 
-            results.append(ingest.ingest(obj.db, paths, source=source, title=title, progress=progress,
-                                         workers=workers))
+            try:
+                results.append(ingest.ingest(obj.db, paths, source=source, title=title, progress=progress,
+                                             workers=workers, cluster=cluster))
+            except ingest.ImportStopped as exc:
+                bar.close()
+                added = exc.result.count("added")
+                if added:
+                    _prepare_index(obj)
+                raise click.ClickException(f"{exc}; {added} articles were added before it stopped, each whole; "
+                                           f"run the same command again to add the rest (those stored are "
+                                           f"skipped as duplicates).") from None
     outcomes = [o for r in results for o in r.outcomes]
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in _SYMBOLS}
     version = store.current_version(obj.db)

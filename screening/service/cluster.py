@@ -1,4 +1,4 @@
-"""Batch screening on a Dask cluster: the rows in partitions, screened on the cluster's workers, stored here.
+"""Batch screening and article ingestion on a Dask cluster: the work on the cluster's workers, stored here.
 
 Used when a run is given a scheduler (``screening screen FILE --cluster tcp://HOST:8786``, or the setting
 ``SCREENING_DASK_SCHEDULER``, which the web app's job worker reads too). Dask (``dask.distributed``) is the engine:
@@ -17,6 +17,11 @@ nothing imports Dask (an optional extra: ``pip install -e '.[cluster]'``).
 - **Failures.** A worker that dies mid-run loses nothing: Dask recomputes its partitions elsewhere, and each
   partition's outcomes are read once, so every row is stored exactly once. A scheduler that cannot be reached, or
   that goes away during the run, raises ``ClusterError`` saying so; the caller marks the run failed.
+
+Ingestion (``screening watchlist add FOLDER --cluster ...``) uses ``map_in_order``: the articles, read from their
+files here, go to the workers a few per task, where ``ingest.read_articles`` cleans them, detects their language
+and runs the language's model (loaded once per worker process, by ``watchlists.nlp``); what comes back is plain
+data (the prepared article and the model's docs as bytes), stored here in file order, article by article.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ import logging
 import threading
 import uuid
 from collections import deque
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import distributed
 from distributed import Client, WorkerPlugin
@@ -41,6 +46,10 @@ PARTITION_ROWS = 2_000      # rows per partition: seconds of work, so that sched
 IN_FLIGHT_PER_THREAD = 3    # partitions submitted per worker thread: workers never wait, memory stays bounded
 CONNECT_TIMEOUT_S = 10
 PLUGIN_PREFIX = "screening-index-"
+ARTICLES_PER_TASK = 4       # articles per ingestion task: a fraction of a second of the model's work each
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ClusterError(RuntimeError):
@@ -191,3 +200,76 @@ def _outcomes(future: distributed.Future, chunk: Sequence[ClientLike], address: 
     except Exception as exc:
         raise ClusterError(f"screening {_rows_of(chunk)} failed on the cluster: {type(exc).__name__}: "
                            f"{exc}") from exc
+
+
+# --- any work, in order -----------------------------------------------------------------------------------------
+
+def map_in_order(client: Client, fn: Callable[[list[T]], list[R]], items: Iterable[T], per_task: int,
+                 label: Callable[[list[T]], str], progress: Callable[[int], None] | None = None) -> Iterator[R]:
+    """Yield ``fn(chunk)`` for chunks of ``per_task`` items, run on the cluster, flattened and in input order.
+
+    A few tasks per worker thread are in flight at a time (memory stays bounded: ``items`` is read as tasks are
+    submitted). ``progress(n)`` is called as tasks finish with the items done. Raise ``ClusterError`` (naming the
+    chunk with ``label``) when the scheduler goes away or a task fails; nothing after that chunk is yielded.
+    """
+    address = client.scheduler.address if client.scheduler else "?"
+    try:
+        threads = max(sum(client.nthreads().values()), 1)
+    except (OSError, TimeoutError, distributed.comm.CommClosedError) as exc:
+        raise ClusterError(f"lost the Dask scheduler at {address}: {exc}") from exc
+    window = max(2, IN_FLIGHT_PER_THREAD * threads)
+    token = uuid.uuid4().hex[:12]
+    chunks = chunked(items, per_task)
+    pending: deque[tuple[list[T], distributed.Future]] = deque()
+    finished = distributed.as_completed(loop=client.loop)
+    sizes: dict[str, int] = {}
+    submitted = 0
+    name = getattr(fn, "__name__", "task").replace("_", "-")
+
+    def submit() -> bool:
+        nonlocal submitted
+        chunk = next(chunks, None)
+        if chunk is None:
+            return False
+        future = client.submit(fn, chunk, key=f"{name}-{token}-{submitted}", pure=False)
+        submitted += 1
+        sizes[future.key] = len(chunk)
+        pending.append((chunk, future))
+        finished.add(future)
+        return True
+
+    done = 0
+    try:
+        for _ in range(window):
+            if not submit():
+                break
+        for future in finished:
+            if future.status == "finished":
+                done += sizes.pop(future.key, 0)
+                if progress:
+                    progress(done)
+            submit()
+            while pending and pending[0][1].done():
+                chunk, head = pending.popleft()
+                yield from _task_result(head, label(chunk), address)
+        if pending:       # cannot happen: every future was waited for
+            raise ClusterError(f"{len(pending)} tasks never finished on the cluster at {address}")
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+def _task_result(future: distributed.Future, what: str, address: str):
+    """The result of a finished task working on ``what``, or ``ClusterError`` saying what went wrong."""
+    try:
+        return future.result()
+    except ClusterError:
+        raise
+    except distributed.client.FutureCancelledError as exc:
+        raise ClusterError(f"lost the Dask scheduler at {address} while {what} were processed ({exc})") from exc
+    except distributed.scheduler.KilledWorker as exc:
+        raise ClusterError(f"{what} killed a worker each time they were tried ({exc})") from exc
+    except (OSError, TimeoutError, distributed.comm.CommClosedError) as exc:
+        raise ClusterError(f"lost the Dask scheduler at {address} while {what} were processed: {exc}") from exc
+    except Exception as exc:
+        raise ClusterError(f"{what} failed on the cluster: {type(exc).__name__}: {exc}") from exc

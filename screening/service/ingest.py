@@ -9,10 +9,12 @@ as it was (nothing changed).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -52,6 +54,26 @@ class PreparedArticle:
     author: str | None
     site: str | None
     source: str | None
+
+
+class ImportStopped(RuntimeError):
+    """An import on a cluster stopped: the scheduler cannot be reached or went away, or a task failed. ``result``
+    holds what was stored before (every article whole), the message says why."""
+
+    def __init__(self, message: str, result: "ImportResult"):
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass
+class ReadArticle:
+    """An article cleaned and read by its language's model away from the database (a cluster's worker): plain,
+    picklable data. ``problem`` says why there is no article (bad input: nothing else is set)."""
+
+    where: str
+    prep: PreparedArticle | None = None
+    docs: bytes | None = None       # the model's docs of ``prep.paragraphs`` (``nlp.docs_to_bytes``)
+    problem: str | None = None
 
 
 @dataclass
@@ -129,6 +151,34 @@ def prepare_article(raw: RawArticle) -> PreparedArticle:
     return PreparedArticle(raw, p(cleaned.title), paragraphs, cleaned, text, dedupe.text_hash(text, text_words), sh,
                     dedupe.bands(dedupe.minhash(sh)), p(dedupe.normalise_url(url)),
                     p(published or cleaned.published), p(author), p(site), p(raw.source or site))
+
+
+def read_articles(items: list[RawArticle | ReadArticle]) -> list[ReadArticle]:
+    """A cluster task: clean each article, detect its language and run that language's model on its paragraphs.
+
+    The models are loaded once per process (``nlp.load`` keeps them) and serve every task the worker runs. An
+    item that is already a ``ReadArticle`` (an input that could not be read) comes back as it is. The raw text
+    and HTML are not sent back: storing needs only the prepared article.
+    """
+    out = []
+    for item in items:
+        if isinstance(item, ReadArticle):
+            out.append(item)
+            continue
+        try:
+            prep = prepare_article(item)
+        except ArticleError as exc:
+            out.append(ReadArticle(exc.where, problem=exc.problem))
+            continue
+        pipe = nlp.load(lang=prep.clean.language)
+        with _MODEL_LOCK:  # one article at a time per process: a worker's threads share the model
+            docs = list(pipe.pipe(prep.paragraphs, batch_size=BATCH_SIZE))
+        prep.raw = dataclasses.replace(item, text=None, html=None)
+        out.append(ReadArticle(item.where, prep, nlp.docs_to_bytes(docs)))
+    return out
+
+
+_MODEL_LOCK = threading.Lock()
 
 
 def _prepared_stream(items: Iterable[RawArticle | ArticleError], outcomes: list[Outcome],
@@ -367,19 +417,24 @@ def _fewer_collections() -> Iterator[None]:
 
 def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws: Iterable[RawArticle] | None = None,
            source: str | None = None, title: str | None = None, actor: str | None = None,
-           description: str | None = None, workers: int = 1,
+           description: str | None = None, workers: int = 1, cluster: str | None = None,
            progress: Callable[[Outcome], None] | None = None) -> ImportResult:
     """Add articles from files and folders (or ready ``RawArticle`` records) to the watchlist.
 
     ``workers`` > 1 runs the language model in that many worker processes while this process cleans, extracts
     and stores (for large imports on several cores; each worker holds its own copy of the model, ~150 MB).
+    ``cluster`` (a Dask scheduler, ``tcp://HOST:8786``) runs cleaning, language detection and the model on that
+    cluster's workers instead (``workers`` is then unused); this process extracts and stores, in file order, the
+    same as without it. An unreachable scheduler raises ``ImportStopped`` before anything is stored.
     ``progress`` is called with each outcome as it happens. Bad input, and an unexpected error on one article,
-    make that article's outcome "failed" and the others go on; a database error stops the import, with every
-    article before it stored whole.
+    make that article's outcome "failed" and the others go on; a database error, or a cluster that goes away,
+    stops the import, with every article before it stored whole.
     """
     paths = list(paths)
     items: Iterable = raws if raws is not None else read_all(paths, title=title, source=source)
-    importer = Importer(db, description or ("add " + " ".join(str(p) for p in paths))[:500], actor)
+    if cluster:
+        return _ingest_on_cluster(db, cluster, items, _description(description, paths), actor, progress)
+    importer = Importer(db, _description(description, paths), actor)
     outcomes: list[Outcome] = []
     reported = 0
 
@@ -419,18 +474,75 @@ def ingest(db: sqlite_utils.Database, paths: Iterable[str | Path] = (), *, raws:
                 prep = pending.pop(n)
                 if n in parsed:
                     docs = parsed.pop(n)
-                try:
-                    outcomes.append(importer.store(prep, docs))
-                except sqlite3.Error:
-                    raise  # the store itself failed: stop, every article before this one is stored whole
-                except Exception as exc:  # a bug on one odd article must not stop the others
-                    log.exception("could not process %s", prep.raw.where)
-                    outcomes.append(Outcome(prep.raw.where, "failed", f"could not be processed ({type(exc).__name__}: "
-                                            f"{exc}); nothing was stored for it", prep.title))
+                outcomes.append(_store_parsed(importer, prep, docs))
                 docs = []
                 flush()
     flush()
     return ImportResult(importer.version, outcomes)
+
+
+def _description(description: str | None, paths: list) -> str:
+    return description or ("add " + " ".join(str(p) for p in paths))[:500]
+
+
+def _articles_of(chunk: list[RawArticle | ReadArticle]) -> str:
+    """A task's articles, in words (for an error)."""
+    return chunk[0].where if len(chunk) == 1 else f"the articles {chunk[0].where} to {chunk[-1].where}"
+
+
+def _store_parsed(importer: Importer, prep: PreparedArticle, docs: list) -> Outcome:
+    """Store an article the model has read; an unexpected error fails this article only."""
+    try:
+        return importer.store(prep, docs)
+    except sqlite3.Error:
+        raise  # the store itself failed: stop, every article before this one is stored whole
+    except Exception as exc:  # a bug on one odd article must not stop the others
+        log.exception("could not process %s", prep.raw.where)
+        return Outcome(prep.raw.where, "failed", f"could not be processed ({type(exc).__name__}: {exc}); nothing "
+                       "was stored for it", prep.title)
+
+
+def _ingest_on_cluster(db: sqlite_utils.Database, address: str, items: Iterable[RawArticle | ArticleError],
+                       description: str, actor: str | None,
+                       progress: Callable[[Outcome], None] | None) -> ImportResult:
+    """``ingest`` with the articles read on the Dask cluster of the scheduler at ``address`` (``read_articles``)
+    and stored here in their order; ``ImportStopped`` when the cluster cannot be reached, goes away or fails."""
+    # Imported here, not at the top: Dask is an optional extra, and an import without a cluster never imports it.
+    from screening.service import cluster as dask_cluster
+    importer: Importer | None = None
+    outcomes: list[Outcome] = []
+    try:
+        client = dask_cluster.connect(address)     # before anything is read or stored: fail early, in words
+        try:
+            importer = Importer(db, description, actor)
+            plain = (ReadArticle(i.where, problem=i.problem) if isinstance(i, ArticleError) else i for i in items)
+            read = dask_cluster.map_in_order(client, read_articles, plain, dask_cluster.ARTICLES_PER_TASK,
+                                             _articles_of)
+            _store_read(importer, read, outcomes, progress)
+        finally:
+            client.close()
+    except dask_cluster.ClusterError as exc:
+        raise ImportStopped(str(exc), ImportResult(importer.version if importer else None, outcomes)) from exc
+    return ImportResult(importer.version, outcomes)
+
+
+def _store_read(importer: Importer, read: Iterable[ReadArticle], outcomes: list[Outcome],
+                progress: Callable[[Outcome], None] | None) -> None:
+    """Store articles read elsewhere (``read_articles`` on a cluster), in their order, each as ``ingest`` does;
+    append each outcome to ``outcomes``."""
+    with _fewer_collections():
+        for r in read:
+            if r.prep is None:
+                outcome = Outcome(r.where, "failed", r.problem or "could not be read")
+            else:
+                # A duplicate or near-copy of a stored article: settled without the docs, as on this machine.
+                outcome = importer.store(r.prep)
+                if outcome is None:
+                    docs = nlp.docs_from_bytes(r.docs, importer.model(r.prep.clean.language)[0])
+                    outcome = _store_parsed(importer, r.prep, docs)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
 
 
 def ingest_sample(db: sqlite_utils.Database, actor: str | None = None,
