@@ -25,6 +25,7 @@ data (the prepared article and the model's docs as bytes), stored here in file o
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -86,14 +87,14 @@ class IndexPlugin(WorkerPlugin):
             _INDEXES.pop(self.index.sha256, None)
 
 
-def screen_partition(sha256: str, queries: list[Query | None], threshold: float,
-                     limit: int | None) -> list[Outcome]:
-    """A task: screen one partition's queries with the worker's matcher of the index ``sha256``."""
+def screen_partition(sha256: str, threshold: float, limit: int | None,
+                     rows: list[tuple[int, Query | None]]) -> list[Outcome]:
+    """A task: screen one partition's (row, query) pairs with the worker's matcher of the index ``sha256``."""
     matcher = _INDEXES.get(sha256)
     if matcher is None:
         raise ClusterError(f"the screening index {sha256[:12]} is not loaded on this worker (its plugin was not "
                            f"set up: is the screening package installed there, at the same version?)")
-    return screen_chunk(matcher, queries, threshold, limit)
+    return screen_chunk(matcher, [q for _, q in rows], threshold, limit)
 
 
 def _plugins_on(dask_scheduler=None) -> list[str]:
@@ -122,84 +123,29 @@ def ship_index(client: Client, index: IndexBytes) -> None:
     client.register_plugin(plugin)
 
 
-def _rows_of(chunk: Sequence[ClientLike]) -> str:
-    first, last = chunk[0].row, chunk[-1].row
+def _rows_of(chunk: Sequence[tuple[int, Query | None]]) -> str:
+    first, last = chunk[0][0], chunk[-1][0]
     return f"row {first}" if first == last else f"rows {first}-{last}"
 
 
-def screen_rows_cluster(client: Client, index: IndexBytes, clients: Iterable[ClientLike], threshold: float,
+def screen_rows_cluster(client: Client, index: IndexBytes, clients: Sequence[ClientLike], threshold: float,
                         limit: int | None, progress: Callable[[int], None] | None = None, *,
                         partition_rows: int | None = None) -> Iterator[RowResult]:
     """Yield one ``RowResult`` per client, in row order, as ``batch.screen_rows`` does, the rows screened on the
-    cluster in partitions of ``partition_rows`` (default ``PARTITION_ROWS``); ``progress(n)`` is called as partitions finish, with the rows
-    done. Raise ``ClusterError`` when the scheduler goes away or a partition fails."""
+    cluster in partitions of ``partition_rows`` (default ``PARTITION_ROWS``); ``progress(n)`` is called as
+    partitions finish, with the rows done. Raise ``ClusterError`` when the scheduler goes away or a partition
+    fails."""
     address = client.scheduler.address if client.scheduler else "?"
     try:
         ship_index(client, index)
-        threads = max(sum(client.nthreads().values()), 1)
     except (OSError, TimeoutError, distributed.comm.CommClosedError) as exc:
         raise ClusterError(f"lost the Dask scheduler at {address} while sending the index: {exc}") from exc
-    window = max(2, IN_FLIGHT_PER_THREAD * threads)
-    token = uuid.uuid4().hex[:12]
-    chunks = chunked(clients, partition_rows or PARTITION_ROWS)
-    pending: deque[tuple[list[ClientLike], distributed.Future]] = deque()
-    finished = distributed.as_completed(loop=client.loop)
-    sizes: dict[str, int] = {}
-    submitted = 0
-
-    def submit() -> bool:
-        nonlocal submitted
-        chunk = next(chunks, None)
-        if chunk is None:
-            return False
-        future = client.submit(screen_partition, index.sha256, [row_query(c) for c in chunk], threshold, limit,
-                               key=f"screen-{token}-{submitted}", pure=False)
-        submitted += 1
-        sizes[future.key] = len(chunk)
-        pending.append((chunk, future))
-        finished.add(future)
-        return True
-
-    done = 0
-    try:
-        for _ in range(window):
-            if not submit():
-                break
-        for future in finished:
-            if future.status == "finished":
-                done += sizes.pop(future.key, 0)
-                if progress:
-                    progress(done)
-            submit()
-            while pending and pending[0][1].done():
-                chunk, head = pending.popleft()
-                outcomes = _outcomes(head, chunk, address)
-                for c, outcome in zip(chunk, outcomes):
-                    yield row_result(c, outcome)
-        if pending:       # cannot happen: every future was waited for; never store a run with rows missing
-            raise ClusterError(f"{len(pending)} partitions never finished on the cluster at {address}")
-    finally:
-        for _, future in pending:
-            future.cancel()
-
-
-def _outcomes(future: distributed.Future, chunk: Sequence[ClientLike], address: str) -> list[Outcome]:
-    """The outcomes of a finished partition, or ``ClusterError`` saying what went wrong."""
-    try:
-        return future.result()
-    except ClusterError:
-        raise
-    except distributed.client.FutureCancelledError as exc:
-        raise ClusterError(f"lost the Dask scheduler at {address} while {_rows_of(chunk)} were screened "
-                           f"({exc}); the run is not complete") from exc
-    except distributed.scheduler.KilledWorker as exc:
-        raise ClusterError(f"screening {_rows_of(chunk)} killed a worker each time it was tried ({exc})") from exc
-    except (OSError, TimeoutError, distributed.comm.CommClosedError) as exc:
-        raise ClusterError(f"lost the Dask scheduler at {address} while {_rows_of(chunk)} were screened: "
-                           f"{exc}") from exc
-    except Exception as exc:
-        raise ClusterError(f"screening {_rows_of(chunk)} failed on the cluster: {type(exc).__name__}: "
-                           f"{exc}") from exc
+    task = functools.partial(screen_partition, index.sha256, threshold, limit)
+    outcomes = map_in_order(client, task, ((c.row, row_query(c)) for c in clients),
+                            partition_rows or PARTITION_ROWS, _rows_of, progress)
+    rows = iter(clients)
+    for outcome in outcomes:        # to its end: the last partitions' progress comes after their rows
+        yield row_result(next(rows), outcome)
 
 
 # --- any work, in order -----------------------------------------------------------------------------------------
@@ -224,7 +170,7 @@ def map_in_order(client: Client, fn: Callable[[list[T]], list[R]], items: Iterab
     finished = distributed.as_completed(loop=client.loop)
     sizes: dict[str, int] = {}
     submitted = 0
-    name = getattr(fn, "__name__", "task").replace("_", "-")
+    name = getattr(getattr(fn, "func", fn), "__name__", "task").replace("_", "-")
 
     def submit() -> bool:
         nonlocal submitted
