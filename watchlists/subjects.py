@@ -131,6 +131,9 @@ def _subject(verb) -> list:
         subj = _children(verb, "nsubj", "nsubjpass", "csubj")
         if subj:
             return subj
+        if verb.dep_ == "acl" and verb.head.lower_ == "order" and verb.head.head.lower_ == "in":
+            verb = verb.head.head.head  # "X has to apologise in order to avoid a ban": the doer of the clause
+            continue
         if verb.dep_ == "acl" and _children(verb.head, "poss") and not verb.text.lower().endswith("ed"):
             return _children(verb.head, "poss")  # "his decision to commit fraud"
         if verb.dep_ in ("acl", "relcl") or (verb.dep_ == "amod"):
