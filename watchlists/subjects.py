@@ -80,8 +80,6 @@ _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "
                     "polic", "fear", "threat", "edition", "drama", "order")
 # Verbs of resisting an enforcement: their subject is the one it is against ("X will fight the charges").
 _RESIST_VERBS = ("fight", "contest", "challeng", "appeal", "resist", "dispute", "deni", "deny", "face")
-# Small clauses: "which saw CBS fined", "had him arrested".
-_SMALL_CLAUSE_HEADS = ("saw", "see", "seen", "had", "has", "have", "got", "get")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
 _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "member", "worker", "banker",
           "trader", "officer", "management", "board", "boss", "leadership", "one")
@@ -177,9 +175,8 @@ def _about_verb(verb, enforce: bool) -> list:
         if obj:
             return obj
         if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux") and (
-                (verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative"))
-                or (verb.dep_ == "ccomp" and verb.head.lower_ in _SMALL_CLAUSE_HEADS)):
-            return subj  # a headline's passive ("BNP leader Nick Griffin arrested"), "which saw CBS fined"
+                verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative")):
+            return subj  # a headline's passive ("BNP leader Nick Griffin arrested")
         obj = _children(verb, "dobj", "dative")
         if obj:
             return obj
