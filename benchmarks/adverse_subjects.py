@@ -139,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     gold = [p["subject"] for p in pairs]
     print(f"parse {'off' if args.no_parse else 'on'}; targets: precision >= 0.85, recall >= 0.85 (adverse subject)")
     for split, members in GROUPS:
+        if not set(members) <= set(args.splits.split(",")):
+            continue
         idx = [i for i, p in enumerate(pairs) if p.get("split", "dev") in members]
         if not idx:
             continue
