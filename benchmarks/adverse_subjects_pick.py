@@ -6,7 +6,9 @@ two or more people/organisations. Prints JSON lines with the text, for labelling
 The held-out rows were picked with ``--exclude benchmarks/data/adverse_subjects.jsonl --shuffle --max-sentences 60``:
 articles not used by the dev rows and sentences not among them (the corpus repeats stories), in an order fixed by the sha1 of their path (not by topic or by what the rules
 get right), up to 60 sentences; the four folders hold only 28 such sentences, so
-the sport folder was added (``--folders sport --max-sentences 20``).
+the sport folder was added (``--folders sport --max-sentences 20``). The test rows (``"split": "test"``) were picked
+the same way after the dev2 rows were labelled: ``--folders sport --min-names 1 --max-sentences 60`` (articles in no other row),
+and ``--reuse-articles --max-sentences 25`` in the four other folders (sentences in no other row, from any article).
 """
 from __future__ import annotations
 
@@ -34,12 +36,16 @@ def main() -> None:
     ap.add_argument("--shuffle", action="store_true", help="articles in the order of the sha1 of their path")
     ap.add_argument("--folders", default="business,politics,tech,entertainment", help="BBC folders, comma-separated")
     ap.add_argument("--max-sentences", type=int, default=0, help="stop after N sentences")
+    ap.add_argument("--min-names", type=int, default=2,
+                    help="sentences naming at least N people/organisations (1: also a lone name beside the words)")
+    ap.add_argument("--reuse-articles", action="store_true",
+                    help="with --exclude, leave out only the labelled sentences, not their whole articles")
     args = ap.parse_args()
     root = Path(args.bbc) / "bbc"
     used, seen = set(), set()  # the articles and the sentences (sha1) already labelled
     if args.exclude:
         rows = [json.loads(line) for line in Path(args.exclude).read_text().splitlines()]
-        used = {r["article"] for r in rows}
+        used = set() if args.reuse_articles else {r["article"] for r in rows}
         seen = {r["sha1"] for r in rows}
     model = nlp.load()
     paths = [path for folder in args.folders.split(",")
@@ -64,7 +70,7 @@ def main() -> None:
                     continue
                 ents = [(a, b, lab) for a, b, lab in sp if lab in ("PER", "ORG")
                         and sent.start_char <= a and b <= sent.end_char]
-                if len(ents) < 2:
+                if len(ents) < args.min_names:
                     continue
                 sha1 = hashlib.sha1(s.encode()).hexdigest()[:12]
                 if sha1 in seen:

@@ -76,6 +76,39 @@ CASES = [
      True),
     ("named in a lawsuit", "The lawsuit names Gregory Fairweather - real name Greg Fair - plus two associates.",
      "Gregory Fairweather", True),
+    # kinds added for issue 17.3, round three (the errors of the former held-out rows, now "dev2")
+    ("list joined by along with", "Tom Baxter along with Ian Reeve, coach Paul Dunn and trainer Sam Hart are charged "
+     "with fraud.", "Sam Hart", True),
+    ("list joined by along with", "Tom Baxter along with Ian Reeve, coach Paul Dunn and trainer Sam Hart are charged "
+     "with fraud.", "Ian Reeve", True),
+    ("list joined by along with", "The two men - along with trainer Sam Hart - were indicted for fraud last year.",
+     "Sam Hart", True),
+    ("owner of what is raided", "Evidence was gathered during police raids on Kestrel Shipping's offices and Tom "
+     "Baxter's home.", "Kestrel Shipping", True),
+    ("owner of what is raided", "Evidence was gathered during police raids on Kestrel Shipping's offices and Tom "
+     "Baxter's home.", "Tom Baxter", True),
+    ("after being fined", "Tom Baxter is furious after being fined by the Maritime Authority.", "Tom Baxter", True),
+    ("after being fined", "Tom Baxter is furious after being fined by the Maritime Authority.", "Maritime Authority",
+     False),
+    ("accuser's allegations", "Anna Price denies taking cocaine and says she will sue over Tom Baxter's "
+     "allegations.", "Tom Baxter", False),
+    ("offence as an object", "Anna Price denies taking cocaine and says she will sue over Tom Baxter's "
+     "allegations.", "Anna Price", True),
+    ("plaintiff taking action", "Tom Baxter is taking legal action against the council, Anna Price said.",
+     "Tom Baxter", False),
+    ("title holding a crime word", "Tom Baxter starred in Raging Bull and Gangs of New York.", "Tom Baxter", False),
+    ("title holding a crime word", "Tom Baxter starred in Raging Bull and Gangs of New York.", "Raging Bull", False),
+    ("employer before a title", "The Maritime Authority fined Orion coach Tom Baxter $2,000.", "Orion", False),
+    ("employer before a title", "The Maritime Authority fined Orion coach Tom Baxter $2,000.", "Tom Baxter", True),
+    ("employer in an apposition", "Tom Baxter, chief executive of Kestrel Shipping, was arrested by police.",
+     "Kestrel Shipping", False),
+    ("employer in an apposition", "Tom Baxter, chief executive of Kestrel Shipping, was arrested by police.",
+     "Tom Baxter", True),
+    ("in order to avoid", "Tom Baxter may have to apologise in order to avoid sanction from the Rugby Board.",
+     "Tom Baxter", True),
+    ("in order to avoid", "Tom Baxter may have to apologise in order to avoid sanction from the Rugby Board.",
+     "Rugby Board", False),
+    ("no crime word inside another word", "Tom Baxter saw Ian Reeve scamper over for a try.", "Ian Reeve", False),
 ]
 
 

@@ -48,7 +48,7 @@ TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
         r"\bproceeds of crime\b",
     ]),
     "fraud": ("Fraud", 0.8, "FATF designated category: fraud", [
-        r"\bfraud\w*\b", r"\bscam\w*\b", r"\bPonzi\b", r"\bembezzl\w+\b", r"\bmisappropriat\w+\b", r"\bforg(?:ery|ed)\b",
+        r"\bfraud\w*\b", r"\bscam(?:s|med|mers?|ming)?\b", r"\bPonzi\b", r"\bembezzl\w+\b", r"\bmisappropriat\w+\b", r"\bforg(?:ery|ed)\b",
         r"\bfalse accounting\b", r"\bcooked the books\b", r"\bmisled investors\b|\bmisleading investors\b",
         r"\bdeceiv\w+\b|\bdeception\b", r"\bcounterfeit\w*\b",
     ]),

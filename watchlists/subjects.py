@@ -31,12 +31,14 @@ _ENFORCE_VERBS = ("sue", "sued", "suing", "charg", "fine", "fined", "fining", "a
                   "penaliz", "target", "freez", "froze", "imprison", "detain", "extradit", "blame", "alleg",
                   "implicat", "suspect", "ban", "punish", "question", "tried", "try", "probe", "behead", "execut")
 # Verbs whose subject brings an enforcement noun against someone else ("the SEC filed charges against X").
-_ACTOR_VERBS = ("bring", "brought", "file", "launch", "take", "took", "taken", "seek", "sought", "impos", "press",
-                "level", "lodg", "pursu", "issu", "threat", "call", "lift", "back", "urg", "demand", "want", "win",
-                "won", "use", "recommend", "welcom", "refer", "pass", "transfer", "combat", "fight", "tackl",
+_ACTOR_VERBS = ("threat", "call", "back", "urg", "demand", "want", "recommend", "welcom", "refer", "pass", "transfer", "combat", "fight", "tackl",
                 "expose", "solve", "tighten", "reduc", "prevent", "abolish", "introduc", "allow", "present",
                 "monitor", "warn", "defend", "end", "keep", "lead", "led", "drag", "trigger", "co-ordinat",
                 "coordinat", "approv")
+# Verbs that bring or use a thing: their subject brings an enforcement noun against someone else ("the SEC filed
+# charges", "taking legal action"), but commits an offence noun ("denies using drugs", "launched a terror attack").
+_BRING_VERBS = ("bring", "brought", "file", "launch", "tak", "took", "seek", "sought", "impos", "press", "level",
+                "lodg", "pursu", "issu", "lift", "win", "won", "use", "using")
 # Verbs of speech and thought: their subject comments; the words they report are about others.
 _SPEECH_VERBS = ("say", "said", "says", "tell", "told", "claim", "argu", "contend", "warn", "believ", "add",
                  "report", "announc", "confirm", "stat", "insist", "wr", "suggest", "note", "explain", "think",
@@ -46,8 +48,11 @@ _SPEECH_VERBS = ("say", "said", "says", "tell", "told", "claim", "argu", "conten
 # Nouns of enforcement: brought by their owner against someone else.
 _ENFORCE_NOUNS = ("lawsuit", "suit", "action", "charge", "case", "prosecution", "sanction", "penalt", "fine",
                   "investigation", "probe", "inquiry", "embargo", "indictment", "raid", "complaint", "proceeding")
+# Nouns of an accusation: their owner makes it ("Conte's allegations"); "allegations against X" are about X.
+_ACCUSATION_NOUNS = ("alleg", "accusation", "claim")
 # Nouns whose owner undergoes them ("Scholl's arrest", "Mr Ebbers' trial"), and crimes whose owner is the victim.
-_UNDERGONE_NOUNS = ("arrest", "trial", "conviction", "sentenc", "extradition", "detention", "imprisonment")
+_UNDERGONE_NOUNS = ("arrest", "trial", "conviction", "sentenc", "extradition", "detention", "imprisonment",
+                    "punishment")
 _VICTIM_NOUNS = ("murder", "killing", "assassinat", "kidnap", "abduct")
 # People and papers that enforce: "prosecutors said X ...", "the lawsuit names X".
 _ENFORCER_PEOPLE = ("prosecut", "lawsuit", "suit", "indictment", "complaint")
@@ -59,7 +64,7 @@ _AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "
 _TARGET_NOUNS = ("target", "subject", "defendant", "focus", "centre", "center", "accused", "suspect")
 # Verbs whose subject undergoes or owns the adverse noun: "X faces charges", "X settled the lawsuit".
 _UNDERGO_VERBS = ("admit", "deni", "deny", "commit", "plead", "face", "settl", "pay", "paid", "lose", "lost",
-                  "confess")
+                  "confess", "avoid", "escap", "risk")
 # Nouns of a case made against someone: "evidence against X", "its case against X".
 _CASE_NOUNS = ("evidence", "case", "testimon", "charge", "alleg", "claim", "lawsuit", "suit", "action", "proceeding",
                "complaint", "sanction", "indictment", "allegation")
@@ -75,14 +80,12 @@ _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "
                     "polic", "fear", "threat", "edition", "drama", "order")
 # Verbs of resisting an enforcement: their subject is the one it is against ("X will fight the charges").
 _RESIST_VERBS = ("fight", "contest", "challeng", "appeal", "resist", "dispute", "deni", "deny", "face")
-# Small clauses: "which saw CBS fined", "had him arrested".
-_SMALL_CLAUSE_HEADS = ("saw", "see", "seen", "had", "has", "have", "got", "get")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
 _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "member", "worker", "banker",
           "trader", "officer", "management", "board", "boss", "leadership", "one")
 # Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
 # "his alleged second in command Y", "X, accused of ...".
-_STAGE_WORDS = re.compile(r"\b(?:accus\w+|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
+_STAGE_WORDS = re.compile(r"\b(?:accus\w+|punishments?|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
                           r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail)\b", re.IGNORECASE)
 _RELATIVE = {"who", "which", "that", "whom"}
 _COPULAS = {"is", "was", "are", "were", "be", "been", "'s"}
@@ -126,6 +129,9 @@ def _subject(verb) -> list:
         subj = _children(verb, "nsubj", "nsubjpass", "csubj")
         if subj:
             return subj
+        if verb.dep_ == "acl" and verb.head.lower_ == "order" and verb.head.head.lower_ == "in":
+            verb = verb.head.head.head  # "X has to apologise in order to avoid a ban": the doer of the clause
+            continue
         if verb.dep_ == "acl" and _children(verb.head, "poss") and not verb.text.lower().endswith("ed"):
             return _children(verb.head, "poss")  # "his decision to commit fraud"
         if verb.dep_ in ("acl", "relcl") or (verb.dep_ == "amod"):
@@ -157,6 +163,8 @@ def _about_verb(verb, enforce: bool) -> list:
             return [verb.head]  # "the first chief executive to be tried for ..."
         if _children(verb, "auxpass") and verb.dep_ == "conj":
             return _subject(verb.head)  # "X was previously a distributor, but was suspended"
+        if _children(verb, "auxpass") and verb.dep_ in ("pcomp", "advcl", "xcomp"):
+            return _subject(verb)  # "X is furious after being fined", "X faces a ban after being charged"
         if _children(verb, "auxpass"):
             # a passive whose subject the parser lost ("Vivendi and its chief were each fined"): the names before it
             return [t for c in verb.children if c.i < verb.i and c.dep_ not in ("agent", "punct", "mark")
@@ -167,9 +175,8 @@ def _about_verb(verb, enforce: bool) -> list:
         if obj:
             return obj
         if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux") and (
-                (verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative"))
-                or (verb.dep_ == "ccomp" and verb.head.lower_ in _SMALL_CLAUSE_HEADS)):
-            return subj  # a headline's passive ("BNP leader Nick Griffin arrested"), "which saw CBS fined"
+                verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative")):
+            return subj  # a headline's passive ("BNP leader Nick Griffin arrested")
         obj = _children(verb, "dobj", "dative")
         if obj:
             return obj
@@ -209,8 +216,8 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
         # "before his arrest Mr X gave interviews": a person's pronoun stands for the main clause's subject
         found += [s for o in owners if o.lower_ in _PRONOUNS
                   for s in _children(o.sent.root, "nsubj", "nsubjpass") if s.lower_ not in _PRONOUNS]
-    elif _starts(word, _ENFORCE_NOUNS):
-        pass  # "the SEC's case", "a Yukos lawsuit": the owner brings it
+    elif _starts(word, _ENFORCE_NOUNS + _ACCUSATION_NOUNS):
+        pass  # "the SEC's case", "a Yukos lawsuit", "Conte's allegations": the owner brings it
     elif _starts(word, _VICTIM_NOUNS):
         found += _children(noun, "compound")  # "the Manson murders"; "Stefan's murder" is about the victim
     else:
@@ -258,8 +265,23 @@ def _climb(tok):
     return (tok, "verb") if _is_verb(tok) else None
 
 
+# Words of searching and seizing: the owner of the place or thing raided is what they are about ("raids on X's
+# offices and Y's home", "police searched X's flat").
+_RAID_WORDS = ("raid", "search", "seiz", "freez", "froze")
+
+
 def _targets(doc, trig_tok) -> list:
+    """Who the trigger word at ``trig_tok`` is about (before ``_spread``)."""
+    found = _targets_of(doc, trig_tok)
+    if _starts(trig_tok.text, _RAID_WORDS):
+        things = [c for t in found if t.text[:1].islower() for c in [t] + _children(t, "conj")]
+        found += [o for t in things for o in _children(t, "poss") if o.text[:1].isupper()]
+    return found
+
+
+def _targets_of(doc, trig_tok) -> list:
     word = trig_tok.text.lower()
+    trigger = trig_tok
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ in ("nsubj", "compound", "poss", "amod"):
         # "Prosecutors said X ...", "Prosecution lawyers argued that X ...": about what they said or did to.
         head = trig_tok
@@ -337,7 +359,13 @@ def _targets(doc, trig_tok) -> list:
         return found + _about_verb(verb, True)  # "accused X of fraud", "X was charged with fraud"
     if _starts(vword, _UNDERGO_VERBS):
         return found + _subject(verb)  # "X admitted fraud", "X denies fraud"
-    if _starts(vword, _ACTOR_VERBS) or _starts(vword, _SPEECH_VERBS):
+    if _starts(vword, _BRING_VERBS) and _starts(noun.text, _ENFORCE_NOUNS + _ACCUSATION_NOUNS):
+        # "Jones files Conte lawsuit": beside a named bringer, the name the noun is made of is its target
+        named_bringer = any(t.text[:1].isupper() for t in _subject(verb))
+        return found + (_children(noun, "compound") if named_bringer else [])
+    if _starts(vword, _BRING_VERBS) and noun == trigger and noun.dep_ == "dobj":
+        return found + _subject(verb)  # an offence as the object: "X denies using drugs", "took cocaine"
+    if _starts(vword, _ACTOR_VERBS + _BRING_VERBS) or _starts(vword, _SPEECH_VERBS):
         return found
     if _starts(noun.text, _UNDERGONE_NOUNS + _ENFORCE_NOUNS) and noun.dep_ == "pobj" and _children(verb, "dobj"):
         return found + _children(verb, "dobj")  # "place terror suspects under house arrest"
@@ -380,6 +408,7 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
     """Add what stands for the same party: conjuncts, appositions, the antecedent of "who", staff's employer."""
     out: set[int] = set()
     todo = list(tokens)
+    direct = {t.i for t in tokens}
     for t in tokens:
         if t.lower_ in _PRONOUNS:
             ante = _antecedent(t, names)
@@ -407,8 +436,11 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
                 # "accused its predecessor, led by X, of corruption": the leader the party is named with
                 todo += [n for a in _children(clause, "agent") for n in _children(a, "pobj")]
         if t.dep_ in ("pobj", "dobj", "appos") and t.text[:1].islower():
-            # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase
-            todo += [c for c in t.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()]
+            # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase; not
+            # a name right before a title that is right before a name ("fined Northampton coach Budge Pountney")
+            title = any(c.dep_ == "appos" and c.left_edge.i == t.i + 1 and c.text[:1].isupper() for c in t.children)
+            todo += [c for c in t.children if c.dep_ in ("compound", "nmod") and c.text[:1].isupper()
+                     and not (title and c.i == t.i - 1)]
         if t.dep_ == "attr":
             todo += _children(t.head, "nsubj")  # "X is the first chief executive to be tried"
         if t.dep_ == "nsubj" and t.head.lower_.startswith("includ"):
@@ -416,12 +448,31 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
         for prep in _children(t, "prep"):
             if prep.lower_ in ("including", "like"):
                 todo += _children(prep, "pobj")  # "X and 28 others - including Y"
-        if _starts(t.text, _STAFF):
+        for along in _children(t, "prep", "advmod"):
+            if along.lower_ in ("along", "together"):
+                # "X along with Y, coach Z and trainer W are charged": the list joined to X ("conj" spreads it)
+                todo += [n for w in _children(along, "prep") if w.lower_ == "with" for n in _children(w, "pobj")]
+        if _starts(t.text, _STAFF) and (t.i in direct or t.dep_ not in ("appos", "conj")):
+            # "managers from X were charged"; not the employer in a name's apposition, a title ("X, chief executive
+            # of Y, was arrested": Y is only X's employer)
             todo += _children(t, "compound", "poss", "nmod")
             for prep in _children(t, "prep"):
                 if prep.text.lower() in ("from", "of", "at"):
                     todo += _children(prep, "pobj")
     return out
+
+
+# Triggers that are names themselves and keep their capital anywhere.
+_PROPER_TRIGGERS = ("ponzi", "islamic", "al-qaeda", "qaeda", "isis", "wmd", "ofac", "sdn", "vat")
+
+
+def _in_title(trig) -> bool:
+    """A trigger written with a capital inside a sentence ("Gangs of New York", "Little Terrorist") is part of a
+    title or name, not adverse words; acronyms and proper triggers ("Ponzi", "al-Qaeda") are not."""
+    first = trig[0]
+    return (first.i != first.sent.start and first.text[:1].isupper() and not first.text.isupper()
+            and not first.lower_.startswith(_PROPER_TRIGGERS)
+            and first.doc[first.i - 1].text not in ('"', "'", "\u201c", "\u2018", ":", "-"))
 
 
 def parse(parser, sentences: list[str]) -> list:
@@ -475,6 +526,8 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
             continue
         if trig.start < span.end and span.start < trig.end:
             continue  # a trigger inside the name ("Midsomer Murders", "Stop Murder Music") says nothing of it
+        if _in_title(trig):
+            continue  # "roles in The Basketball Diaries and Gangs of New York": a title, not adverse words
         root = trig.root
         enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
         hit |= _spread(_targets(doc, root), name_tokens)
