@@ -1,10 +1,14 @@
 """Shared fixtures: a file database per test, and the bundled sample ingested once per session."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from screening.service import worker
+from screening.service import ingest, worker
 from screening.store import db as dbmod
+from screening.store import watchlist as store
+from watchlists import lists
 
 
 @pytest.fixture
@@ -124,6 +128,19 @@ def _password_chosen(db_path, name: str) -> None:
         assert changed == 1, name
     finally:
         database.close()
+
+
+@pytest.fixture(scope="module")
+def crm_db(tmp_path_factory):
+    """The sample article plus the fixture sanctions list (tests/fixtures/lists/crm_sanctions.csv), in a file
+    database (its index file beside it, as in production)."""
+    sanctions = Path(__file__).parent / "fixtures" / "lists" / "crm_sanctions.csv"
+    db = dbmod.connect(tmp_path_factory.mktemp("crm") / "crm.db")
+    ingest.ingest_sample(db)
+    store.import_list(db, lists.read_list(sanctions, "csv"), name="crm-sanctions", fmt="csv",
+                      file_name=sanctions.name, sha256=lists.files_sha256([sanctions]))
+    yield db
+    db.close()
 
 
 def _free_port() -> int:

@@ -19,28 +19,13 @@ from click.testing import CliRunner
 distributed = pytest.importorskip("distributed")
 
 from screening.cli import cli  # noqa: E402
-from screening.service import cluster, ingest, screen  # noqa: E402
+from screening.service import cluster, screen  # noqa: E402
 from screening.service.matching import index_bytes  # noqa: E402
-from screening.store import db as dbmod  # noqa: E402
 from screening.store import runs  # noqa: E402
-from screening.store import watchlist as store  # noqa: E402
-from watchlists import lists  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLIENTS = FIXTURES / "clients" / "messy_batch.csv"
-SANCTIONS = FIXTURES / "lists" / "crm_sanctions.csv"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def crm_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cluster") / "crm.db"
-    db = dbmod.connect(path)
-    ingest.ingest_sample(db)
-    store.import_list(db, lists.read_list(SANCTIONS, "csv"), name="crm-sanctions", fmt="csv",
-                      file_name=SANCTIONS.name, sha256=lists.files_sha256([SANCTIONS]))
-    yield db
-    db.close()
 
 
 @pytest.fixture(scope="module")

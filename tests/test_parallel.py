@@ -16,27 +16,12 @@ from screening.cli import cli
 from screening.engine.batch import NOT_SCREENED, SCREENED, screen_rows
 from screening.engine.model import Query, Skipped
 from screening.engine.parallel import WorkerError, processes_for, screen_rows_parallel
-from screening.service import ingest, policy, screen
+from screening.service import policy, screen
 from screening.service.matching import matcher_for
-from screening.store import db as dbmod
 from screening.store import runs
-from screening.store import watchlist as store
-from watchlists import lists
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLIENTS = FIXTURES / "clients" / "messy_batch.csv"
-SANCTIONS = FIXTURES / "lists" / "crm_sanctions.csv"
-
-
-@pytest.fixture(scope="module")
-def crm_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cores") / "crm.db"
-    db = dbmod.connect(path)
-    ingest.ingest_sample(db)
-    store.import_list(db, lists.read_list(SANCTIONS, "csv"), name="crm-sanctions", fmt="csv",
-                      file_name=SANCTIONS.name, sha256=lists.files_sha256([SANCTIONS]))
-    yield db
-    db.close()
 
 
 @pytest.fixture(scope="module")
