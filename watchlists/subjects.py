@@ -370,7 +370,9 @@ def _targets_of(doc, trig_tok) -> list:
         # "Jones files Conte lawsuit": beside a named bringer, the name the noun is made of is its target
         named_bringer = any(t.text[:1].isupper() for t in _subject(verb))
         return found + (_children(noun, "compound") if named_bringer else [])
-    if _starts(vword, _BRING_VERBS) and noun in (trigger, trigger.head) and noun.dep_ == "dobj":
+    faked_thing = trigger.dep_ == "amod" and _starts(trigger.lower_, _FAKED) and trigger.lower_.endswith("ed")
+    if _starts(vword, _BRING_VERBS) and (noun == trigger or faked_thing and noun == trigger.head) \
+            and noun.dep_ == "dobj":
         return found + _subject(verb)  # an offence as the object: "X denies using drugs", "took cocaine"
     if _starts(vword, _ACTOR_VERBS + _BRING_VERBS) or _starts(vword, _SPEECH_VERBS):
         return found
@@ -536,7 +538,10 @@ def _other_sense(doc, trig, triggers: list[tuple[int, int]]) -> bool:
         # the "of" phrase's span: does a trigger of the taxonomy fall inside it?
         spans = [(p.i, p.right_edge.i) for p in ofs]
         inside = [doc.char_span(a, a + n, alignment_mode="expand") for a, n in triggers]
-        return not any(t is not None and lo <= t.start <= hi for t in inside for lo, hi in spans)
+        # an offence word, not one that only qualifies talk ("accused X of steamrolling the house arrest plans")
+        inside = [t for t in inside if t is not None and not (
+            t.root.dep_ in ("compound", "amod") and _starts(t.root.head.lower_, _DISCOURSE_NOUNS))]
+        return not any(lo <= t.start <= hi for t in inside for lo, hi in spans)
     return False
 
 
