@@ -109,6 +109,32 @@ CASES = [
     ("in order to avoid", "Tom Baxter may have to apologise in order to avoid sanction from the Rugby Board.",
      "Rugby Board", False),
     ("no crime word inside another word", "Tom Baxter saw Ian Reeve scamper over for a try.", "Ian Reeve", False),
+    # trigger words in another sense, read from the parse (object, particle, preposition), not from word lists
+    ("forge: making, not faking", "Ian Reeve has forged a reputation as a tough negotiator.", "Ian Reeve", False),
+    ("forge: making, not faking", "With Tom Baxter he forged a strong partnership in midfield.", "Tom Baxter", False),
+    ("forge: a false document", "Ian Reeve forged the documents to win the contract.", "Ian Reeve", True),
+    ("forge: a false document", "Ian Reeve used forged passports to enter the country.", "Ian Reeve", True),
+    ("graft: hard work", "Ian Reeve is ready for hard graft this season.", "Ian Reeve", False),
+    ("graft: hard work", "Ian Reeve was made to graft for every point.", "Ian Reeve", False),
+    ("graft: corruption", "Ian Reeve was jailed for graft last year.", "Ian Reeve", True),
+    ("charge: a run", "His kick was charged down by Ian Reeve near the line.", "Ian Reeve", False),
+    ("charge: a run", "Ian Reeve charged to the net and won the point.", "Ian Reeve", False),
+    ("charge: a run", "Ian Reeve took a quick tap and charged over the line for a try.", "Ian Reeve", False),
+    ("charge: an accusation", "Ian Reeve was charged with fraud on Monday.", "Ian Reeve", True),
+    ("charge: an accusation", "Police charged Ian Reeve over the bribery of officials.", "Ian Reeve", True),
+    ("hostages: the victims", "The gunmen took the staff of Kestrel Shipping hostage.", "Kestrel Shipping", False),
+    ("hostages: the victims", "The deal will not make Kestrel Shipping hostages to the lenders.", "Kestrel Shipping",
+     False),
+    ("hostages: the takers", "Ian Reeve took three hostages in the raid.", "Ian Reeve", True),
+    ("the murder of X: the victim", "People forget the impact the murder of her sister Anna Price had.", "Anna Price",
+     False),
+    ("accused of no offence", "Tom Baxter accused Ian Reeve of lying about the transfer.", "Ian Reeve", False),
+    ("accused of no offence", "Tom Baxter later accused Ian Reeve of arrogance and was fined.", "Ian Reeve", False),
+    ("accused of an offence", "Tom Baxter accused Ian Reeve of fraud in the transfer.", "Ian Reeve", True),
+    ("a policy offer", "Ian Reeve rejects Labour terror offer", "Ian Reeve", False),
+    ("a policy offer", "Ian Reeve rejects Labour terror offer", "Labour", False),
+    ("the company named on its staff", "The Kestrel laboratory faces money laundering charges.", "Kestrel", True),
+    ("facing action", "Ian Reeve may face action after two fans were arrested.", "Ian Reeve", True),
 ]
 
 
@@ -121,6 +147,16 @@ def test_the_adverse_signal_goes_to_the_subject(kind, sentence, name, subject):
 def test_a_sentence_without_adverse_words_is_not_parsed():
     assert not subjects.needs_parse("Orion Foods opened a new plant in Penang, Barclays analysts said.")
     assert subjects.needs_parse("Orion Foods was charged with fraud, Barclays analysts said.")
+
+
+@pytest.mark.parametrize("sentence,names,parsed", [
+    ("Ian Reeve has forged a reputation as a tough negotiator.", [(0, 9)], True),  # a lone name is parsed too
+    ("Orion Foods was charged with fraud, Barclays analysts said.", [(0, 11), (36, 44)], True),
+    ("Orion Foods opened a new plant in Penang.", [(0, 11)], False),  # no adverse words
+    ("The fraud was serious.", [], False),  # no name
+])
+def test_every_sentence_with_adverse_words_and_a_name_is_parsed(sentence, names, parsed):
+    assert subjects.worth_parsing(sentence, names) is parsed
 
 
 ARTICLE = """Food group charged with fraud

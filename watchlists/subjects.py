@@ -77,7 +77,7 @@ _CIRCUMSTANCE = {"after", "before", "during", "since", "following", "despite", "
 _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "legislation", "film", "movie",
                     "role", "documentar", "book", "novel", "programme", "program", "campaign", "dossier", "rule",
                     "speech", "warning", "question", "issue", "debate", "power", "bill", "measure", "strateg",
-                    "polic", "fear", "threat", "edition", "drama", "order")
+                    "polic", "fear", "threat", "edition", "drama", "order", "offer")
 # Verbs of resisting an enforcement: their subject is the one it is against ("X will fight the charges").
 _RESIST_VERBS = ("fight", "contest", "challeng", "appeal", "resist", "dispute", "deni", "deny", "face")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
@@ -86,7 +86,7 @@ _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "
 # Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
 # "his alleged second in command Y", "X, accused of ...".
 _STAGE_WORDS = re.compile(r"\b(?:accus\w+|punishments?|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
-                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail)\b", re.IGNORECASE)
+                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail|action)\b", re.IGNORECASE)
 _RELATIVE = {"who", "which", "that", "whom"}
 _COPULAS = {"is", "was", "are", "were", "be", "been", "'s"}
 # Participles naming the leader of a party: "its predecessor, led by X", "a firm run by X".
@@ -307,6 +307,13 @@ def _targets_of(doc, trig_tok) -> list:
         return []
     if word in ("prison", "jail") and not (trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")):
         return []  # "serve six years in prison", "sent to jail"; not "visited the prison"
+    if word.startswith("hostage"):
+        # the hostages are victims ("make X hostages to ...", "hostages including X"); only who takes or holds
+        # them is what the word is about ("gunmen took 20 hostages", "X held them hostage")
+        head = trig_tok.head
+        if trig_tok.dep_ in ("dobj", "oprd", "advmod", "npadvmod", "xcomp") and _starts(head.lower_, _TAKE_VERBS):
+            return _subject(head) + [t for a in _children(head, "agent") for t in _children(a, "pobj")]
+        return []
     if _starts(word, _AGENT_NOUNS):
         out = [trig_tok]  # "Soham murderer Ian Huntley", "a convicted fraudster, X"
         head = trig_tok
@@ -324,8 +331,8 @@ def _targets_of(doc, trig_tok) -> list:
             out += [t for c in _children(trig_tok, "ccomp") for t in _subject(c)]  # "The paper alleged X ..."
         return out
     if trig_tok.dep_ == "amod":
-        if word.endswith("ed") and not _starts(word, _ENFORCE_VERBS):
-            return []  # "murdered film-maker X": the victim
+        if word.endswith("ed") and not _starts(word, _ENFORCE_VERBS + _FAKED):
+            return []  # "murdered film-maker X": the victim; not "forged passports", "laundered money"
         if _starts(word, _ENFORCE_VERBS):
             head = trig_tok.head
             while head.dep_ == "compound" and head.head != head:
@@ -363,7 +370,9 @@ def _targets_of(doc, trig_tok) -> list:
         # "Jones files Conte lawsuit": beside a named bringer, the name the noun is made of is its target
         named_bringer = any(t.text[:1].isupper() for t in _subject(verb))
         return found + (_children(noun, "compound") if named_bringer else [])
-    if _starts(vword, _BRING_VERBS) and noun == trigger and noun.dep_ == "dobj":
+    faked_thing = trigger.dep_ == "amod" and _starts(trigger.lower_, _FAKED) and trigger.lower_.endswith("ed")
+    if _starts(vword, _BRING_VERBS) and (noun == trigger or faked_thing and noun == trigger.head) \
+            and noun.dep_ == "dobj":
         return found + _subject(verb)  # an offence as the object: "X denies using drugs", "took cocaine"
     if _starts(vword, _ACTOR_VERBS + _BRING_VERBS) or _starts(vword, _SPEECH_VERBS):
         return found
@@ -435,7 +444,8 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
             if clause.lower_ in _LEADER_VERBS:
                 # "accused its predecessor, led by X, of corruption": the leader the party is named with
                 todo += [n for a in _children(clause, "agent") for n in _children(a, "pobj")]
-        if t.dep_ in ("pobj", "dobj", "appos") and t.text[:1].islower():
+        if t.dep_ in ("pobj", "dobj", "appos", "nsubj", "nsubjpass") and t.text[:1].islower() \
+                and not _starts(t.text, _DISCOURSE_NOUNS):
             # "against the Power Page and Apple Insider sites": the names that make up a common noun's phrase; not
             # a name right before a title that is right before a name ("fined Northampton coach Budge Pountney")
             title = any(c.dep_ == "appos" and c.left_edge.i == t.i + 1 and c.text[:1].isupper() for c in t.children)
@@ -475,6 +485,66 @@ def _in_title(trig) -> bool:
             and first.doc[first.i - 1].text not in ('"', "'", "\u201c", "\u2018", ":", "-"))
 
 
+# What makes "forge" a crime: a false document, signature or money ("forged passports", "forged his signature");
+# "forged a reputation", "forged an effective midfield" is making, not faking.
+_FORGED_THINGS = ("document", "signature", "passport", "cheque", "check", "paper", "certificate", "note", "banknote",
+                  "money", "currency", "coin", "visa", "licen", "card", "record", "receipt", "invoice", "bill",
+                  "stamp", "letter", "will", "identit", "account", "ticket", "deed", "contract", "painting", "ballot",
+                  "vote", "prescription", "cash", "dollar", "euro", "pound", "share", "bond", "copy", "copies")
+# Offence participles that describe a thing made or moved by the offence, not a victim ("used forged passports").
+_FAKED = ("forg", "counterfeit", "launder", "smuggl", "traffick", "falsif")
+# Verbs of taking or holding hostages.
+_TAKE_VERBS = ("take", "took", "taken", "taking", "hold", "held", "seiz", "grab", "kept", "keep")
+# Particles, adverbs and prepositions of motion: "the kick was charged down", "charged to the net", "charged over
+# the line" (a run at something, not an accusation).
+_MOTION = {"down", "up", "forward", "forwards", "through", "into", "to", "towards", "toward", "over", "across",
+           "past", "off", "out", "ahead", "upfield", "away", "around", "round", "in", "at", "onto", "back", "home"}
+# "hard graft" is hard work; graft as a verb is to work ("made to graft").
+_WORK_ADJECTIVES = {"hard", "sheer", "honest", "good", "real", "more", "much", "plenty", "extra"}
+# Verbs of accusing: what they accuse of must hold an offence word ("accused X of lying" is no offence).
+_ACCUSING = ("accus", "alleg")
+
+
+def _other_sense(doc, trig, triggers: list[tuple[int, int]]) -> bool:
+    """Whether the trigger word is used in a sense that is no offence, read from the parse: "forge" whose object
+    is not a document or money, "graft" as work, "charge" as a run (a particle or preposition of motion and no
+    object), an accusation whose "of" names no offence ("accused X of lying")."""
+    root = trig.root
+    word = root.lower_
+    if word.startswith("forg") and not word.startswith("forger"):
+        if root.dep_ == "amod":
+            return not _starts(root.head.lower_, _FORGED_THINGS)  # "forged passports" vs "a forged link"
+        objects = _children(root, "dobj", "nsubjpass")
+        if root.dep_ in ("acl", "relcl") and not objects:
+            objects = [root.head]  # "the documents he forged", "the partnership forged in 2004"
+        return bool(objects) and not any(_starts(o.lower_, _FORGED_THINGS) for o in objects)
+    if word == "graft":
+        return _is_verb(root) or any(c.lower_ in _WORK_ADJECTIVES for c in _children(root, "amod"))
+    # no tagger: a verb is told by its ending or its clause role ("charges" is a noun or left to the rules)
+    verbal = _is_verb(root) or word.endswith(("ed", "ing"))
+    if word.startswith("charg") and verbal:
+        if any(c.lower_ in _MOTION for c in _children(root, "prt")):
+            return True  # "his chip was charged down"
+        if _children(root, "dobj", "dative", "nsubjpass", "auxpass", "ccomp"):
+            return False  # "police charged him", "X was charged"
+        if any(p.lower_ == "with" for p in _children(root, "prep")):
+            return False
+        return any(c.lower_ in _MOTION for c in _children(root, "prep", "advmod"))
+    if word.startswith(_ACCUSING) and (verbal or word.endswith("es")):
+        # the "of" hangs on the verb or, as the parser often has it, on the accused ("accused X of lying")
+        ofs = [p for h in [root] + _children(root, "dobj") for p in _children(h, "prep") if p.lower_ == "of"]
+        if not ofs:
+            return False  # "X is accused", "accused X over the deaths": left to the rules
+        # the "of" phrase's span: does a trigger of the taxonomy fall inside it?
+        spans = [(p.i, p.right_edge.i) for p in ofs]
+        inside = [doc.char_span(a, a + n, alignment_mode="expand") for a, n in triggers]
+        # an offence word, not one that only qualifies talk ("accused X of steamrolling the house arrest plans")
+        inside = [t for t in inside if t is not None and not (
+            t.root.dep_ in ("compound", "amod") and _starts(t.root.head.lower_, _DISCOURSE_NOUNS))]
+        return not any(lo <= t.start <= hi for t in inside for lo, hi in spans)
+    return False
+
+
 def parse(parser, sentences: list[str]) -> list:
     """Parse the sentences that hold adverse words (``parser`` from ``nlp.load_parser``)."""
     return list(parser.pipe(sentences, batch_size=64))
@@ -486,14 +556,11 @@ def needs_parse(sentence: str) -> bool:
 
 
 def worth_parsing(sentence: str, names: list[tuple[int, int]]) -> bool:
-    """Whether to parse a sentence with the names at ``names``: it holds adverse words and either two or more names
-    (who is the subject and who comments) or one name that the word rules read as reporting, acting or speaking
-    ("X said", "X arrested" in a headline). A lone name the rules read as the subject keeps their reading: the
-    parse costs ~2.5 ms a sentence, and the ingestion speed budget (>= 0.8 of the raw model) does not allow it
-    for all (benchmarks/README.md, adverse_subjects.py)."""
-    if not names or not needs_parse(sentence):
-        return False
-    return len(names) >= 2 or risk.reporting_role(sentence, *names[0]) is not None
+    """Whether to parse a sentence with the names at ``names``: it holds adverse words and at least one name. A lone
+    name is parsed too: the word rules alone flag nearly every name beside a trigger ("forged a reputation", "the
+    murder of X"), and the parse of these sentences keeps ingestion above 0.8 of the raw model's speed
+    (benchmarks/README.md, adverse_subjects.py --speed)."""
+    return bool(names) and needs_parse(sentence)
 
 
 def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None) -> bool | None:
@@ -528,6 +595,8 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
             continue  # a trigger inside the name ("Midsomer Murders", "Stop Murder Music") says nothing of it
         if _in_title(trig):
             continue  # "roles in The Basketball Diaries and Gangs of New York": a title, not adverse words
+        if _other_sense(doc, trig, triggers):
+            continue  # "forged a reputation", "hard graft", "charged to the net", "accused X of lying"
         root = trig.root
         enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
         hit |= _spread(_targets(doc, root), name_tokens)
