@@ -93,6 +93,8 @@ def main() -> None:
     ap.add_argument("--watchlist", type=Path, default=None, help="a watchlist database to use (copied)")
     ap.add_argument("--skip-local", action="store_true", help="no one-process baseline (no ratio)")
     args = ap.parse_args()
+    # A million rows plus the header is one row over the default limit per file (policy: max_rows).
+    os.environ.setdefault("SCREENING_MAX_ROWS", str(max(args.rows + 1, 1_000_000)))
 
     source = args.watchlist or screen_batch.build_watchlist(False)[0]
     work = Path(tempfile.mkdtemp(prefix="cluster_screen_", dir=screen_batch.CACHE))
