@@ -6,6 +6,8 @@ sample article plus the fixture sanctions list, cut into partitions of a few row
 """
 from __future__ import annotations
 
+import io
+import json
 import os
 import signal
 import subprocess
@@ -18,8 +20,10 @@ from click.testing import CliRunner
 
 distributed = pytest.importorskip("distributed")
 
+import test_monitor  # noqa: E402
 from screening.cli import cli  # noqa: E402
-from screening.service import cluster, screen  # noqa: E402
+from screening.service import cluster, ingest, monitor, screen  # noqa: E402
+from screening.store import db as dbmod  # noqa: E402
 from screening.service.matching import index_bytes  # noqa: E402
 from screening.store import runs  # noqa: E402
 
@@ -179,3 +183,59 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_monitoring_on_the_cluster_raises_what_it_raises_here(sample_copy, tmp_path, local_cluster, monkeypatch):
+    """A delta re-screen (a matcher of the entities one article changed, built in memory and sent as bytes) and a
+    full re-run, on the cluster: the same alerts as on this machine."""
+    def pairs(db, run_id):
+        return sorted((h["client_name"], h["entity_id"], h["score"]) for h in runs.iter_hits(db, run_id))
+
+    sent = []
+    real = cluster.screen_rows_cluster
+    monkeypatch.setattr(cluster, "screen_rows_cluster", lambda *a, **k: sent.append(a[1].version) or real(*a, **k))
+    results = []
+    for where in ("", local_cluster.scheduler_address):
+        path = tmp_path / f"m{len(results)}.db"
+        path.write_bytes(sample_copy.read_bytes())
+        db = dbmod.connect(path)
+        monkeypatch.setenv("SCREENING_DASK_SCHEDULER", "")
+        clients = tmp_path / "clients.csv"
+        clients.write_text(test_monitor.CLIENTS, encoding="utf-8")
+        monitor.add_run(db, screen.screen(db, screen.prepare(clients), actor="ana", processes=1), "ana")
+        article = tmp_path / "article.json"
+        article.write_text(json.dumps(test_monitor.ARTICLE), encoding="utf-8")
+        ingest.ingest(db, [article])
+        monkeypatch.setenv("SCREENING_DASK_SCHEDULER", where)
+        delta = monitor.rescreen(db, "ana")
+        full = monitor.rescreen(db, "ana", full=True)
+        results.append((pairs(db, delta["run_id"]), pairs(db, full["run_id"]), delta["alerts"], full["alerts"]))
+        db.close()
+    assert results[0] == results[1]
+    assert results[0][0], "the article raises an alert"
+    assert len(sent) == 2 and sent[0] is None and sent[1] is not None   # the delta's matcher, then the version's
+
+
+def test_the_web_apps_jobs_use_the_cluster_setting(signed_in, web_app, run_jobs, tmp_path, local_cluster,
+                                                   monkeypatch):
+    """An article uploaded on the web is read on the cluster, and the monitoring job it queues screens there."""
+    db = dbmod.connect(web_app.config["DB_PATH"])
+    clients = tmp_path / "clients.csv"
+    clients.write_text(test_monitor.CLIENTS, encoding="utf-8")
+    monitor.add_run(db, screen.screen(db, screen.prepare(clients), actor="ana", processes=1), "ana")
+    db.close()
+    used = []
+    for name in ("map_in_order", "screen_rows_cluster"):
+        real = getattr(cluster, name)
+        monkeypatch.setattr(cluster, name, lambda *a, _real=real, _name=name, **k: used.append(_name) or
+                            _real(*a, **k))
+    monkeypatch.setenv("SCREENING_DASK_SCHEDULER", local_cluster.scheduler_address)
+    analyst = signed_in("analyst")
+    res = analyst.post("/watchlist/add", data={"csrf_token": analyst.csrf, "source": "",
+                                               "files": [(io.BytesIO(json.dumps(test_monitor.ARTICLE).encode()),
+                                                          "a.json")]}, content_type="multipart/form-data")
+    assert res.status_code == 302
+    imported, rescreened = run_jobs()
+    assert imported["status"] == "done" and rescreened["status"] == "done", (imported["error"], rescreened["error"])
+    assert rescreened["result"]["alerts"] >= 1
+    assert used[0] == "map_in_order" and "screen_rows_cluster" in used

@@ -77,7 +77,8 @@ class IndexPlugin(WorkerPlugin):
     def setup(self, worker=None) -> None:
         index = self.index
         if hashlib.sha256(index.data).hexdigest() != index.sha256:
-            raise ClusterError(f"the screening index of watchlist version {index.version} arrived damaged")
+            raise ClusterError(f"the screening index {index.sha256[:12]} (watchlist version {index.version}) arrived "
+                               f"damaged")
         matcher = Matcher.from_bytes(index.data, index.meta)     # IndexFileError: another engine or version
         with _INDEX_LOCK:
             _INDEXES[index.sha256] = matcher

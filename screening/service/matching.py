@@ -174,7 +174,7 @@ class IndexBytes:
     data: bytes
     meta: dict
     sha256: str
-    version: int
+    version: int | None             # the watchlist version; None for a matcher built in memory
 
 
 def index_bytes(db: sqlite_utils.Database, min_relevance: float) -> IndexBytes:
@@ -193,6 +193,12 @@ def index_bytes(db: sqlite_utils.Database, min_relevance: float) -> IndexBytes:
     if data is None:
         data = matcher.to_bytes(meta)
     return IndexBytes(data, meta, hashlib.sha256(data).hexdigest(), version)
+
+
+def index_of(matcher: Matcher, meta: dict | None = None) -> IndexBytes:
+    """A matcher built in memory (monitoring's matcher of the entities changed since a version) as index bytes."""
+    data = matcher.to_bytes(meta or {})
+    return IndexBytes(data, meta or {}, hashlib.sha256(data).hexdigest(), None)
 
 
 def prepare_index(db: sqlite_utils.Database) -> tuple[int, float] | None:

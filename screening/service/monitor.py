@@ -14,9 +14,9 @@ import sqlite_utils
 
 from screening.engine.index import Matcher
 from screening.engine.pairs import algorithm_id
-from screening.engine.parallel import processes_for, screen_rows_parallel
 from screening.service import policy as policies
 from screening.service import screen
+from screening.service.matching import index_bytes
 from screening.store import jobs, monitoring, runs
 from screening.store import watchlist as store
 from screening.store.monitoring import KIND, MonitoredClient, MonitorError
@@ -98,8 +98,9 @@ def rescreen(db: sqlite_utils.Database, actor: str, progress: Callable[[int, int
                     done[0] = offset + n
                     if progress:
                         progress(done[0], total)
-                yield from screen_rows_parallel(matcher, clients, threshold, None, progress=tick,
-                                                processes=processes_for(resolved.screening_processes))
+                # On a cluster, a full re-run sends the version's index file; a delta, its matcher's bytes.
+                yield from screen.screen_batch(resolved, matcher, clients, tick,
+                                               (lambda: index_bytes(db, policy)) if full else None)
 
         # Clients with new alerts (hits of a class that alerts) are stored; the hits per row limit applies to those.
         screen.store_results(db, run_id, results(), keep=lambda result, hits: bool(hits),

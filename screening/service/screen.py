@@ -22,6 +22,7 @@ from typing import Callable, Iterator, TextIO
 import sqlite_utils
 
 from screening.engine.batch import SCREENED, RowResult
+from screening.engine.index import Matcher
 from screening.engine.pairs import algorithm_id
 from screening.engine.parallel import processes_for, screen_rows_parallel
 from screening.engine.results import HitRecord, RowRecord
@@ -35,7 +36,7 @@ from screening.files.clientfile import (
     read_rows,
 )
 from screening.service import alerts, policy
-from screening.service.matching import EmptyWatchlist, index_bytes, matcher_for
+from screening.service.matching import EmptyWatchlist, IndexBytes, index_bytes, index_of, matcher_for
 from screening.store import audit, identity, jobs, runs
 from screening.store import watchlist as store
 
@@ -195,25 +196,31 @@ def screen(db: sqlite_utils.Database, prepared: Prepared, *, actor: str, thresho
     tick = (lambda done: progress(done, total)) if progress else None
     # Every match is read (no limit in the engine), so that matches of a class that does not alert never crowd out
     # those that do; the hits per row limit applies to the alerts.
-    if resolved.dask_scheduler:
-        results = _on_cluster(db, resolved, prepared.clients, tick)
-    else:
-        results = screen_rows_parallel(matcher, prepared.clients, resolved.threshold, None, progress=tick,
-                                       processes=processes_for(resolved.screening_processes))
+    results = screen_batch(resolved, matcher, prepared.clients, tick,
+                           lambda: index_bytes(db, resolved.news_min_relevance))
     store_results(db, run_id, results, alert_classes=resolved.alerting, hit_limit=resolved.hit_limit)
     return run_id
 
 
-def _on_cluster(db: sqlite_utils.Database, resolved: policy.Policy, clients: list,
-                progress: Callable[[int], None] | None) -> Iterator[RowResult]:
-    """The results of the rows screened on the Dask cluster of ``resolved.dask_scheduler`` (a generator: the
-    connection, the index shipping and any failure happen inside ``store_results``, which marks the run failed)."""
+def screen_batch(resolved: policy.Policy, matcher: Matcher, clients: list, progress: Callable[[int], None] | None,
+                 index: Callable[[], IndexBytes] | None = None) -> Iterator[RowResult]:
+    """The results of a batch of rows, in order, with every match at or above the policy's threshold: on the Dask
+    cluster of ``resolved.dask_scheduler`` when one is set (``index()`` gives the index to send, by default the
+    matcher's own bytes), else on this machine's cores (``screening_processes``). Lazy: the connection, the index
+    shipping and any failure happen while the caller reads it (``store_results``, which marks the run failed)."""
+    if not resolved.dask_scheduler:
+        return screen_rows_parallel(matcher, clients, resolved.threshold, None, progress=progress,
+                                    processes=processes_for(resolved.screening_processes))
+    return _on_cluster(resolved, clients, progress, index or (lambda: index_of(matcher)))
+
+
+def _on_cluster(resolved: policy.Policy, clients: list, progress: Callable[[int], None] | None,
+                index: Callable[[], IndexBytes]) -> Iterator[RowResult]:
     # Imported here, not at the top: Dask is an optional extra, and a run without a cluster never imports it.
     from screening.service import cluster as dask_cluster
     client = dask_cluster.connect(resolved.dask_scheduler)
     try:
-        yield from dask_cluster.screen_rows_cluster(client, index_bytes(db, resolved.news_min_relevance), clients,
-                                                    resolved.threshold, None, progress)
+        yield from dask_cluster.screen_rows_cluster(client, index(), clients, resolved.threshold, None, progress)
     finally:
         client.close()
 

@@ -69,7 +69,8 @@ def _import_job(db: sqlite_utils.Database, job: dict, progress: Callable[..., No
     progress(stage="loading the language model", total=p.get("count"))
     listed = ", ".join(names.get(path, os.path.basename(path)) for path in p["paths"])
     ingest.ingest(db, p["paths"], raws=raws(), actor=job["actor"], progress=seen,
-                  description=(f"upload by {job['actor'] or 'unknown'}: {listed}")[:500])
+                  description=(f"upload by {job['actor'] or 'unknown'}: {listed}")[:500],
+                  cluster=policy.value(db, "dask_scheduler") or None)
     if p.get("uploaded"):
         for path in p["paths"]:
             try:
