@@ -9,6 +9,15 @@ get right), up to 60 sentences; the four folders hold only 28 such sentences, so
 the sport folder was added (``--folders sport --max-sentences 20``). The test rows (``"split": "test"``) were picked
 the same way after the dev2 rows were labelled: ``--folders sport --min-names 1 --max-sentences 60`` (articles in no other row),
 and ``--reuse-articles --max-sentences 25`` in the four other folders (sentences in no other row, from any article).
+
+``--conll DIR`` picks from CoNLL-2003 English (Reuters 1996) instead (the "conll" split, i17-subj5)::
+
+    python benchmarks/adverse_subjects_pick.py --conll ../shared/data/ner_conll2003 --max-sentences 60
+
+Files eng.testa then eng.train (``--conll-files``); within a file, sentences in the order of the sha1 of
+"FILE:INDEX" (INDEX: the sentence's place in the file as ``benchmarks/ner_conll.py`` reads it, -DOCSTART- lines
+and blank lines splitting); a sentence's text is its tokens joined by spaces (as ner_conll.py rebuilds it), and its
+names are those our extractor finds when each document is given sentence by sentence (as ner_conll.py does).
 """
 from __future__ import annotations
 
@@ -19,6 +28,7 @@ import re
 import sys
 from pathlib import Path
 
+from ner_conll import read_conll, sentence_spans  # benchmarks/ (the script's folder)
 from watchlists import extract, nlp, risk
 
 
@@ -29,9 +39,53 @@ def paragraphs(text: str):
             yield m.start(), m.group(0)
 
 
+def conll_sentences(path: Path) -> list[tuple[int, str, int]]:
+    """(index in the file, text, document number) of every sentence of a CoNLL file, as ner_conll.py reads it."""
+    out = []
+    for d, doc in enumerate(read_conll(str(path))):
+        for sent in doc:
+            out.append((len(out), sentence_spans(sent)[0], d))
+    return out
+
+
+def pick_conll(folder: Path, files: list[str], max_sentences: int, min_names: int) -> None:
+    """Print the CoNLL candidates: sentences with adverse words and at least min_names PER/ORG names of ours."""
+    model = nlp.load()
+    printed = 0
+    seen: set[str] = set()
+    for name in files:
+        sents = conll_sentences(folder / name)
+        # Only sentences with adverse words need the model: extract each of their documents, sentence by sentence.
+        wanted = {i for i, text, _ in sents if risk._find_cached(text)}
+        docs_needed = sorted({d for i, _, d in sents if i in wanted})
+        names: dict[int, list[tuple[int, int, str]]] = {}
+        for d in docs_needed:
+            members = [(i, text) for i, text, dd in sents if dd == d]
+            texts = [t for _, t in members]
+            spans = extract.extract_spans(texts, list(model.pipe(texts)), known=None)
+            for (i, _), sp in zip(members, spans):
+                if i in wanted:
+                    names[i] = [(a, b, lab) for a, b, lab in sp if lab in ("PER", "ORG")]
+        order = sorted(wanted, key=lambda i: hashlib.sha1(f"{name}:{i}".encode()).hexdigest())
+        for i in order:
+            text = sents[i][1]
+            ents = sorted(names[i])
+            sha1 = hashlib.sha1(text.encode()).hexdigest()[:12]
+            if len(ents) < min_names or sha1 in seen:
+                continue  # Reuters repeats sentences (tables, corrections): each text once
+            seen.add(sha1)
+            if max_sentences and printed >= max_sentences:
+                return
+            printed += 1
+            print(json.dumps({"corpus": "conll", "file": name, "sentence": i, "sha1": sha1, "text": text,
+                              "ents": [(a, b, lab, text[a:b]) for a, b, lab in ents]}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("bbc", help="the BBC corpus folder")
+    ap.add_argument("bbc", nargs="?", help="the BBC corpus folder")
+    ap.add_argument("--conll", help="pick from this CoNLL-2003 folder instead of the BBC corpus")
+    ap.add_argument("--conll-files", default="eng.testa,eng.train", help="CoNLL files, in order of preference")
     ap.add_argument("--exclude", help="a jsonl of labelled rows whose articles are left out")
     ap.add_argument("--shuffle", action="store_true", help="articles in the order of the sha1 of their path")
     ap.add_argument("--folders", default="business,politics,tech,entertainment", help="BBC folders, comma-separated")
@@ -41,6 +95,9 @@ def main() -> None:
     ap.add_argument("--reuse-articles", action="store_true",
                     help="with --exclude, leave out only the labelled sentences, not their whole articles")
     args = ap.parse_args()
+    if args.conll:
+        pick_conll(Path(args.conll), args.conll_files.split(","), args.max_sentences, args.min_names)
+        return
     root = Path(args.bbc) / "bbc"
     used, seen = set(), set()  # the articles and the sentences (sha1) already labelled
     if args.exclude:
