@@ -11,6 +11,9 @@ benchmarks/README.md). The text is read from ``../shared/data/news_bbc_fulltext`
 benchmark says so and stops. Figures are printed per split: dev (no "split" field, the rules were developed on
 them), dev2 (first labelled as a held-out set, its errors read and fixed by kind since), all dev rows together, and
 test (labelled and committed before any rule was run on it; no rule was changed after its errors were seen).
+Rows with ``"corpus": "conll"`` (the "conll" split, i17-subj5) refer to a sentence of CoNLL-2003 English (Reuters
+1996) in ``../shared/data/ner_conll2003`` instead: file, sentence index and text as ``benchmarks/ner_conll.py`` reads
+and rebuilds them, sha1 checked. A corpus that is missing is skipped with a message.
 
 An entity is predicted a subject when our path gives its mention an adverse signal (``risk.classify`` with the
 parse of the sentence, as ingestion does: adverse > 0) and the entity keeps the role "subject" (``roles.role_of``).
@@ -29,23 +32,56 @@ import tempfile
 import time
 from pathlib import Path
 
+from ner_conll import read_conll, sentence_spans  # benchmarks/ (the script's folder)
+
 REPO = Path(__file__).resolve().parents[1]
 BBC = REPO.parent / "shared" / "data" / "news_bbc_fulltext"
+CONLL = REPO.parent / "shared" / "data" / "ner_conll2003"
 DATA = REPO / "benchmarks" / "data" / "adverse_subjects.jsonl"
 # Rows without a "split" field are the dev set the rules were developed on; "dev2" rows were labelled later from
 # other articles as a held-out set, and became development data once their errors were read; so did "dev3" (the
-# former "test" rows of i17-subj3); "test2" rows are the untouched test set (i17-subj4).
-SPLITS = ("dev", "dev2", "dev3", "test2")
+# former "test" rows of i17-subj3); "test2" rows are the untouched test set (i17-subj4); "conll" rows are a second
+# untouched test set from another corpus, CoNLL-2003 Reuters news (i17-subj5).
+SPLITS = ("dev", "dev2", "dev3", "test2", "conll")
 # The figures printed: each split, and the development splits together.
 GROUPS = (("dev", ("dev",)), ("dev2", ("dev2",)), ("dev3", ("dev3",)), ("dev + dev2 + dev3", ("dev", "dev2", "dev3")),
-          ("test2", ("test2",)))
+          ("test2", ("test2",)), ("conll", ("conll",)))
+
+
+def conll_sentence(file: str, index: int, cache: dict[str, list[str]]) -> str:
+    """The text of sentence ``index`` of a CoNLL file, as ner_conll.py reads and rebuilds it (tokens joined by spaces)."""
+    if file not in cache:
+        cache[file] = [sentence_spans(sent)[0] for doc in read_conll(str(CONLL / file)) for sent in doc]
+    return cache[file][index]
+
+
+def where(row: dict) -> str:
+    """Where a pair's sentence is, for messages."""
+    return f"{row['file']}#{row['sent_index']}" if row.get("corpus") == "conll" else row["article"]
 
 
 def load_pairs() -> list[dict]:
-    """The labelled pairs with their sentence text read from the BBC folder (sha1 checked)."""
-    pairs, texts = [], {}
+    """The labelled pairs with their sentence text read from the BBC folder or the CoNLL files (sha1 checked); the
+    rows of a corpus that is not there are left out with a message."""
+    pairs, texts, conll = [], {}, {}
+    missing = set()
     for line in DATA.read_text().splitlines():
         row = json.loads(line)
+        corpus = row.get("corpus", "bbc")
+        folder = CONLL if corpus == "conll" else BBC
+        if not folder.is_dir():
+            if corpus not in missing:
+                print(f"skipped: the {corpus} rows (the corpus is not at {folder})", file=sys.stderr)
+            missing.add(corpus)
+            continue
+        if corpus == "conll":
+            row["sent_index"] = row["sentence"]  # "sentence" holds the text from here on, as for the BBC rows
+            sent = conll_sentence(row["file"], row["sent_index"], conll)
+            if hashlib.sha1(sent.encode()).hexdigest()[:12] != row["sha1"]:
+                raise SystemExit(f"{where(row)}: the sentence has changed (sha1)")
+            row["sentence"] = sent
+            pairs.append(row)
+            continue
         if row["article"] not in texts:
             raw = (BBC / row["article"]).read_bytes()
             try:
@@ -132,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-parse", action="store_true", help="the classifier without the dependency parse")
     ap.add_argument("--speed", type=int, default=0, help="also time ingestion of N BBC articles against the model")
     args = ap.parse_args(argv)
-    if not BBC.is_dir():
-        print(f"skipped: the BBC corpus is not at {BBC}", file=sys.stderr)
+    if not BBC.is_dir() and not CONLL.is_dir():
+        print(f"skipped: neither the BBC corpus ({BBC}) nor CoNLL-2003 ({CONLL}) is there", file=sys.stderr)
         return 0
     pairs = [p for p in load_pairs() if p.get("split", "dev") in args.splits.split(",")]
     pred, mention = predict(pairs, not args.no_parse)
@@ -168,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 if g == want and q != want and shown < args.errors:
                     s = p["sentence"]
-                    print(f"[{s[p['ent_start']:p['ent_end']]}] {p['article']}: {' '.join(s.split())}")
+                    print(f"[{s[p['ent_start']:p['ent_end']]}] {where(p)}: {' '.join(s.split())}")
                     shown += 1
     if args.speed:
         speed(args.speed)
