@@ -177,3 +177,70 @@ def test_ingestion_gives_the_risk_to_the_charged_company_not_the_commenting_bank
         found = store.find_entities(db, bystander)
         assert found, bystander
         assert found[0]["risk_categories"] in ("[]", [], None), (bystander, found[0]["risk_categories"])
+
+
+def _bench():
+    """benchmarks/adverse_subjects.py as a module (it imports ner_conll from its own folder)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    sys.path.insert(0, str(folder))
+    try:
+        spec = importlib.util.spec_from_file_location("adverse_subjects_bench", folder / "adverse_subjects.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    finally:
+        sys.path.remove(str(folder))
+    return mod
+
+
+# A CoNLL-format file of our own: two documents, three sentences (indices 0, 1, 2 across the file).
+_CONLL = """-DOCSTART- -X- O O
+
+Orion NNP I-NP I-ORG
+Foods NNP I-NP I-ORG
+was VBD I-VP O
+fined VBN I-VP O
+. . O O
+
+-DOCSTART- -X- O O
+
+Police NNS I-NP O
+arrested VBD I-VP O
+Victor NNP I-NP I-PER
+Lang NNP I-NP I-PER
+. . O O
+
+He PRP I-NP O
+denies VBZ I-VP O
+it PRP I-NP O
+. . O O
+"""
+
+
+@pytest.mark.parametrize("index, text, good_hash", [
+    (0, "Orion Foods was fined .", True),
+    (1, "Police arrested Victor Lang .", True),
+    (1, "Police arrested Victor Lang .", False),  # the file changed under the row: the benchmark stops
+])
+def test_the_benchmark_reads_a_conll_row_by_reference(tmp_path, monkeypatch, index, text, good_hash):
+    import hashlib
+    import json
+
+    bench = _bench()
+    (tmp_path / "eng.mine").write_text(_CONLL)
+    sha1 = hashlib.sha1(text.encode()).hexdigest()[:12] if good_hash else "000000000000"
+    row = {"corpus": "conll", "file": "eng.mine", "sentence": index, "sha1": sha1, "ent_start": 0, "ent_end": 5,
+           "type": "ORG", "subject": True, "names": [[0, 5]], "split": "conll"}
+    data = tmp_path / "rows.jsonl"
+    data.write_text(json.dumps(row) + "\n")
+    monkeypatch.setattr(bench, "CONLL", tmp_path)
+    monkeypatch.setattr(bench, "DATA", data)
+    if not good_hash:
+        with pytest.raises(SystemExit):
+            bench.load_pairs()
+        return
+    (pair,) = bench.load_pairs()
+    assert pair["sentence"] == text and pair["sent_index"] == index and pair["split"] == "conll"
