@@ -15,6 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -50,7 +51,7 @@ def _summary(db, run_id):
                                 "threshold", "watchlist_version", "algorithm")}
 
 
-def test_a_run_on_the_cluster_stores_what_a_local_run_stores(crm_db, local_cluster, monkeypatch):
+def test_a_run_on_the_cluster_stores_what_a_local_run_stores(crm_db, local_cluster, monkeypatch, tmp_path):
     monkeypatch.setattr(cluster, "PARTITION_ROWS", 4)
     prepared = screen.prepare(CLIENTS)
     seen: list[int] = []
@@ -61,6 +62,20 @@ def test_a_run_on_the_cluster_stores_what_a_local_run_stores(crm_db, local_clust
     assert _summary(crm_db, on_cluster)["status"] == "completed"
     assert _stored(crm_db, on_cluster) == _stored(crm_db, local)
     assert _stored(crm_db, on_cluster)[1], "the fixture has hits"
+    # The Excel reports hold the same records, hits and rows not screened (the run's id and times differ).
+    sheets = []
+    for run_id in (local, on_cluster):
+        path = tmp_path / f"run{run_id}.xlsx"
+        screen.write_run_report(crm_db, run_id, path, actor="test")
+        wb = openpyxl.load_workbook(path, read_only=True)
+        got = {}
+        for name in ("Records", "Hits", "Not screened"):
+            rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+            own = [i for i, h in enumerate(rows[0]) if h == "Hit ID"]      # each run's own hit numbers
+            got[name] = [[v for i, v in enumerate(r) if i not in own] for r in rows]
+        sheets.append(got)
+        wb.close()
+    assert sheets[0] == sheets[1] and len(sheets[0]["Hits"]) > 1
     # Progress as partitions finish: several steps, never backwards, ending at every row.
     assert len(seen) >= 3 and seen == sorted(seen) and seen[-1] == len(prepared.clients)
 
