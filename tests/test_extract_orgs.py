@@ -59,6 +59,9 @@ def test_neighbouring_companies_stay_apart(nlp, text, names):
 @pytest.mark.parametrize("text,person", [
     ("Anna Sa said she would appeal.", "Anna Sa"),  # rigour reads "sa" as a legal form: not in title case
     ("Bernie Ebbers was fined on Friday.", "Bernie Ebbers"),
+    # a generation or a monarch's number: rigour reads "II" as a legal form
+    ("Police said Curtis Lee White II was arrested on Friday.", "Lee White II"),
+    ("Pope John Paul II met Charles Taylor in Rome.", "John Paul II"),
 ])
 def test_a_word_like_a_legal_form_does_not_make_a_person_a_company(nlp, text, person):
     got = spans(nlp, [text])[0]

@@ -70,6 +70,8 @@ def test_a_changed_french_model_file_is_refused(tmp_path):
     ("M. Paul Durand a été condamné à deux ans de prison avec sursis.", "Paul Durand", extract.PERSON),
     ("Son avocate, Me Sophie Bernard, conteste ces accusations.", "Sophie Bernard", extract.PERSON),
     ("Mme Claire Fontaine, directrice financière, a démissionné lundi.", "Claire Fontaine", extract.PERSON),
+    # a monarch's number is no legal form
+    ("Il se voit dans la tradition des Frédéric, des Bismarck, des Guillaume II !", "Guillaume II", extract.PERSON),
 ])
 def test_french_names_and_their_type(fr, text, name, etype):
     assert (name, etype) in names(fr, text)

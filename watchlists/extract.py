@@ -263,6 +263,9 @@ _FORMAL_WORD = re.compile(r"^(?:&|plc|de|y|z|und|et|mbH|[\w.]*\.[\w.]*|\w*[A-Z]\
 _ONLY_LEGAL = re.compile(rf"(?:(?:{LEGAL_FORMS}|&)\.?[\s,]*)+")
 
 
+_ROMAN = re.compile(r"[IVX]{1,5}")
+
+
 @lru_cache(maxsize=4096)
 def _is_legal_form(words: str) -> bool:
     """Tell whether words are only legal forms and company words: "Pte. Ltd.", "S.A. de C.V.", "Holdings plc".
@@ -271,6 +274,8 @@ def _is_legal_form(words: str) -> bool:
     """
     if _ONLY_LEGAL.fullmatch(words):
         return True
+    if _ROMAN.fullmatch(words):
+        return False  # a generation or a monarch's number ("Guillaume II", "Curtis White II"); rigour reads "II" as a form
     if not all(_FORMAL_WORD.match(w) for w in words.split()):
         return False  # rigour reads "Sa", "As", "In" as legal forms: we take its forms only when written as such
     folded = words.casefold()
