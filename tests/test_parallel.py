@@ -180,3 +180,43 @@ def test_the_screen_command_takes_the_number_of_processes(crm_db, args, exit_cod
     result = CliRunner().invoke(cli, ["--db", _db_file(crm_db), "screen", str(CLIENTS), *args])
     assert result.exit_code == exit_code, result.output
     assert says in result.output
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_client_listed_on_several_rows_is_screened_once_with_the_same_hits(crm_db, tmp_path, monkeypatch,
+                                                                               processes):
+    """A CRM extract lists a counterparty once per account: every row is stored with the hits of the first, and
+    the engine sees the name once. Rows without a usable name stay not screened, each on its own."""
+    monkeypatch.setattr("screening.engine.parallel.CHUNK_ROWS", 3)
+    header, *lines = CLIENTS.read_text(encoding="utf-8").splitlines()
+    # every line twice, the copies after all the originals, and the first line a third time next to itself
+    doubled = tmp_path / "doubled.csv"
+    doubled.write_text("\n".join([header, lines[0], *lines, *lines]) + "\n", encoding="utf-8")
+    calls = []
+    real = screen.screen_rows_parallel
+    monkeypatch.setattr(screen, "screen_rows_parallel", lambda m, rows, *a, **k: calls.append(len(rows)) or
+                        real(m, rows, *a, **k))
+    prepared = screen.prepare(doubled)
+    run_id = screen.screen(crm_db, prepared, actor="test", processes=processes)
+    once = screen.screen(crm_db, screen.prepare(CLIENTS), actor="test", processes=processes)
+    rows, hits = _stored(crm_db, run_id)
+    first_rows, first_hits = _stored(crm_db, once)
+    n = len(lines)
+    assert len(rows) == 2 * n + 1
+    # rows 2.. of the doubled file: line 0 twice, then lines 1..n-1, then all n again
+    originals = {r[0]: r[1:] for r in first_rows}
+    for row, *rest in rows:
+        k = row - 2                                     # index in the doubled file's data
+        line = 0 if k <= 1 else (k - 1) % n
+        assert tuple(rest) == originals[line + 2], row
+    hits_of = {}
+    for row, rank, entity, score in first_hits:
+        hits_of.setdefault(row, []).append((rank, entity, score))
+    for row in {r[0] for r in rows}:
+        k = row - 2
+        line = 0 if k <= 1 else (k - 1) % n
+        assert sorted(h[1:] for h in hits if h[0] == row) == sorted(hits_of.get(line + 2, [])), row
+    # The engine got each row without a usable name, and each distinct query once.
+    distinct = len({(c.name, c.type, c.countries, c.birth_date) for c in prepared.clients if not c.problems})
+    without_name = sum(1 for c in prepared.clients if c.problems)
+    assert calls[0] == without_name + distinct and distinct < len(prepared.clients) - without_name

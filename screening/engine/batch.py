@@ -6,6 +6,7 @@ way, so no row is ever dropped silently.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
@@ -88,3 +89,45 @@ def screen_rows(matcher: Matcher, clients: Iterable[ClientLike], threshold: floa
         yield row_result(client, screen_chunk(matcher, [query], threshold, limit)[0])
         if progress:
             progress(done)
+
+
+def screen_distinct(clients: Iterable[ClientLike],
+                    screen: Callable[[list[ClientLike], Callable[[int], None] | None], Iterator[RowResult]],
+                    progress: Callable[[int], None] | None = None) -> Iterator[RowResult]:
+    """Yield one ``RowResult`` per client, in order, screening each distinct query once: ``screen(rows, progress)``
+    (one process, every core or a cluster) gets the rows with problems and the first row of each query; a later
+    row with the same name, type, countries and birth date (a counterparty listed once per account) gets the
+    first one's matches. ``progress(n)`` counts rows of the whole batch (scaled from the rows screened)."""
+    rows = clients if isinstance(clients, list) else list(clients)
+    queries = [row_query(c) for c in rows]
+    left = Counter(q for q in queries if q is not None)
+    firsts: list[ClientLike] = []
+    seen: set[Query] = set()
+    for c, q in zip(rows, queries):
+        if q is None or q not in seen:
+            firsts.append(c)
+            if q is not None:
+                seen.add(q)
+    if len(firsts) == len(rows):
+        yield from screen(rows, progress)
+        return
+    scale = len(rows) / max(len(firsts), 1)
+    results = screen(firsts, (lambda n: progress(min(len(rows), round(n * scale)))) if progress else None)
+    kept: dict[Query, RowResult] = {}          # results of queries whose later rows are still to come
+    for c, q in zip(rows, queries):
+        if q is not None and q in kept:
+            first = kept[q]
+            result = RowResult(c, first.status, first.reason, list(first.matches))
+        else:
+            result = next(results)
+            if result.client is not c:
+                raise RuntimeError(f"row {c.row}: results came back out of order (row {result.client.row})")
+            if q is not None:
+                kept[q] = result
+        if q is not None:
+            left[q] -= 1
+            if not left[q]:
+                kept.pop(q, None)
+        yield result
+    for extra in results:                       # none: every row took its result
+        raise RuntimeError(f"row {extra.client.row}: a result for no row")

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, TextIO
 
 import sqlite_utils
 
-from screening.engine.batch import SCREENED, RowResult
+from screening.engine.batch import SCREENED, RowResult, screen_distinct
 from screening.engine.index import Matcher
 from screening.engine.pairs import algorithm_id
 from screening.engine.parallel import processes_for, screen_rows_parallel
@@ -209,9 +209,14 @@ def screen_batch(resolved: policy.Policy, matcher: Matcher, clients: list, progr
     matcher's own bytes), else on this machine's cores (``screening_processes``). Lazy: the connection, the index
     shipping and any failure happen while the caller reads it (``store_results``, which marks the run failed)."""
     if not resolved.dask_scheduler:
-        return screen_rows_parallel(matcher, clients, resolved.threshold, None, progress=progress,
-                                    processes=processes_for(resolved.screening_processes))
-    return _on_cluster(resolved, clients, progress, index or (lambda: index_of(matcher)))
+        def run(rows, tick):
+            return screen_rows_parallel(matcher, rows, resolved.threshold, None, progress=tick,
+                                        processes=processes_for(resolved.screening_processes))
+    else:
+        def run(rows, tick):
+            return _on_cluster(resolved, rows, tick, index or (lambda: index_of(matcher)))
+    # A client listed more than once (once per account) is screened once; its other rows get the same matches.
+    return screen_distinct(clients, run, progress)
 
 
 def _on_cluster(resolved: policy.Policy, clients: list, progress: Callable[[int], None] | None,
