@@ -25,7 +25,6 @@ import argparse
 import hashlib
 import json
 import re
-import sys
 from pathlib import Path
 
 from ner_conll import read_conll, sentence_spans  # benchmarks/ (the script's folder)

@@ -99,22 +99,23 @@ def screen_distinct(clients: Iterable[ClientLike],
     row with the same name, type, countries and birth date (a counterparty listed once per account) gets the
     first one's matches. ``progress(n)`` counts rows of the whole batch (scaled from the rows screened)."""
     rows = clients if isinstance(clients, list) else list(clients)
-    queries = [row_query(c) for c in rows]
-    left = Counter(q for q in queries if q is not None)
+    left: Counter[Query] = Counter()            # rows of each query not yet yielded
     firsts: list[ClientLike] = []
-    seen: set[Query] = set()
-    for c, q in zip(rows, queries):
-        if q is None or q not in seen:
+    for c in rows:
+        q = row_query(c)
+        if q is None or not left[q]:
             firsts.append(c)
-            if q is not None:
-                seen.add(q)
+        if q is not None:
+            left[q] += 1
     if len(firsts) == len(rows):
+        del left, firsts
         yield from screen(rows, progress)
         return
-    scale = len(rows) / max(len(firsts), 1)
+    scale = len(rows) / len(firsts)
     results = screen(firsts, (lambda n: progress(min(len(rows), round(n * scale)))) if progress else None)
     kept: dict[Query, RowResult] = {}          # results of queries whose later rows are still to come
-    for c, q in zip(rows, queries):
+    for c in rows:
+        q = row_query(c)
         if q is not None and q in kept:
             first = kept[q]
             result = RowResult(c, first.status, first.reason, list(first.matches))

@@ -75,9 +75,10 @@ LONG_WORD = 8     # words this long also enter the two-deletion neighbourhood
 # most 0.144 (words merged or split, "Bashir-Ud-Din" / "Bashiruddin"; short names). Scoring in bound order stops,
 # or skips a record's other names, only when the bound plus this slack is below the score to beat.
 BOUND_SLACK = 0.2
-# Results kept for repeated queries (``Matcher.screen``). A match with its reasons takes about 3 KB (tracemalloc,
-# 400 OFAC queries); at OFAC + 200,000 names a row has about 6 matches, so 1,024 results stay under about 20 MB,
-# and a run of duplicates next to each other (a CRM extract sorted by name) is always caught.
+# Results kept for repeated queries (``Matcher.screen``): the search page, the API and ``screening match`` asked the
+# same name again. (A batch screens each distinct query once already: ``batch.screen_distinct``.) A match with its
+# reasons takes about 3 KB (tracemalloc, 400 OFAC queries); at OFAC + 200,000 names a row has about 6 matches, so
+# 1,024 results stay under about 20 MB.
 SCREENED_CACHE = 1024
 
 
@@ -352,8 +353,7 @@ class Matcher:
         # Word lookups (benchmarks/cache_sizes.py, 20,000 OFAC queries): 50,000 entries hit 46% for ~44 MB,
         # 15,000 hit 38% for ~13 MB; 20,000 keeps most of the hits for a third of the memory.
         self._lookup = lru_cache(maxsize=20_000)(self._lookup_word)
-        # The same client written twice (a CRM extract lists a counterparty once per account, usually next to each
-        # other when sorted by name) is screened once: the index is read-only, so equal queries give equal results.
+        # A name asked again is answered from memory: the index is read-only, so equal queries give equal results.
         self._screened = lru_cache(maxsize=SCREENED_CACHE)(self._screen_uncached)
 
     def __len__(self) -> int:

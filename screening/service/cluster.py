@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import threading
 import uuid
 from collections import deque
@@ -40,8 +39,6 @@ from screening.engine.batch import ClientLike, Outcome, RowResult, chunked, row_
 from screening.engine.index import Matcher
 from screening.engine.model import Query
 from screening.service.matching import IndexBytes
-
-log = logging.getLogger(__name__)
 
 PARTITION_ROWS = 2_000      # rows per partition: seconds of work, so that scheduling costs little beside it
 IN_FLIGHT_PER_THREAD = 3    # partitions submitted per worker thread: workers never wait, memory stays bounded
