@@ -101,16 +101,23 @@ def timed(owner, name, key, after=None):
 def after_index():
     m = hwm()
     say("index_rss_mb", m["VmRSS"]); say("index_hwm_mb", m["VmHWM"])
+import os
+if os.environ.get("SCREEN_SCALE_NULL_ENGINE"):
+    # The floor: an engine that matches nothing, so that what remains is the CLI's own cost (reading, checking,
+    # queuing, storing every row, the run's record and audit, start-up and exit).
+    from screening.engine import index as _index
+    _index.Matcher.screen = lambda self, *a, **k: []
 timed(screen, "prepare", "read_s")
 timed(matching.store, "match_records", "records_s")
 timed(matching, "Matcher", "build_s")
 timed(screen, "matcher_for", "index_s", after_index)
 timed(screen, "screen", "screen_s")
 sys.argv[0] = "screening"
-try:
-    cli.main()
-finally:
-    say("total_in_child_s", time.perf_counter() - T0)
+if __name__ == "__main__":      # not in the screening processes, which import this file again (spawn)
+    try:
+        cli.main()
+    finally:
+        say("total_in_child_s", time.perf_counter() - T0)
 """
 
 
@@ -197,17 +204,30 @@ def client_names(path: Path) -> list[tuple[str, str]]:
 
 # --- ours -------------------------------------------------------------------------------------------------------
 
-def run_cli(db: Path, clients: Path) -> dict:
-    """Run ``screening screen`` in a child on a copy of ``db``; return its stage times, peak memory and counts."""
+def run_cli(db: Path, clients: Path, warm: bool = False, null_engine: bool = False) -> dict:
+    """Run ``screening screen`` in a child on a copy of ``db``; return its stage times, peak memory and counts.
+
+    ``warm``: a first run of 50 rows builds the index file beside the copy, so that the timed run reads it (as
+    every run after a watchlist's first does). ``null_engine``: the engine matches nothing (the CLI's floor)."""
     with tempfile.TemporaryDirectory(prefix="screen_scale-") as tmpdir:
         copy = Path(tmpdir) / "screening.db"
         shutil.copyfile(db, copy)
+        # A file, not ``-c``: the screening processes started by spawn import it again, the engine patch with it.
+        boot = Path(tmpdir) / "boot.py"
+        boot.write_text(BOOT)
+        if warm:
+            warmup = subprocess.run([sys.executable, str(boot), "--db", str(copy), "screen",
+                                     str(client_sample(50))], cwd=ROOT, capture_output=True, text=True, env=_env())
+            if warmup.returncode not in (0, 3):
+                sys.stderr.write(warmup.stdout + warmup.stderr)
+                raise SystemExit(f"the warm-up run failed ({warmup.returncode})")
         out_path, err_path = Path(tmpdir) / "out.txt", Path(tmpdir) / "err.txt"
-        cmd = [sys.executable, "-c", BOOT, "--db", str(copy), "screen", str(clients)]
+        cmd = [sys.executable, str(boot), "--db", str(copy), "screen", str(clients)]
         print(f"  $ screening --db {copy} screen {clients}", file=sys.stderr, flush=True)
         with open(out_path, "w") as out, open(err_path, "w") as err:
             t = time.perf_counter()
-            child = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=_env())
+            env = {**_env(), **({"SCREEN_SCALE_NULL_ENGINE": "1"} if null_engine else {})}
+            child = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=env)
             _, status, usage = os.wait4(child.pid, 0)      # this child's own rusage, not all children's
             wall = time.perf_counter() - t
             child.returncode = os.waitstatus_to_exitcode(status)
@@ -380,6 +400,11 @@ def main() -> None:
     ap.add_argument("--no-cli", action="store_true", help="the engine in this process instead of the CLI")
     ap.add_argument("--limit", type=int, default=None,
                     help="with --no-cli: at most this many hits per row (the engine's top-k); default every hit")
+    ap.add_argument("--warm", action="store_true",
+                    help="whole CLI: the index file built by a first short run, as after a watchlist's first run")
+    ap.add_argument("--null-engine", action="store_true",
+                    help="whole CLI with an engine that matches nothing: the floor of what the CLI costs beyond "
+                         "matching (implies --warm)")
     ap.add_argument("--workers", type=int, default=2, help="cdist threads")
     ap.add_argument("--threshold", type=float, default=BENCHMARK_THRESHOLD)
     ap.add_argument("--merge", action="store_true",
@@ -393,6 +418,8 @@ def main() -> None:
 
     commit = _commit()
     mode = "in-process engine" if args.no_cli else "whole CLI"
+    if not args.no_cli and (args.warm or args.null_engine):
+        mode += ", warm index file" + (", engine matching nothing (floor)" if args.null_engine else "")
     print(f"{algorithm_id()}, threshold {args.threshold:.2f}, commit {commit}, {mode}, {os.cpu_count()} CPUs, "
           f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[1]:.1f}")
     points: list[dict] = []
@@ -409,7 +436,7 @@ def main() -> None:
             db, built = database(size)
             if built:
                 print(f"  database {db.name}: " + ", ".join(f"{k} {v:.1f}" for k, v in built.items()))
-            ours = run_cli(db, clients)
+            ours = run_cli(db, clients, warm=args.warm or args.null_engine, null_engine=args.null_engine)
         print("  ours: " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
                                       for k, v in ours.items()), flush=True)
         brute = run_cdist(queries, names, args.workers, args.threshold)

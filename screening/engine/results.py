@@ -5,7 +5,8 @@ reads them back by the same names.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any, ClassVar
 
 # How serious a hit is, most serious first: the values of ``HitRecord.alert_class``, with the words shown for them
@@ -81,8 +82,14 @@ def columns(cls) -> list[str]:
 
 
 def as_row(record) -> dict:
-    """A record as a dict of its fields (JSON columns still as Python values)."""
-    return asdict(record)
+    """A record as a dict of its fields (JSON columns still as Python values, not copied: a shallow view, about
+    ten times cheaper than ``dataclasses.asdict``'s deep copy, for the million rows a batch stores)."""
+    return {name: getattr(record, name) for name in _columns(type(record))}
+
+
+@lru_cache(maxsize=None)
+def _columns(cls) -> tuple[str, ...]:
+    return tuple(columns(cls))
 
 
 def class_label(alert_class: str | None) -> str:

@@ -153,7 +153,9 @@ def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[RowR
         actor = db.execute("SELECT actor FROM runs WHERE id = ?", [run_id]).fetchone()[0]
         for row, hits in results:
             row.hit_count = len(hits)
-            db.execute(_INSERT_ROW, _params(run_id, row))
+        # The batch's rows in one call, then their hits (each hit may carry a decision in force: ``cases.apply``).
+        db.conn.executemany(_INSERT_ROW, [_params(run_id, row) for row, _ in results])
+        for row, hits in results:
             for h in hits:
                 # A cleared alert stays suppressed, a confirmed one confirmed, while both sides are unchanged; a
                 # change lifts a suppression (audited). The decision in force is carried either way.
