@@ -170,7 +170,10 @@ def _partners(verb) -> list:
     """Who a passive clause names beside its subject with "with" or "along with": "X was named in the lawsuit with
     Y", "X was arrested and beheaded with her brother, Y"."""
     verbs = [verb] + _children(verb, "conj")
-    return [t for v in verbs for p in _children(v, "prep") if p.lower_ in ("with", "along")
+    # the parser often hangs the "with" on the noun of the case ("named in [the lawsuit with Y]")
+    heads = verbs + [n for v in verbs for p in _children(v, "prep") if p.lower_ in ("in", "on")
+                     for n in _children(p, "pobj")]
+    return [t for v in heads for p in _children(v, "prep") if p.lower_ in ("with", "along")
             for t in ([p] + _children(p, "prep")) for t in _children(t, "pobj")]
 
 
@@ -219,6 +222,12 @@ def _about_verb(verb, enforce: bool) -> list:
             return _subject(verb.head)
         return []
     # an offence verb: its passive subject is the victim ("aid worker X, kidnapped in Iraq"); its agent did it
+    held = verb.head if verb.dep_ in ("acl", "advcl") else None
+    if held is not None and held.dep_ == "dobj" and _starts(held.head.lower_, _TAKE_VERBS):
+        held = held.head  # "still holding engineer X, kidnapped in March": the participle on the one held
+    if held is not None and _starts(held.lower_, _TAKE_VERBS) and verb.text.lower().endswith("ed") \
+            and not _children(held, "nsubjpass", "auxpass"):
+        return _subject(held)  # who holds the one kidnapped did it
     if _children(verb, "auxpass") or verb.dep_ in ("acl", "amod") and verb.text.lower().endswith("ed"):
         return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
     return _subject(verb)
@@ -343,7 +352,9 @@ def _targets_of(doc, trig_tok) -> list:
         return out
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
         return []
-    if word in ("prison", "jail") and not (trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")):
+    in_jail = trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")
+    jail_term = trig_tok.dep_ == "compound" and _starts(trig_tok.head.lower_, ("term", "sentenc"))
+    if word in ("prison", "jail") and not (in_jail or jail_term):
         return []  # "serve six years in prison", "sent to jail"; not "visited the prison"
     if word.startswith("hostage"):
         # the hostages are victims ("make X hostages to ...", "hostages including X"); only who takes or holds
@@ -477,10 +488,11 @@ def _antecedent(pron, names: set[int] | None):
     return None
 
 
-def _against(doc, enforcement: bool) -> list:
+def _against(doc, enforcement: bool, offences: set[int] = frozenset()) -> list:
     """The "against X" of a sentence with adverse words: every one when they include enforcement ("charges ...
-    against X"), else those of evidence, a case or claims ("evidence against X")."""
-    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep"
+    against X"), else those of evidence, a case or claims ("evidence against X"); never that of an offence word
+    (at ``offences``), done to X ("the fraud against X", "state terrorism against the Tamils")."""
+    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep" and p.head.i not in offences
             and (enforcement or _starts(p.head.text, _CASE_NOUNS)) for t in _children(p, "pobj")]
 
 
@@ -661,6 +673,7 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
         name_tokens = {t.i for sp in spans if sp is not None for t in sp}
     hit: set[int] = set()
     enforcement = False
+    offences: set[int] = set()  # offence words ("fraud", "terrorism"): an "against X" on them is done to X
     for at, length in triggers + [(m.start(), m.end() - m.start()) for m in _STAGE_WORDS.finditer(doc.text)]:
         trig = doc.char_span(at, at + length, alignment_mode="expand")
         if trig is None or not len(trig):
@@ -673,6 +686,9 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
             continue  # "forged a reputation", "hard graft", "charged to the net", "accused X of lying"
         root = trig.root
         enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
+        if not _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ACCUSATION_NOUNS + _UNDERGONE_NOUNS
+                       + _CASE_NOUNS + _ENFORCER_PEOPLE):
+            offences.add(root.i)
         hit |= _spread(_targets(doc, root), name_tokens)
-    hit |= _spread(_against(doc, enforcement), name_tokens)
+    hit |= _spread(_against(doc, enforcement, offences), name_tokens)
     return bool(roots & hit)
