@@ -150,6 +150,10 @@ CASES = [
      "March.", "Tom Hale", False),
     ("it: the nearest named subject", "Most analysts said Orion Foods had lost trust when it was charged with "
      "fraud.", "Orion Foods", True),
+    ("it: the nearest named subject", "Most voters said Redgum Minerals had ignored its critics until it was sued "
+     "for fraud.", "Redgum Minerals", True),
+    ("it: the nearest named subject", "Half the members said Kestrel Shipping acted only when it faced money "
+     "laundering charges.", "Kestrel Shipping", True),
     ("critic of enforcement", "Ann Lee hit out at the government for the arrests of journalists.", "Ann Lee", False),
     ("critic of enforcement", "Tom Reed condemned the police for the arrest of two students.", "Tom Reed", False),
     ("critic of enforcement", "Ian Reeve criticised the regulator for the fines imposed on small banks.",
@@ -186,19 +190,29 @@ CASES = [
     ("penalty asked for X", "Prosecutors asked for ten years in prison for Victor Lang.", "Victor Lang", True),
     ("penalty asked for X", "The prosecution sought a jail term for Ian Reeve and a fine for his partner.",
      "Ian Reeve", True),
-    ("reported clause with the subject after said", "Inspector Ann Lee of the city police said a neighbour, Tom "
-     "Hale, was arrested on Friday.", "Tom Hale", True),
-    ("reported clause with the subject after said", "Inspector Ann Lee of the city police said a neighbour, Tom "
-     "Hale, was arrested on Friday.", "Ann Lee", False),
+    ("reported passive", "Inspector Ann Lee of the city police said a neighbour, Tom Hale, was arrested on Friday.",
+     "Tom Hale", True),
+    ("reported passive", "Inspector Ann Lee of the city police said a neighbour, Tom Hale, was arrested on Friday.",
+     "Ann Lee", False),
     ("detention", "Tom Hale was taken in for questioning on Monday and has been detained since, prosecutors said.",
      "Tom Hale", True),
+    ("detention", "Ann Lee was taken in for questioning after a report on police corruption and has been held in "
+     "detention since.", "Ann Lee", True),
+    ("detention", "Ann Lee, editor of the Morning Post, was taken in for questioning over a story on the prosecutor "
+     "and has been detained since.", "Ann Lee", True),
+    ("detention", "The Morning Post said its editor, Ann Lee, was taken in for questioning over a story about the "
+     "prosecutor.", "Ann Lee", True),
     ("charge: a run with a 'with' phrase", "Ian Reeve charged into the semi-finals with a straight-sets win over "
      "Tom Baxter.", "Ian Reeve", False),
     ("charge: a run with a 'with' phrase", "Ian Reeve charged into the semi-finals with a straight-sets win over "
      "Tom Baxter.", "Tom Baxter", False),
+    ("charge: a run with a 'with' phrase", "Ian Reeve charged towards the line with two defenders on his back.",
+     "Ian Reeve", False),
     ("charge: an accusation with 'with'", "Ian Reeve was charged with fraud over the sale.", "Ian Reeve", True),
     ("an offence against X: the victim", "Investigators said the fraud against Orion Foods was the largest this "
      "year.", "Orion Foods", False),
+    ("an offence against X: the victim", "Investors said the fraud against Orion Foods was the largest this year.",
+     "Orion Foods", False),
     ("called a doer", "Ann Lee called Ian Reeve a fraudster.", "Ian Reeve", True),
     ("called a doer", "Ann Lee called Ian Reeve a fraudster.", "Ann Lee", False),
     ("called a doer", "Tom Reed called the protesters terrorists on Monday.", "Tom Reed", False),

@@ -90,7 +90,7 @@ _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "
 # Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
 # "his alleged second in command Y", "X, accused of ...".
 _STAGE_WORDS = re.compile(r"\b(?:accus\w+|punishments?|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
-                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail|action|detain\w*|detention)\b", re.IGNORECASE)
+                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail|action|detain\w*|detention|questioning)\b", re.IGNORECASE)
 _RELATIVE = {"who", "which", "that", "whom"}
 _COPULAS = {"is", "was", "are", "were", "be", "been", "'s"}
 # Participles naming the leader of a party: "its predecessor, led by X", "a firm run by X".
@@ -193,11 +193,6 @@ def _about_verb(verb, enforce: bool) -> list:
             return _subject(verb.head)  # "X was previously a distributor, but was suspended"
         if _children(verb, "auxpass") and verb.dep_ in ("pcomp", "advcl", "xcomp"):
             return _subject(verb)  # "X is furious after being fined", "X faces a ban after being charged"
-        if _children(verb, "auxpass") and verb.dep_ == "ccomp" and _starts(verb.head.text, _SPEECH_VERBS):
-            # "said a neighbour, X, was arrested": the parser made the subject of the report the speaker's
-            inverted = [t for t in _children(verb.head, "nsubj") if verb.head.i < t.i < verb.i]
-            if inverted:
-                return inverted
         if _children(verb, "auxpass"):
             # a passive whose subject the parser lost ("Vivendi and its chief were each fined"): the names before it
             return [t for c in verb.children if c.i < verb.i and c.dep_ not in ("agent", "punct", "mark")
@@ -220,6 +215,8 @@ def _about_verb(verb, enforce: bool) -> list:
             return [verb.head]
         if verb.dep_ == "advcl" and not _children(verb, "nsubj"):
             return _subject(verb.head)
+        if verb.dep_ == "pcomp" and verb.head.lower_ == "for" and _children(verb.head.head, "nsubjpass"):
+            return _subject(verb.head.head)  # "X was taken in for questioning", "held for questioning"
         return []
     # an offence verb: its passive subject is the victim ("aid worker X, kidnapped in Iraq"); its agent did it
     held = verb.head if verb.dep_ in ("acl", "advcl") else None
