@@ -216,6 +216,13 @@ CASES = [
     ("called a doer", "Ann Lee called Ian Reeve a fraudster.", "Ian Reeve", True),
     ("called a doer", "Ann Lee called Ian Reeve a fraudster.", "Ann Lee", False),
     ("called a doer", "Tom Reed called the protesters terrorists on Monday.", "Tom Reed", False),
+    ("a lawsuit's quoted claim", '"Orion Foods has misled its customers for years," the lawsuit states.',
+     "Orion Foods", True),
+    ("a lawsuit's quoted claim", '"Kestrel Shipping hid the fees from its clients," the lawsuit alleges.',
+     "Kestrel Shipping", True),
+    ("made or called a doer", "The game lets players turn Tom Hale into a crime boss.", "Tom Hale", True),
+    ("made or called a doer", "Police described Victor Lang as a terrorist.", "Victor Lang", True),
+    ("made or called a doer", "Police described Victor Lang as a terrorist.", "Police", False),
     ("thought of prosecutors: a topic", "Prosecutors fear the Kestrel effect on juries in fraud cases.", "Kestrel",
      False),
 ]

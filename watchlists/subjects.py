@@ -61,6 +61,9 @@ _AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "
                 "rapist", "paedophile", "pedophile", "bomber",
                 "kidnapper", "launderer", "counterfeiter", "scammer", "gangster", "racketeer", "embezzler", "gang",
                 "techno-gang", "cartel", "mafia")
+# Heads of a doer named by its offence: "a crime boss", "the drug lords", "a mob boss".
+_BOSS_NOUNS = ("boss", "lord", "baron", "kingpin", "godfather")
+_OFFENCE_KINDS = ("crime", "criminal", "drug", "mob", "mafia", "gang", "terror", "cartel")
 # "X, itself a target of a lawsuit", "X remain defendants in the lawsuit": the noun stands for X.
 _TARGET_NOUNS = ("target", "subject", "defendant", "focus", "centre", "center", "accused", "suspect")
 # Verbs whose subject undergoes or owns the adverse noun: "X faces charges", "X settled the lawsuit".
@@ -330,8 +333,11 @@ def _targets_of(doc, trig_tok) -> list:
         while head.dep_ in ("compound", "poss", "amod") and head.head != head:
             head = head.head
         if head.dep_ == "ROOT" and head != trig_tok:
-            # "The lawsuit names X, Y and Z", read as one noun phrase: what follows is what it names
-            return _children(head, "dobj", "appos", "attr", "conj")
+            # "The lawsuit names X, Y and Z", read as one noun phrase: what follows is what it names; '"X misled
+            # its customers," the lawsuit states', read the same way: the quoted claim is about its subject
+            quoted = [t for c in _children(head, "ccomp") for t in _subject(c)] \
+                if _starts(head.text, _SPEECH_VERBS + _ACCUSE_VERBS) else []
+            return _children(head, "dobj", "appos", "attr", "conj") + quoted
         if head.dep_ == "pobj" and head.head.dep_ == "prep" and _starts(head.head.head.text, _SPEECH_VERBS):
             head = head.head  # "In the prosecution's opening statement, X told the court that Y ..."
         elif head.dep_ != "nsubj":
@@ -363,7 +369,9 @@ def _targets_of(doc, trig_tok) -> list:
                 return takers  # "X was held hostage (by Y)": X is the victim, only the agent took him
             return _subject(head) + takers
         return []
-    if _starts(word, _AGENT_NOUNS):
+    boss = _starts(word, _BOSS_NOUNS) and any(c.dep_ in ("compound", "amod") and _starts(c.lower_, _OFFENCE_KINDS)
+                                              for c in trig_tok.children)  # "a crime boss", "the mob boss"
+    if _starts(word, _AGENT_NOUNS) or boss:
         out = [trig_tok]  # "Soham murderer Ian Huntley", "a convicted fraudster, X"
         head = trig_tok
         while head.dep_ in ("compound", "amod") and head.head != head:
@@ -373,6 +381,8 @@ def _targets_of(doc, trig_tok) -> list:
             out += _children(head.head, "dobj")  # "X called them suicide bombers": them, not X
         elif head.dep_ in ("attr", "oprd"):
             out += _subject(head.head)  # "X is a terrorist"
+        elif head.dep_ == "pobj" and head.head.lower_ in ("into", "as") and head.head.dep_ == "prep":
+            out += _children(head.head.head, "dobj")  # "turned X into a crime boss", "described X as a terrorist"
         return out
     if _is_verb(trig_tok) and trig_tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss"):
         if _starts(word, _SPEECH_VERBS) and not _starts(word, _ENFORCE_VERBS):
