@@ -159,6 +159,12 @@ CASES = [
     ("critic of enforcement", "Ian Reeve criticised the regulator for the fines imposed on small banks.",
      "Ian Reeve", False),
     ("critic of an offence", "Ann Lee condemned Orion Foods for the fraud.", "Ann Lee", False),
+    ("critic of enforcement", "Ann Lee condemned the arrest of two students.", "Ann Lee", False),
+    ("critic of enforcement", "Ann Lee condemned the arrest of Tom Hale.", "Tom Hale", True),
+    ("no one criticised: the critic may be the accused", "Tom Hale slammed the fraud charges against him.",
+     "Tom Hale", True),
+    ("no one criticised: the critic may be the accused", "Tom Hale attacked the fraud charges against him as "
+     "political.", "Tom Hale", True),
     ("critic of an offence", "Ann Lee condemned Orion Foods for the fraud.", "Orion Foods", True),
     ("critic of an offence", "Ann Lee denounced the terrorism against Kestrel Shipping and its crews.",
      "Kestrel Shipping", False),

@@ -424,14 +424,18 @@ def _targets_of(doc, trig_tok) -> list:
     if kind == "noun":  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
         return found + [verb] + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
     path = [t for t in noun.ancestors if t.i != verb.i and verb in t.ancestors] + [noun]  # noun up to the verb
-    if _starts(vword, _CRITIC_VERBS) and not _children(verb, "nsubjpass", "auxpass") \
+    criticised = [t for t in _children(verb, "dobj") if t not in path] + [
+        t for p in _children(verb, "prep") if p.lower_ == "at" for t in _children(p, "pobj")]
+    if _starts(vword, _CRITIC_VERBS) and criticised and not _children(verb, "nsubjpass", "auxpass") \
             and not any(t.dep_ == "prep" and t.lower_ == "with" for t in path):
         # "X hit out at the government for the arrests", "X condemned Y for fraud": the critic is not what the
-        # words are about; whom X criticises did an offence, but enforcement was done to others
+        # words are about; whom X criticises did an offence, but enforcement was done to others. Without someone
+        # criticised ("X condemned the charges") the words may be about X himself: left to the rules below.
         if _starts(noun.text, _ENFORCE_NOUNS + _UNDERGONE_NOUNS + _ENFORCE_VERBS):
             return found
-        return found + _children(verb, "dobj") + [t for p in _children(verb, "prep") if p.lower_ == "at"
-                                                   for t in _children(p, "pobj")]
+        return found + criticised
+    if _starts(vword, _CRITIC_VERBS) and found and not _children(verb, "nsubjpass", "auxpass"):
+        return found  # "X condemned the arrest of Y": Y (and "the charges against him" is about X through "him")
     if _starts(trigger.lower_, _PENALTY_WORDS) and _starts(vword, _REQUEST_VERBS):
         # "asked for 15 years in jail for X", "sought a jail term for X": the one the penalty is for
         fors = [p for h in [verb] + [t for t in path if t.dep_ != "prep"] for p in _children(h, "prep")
