@@ -229,6 +229,15 @@ CASES = [
     ("made or called a doer", "The game lets players turn Tom Hale into a crime boss.", "Tom Hale", True),
     ("made or called a doer", "Police described Victor Lang as a terrorist.", "Victor Lang", True),
     ("made or called a doer", "Police described Victor Lang as a terrorist.", "Police", False),
+    ("a work's title opening the sentence", "Fraud Squad star Ian Reeve won best actor on Sunday.", "Ian Reeve",
+     False),
+    ("a work's title opening the sentence", "Murder Mystery director Tom Hale has signed a new deal with Orion "
+     "Films.", "Tom Hale", False),
+    ("a work's title opening the sentence", "Arrested Youth singer Tom Hale has signed a new deal.", "Tom Hale",
+     False),
+    ("adverse words opening the sentence", "Jailed Socialist leader Tom Hale began a hunger strike.", "Tom Hale",
+     True),
+    ("adverse words opening the sentence", "Convicted fraudster Ian Reeve was freed on Monday.", "Ian Reeve", True),
     ("thought of prosecutors: a topic", "Prosecutors fear the Kestrel effect on juries in fraud cases.", "Kestrel",
      False),
 ]

@@ -568,6 +568,9 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
     return out
 
 
+# Who makes or plays in a work named before them: "Arrested Development star X", "Fraud Squad creator Y".
+_WORK_ROLES = ("star", "co-star", "actor", "actress", "singer", "creator", "author", "writer", "director",
+               "producer", "presenter", "host", "composer", "novelist", "screenwriter")
 # Triggers that are names themselves and keep their capital anywhere.
 _PROPER_TRIGGERS = ("ponzi", "islamic", "al-qaeda", "qaeda", "isis", "wmd", "ofac", "sdn", "vat")
 
@@ -576,6 +579,15 @@ def _in_title(trig) -> bool:
     """A trigger written with a capital inside a sentence ("Gangs of New York", "Little Terrorist") is part of a
     title or name, not adverse words; acronyms and proper triggers ("Ponzi", "al-Qaeda") are not."""
     first = trig[0]
+    if first.i == first.sent.start and first.text[:1].isupper() and first.i + 1 < len(first.doc) \
+            and first.doc[first.i + 1].text[:1].isupper():
+        # opening a sentence: a title only when the capitalised words name a work whose star, author or director
+        # follows ("Arrested Development star X"); "Jailed Socialist leader X" is adverse words
+        # read on the words, not the parse (which makes the opening participle a clause of its own)
+        nxt = first.i + 1
+        while nxt < first.sent.end and first.doc[nxt].text[:1].isupper():
+            nxt += 1
+        return nxt < first.sent.end and _starts(first.doc[nxt].lower_, _WORK_ROLES)
     return (first.i != first.sent.start and first.text[:1].isupper() and not first.text.isupper()
             and not first.lower_.startswith(_PROPER_TRIGGERS)
             and first.doc[first.i - 1].text not in ('"', "'", "\u201c", "\u2018", ":", "-"))
