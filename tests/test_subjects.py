@@ -214,6 +214,15 @@ CASES = [
      "Tom Baxter.", "Tom Baxter", False),
     ("charge: a run with a 'with' phrase", "Ian Reeve charged towards the line with two defenders on his back.",
      "Ian Reeve", False),
+    ("charge: entrusted with a task", "Ann Lee, the official charged with overseeing the merger, said Orion Foods "
+     "had been fined.", "Ann Lee", False),
+    ("charge: entrusted with a task", "The Maritime Authority, which is charged with investigating fraud at sea, "
+     "fined Kestrel Shipping.", "Maritime Authority", False),
+    ("charge: entrusted with a task", "Tom Hale, a researcher at Orion Labs charged with testing the software, "
+     "praised the pupils.", "Tom Hale", False),
+    ("charge: accused of a deed", "Tom Hale, charged with stealing two cars, appeared in court on Monday.",
+     "Tom Hale", True),
+    ("charge: accused of a deed", "Ian Reeve was charged with running a Ponzi scheme.", "Ian Reeve", True),
     ("charge: an accusation with 'with'", "Ian Reeve was charged with fraud over the sale.", "Ian Reeve", True),
     ("an offence against X: the victim", "Investigators said the fraud against Orion Foods was the largest this "
      "year.", "Orion Foods", False),

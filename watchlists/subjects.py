@@ -607,6 +607,11 @@ _TAKE_VERBS = ("take", "took", "taken", "taking", "hold", "held", "seiz", "grab"
 # the line" (a run at something, not an accusation).
 _MOTION = {"down", "up", "forward", "forwards", "through", "into", "to", "towards", "toward", "over", "across",
            "past", "off", "out", "ahead", "upfield", "away", "around", "round", "in", "at", "onto", "back", "home"}
+# Tasks one is "charged with" (entrusted with): "the official charged with overseeing the merger".
+_DUTY_VERBS = ("overse", "test", "ensur", "monitor", "review", "implement", "enforc", "regulat", "protect", "improv",
+               "reform", "supervis", "tackl", "draft", "investigat", "policing", "crack", "restor", "rebuild",
+               "safeguard", "examin", "assess", "audit", "inspect")
+# (not "running", "setting", "handling", "leading", "organising": "charged with running a Ponzi scheme" is accused)
 # "hard graft" is hard work; graft as a verb is to work ("made to graft").
 _WORK_ADJECTIVES = {"hard", "sheer", "honest", "good", "real", "more", "much", "plenty", "extra"}
 # Verbs of accusing: what they accuse of must hold an offence word ("accused X of lying" is no offence).
@@ -633,6 +638,10 @@ def _other_sense(doc, trig, triggers: list[tuple[int, int]]) -> bool:
     if word.startswith("charg") and verbal:
         if any(c.lower_ in _MOTION for c in _children(root, "prt")):
             return True  # "his chip was charged down"
+        duty = [g for p in _children(root, "prep") if p.lower_ == "with" for g in _children(p, "pcomp")
+                if _starts(g.lower_, _DUTY_VERBS)]
+        if duty:
+            return True  # "a researcher charged with testing the game": entrusted with a task, not accused
         if _children(root, "dobj", "dative", "nsubjpass", "auxpass", "ccomp"):
             return False  # "police charged him", "X was charged"
         motion = [c.i for c in _children(root, "prep", "advmod") if c.lower_ in _MOTION]
