@@ -14,7 +14,10 @@ risk taxonomy to the names it governs:
 - otherwise the word climbs to the verb that holds it: the one who "faces", "denies", "admits", "pleaded guilty
   to", "is on trial for" it is the subject; who "brings", "files", "imposes", "seeks" it is not;
 - prosecutors who "said", "alleged", "blamed" make the words about what they said ("Prosecutors said X ...");
-- the subject passes along "and", appositions, "who/which" and unnamed staff ("managers from X were charged").
+- the subject passes along "and", appositions, "who/which" and unnamed staff ("managers from X were charged");
+- victims are not subjects ("X was held hostage", "terrorism against X"), nor critics of an enforcement ("hit out at
+  the government for the arrests"), speakers on a topic ("spoke at a meeting on kidnapping") or the outlet quoting
+  someone; accomplices, co-defendants "with" a subject and the one a penalty is asked "for" are.
 
 Names reached by none of these (the speaker who comments, the lawyer, the regulator, a person's employer named as a
 title, a victim) are not what the words are about. Pure functions over a parsed spaCy ``Doc``.
