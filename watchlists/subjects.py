@@ -14,7 +14,10 @@ risk taxonomy to the names it governs:
 - otherwise the word climbs to the verb that holds it: the one who "faces", "denies", "admits", "pleaded guilty
   to", "is on trial for" it is the subject; who "brings", "files", "imposes", "seeks" it is not;
 - prosecutors who "said", "alleged", "blamed" make the words about what they said ("Prosecutors said X ...");
-- the subject passes along "and", appositions, "who/which" and unnamed staff ("managers from X were charged").
+- the subject passes along "and", appositions, "who/which" and unnamed staff ("managers from X were charged");
+- victims are not subjects ("X was held hostage", "terrorism against X"), nor critics of an enforcement ("hit out at
+  the government for the arrests"), speakers on a topic ("spoke at a meeting on kidnapping") or the outlet quoting
+  someone; accomplices, co-defendants "with" a subject and the one a penalty is asked "for" are.
 
 Names reached by none of these (the speaker who comments, the lawyer, the regulator, a person's employer named as a
 title, a victim) are not what the words are about. Pure functions over a parsed spaCy ``Doc``.
@@ -44,7 +47,7 @@ _SPEECH_VERBS = ("say", "said", "says", "tell", "told", "claim", "argu", "conten
                  "report", "announc", "confirm", "stat", "insist", "wr", "suggest", "note", "explain", "think",
                  "thought", "describ", "assert", "maintain", "comment", "quot", "reveal", "accept", "admit",
                  "testif", "deni", "deny", "allege", "alleg", "blam", "hope", "fear", "expect", "ask", "agree",
-                 "disput", "stress", "rul", "find", "found")
+                 "disput", "stress", "rul", "find", "found", "speak", "spoke", "talk", "lectur")
 # Nouns of enforcement: brought by their owner against someone else.
 _ENFORCE_NOUNS = ("lawsuit", "suit", "action", "charge", "case", "prosecution", "sanction", "penalt", "fine",
                   "investigation", "probe", "inquiry", "embargo", "indictment", "raid", "complaint", "proceeding")
@@ -58,8 +61,12 @@ _VICTIM_NOUNS = ("murder", "killing", "assassinat", "kidnap", "abduct")
 _ENFORCER_PEOPLE = ("prosecut", "lawsuit", "suit", "indictment", "complaint")
 # Nouns for the doer of an offence: "Soham murderer Ian Huntley", "convicted fraudster X".
 _AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "trafficker", "hacker", "jihadist",
+                "rapist", "paedophile", "pedophile", "bomber",
                 "kidnapper", "launderer", "counterfeiter", "scammer", "gangster", "racketeer", "embezzler", "gang",
                 "techno-gang", "cartel", "mafia")
+# Heads of a doer named by its offence: "a crime boss", "the drug lords", "a mob boss".
+_BOSS_NOUNS = ("boss", "lord", "baron", "kingpin", "godfather")
+_OFFENCE_KINDS = ("crime", "criminal", "drug", "mob", "mafia", "gang", "terror", "cartel")
 # "X, itself a target of a lawsuit", "X remain defendants in the lawsuit": the noun stands for X.
 _TARGET_NOUNS = ("target", "subject", "defendant", "focus", "centre", "center", "accused", "suspect")
 # Verbs whose subject undergoes or owns the adverse noun: "X faces charges", "X settled the lawsuit".
@@ -77,7 +84,10 @@ _CIRCUMSTANCE = {"after", "before", "during", "since", "following", "despite", "
 _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "legislation", "film", "movie",
                     "role", "documentar", "book", "novel", "programme", "program", "campaign", "dossier", "rule",
                     "speech", "warning", "question", "issue", "debate", "power", "bill", "measure", "strateg",
-                    "polic", "fear", "threat", "edition", "drama", "order", "offer")
+                    "polic", "fear", "threat", "edition", "drama", "order", "offer",
+                    # gatherings about a matter: "spoke at a meeting on kidnapping"
+                    "meeting", "conference", "seminar", "summit", "symposium", "workshop", "forum", "lecture",
+                    "discussion", "panel")
 # Verbs of resisting an enforcement: their subject is the one it is against ("X will fight the charges").
 _RESIST_VERBS = ("fight", "contest", "challeng", "appeal", "resist", "dispute", "deni", "deny", "face")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
@@ -86,7 +96,7 @@ _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "
 # Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
 # "his alleged second in command Y", "X, accused of ...".
 _STAGE_WORDS = re.compile(r"\b(?:accus\w+|punishments?|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
-                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail|action)\b", re.IGNORECASE)
+                          r"tried|sentenced|sentencing|extradit\w+|indict\w+|charges|prison|jail|action|detain\w*|detention|questioning)\b", re.IGNORECASE)
 _RELATIVE = {"who", "which", "that", "whom"}
 _COPULAS = {"is", "was", "are", "were", "be", "been", "'s"}
 # Participles naming the leader of a party: "its predecessor, led by X", "a firm run by X".
@@ -97,6 +107,21 @@ _PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "the
 # sued"); "he" and "she" too often point to another person of the sentence.
 _ORG_PRONOUNS = {"it", "its", "itself"}
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her", "himself", "herself"}
+# Verbs of criticism: their subject criticises; whom they criticise did the offence ("condemned X for fraud") but
+# not the enforcement ("hit out at the government for the arrests": the government arrested, others were arrested).
+_CRITIC_VERBS = ("criticis", "criticiz", "condemn", "denounc", "protest", "slam", "blast", "lambast", "hit", "attack",
+                 "castigat", "deplor", "decri", "censur", "rebuk", "berat", "chastis")
+# Penalties asked or imposed "for X": "asked for 15 years in jail for X", "sought a ban for X".
+_PENALTY_WORDS = ("jail", "prison", "sentenc", "penalt", "fine", "ban", "punish", "term")
+_REQUEST_VERBS = ("ask", "seek", "sought", "demand", "call", "want", "recommend", "impos", "hand", "give", "gave",
+                  "order", "propos", "request", "urg")
+# Nouns of a course of offences whose owner is the doer: "the Khmer Rouge rule of terror", "X's record of fraud";
+# not talk or enforcement ("X's allegations of fraud", "its investigation of fraud").
+_COURSE_NOUNS = ("rule", "reign", "regime", "record", "history", "network", "web", "culture", "pattern", "spree",
+                 "empire", "ring", "years", "decade")
+# Nouns of a partner in an offence: "X, an accomplice of convicted rapist Y": X is the doer too.
+_ACCOMPLICE_NOUNS = ("accomplice", "co-conspirator", "conspirator", "henchm", "co-defendant", "codefendant",
+                     "partner in crime", "associate", "lieutenant")
 # Verbs whose object is the one the adverse words are about: "lawyers defending X against fraud charges".
 _DEFEND_VERBS = ("defend", "represent", "clear", "acquit")
 _CLAUSE = {"ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "conj", "ROOT", "csubj", "parataxis"}
@@ -147,6 +172,17 @@ def _subject(verb) -> list:
     return []
 
 
+def _partners(verb) -> list:
+    """Who a passive clause names beside its subject with "with" or "along with": "X was named in the lawsuit with
+    Y", "X was arrested and beheaded with her brother, Y"."""
+    verbs = [verb] + _children(verb, "conj")
+    # the parser often hangs the "with" on the noun of the case ("named in [the lawsuit with Y]")
+    heads = verbs + [n for v in verbs for p in _children(v, "prep") if p.lower_ in ("in", "on")
+                     for n in _children(p, "pobj")]
+    return [t for v in heads for p in _children(v, "prep") if p.lower_ in ("with", "along")
+            for t in ([p] + _children(p, "prep")) for t in _children(t, "pobj")]
+
+
 def _about_verb(verb, enforce: bool) -> list:
     """Whom a verb carrying adverse meaning is about."""
     passive = _children(verb, "nsubjpass")
@@ -155,9 +191,7 @@ def _about_verb(verb, enforce: bool) -> list:
         return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
     if passive:
         # "X was arrested along with Y", "X was arrested and beheaded with her brother, Y"
-        verbs = [verb] + _children(verb, "conj")  # "X was arrested and beheaded with her brother, Y"
-        return passive + [t for v in verbs for p in _children(v, "prep") if p.lower_ in ("with", "along")
-                          for t in ([p] + _children(p, "prep")) for t in _children(t, "pobj")]
+        return passive + _partners(verb)
     if enforce:
         if _children(verb, "auxpass") and verb.dep_ in ("relcl", "acl"):
             return [verb.head]  # "the first chief executive to be tried for ..."
@@ -187,8 +221,16 @@ def _about_verb(verb, enforce: bool) -> list:
             return [verb.head]
         if verb.dep_ == "advcl" and not _children(verb, "nsubj"):
             return _subject(verb.head)
+        if verb.dep_ == "pcomp" and verb.head.lower_ == "for" and _children(verb.head.head, "nsubjpass"):
+            return _subject(verb.head.head)  # "X was taken in for questioning", "held for questioning"
         return []
     # an offence verb: its passive subject is the victim ("aid worker X, kidnapped in Iraq"); its agent did it
+    held = verb.head if verb.dep_ in ("acl", "advcl") else None
+    if held is not None and held.dep_ == "dobj" and _starts(held.head.lower_, _TAKE_VERBS):
+        held = held.head  # "still holding engineer X, kidnapped in March": the participle on the one held
+    if held is not None and _starts(held.lower_, _TAKE_VERBS) and verb.text.lower().endswith("ed") \
+            and not _children(held, "nsubjpass", "auxpass"):
+        return _subject(held)  # who holds the one kidnapped did it
     if _children(verb, "auxpass") or verb.dep_ in ("acl", "amod") and verb.text.lower().endswith("ed"):
         return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
     return _subject(verb)
@@ -214,8 +256,11 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
             found += [a for a in _children(noun.head, "attr") if a.text[:1].isupper()]
         found += [t for h in of_heads for p in _children(h, "prep") if p.lower_ == "of" for t in _children(p, "pobj")]
         # "before his arrest Mr X gave interviews": a person's pronoun stands for the main clause's subject
+        # "the newspaper quoted X as saying after his arrest": the quoted one, not the one quoting
+        root = noun.sent.root
+        quoted = _children(root, "dobj") if _starts(root.lower_, ("quot",)) else []
         found += [s for o in owners if o.lower_ in _PRONOUNS
-                  for s in _children(o.sent.root, "nsubj", "nsubjpass") if s.lower_ not in _PRONOUNS]
+                  for s in (quoted or _children(root, "nsubj", "nsubjpass")) if s.lower_ not in _PRONOUNS]
     elif _starts(word, _ENFORCE_NOUNS + _ACCUSATION_NOUNS):
         pass  # "the SEC's case", "a Yukos lawsuit", "Conte's allegations": the owner brings it
     elif _starts(word, _VICTIM_NOUNS):
@@ -230,6 +275,9 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
         p = prep.text.lower()
         if victim and p in ("on", "of"):
             continue  # "the assassination attempt on X", "the murder of X"
+        offence = not _starts(word, _ENFORCE_NOUNS + _ACCUSATION_NOUNS + _UNDERGONE_NOUNS + _CASE_NOUNS)
+        if p in ("against", "on") and offence:
+            continue  # an offence "against X" or "on X" is done to X ("state terrorism against the Tamils")
         if p in ("against", "on") or (p in ("at", "in", "by", "within") and not _starts(word, _ENFORCE_NOUNS)):
             found += _children(prep, "pobj")
     return found, not found
@@ -288,14 +336,19 @@ def _targets_of(doc, trig_tok) -> list:
         while head.dep_ in ("compound", "poss", "amod") and head.head != head:
             head = head.head
         if head.dep_ == "ROOT" and head != trig_tok:
-            # "The lawsuit names X, Y and Z", read as one noun phrase: what follows is what it names
-            return _children(head, "dobj", "appos", "attr", "conj")
+            # "The lawsuit names X, Y and Z", read as one noun phrase: what follows is what it names; '"X misled
+            # its customers," the lawsuit states', read the same way: the quoted claim is about its subject
+            quoted = [t for c in _children(head, "ccomp") for t in _subject(c)] \
+                if _starts(head.text, _SPEECH_VERBS + _ACCUSE_VERBS) else []
+            return _children(head, "dobj", "appos", "attr", "conj") + quoted
         if head.dep_ == "pobj" and head.head.dep_ == "prep" and _starts(head.head.head.text, _SPEECH_VERBS):
             head = head.head  # "In the prosecution's opening statement, X told the court that Y ..."
         elif head.dep_ != "nsubj":
             return []
         verb = head.head
-        out = _children(verb, "dobj")
+        # "Prosecutors charged X"; not "Prosecutors fear the CSI effect" (the object of a thought is its topic)
+        topic = _starts(verb.text, _SPEECH_VERBS) and not _starts(verb.text, _ENFORCE_VERBS)
+        out = [] if topic else _children(verb, "dobj")
         for clause in _children(verb, "ccomp"):
             out += _subject(clause)
             # "We will present evidence that X knew ...": the clause of the evidence
@@ -305,23 +358,34 @@ def _targets_of(doc, trig_tok) -> list:
         return out
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
         return []
-    if word in ("prison", "jail") and not (trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")):
+    in_jail = trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")
+    jail_term = trig_tok.dep_ == "compound" and _starts(trig_tok.head.lower_, ("term", "sentenc"))
+    if word in ("prison", "jail") and not (in_jail or jail_term):
         return []  # "serve six years in prison", "sent to jail"; not "visited the prison"
     if word.startswith("hostage"):
         # the hostages are victims ("make X hostages to ...", "hostages including X"); only who takes or holds
         # them is what the word is about ("gunmen took 20 hostages", "X held them hostage")
         head = trig_tok.head
         if trig_tok.dep_ in ("dobj", "oprd", "advmod", "npadvmod", "xcomp") and _starts(head.lower_, _TAKE_VERBS):
-            return _subject(head) + [t for a in _children(head, "agent") for t in _children(a, "pobj")]
+            takers = [t for a in _children(head, "agent") for t in _children(a, "pobj")]
+            if _children(head, "nsubjpass", "auxpass"):
+                return takers  # "X was held hostage (by Y)": X is the victim, only the agent took him
+            return _subject(head) + takers
         return []
-    if _starts(word, _AGENT_NOUNS):
+    boss = _starts(word, _BOSS_NOUNS) and any(c.dep_ in ("compound", "amod") and _starts(c.lower_, _OFFENCE_KINDS)
+                                              for c in trig_tok.children)  # "a crime boss", "the mob boss"
+    if _starts(word, _AGENT_NOUNS) or boss:
         out = [trig_tok]  # "Soham murderer Ian Huntley", "a convicted fraudster, X"
         head = trig_tok
         while head.dep_ in ("compound", "amod") and head.head != head:
             head = head.head
             out.append(head)
-        if head.dep_ in ("attr", "oprd"):
+        if head.dep_ == "oprd" and _children(head.head, "dobj"):
+            out += _children(head.head, "dobj")  # "X called them suicide bombers": them, not X
+        elif head.dep_ in ("attr", "oprd"):
             out += _subject(head.head)  # "X is a terrorist"
+        elif head.dep_ == "pobj" and head.head.lower_ in ("into", "as") and head.head.dep_ == "prep":
+            out += _children(head.head.head, "dobj")  # "turned X into a crime boss", "described X as a terrorist"
         return out
     if _is_verb(trig_tok) and trig_tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss"):
         if _starts(word, _SPEECH_VERBS) and not _starts(word, _ENFORCE_VERBS):
@@ -349,6 +413,10 @@ def _targets_of(doc, trig_tok) -> list:
         return []  # "the house arrest plans", "fraud laws": talk about the matter, nobody's
     found = _about_noun(noun, _starts(word, _VICTIM_NOUNS))[0] if noun != trig_tok else []
     found += _about_noun(trig_tok)[0]
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and _starts(noun.head.head.lower_, _COURSE_NOUNS):
+        # "the Khmer Rouge rule of terror", "X's record of fraud": the owner of the course of offences did them
+        found += [t for t in _children(noun.head.head, "poss", "compound", "nmod")
+                  if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
     if noun != trig_tok and _starts(noun.text, _TARGET_NOUNS + _STAFF):
         return found + [noun]  # "terror suspects", "fraud suspects": the people are what the words are about
     climbed = _climb(noun)
@@ -358,6 +426,26 @@ def _targets_of(doc, trig_tok) -> list:
     vword = verb.text.lower()
     if kind == "noun":  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
         return found + [verb] + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
+    path = [t for t in noun.ancestors if t.i != verb.i and verb in t.ancestors] + [noun]  # noun up to the verb
+    criticised = [t for t in _children(verb, "dobj") if t not in path] + [
+        t for p in _children(verb, "prep") if p.lower_ == "at" for t in _children(p, "pobj")]
+    if _starts(vword, _CRITIC_VERBS) and criticised and not _children(verb, "nsubjpass", "auxpass") \
+            and not any(t.dep_ == "prep" and t.lower_ == "with" for t in path):
+        # "X hit out at the government for the arrests", "X condemned Y for fraud": the critic is not what the
+        # words are about; whom X criticises did an offence, but enforcement was done to others. Without someone
+        # criticised ("X condemned the charges") the words may be about X himself: left to the rules below.
+        if _starts(noun.text, _ENFORCE_NOUNS + _UNDERGONE_NOUNS + _ENFORCE_VERBS):
+            return found
+        return found + criticised
+    if _starts(vword, _CRITIC_VERBS) and found and not _children(verb, "nsubjpass", "auxpass"):
+        return found  # "X condemned the arrest of Y": Y (and "the charges against him" is about X through "him")
+    if _starts(trigger.lower_, _PENALTY_WORDS) and _starts(vword, _REQUEST_VERBS):
+        # "asked for 15 years in jail for X", "sought a jail term for X": the one the penalty is for
+        fors = [p for h in [verb] + [t for t in path if t.dep_ != "prep"] for p in _children(h, "prep")
+                if p.lower_ == "for" and p not in path]
+        named = [t for p in fors for t in _children(p, "pobj") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
+        if named:
+            return found + named
     if _starts(noun.text, _ENFORCE_NOUNS + _UNDERGONE_NOUNS) and _starts(vword, _RESIST_VERBS):
         return found + _subject(verb)  # "X would fight the fraud charges", "X will appeal the fine"
     if _starts(vword, _DEFEND_VERBS):
@@ -378,7 +466,8 @@ def _targets_of(doc, trig_tok) -> list:
         return found
     if _starts(noun.text, _UNDERGONE_NOUNS + _ENFORCE_NOUNS) and noun.dep_ == "pobj" and _children(verb, "dobj"):
         return found + _children(verb, "dobj")  # "place terror suspects under house arrest"
-    return found + _subject(verb)  # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"
+    # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"; "X was named in the lawsuit with Y"
+    return found + _subject(verb) + (_partners(verb) if _children(verb, "nsubjpass") else [])
 
 
 def _antecedent(pron, names: set[int] | None):
@@ -391,6 +480,13 @@ def _antecedent(pron, names: set[int] | None):
     if pron.lower_ in _ORG_PRONOUNS:
         root = pron.sent.root
         subj = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i and t != pron]
+        if subj and subj[0].lower_ not in _PRONOUNS and subj[0].text[:1].isupper():
+            return subj[0]
+        # "80 percent said ETA had shown ... when it offered a truce": the nearest named subject before it
+        named = [t for t in pron.doc[pron.sent.start:pron.i] if t.dep_ in ("nsubj", "nsubjpass")
+                 and (t.i in names if names is not None else t.text[:1].isupper() and t.i != t.sent.start)]
+        if named:
+            return named[-1]
         return subj[0] if subj and subj[0].lower_ not in _PRONOUNS else None
     if pron.lower_ not in _PERSON_PRONOUNS:
         return None
@@ -406,10 +502,11 @@ def _antecedent(pron, names: set[int] | None):
     return None
 
 
-def _against(doc, enforcement: bool) -> list:
+def _against(doc, enforcement: bool, offences: set[int] = frozenset()) -> list:
     """The "against X" of a sentence with adverse words: every one when they include enforcement ("charges ...
-    against X"), else those of evidence, a case or claims ("evidence against X")."""
-    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep"
+    against X"), else those of evidence, a case or claims ("evidence against X"); never that of an offence word
+    (at ``offences``), done to X ("the fraud against X", "state terrorism against the Tamils")."""
+    return [t for p in doc if p.lower_ == "against" and p.dep_ == "prep" and p.head.i not in offences
             and (enforcement or _starts(p.head.text, _CASE_NOUNS)) for t in _children(p, "pobj")]
 
 
@@ -453,6 +550,8 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
                      and not (title and c.i == t.i - 1)]
         if t.dep_ == "attr":
             todo += _children(t.head, "nsubj")  # "X is the first chief executive to be tried"
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and _starts(t.head.head.lower_, _ACCOMPLICE_NOUNS):
+            todo.append(t.head.head)  # "X, an accomplice of convicted rapist Y": the partner in it (then X)
         if t.dep_ == "nsubj" and t.head.lower_.startswith("includ"):
             todo += _children(t.head, "dobj", "attr")  # "Those charged included X"
         for prep in _children(t, "prep"):
@@ -472,6 +571,9 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
     return out
 
 
+# Who makes or plays in a work named before them: "Arrested Development star X", "Fraud Squad creator Y".
+_WORK_ROLES = ("star", "co-star", "actor", "actress", "singer", "creator", "author", "writer", "director",
+               "producer", "presenter", "host", "composer", "novelist", "screenwriter")
 # Triggers that are names themselves and keep their capital anywhere.
 _PROPER_TRIGGERS = ("ponzi", "islamic", "al-qaeda", "qaeda", "isis", "wmd", "ofac", "sdn", "vat")
 
@@ -480,6 +582,15 @@ def _in_title(trig) -> bool:
     """A trigger written with a capital inside a sentence ("Gangs of New York", "Little Terrorist") is part of a
     title or name, not adverse words; acronyms and proper triggers ("Ponzi", "al-Qaeda") are not."""
     first = trig[0]
+    if first.i == first.sent.start and first.text[:1].isupper() and first.i + 1 < len(first.doc) \
+            and first.doc[first.i + 1].text[:1].isupper():
+        # opening a sentence: a title only when the capitalised words name a work whose star, author or director
+        # follows ("Arrested Development star X"); "Jailed Socialist leader X" is adverse words
+        # read on the words, not the parse (which makes the opening participle a clause of its own)
+        nxt = first.i + 1
+        while nxt < first.sent.end and first.doc[nxt].text[:1].isupper():
+            nxt += 1
+        return nxt < first.sent.end and _starts(first.doc[nxt].lower_, _WORK_ROLES)
     return (first.i != first.sent.start and first.text[:1].isupper() and not first.text.isupper()
             and not first.lower_.startswith(_PROPER_TRIGGERS)
             and first.doc[first.i - 1].text not in ('"', "'", "\u201c", "\u2018", ":", "-"))
@@ -499,6 +610,11 @@ _TAKE_VERBS = ("take", "took", "taken", "taking", "hold", "held", "seiz", "grab"
 # the line" (a run at something, not an accusation).
 _MOTION = {"down", "up", "forward", "forwards", "through", "into", "to", "towards", "toward", "over", "across",
            "past", "off", "out", "ahead", "upfield", "away", "around", "round", "in", "at", "onto", "back", "home"}
+# Tasks one is "charged with" (entrusted with): "the official charged with overseeing the merger".
+_DUTY_VERBS = ("overse", "test", "ensur", "monitor", "review", "implement", "enforc", "regulat", "protect", "improv",
+               "reform", "supervis", "tackl", "draft", "investigat", "policing", "crack", "restor", "rebuild",
+               "safeguard", "examin", "assess", "audit", "inspect")
+# (not "running", "setting", "handling", "leading", "organising": "charged with running a Ponzi scheme" is accused)
 # "hard graft" is hard work; graft as a verb is to work ("made to graft").
 _WORK_ADJECTIVES = {"hard", "sheer", "honest", "good", "real", "more", "much", "plenty", "extra"}
 # Verbs of accusing: what they accuse of must hold an offence word ("accused X of lying" is no offence).
@@ -525,11 +641,16 @@ def _other_sense(doc, trig, triggers: list[tuple[int, int]]) -> bool:
     if word.startswith("charg") and verbal:
         if any(c.lower_ in _MOTION for c in _children(root, "prt")):
             return True  # "his chip was charged down"
+        duty = [g for p in _children(root, "prep") if p.lower_ == "with" for g in _children(p, "pcomp")
+                if _starts(g.lower_, _DUTY_VERBS)]
+        if duty:
+            return True  # "a researcher charged with testing the game": entrusted with a task, not accused
         if _children(root, "dobj", "dative", "nsubjpass", "auxpass", "ccomp"):
             return False  # "police charged him", "X was charged"
-        if any(p.lower_ == "with" for p in _children(root, "prep")):
-            return False
-        return any(c.lower_ in _MOTION for c in _children(root, "prep", "advmod"))
+        motion = [c.i for c in _children(root, "prep", "advmod") if c.lower_ in _MOTION]
+        withs = [p.i for p in _children(root, "prep") if p.lower_ == "with"]
+        # "charged into the second round with a romp": the run comes first; "charged with fraud over ..." is not
+        return bool(motion) and (not withs or min(motion) < min(withs))
     if word.startswith(_ACCUSING) and (verbal or word.endswith("es")):
         # the "of" hangs on the verb or, as the parser often has it, on the accused ("accused X of lying")
         ofs = [p for h in [root] + _children(root, "dobj") for p in _children(h, "prep") if p.lower_ == "of"]
@@ -587,6 +708,7 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
         name_tokens = {t.i for sp in spans if sp is not None for t in sp}
     hit: set[int] = set()
     enforcement = False
+    offences: set[int] = set()  # offence words ("fraud", "terrorism"): an "against X" on them is done to X
     for at, length in triggers + [(m.start(), m.end() - m.start()) for m in _STAGE_WORDS.finditer(doc.text)]:
         trig = doc.char_span(at, at + length, alignment_mode="expand")
         if trig is None or not len(trig):
@@ -599,6 +721,9 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
             continue  # "forged a reputation", "hard graft", "charged to the net", "accused X of lying"
         root = trig.root
         enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
+        if not _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ACCUSATION_NOUNS + _UNDERGONE_NOUNS
+                       + _CASE_NOUNS + _ENFORCER_PEOPLE):
+            offences.add(root.i)
         hit |= _spread(_targets(doc, root), name_tokens)
-    hit |= _spread(_against(doc, enforcement), name_tokens)
+    hit |= _spread(_against(doc, enforcement, offences), name_tokens)
     return bool(roots & hit)
