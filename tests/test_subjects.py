@@ -249,6 +249,18 @@ CASES = [
     ("adverse words opening the sentence", "Convicted fraudster Ian Reeve was freed on Monday.", "Ian Reeve", True),
     ("thought of prosecutors: a topic", "Prosecutors fear the Kestrel effect on juries in fraud cases.", "Kestrel",
      False),
+    # a company written with an abbreviated legal form, charged or fined with its officer: the full stops of "Pte."
+    # or "Sdn." must not end the sentence for the parser, nor make the company an object predicate
+    ("legal form with full stops", "Singapore prosecutors on Monday charged Orion Foods Pte. Ltd. and its former "
+     "finance director, Daniel Koh, with fraud and money laundering.", "Daniel Koh", True),
+    ("legal form with full stops", "Singapore prosecutors on Monday charged Orion Foods Pte. Ltd. and its former "
+     "finance director, Daniel Koh, with fraud and money laundering.", "Orion Foods Pte. Ltd.", True),
+    ("legal form with full stops", "Regulators on Tuesday fined Harbour Trading Sdn. Bhd. and its director, Ali "
+     "Hassan, for sanctions breaches.", "Ali Hassan", True),
+    ("legal form with full stops", "Regulators on Tuesday fined Harbour Trading Sdn. Bhd. and its director, Ali "
+     "Hassan, for sanctions breaches.", "Harbour Trading Sdn. Bhd.", True),
+    ("legal form with full stops", "Analysts at Lumen Capital Pty. Ltd. said the fraud charges against Harbour "
+     "Trading Sdn. Bhd. were a surprise.", "Lumen Capital Pty. Ltd.", False),
 ]
 
 

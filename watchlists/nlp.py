@@ -152,6 +152,11 @@ def load(full: bool = False, lang: str = "en"):
         return _cache[key]
 
 
+# Legal forms written with a full stop that the English tokenizer splits off (it keeps "Ltd.", "Inc.", "Co.", "Corp."
+# whole already): Singapore, Australia, Malaysia, Latin America, France.
+ABBREVIATED_LEGAL_FORMS = ("Pte.", "Pty.", "Sdn.", "Bhd.", "Plc.", "Ltda.", "Cia.", "Cie.")
+
+
 def load_parser():
     """Return the verified dependency parser (the shared ``tok2vec`` and ``parser``; no tagger, no entities).
 
@@ -160,10 +165,16 @@ def load_parser():
     with _lock:
         if "parser" not in _cache:
             import spacy
+            from spacy.symbols import ORTH
 
             path = model_path()
             verify_model(path, hashes={**MODEL_HASHES, **PARSER_HASHES})
-            _cache["parser"] = spacy.load(path, exclude=["tagger", "attribute_ruler", "lemmatizer", "ner", "senter"])
+            parser = spacy.load(path, exclude=["tagger", "attribute_ruler", "lemmatizer", "ner", "senter"])
+            for form in ABBREVIATED_LEGAL_FORMS:
+                # one token, as the model's own "Ltd." and "Inc." are: split, its full stop ends the sentence for
+                # the parser ("fined Harbour Trading Sdn. | Bhd. and its director, X, for ...")
+                parser.tokenizer.add_special_case(form, [{ORTH: form}])
+            _cache["parser"] = parser
         return _cache["parser"]
 
 

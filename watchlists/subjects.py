@@ -204,7 +204,9 @@ def _about_verb(verb, enforce: bool) -> list:
             return [t for c in verb.children if c.i < verb.i and c.dep_ not in ("agent", "punct", "mark")
                     for t in c.subtree]
         subj = _children(verb, "nsubj")
-        obj = [t for t in _children(verb, "dobj", "dative") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
+        # (a name the parser made an object predicate is the object: "charged Orion Foods Pte. Ltd. and its former
+        # director with fraud", where the legal form's full stops mislead it)
+        obj = [t for t in _children(verb, "dobj", "dative", "oprd") if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
         obj += [t for t in subj if t.i > verb.i]  # "sued Morgan Stanley" read as its subject
         if obj:
             return obj
