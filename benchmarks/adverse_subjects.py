@@ -42,11 +42,13 @@ DATA = REPO / "benchmarks" / "data" / "adverse_subjects.jsonl"
 # other articles as a held-out set, and became development data once their errors were read; so did "dev3" (the
 # former "test" rows of i17-subj3); "test2" rows are the untouched test set (i17-subj4); "conll" rows are a second
 # untouched test set from another corpus, CoNLL-2003 Reuters news (i17-subj5); "conll2" a third, from the CoNLL
-# sentences left over (i17-conll2).
-SPLITS = ("dev", "dev2", "dev3", "test2", "conll", "conll2")
-# The figures printed: each split, and the development splits together.
+# sentences left over (i17-conll2); "conll3" a fourth, the CoNLL sentences left over with exactly one name.
+SPLITS = ("dev", "dev2", "dev3", "test2", "conll", "conll2", "conll3")
+# The figures printed: each split, the development splits together, and the two CoNLL sets whose errors were never
+# read together.
 GROUPS = (("dev", ("dev",)), ("dev2", ("dev2",)), ("dev3", ("dev3",)), ("dev + dev2 + dev3", ("dev", "dev2", "dev3")),
-          ("test2", ("test2",)), ("conll", ("conll",)), ("conll2", ("conll2",)))
+          ("test2", ("test2",)), ("conll", ("conll",)), ("conll2", ("conll2",)),
+          ("conll3", ("conll3",)), ("conll2 + conll3", ("conll2", "conll3")))
 
 
 def conll_sentence(file: str, index: int, cache: dict[str, list[str]]) -> str:
