@@ -14,6 +14,17 @@ and ``--reuse-articles --max-sentences 25`` in the four other folders (sentences
 
     python benchmarks/adverse_subjects_pick.py --conll ../shared/data/ner_conll2003 --max-sentences 60
 
+The "conll2" split (i17-conll2) was picked the same way, leaving out the sentences of the labelled rows
+(``--exclude`` with ``--conll``: by file and index, and by text)::
+
+    python benchmarks/adverse_subjects_pick.py --conll ../shared/data/ner_conll2003 \
+        --exclude benchmarks/data/adverse_subjects.jsonl --min-names 2 --max-sentences 110
+
+and the "conll3" split (i17-conll2) takes the sentences with exactly one name left after that (``--max-names``)::
+
+    python benchmarks/adverse_subjects_pick.py --conll ../shared/data/ner_conll2003 \
+        --exclude benchmarks/data/adverse_subjects.jsonl --min-names 1 --max-names 1 --max-sentences 200
+
 Files eng.testa then eng.train (``--conll-files``); within a file, sentences in the order of the sha1 of
 "FILE:INDEX" (INDEX: the sentence's place in the file as ``benchmarks/ner_conll.py`` reads it, -DOCSTART- lines
 and blank lines splitting); a sentence's text is its tokens joined by spaces (as ner_conll.py rebuilds it), and its
@@ -47,11 +58,19 @@ def conll_sentences(path: Path) -> list[tuple[int, str, int]]:
     return out
 
 
-def pick_conll(folder: Path, files: list[str], max_sentences: int, min_names: int) -> None:
-    """Print the CoNLL candidates: sentences with adverse words and at least min_names PER/ORG names of ours."""
+def pick_conll(folder: Path, files: list[str], max_sentences: int, min_names: int,
+               exclude: Path | None = None, max_names: int = 0) -> None:
+    """Print the CoNLL candidates: sentences with adverse words and at least min_names (at most max_names, when
+    given) PER/ORG names of ours, leaving out the CoNLL sentences of ``exclude`` (labelled rows), by (file, index) and by text (sha1)."""
     model = nlp.load()
     printed = 0
     seen: set[str] = set()
+    used: set[tuple[str, int]] = set()
+    if exclude:
+        rows = [json.loads(line) for line in exclude.read_text().splitlines()]
+        rows = [r for r in rows if r.get("corpus") == "conll"]
+        used = {(r["file"], r["sentence"]) for r in rows}
+        seen = {r["sha1"] for r in rows}  # a repeated text elsewhere in the files is the same sentence
     for name in files:
         sents = conll_sentences(folder / name)
         # Only sentences with adverse words need the model: extract each of their documents, sentence by sentence.
@@ -70,7 +89,7 @@ def pick_conll(folder: Path, files: list[str], max_sentences: int, min_names: in
             text = sents[i][1]
             ents = sorted(names[i])
             sha1 = hashlib.sha1(text.encode()).hexdigest()[:12]
-            if len(ents) < min_names or sha1 in seen:
+            if len(ents) < min_names or (max_names and len(ents) > max_names) or sha1 in seen or (name, i) in used:
                 continue  # Reuters repeats sentences (tables, corrections): each text once
             seen.add(sha1)
             if max_sentences and printed >= max_sentences:
@@ -91,11 +110,14 @@ def main() -> None:
     ap.add_argument("--max-sentences", type=int, default=0, help="stop after N sentences")
     ap.add_argument("--min-names", type=int, default=2,
                     help="sentences naming at least N people/organisations (1: also a lone name beside the words)")
+    ap.add_argument("--max-names", type=int, default=0,
+                    help="with --conll, sentences naming at most N people/organisations (0: no limit)")
     ap.add_argument("--reuse-articles", action="store_true",
                     help="with --exclude, leave out only the labelled sentences, not their whole articles")
     args = ap.parse_args()
     if args.conll:
-        pick_conll(Path(args.conll), args.conll_files.split(","), args.max_sentences, args.min_names)
+        pick_conll(Path(args.conll), args.conll_files.split(","), args.max_sentences, args.min_names,
+                   Path(args.exclude) if args.exclude else None, args.max_names)
         return
     root = Path(args.bbc) / "bbc"
     used, seen = set(), set()  # the articles and the sentences (sha1) already labelled
