@@ -17,6 +17,10 @@ from screening.service import screen
 from screening.store import runs
 from screening.store.watchlist import system_user
 
+# No tqdm monitor thread: a process running another thread starts its screening processes by spawn (each
+# loading the index again) instead of fork (sharing it: screening.engine.parallel).
+tqdm.monitor_interval = 0
+
 
 def _column_overrides(columns: tuple[str, ...]) -> dict[str, str | list[str]]:
     """``--column FIELD=HEADER`` as overrides; ``FIELD=`` (empty) leaves a field out, and ``country`` may be given

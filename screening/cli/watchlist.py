@@ -17,6 +17,10 @@ from screening.service import matching, policy
 from screening.store import watchlist as store
 from watchlists import lists, sources
 
+# No tqdm monitor thread: a process running another thread starts its screening processes by spawn (each
+# loading the index again) instead of fork (sharing it: screening.engine.parallel).
+tqdm.monitor_interval = 0
+
 
 @click.group()
 def watchlist() -> None:
