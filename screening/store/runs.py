@@ -151,10 +151,12 @@ def add_results(db: sqlite_utils.Database, run_id: int, results: list[tuple[RowR
     screened = not_screened = with_hits = n_hits = suppressed = confirmed = 0
     with transaction(db):
         actor = db.execute("SELECT actor FROM runs WHERE id = ?", [run_id]).fetchone()[0]
+        rows = []
         for row, hits in results:
             row.hit_count = len(hits)
+            rows.append(_params(run_id, row))
         # The batch's rows in one call, then their hits (each hit may carry a decision in force: ``cases.apply``).
-        db.conn.executemany(_INSERT_ROW, [_params(run_id, row) for row, _ in results])
+        db.conn.executemany(_INSERT_ROW, rows)
         for row, hits in results:
             for h in hits:
                 # A cleared alert stays suppressed, a confirmed one confirmed, while both sides are unchanged; a
