@@ -127,6 +127,15 @@ def test_outlet_sections_are_sources():
     assert role_of(["BBC"], "person") == SUBJECT  # people stay subjects
 
 
+def test_a_french_police_brigade_is_an_authority_but_a_terrorist_brigade_is_a_subject():
+    from watchlists.roles import SOURCE, SUBJECT, role_of
+
+    assert role_of(["la brigade financière"], "organization") == SOURCE
+    assert role_of(["Brigade des stupéfiants"], "organization") == SOURCE
+    assert role_of(["Red Brigade"], "organization") == SUBJECT
+    assert role_of(["Al-Aqsa Martyrs Brigade"], "organization") == SUBJECT
+
+
 def test_laws_plural_acronyms_and_person_suffixes(nlp):
     got = mentions(nlp, ["MPs voted for the Prevention of Terrorism Bill after Guy Mansfield QC spoke."])
     names = {n for n, _ in got}

@@ -261,6 +261,27 @@ CASES = [
      "Hassan, for sanctions breaches.", "Harbour Trading Sdn. Bhd.", True),
     ("legal form with full stops", "Analysts at Lumen Capital Pty. Ltd. said the fraud charges against Harbour "
      "Trading Sdn. Bhd. were a surprise.", "Lumen Capital Pty. Ltd.", False),
+    # armed groups outside the law, and killings (found on the conll3 rows, development data since stop 26)
+    ("armed group", "Two soldiers were shot dead by Red Hand guerrillas near the border.", "Red Hand", True),
+    ("armed group", "Former guerrilla leader Victor Lang walked free after murder charges were dropped.",
+     "Victor Lang", True),
+    ("not an armed group", "Kestrel Shipping hired a guerrilla marketing agency after the lawsuit.",
+     "Kestrel Shipping", False),
+    ("not a killing", "Victor Lang was sin-binned for killing the ball near the line.", "Victor Lang", False),
+    ("armed group", "Thousands of villagers were driven out by Black Creek militias last year.", "Black Creek", True),
+    ("killing", "Police arrested Victor Lang over the slaying of a shopkeeper in Lyon.", "Victor Lang", True),
+    ("killing", "Police are investigating the killing of Tom Hale in Lyon.", "Tom Hale", False),
+    ("killing", "Detectives said the killings were ordered by Victor Lang.", "Victor Lang", True),
+    ("criminal group by name", "Prosecutors say the Camorra controlled the waste contracts through bribes.",
+     "Camorra", True),
+    ("criminal group by name", "Police arrested five men over a double Mafia killing in Palermo.", "Mafia", True),
+    ("criminal group by name", "Anti-Mafia prosecutors in Palermo charged the mayor with corruption.", "Mafia",
+     False),
+    ("headline: target of", "Kestrel Shipping target of fraud probe", "Kestrel Shipping", True),
+    ("wanted by", "Victor Lang is wanted by the Federal Police for fraud.", "Federal Police", False),
+    ("wanted by", "Victor Lang is wanted by the Federal Police for fraud.", "Victor Lang", True),
+    ("keeping watch", "The Maritime Authority has kept a close eye on fuel smuggling since 2019.",
+     "Maritime Authority", False),
 ]
 
 

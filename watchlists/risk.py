@@ -42,6 +42,10 @@ TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
     "terrorism": ("Terrorism and terrorist financing", 1.0, "FATF designated category: terrorism", [
         r"\bterror\w*\b", r"\bextremis[tm]s?\b", r"\bjihadis[tm]s?\b", r"\bIslamic State\b|\bISIS\b|\bal-Qaeda\b",
         r"\bsuicide bomb\w*\b", r"\bmilitant group\b",
+        # armed groups outside the law: "Hamas guerrillas", "the Red Brigade guerrilla group", "Hutu militias"
+        # (not "guerrilla marketing", "a guerrilla film-maker")
+        r"\bguerr?ill?as\b|\bguerr?ill?a (?:group|army|movement|leader|fighters?|commanders?|war|attacks?|"
+        r"organi[sz]ation|forces?|campaign|insurgency)\b", r"\bmilitias?\b",
     ]),
     "money_laundering": ("Money laundering", 0.9, "FATF designated category: money laundering", [
         r"\blaunder\w*\b", r"\bshell compan(?:y|ies)\b", r"\bdirty money\b", r"\billicit (?:funds|flows|money)\b",
@@ -80,6 +84,9 @@ TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
     "violent_crime": ("Murder, kidnapping and other violent crime", 0.8, "FATF designated categories", [
         r"\bmurder\w*\b", r"\bkidnap\w*\b", r"\bhostages?\b", r"\bassassinat\w+\b", r"\bwar crimes?\b",
         r"\bcrimes against humanity\b", r"\btorture\w*\b",
+        # the noun, not the verb ("killing the ball", "killing off demand", "slaying techniques" in a game)
+        r"\bkillings\b|\b(?:the|a|double|triple|contract|revenge|honou?r|gangland|mafia|mob|brutal|unlawful) killing\b",
+        r"\bslayings\b|\b(?:the|a|double|triple|brutal) slaying\b",
     ]),
     "environmental_crime": ("Environmental crime", 0.7, "FATF designated category: environmental crime", [
         r"\billegal (?:logging|mining|fishing|dumping)\b", r"\bwildlife (?:crime|trafficking)\b",
@@ -214,6 +221,11 @@ _POLICY_BEFORE = re.compile(r"(?:\banti-?|\bcounter-?|\bfight(?:ing)? against |\
 _POLICY_AFTER = re.compile(r"^[\w-]*\s+(?:laws?|legislation|bill|act|powers|rules|regulations?|directive|"
                            r"prevention|experts?|policy|policies|strategy|measures|awareness|reporting|detection|risks?|"
                            r"checks?|controls?|training)\b", re.IGNORECASE)
+
+
+def policy_before(text: str) -> bool:
+    """Whether ``text`` ends with words about fighting a crime ("anti-", "the fight against ")."""
+    return bool(_POLICY_BEFORE.search(text))
 
 
 @lru_cache(maxsize=4096)

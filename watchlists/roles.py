@@ -56,7 +56,7 @@ _PUBLIC_BODY = re.compile(
 _PUBLIC_BODY_FR = re.compile(
     r"\b(?:ministère|ministre|parquet|procureur|procureure|tribunal|cour d['’]\s?appel|cour de cassation|"
     r"cour des comptes|conseil d['’]\s?État|conseil constitutionnel|gendarmerie|préfecture|douanes?|police|"
-    r"assemblée nationale|sénat|gouvernement|autorité|autorités|direction générale|brigade|office central|"
+    r"assemblée nationale|sénat|gouvernement|autorité|autorités|direction générale|brigade (?:financière|criminelle|d[eu]s?\b|d['’])|office central|"
     r"juge d['’]\s?instruction|pôle financier|mairie|conseil régional|conseil départemental)\b",
     re.IGNORECASE,
 )

@@ -32,11 +32,12 @@ from watchlists import risk
 _ENFORCE_VERBS = ("sue", "sued", "suing", "charg", "fine", "fined", "fining", "arrest", "accus", "indict", "jail",
                   "convict", "sanction", "prosecut", "raid", "blacklist", "sentenc", "investigat", "penalis",
                   "penaliz", "target", "freez", "froze", "imprison", "detain", "extradit", "blame", "alleg",
-                  "implicat", "suspect", "ban", "punish", "question", "tried", "try", "probe", "behead", "execut")
+                  "implicat", "suspect", "ban", "punish", "question", "tried", "try", "probe", "behead", "execut",
+                  "wanted")  # "wanted by the police": the agent is the enforcer
 # Verbs whose subject brings an enforcement noun against someone else ("the SEC filed charges against X").
 _ACTOR_VERBS = ("threat", "call", "back", "urg", "demand", "want", "recommend", "welcom", "refer", "pass", "transfer", "combat", "fight", "tackl",
                 "expose", "solve", "tighten", "reduc", "prevent", "abolish", "introduc", "allow", "present",
-                "monitor", "warn", "defend", "end", "keep", "lead", "led", "drag", "trigger", "co-ordinat",
+                "monitor", "warn", "defend", "end", "keep", "kept", "lead", "led", "drag", "trigger", "co-ordinat",
                 "coordinat", "approv")
 # Verbs that bring or use a thing: their subject brings an enforcement noun against someone else ("the SEC filed
 # charges", "taking legal action"), but commits an offence noun ("denies using drugs", "launched a terror attack").
@@ -56,14 +57,16 @@ _ACCUSATION_NOUNS = ("alleg", "accusation", "claim")
 # Nouns whose owner undergoes them ("Scholl's arrest", "Mr Ebbers' trial"), and crimes whose owner is the victim.
 _UNDERGONE_NOUNS = ("arrest", "trial", "conviction", "sentenc", "extradition", "detention", "imprisonment",
                     "punishment")
-_VICTIM_NOUNS = ("murder", "killing", "assassinat", "kidnap", "abduct")
+_VICTIM_NOUNS = ("murder", "killing", "slaying", "assassinat", "kidnap", "abduct")
 # People and papers that enforce: "prosecutors said X ...", "the lawsuit names X".
 _ENFORCER_PEOPLE = ("prosecut", "lawsuit", "suit", "indictment", "complaint")
 # Nouns for the doer of an offence: "Soham murderer Ian Huntley", "convicted fraudster X".
 _AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "trafficker", "hacker", "jihadist",
                 "rapist", "paedophile", "pedophile", "bomber",
                 "kidnapper", "launderer", "counterfeiter", "scammer", "gangster", "racketeer", "embezzler", "gang",
-                "techno-gang", "cartel", "mafia")
+                "techno-gang", "cartel", "mafia", "guerrilla", "guerilla", "militia")
+# Criminal groups known by a common name: named alone they are the doers ("the Mafia", "the Camorra").
+_CRIME_GROUPS = ("mafia", "camorra", "'ndrangheta", "ndrangheta", "cosa nostra", "yakuza", "triad", "mob")
 # Heads of a doer named by its offence: "a crime boss", "the drug lords", "a mob boss".
 _BOSS_NOUNS = ("boss", "lord", "baron", "kingpin", "godfather")
 _OFFENCE_KINDS = ("crime", "criminal", "drug", "mob", "mafia", "gang", "terror", "cartel")
@@ -306,7 +309,9 @@ def _climb(tok):
         steps += 1
         if steps > 8:
             return None
-        if _starts(tok.text, _TARGET_NOUNS) and not _is_verb(tok):
+        if _starts(tok.text, _TARGET_NOUNS) and not (_is_verb(tok) and (tok.dep_ != "ROOT" or _children(
+                tok, "nsubj", "nsubjpass", "dobj", "aux", "auxpass", "agent"))):
+            # (a headline's noun the parser made its root: "X target of patent lawsuit")
             return tok, "noun"
         if tok.dep_ == "amod" and tok.head != tok:
             return tok.head, "noun"  # "X 'aware' of WorldCom fraud", "people guilty of fraud"
@@ -315,6 +320,10 @@ def _climb(tok):
     return (tok, "verb") if _is_verb(tok) else None
 
 
+# Verbs of doing an offence through others or by plan: their agent did it ("the killings were ordered by X"); not
+# "uncovered by auditors", "investigated by the police".
+_DOER_VERBS = ("order", "carri", "commit", "organis", "organiz", "mastermind", "plan", "orchestrat", "perpetrat",
+               "fund", "financ", "direct", "run", "ran", "arrang", "instigat", "sponsor")
 # Words of searching and seizing: the owner of the place or thing raided is what they are about ("raids on X's
 # offices and Y's home", "police searched X's flat").
 _RAID_WORDS = ("raid", "search", "seiz", "freez", "froze")
@@ -421,13 +430,18 @@ def _targets_of(doc, trig_tok) -> list:
                   if t.text[:1].isupper() or t.lower_ in _PRONOUNS]
     if noun != trig_tok and _starts(noun.text, _TARGET_NOUNS + _STAFF):
         return found + [noun]  # "terror suspects", "fraud suspects": the people are what the words are about
+    if noun.dep_ == "nsubjpass" and _starts(noun.head.lower_, _DOER_VERBS) and not _starts(
+            noun.text, _ENFORCE_NOUNS + _UNDERGONE_NOUNS + _CASE_NOUNS + _ACCUSATION_NOUNS):
+        found += [t for a in _children(noun.head, "agent") for t in _children(a, "pobj")]  # "ordered by X"
     climbed = _climb(noun)
     if climbed is None:
         return found
     verb, kind = climbed
     vword = verb.text.lower()
     if kind == "noun":  # "X - itself a target of a lawsuit", "X remain defendants in the lawsuit"
-        return found + [verb] + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
+        # a headline's "X target of patent lawsuit": the name the target noun is made of
+        named = [t for t in _children(verb, "compound") if t.text[:1].isupper()]
+        return found + [verb] + named + (_subject(verb.head) if verb.dep_ in ("attr", "oprd") else [])
     path = [t for t in noun.ancestors if t.i != verb.i and verb in t.ancestors] + [noun]  # noun up to the verb
     criticised = [t for t in _children(verb, "dobj") if t not in path] + [
         t for p in _children(verb, "prep") if p.lower_ == "at" for t in _children(p, "pobj")]
@@ -532,6 +546,8 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
             todo.append(t.head)
         if t.text.lower() in _RELATIVE and t.head.dep_ == "relcl":
             todo.append(t.head.head)
+        elif t.lower_ == "who" and t.head.dep_ == "pcomp" and t.head.head.dep_ == "prep":
+            todo.append(t.head.head.head)  # a relative clause the parser hung on a preposition ("a man with who ...")
         if t.lower_ == "whose":  # "X, whose chief executive was fined": X
             clause = t.head
             while clause.dep_ != "relcl" and clause.head != clause:
@@ -704,6 +720,12 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
         while t.dep_ == "compound" and t.head != t and t.head.text[:1].isupper():
             t = t.head  # a part of a longer name ("Bryn" of "Bryn Fon"), not a title ("WorldCom boss X")
             roots.add(t.i)
+    words = [t.lower_ for t in span if t.is_alpha]
+    if words and all(_starts(w, _AGENT_NOUNS + _CRIME_GROUPS) for w in words) \
+            and not risk.policy_before(doc.text[max(0, start - 30):start]):
+        # a name that is a criminal group's or doers' common name ("a Mafia killing", "Kidnappers have seized ..."):
+        # the doer in a sentence with adverse words; not "anti-Mafia prosecutors"
+        return True
     name_tokens = None
     if names is not None:
         spans = [doc.char_span(a, b, alignment_mode="expand") for a, b in names]
@@ -722,6 +744,8 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
         if _other_sense(doc, trig, triggers):
             continue  # "forged a reputation", "hard graft", "charged to the net", "accused X of lying"
         root = trig.root
+        if trig[0] != root and _starts(trig[0].lower_, _AGENT_NOUNS):
+            root = trig[0]  # "guerrilla leader X": the doer noun the trigger opens with
         enforcement |= _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ENFORCER_PEOPLE)
         if not _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ACCUSATION_NOUNS + _UNDERGONE_NOUNS
                        + _CASE_NOUNS + _ENFORCER_PEOPLE):
