@@ -280,6 +280,11 @@ CASES = [
     ("headline: target of", "Kestrel Shipping target of fraud probe", "Kestrel Shipping", True),
     ("wanted by", "Victor Lang is wanted by the Federal Police for fraud.", "Federal Police", False),
     ("wanted by", "Victor Lang is wanted by the Federal Police for fraud.", "Victor Lang", True),
+    ("calls the case baseless", "Orion Foods said the fraud charges were baseless.", "Orion Foods", True),
+    ("calls the case baseless", "Redgum Minerals said the claims in the lawsuit are without merit.",
+     "Redgum Minerals", True),
+    ("calls the case baseless", "Analysts at Barclays said the fraud charges against Orion Foods were serious.",
+     "Barclays", False),
     ("keeping watch", "The Maritime Authority has kept a close eye on fuel smuggling since 2019.",
      "Maritime Authority", False),
 ]

@@ -526,6 +526,28 @@ def _against(doc, enforcement: bool, offences: set[int] = frozenset()) -> list:
             and (enforcement or _starts(p.head.text, _CASE_NOUNS)) for t in _children(p, "pobj")]
 
 
+# What one says of a case against oneself: "X said the claims in the lawsuit are without merit".
+_BASELESS = re.compile(r"\b(?:baseless|unfounded|groundless|untrue|false|frivolous|meritless|without (?:any )?merit|"
+                       r"no merit|nonsense|absurd|ridiculous|fabricated|politically motivated)\b")
+
+
+def _contesters(doc) -> list:
+    """Who calls a case, charge or claim baseless: the one it is against ("X said the charges were baseless")."""
+    out = []
+    for verb in doc:
+        if not _starts(verb.text, _SPEECH_VERBS):
+            continue
+        for clause in _children(verb, "ccomp"):
+            case = [s for s in _children(clause, "nsubj", "nsubjpass")
+                    if any(_starts(t.text, _CASE_NOUNS + _ENFORCE_NOUNS) for t in s.subtree)]
+            if not case:
+                continue
+            rest = " ".join(t.lower_ for t in clause.subtree if not any(t in c.subtree for c in case))
+            if _BASELESS.search(rest):
+                out += _subject(verb)
+    return out
+
+
 def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
     """Add what stands for the same party: conjuncts, appositions, the antecedent of "who", staff's employer."""
     out: set[int] = set()
@@ -752,4 +774,5 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
             offences.add(root.i)
         hit |= _spread(_targets(doc, root), name_tokens)
     hit |= _spread(_against(doc, enforcement, offences), name_tokens)
+    hit |= _spread(_contesters(doc), name_tokens)
     return bool(roots & hit)
