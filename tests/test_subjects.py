@@ -285,6 +285,8 @@ CASES = [
      "Redgum Minerals", True),
     ("calls the case baseless", "Analysts at Barclays said the fraud charges against Orion Foods were serious.",
      "Barclays", False),
+    ("pronoun in a reported clause", "The man was released after his arrest on Tuesday, the Maritime Authority "
+     "said in a statement.", "Maritime Authority", False),
     ("keeping watch", "The Maritime Authority has kept a close eye on fuel smuggling since 2019.",
      "Maritime Authority", False),
 ]

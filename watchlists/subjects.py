@@ -262,10 +262,13 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
         found += [t for h in of_heads for p in _children(h, "prep") if p.lower_ == "of" for t in _children(p, "pobj")]
         # "before his arrest Mr X gave interviews": a person's pronoun stands for the main clause's subject
         # "the newspaper quoted X as saying after his arrest": the quoted one, not the one quoting
+        # "the man was released after his arrest, the ICAC said": the subject of the clause that holds the noun,
+        # not the speaker's
         root = noun.sent.root
         quoted = _children(root, "dobj") if _starts(root.lower_, ("quot",)) else []
+        clause = next((a for a in noun.ancestors if _is_verb(a)), root)
         found += [s for o in owners if o.lower_ in _PRONOUNS
-                  for s in (quoted or _children(root, "nsubj", "nsubjpass")) if s.lower_ not in _PRONOUNS]
+                  for s in (quoted or _children(clause, "nsubj", "nsubjpass")) if s.lower_ not in _PRONOUNS]
     elif _starts(word, _ENFORCE_NOUNS + _ACCUSATION_NOUNS):
         pass  # "the SEC's case", "a Yukos lawsuit", "Conte's allegations": the owner brings it
     elif _starts(word, _VICTIM_NOUNS):
