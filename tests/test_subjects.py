@@ -287,6 +287,21 @@ CASES = [
      "Barclays", False),
     ("pronoun in a reported clause", "The man was released after his arrest on Tuesday, the Maritime Authority "
      "said in a statement.", "Maritime Authority", False),
+    # kinds read on the conll2 rows (development data since stop 26)
+    ("criminal group, capitalised", "Police shed light on the murder of the wife of Mafia boss Victor Lang.",
+     "Victor Lang", True),
+    ("sends the doers", "Red Hand rebels have sent suicide bombers to attack the capital.", "Red Hand", True),
+    ("fined an amount", "Victor Lang, who appeared to have elbowed a rival, was suspended for seven matches and "
+     "fined 1,000 francs by the league committee.", "Victor Lang", True),
+    ("charged with a task", "The fact that Victor Lang had been charged with resolving the conflict showed he was "
+     "trusted.", "Victor Lang", False),
+    ("plaintiff alleging", "The Maritime Authority has sued Kestrel Shipping, alleging that the company hid fuel "
+     "smuggling.", "Maritime Authority", False),
+    ("plaintiff alleging", "The Maritime Authority has sued Kestrel Shipping, alleging that the company hid fuel "
+     "smuggling.", "Kestrel Shipping", True),
+    ("the prosecutor's own charges", "In Hamburg on Monday, prosecutor Anna Price limited her charges to "
+     "offences since 1994.", "Anna Price", False),
+    ("behind bars", "Prosecutors want to put Victor Lang behind bars quickly.", "Victor Lang", True),
     ("keeping watch", "The Maritime Authority has kept a close eye on fuel smuggling since 2019.",
      "Maritime Authority", False),
 ]

@@ -94,7 +94,7 @@ TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
     ]),
     "legal_action": ("Legal or regulatory action (offence not named)", 0.5, "enforcement without a named offence", [
         r"\blegal action\b", r"\blawsuits?\b", r"\bsued\b", r"\bfined\b|\b(?:financial|civil|record|cash|regulatory|criminal) penalt(?:y|ies)\b", r"\bindict\w+\b",
-        r"\bcharged\b|\bcharges against\b", r"\barrest\w*\b", r"\bconvicted\b|\bpleaded guilty\b|\bjailed\b",
+        r"\bcharged\b|\bcharges against\b", r"\barrest\w*\b", r"\bconvicted\b|\bpleaded guilty\b|\bjailed\b|\bbehind bars\b",
         r"\bprosecut\w+\b", r"\bcriminal (?:investigation|probe|case)\b", r"\braid(?:ed|s)\b", r"\bwanted by\b",
     ]),
 }

@@ -67,6 +67,9 @@ _AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "
                 "techno-gang", "cartel", "mafia", "guerrilla", "guerilla", "militia")
 # Criminal groups known by a common name: named alone they are the doers ("the Mafia", "the Camorra").
 _CRIME_GROUPS = ("mafia", "camorra", "'ndrangheta", "ndrangheta", "cosa nostra", "yakuza", "triad", "mob")
+# Verbs of sending, arming or paying doers: their subject is behind the offence ("X sent suicide bombers").
+_SPONSOR_VERBS = ("send", "sent", "dispatch", "deploy", "train", "recruit", "arm", "fund", "financ", "pay", "paid",
+                  "hire", "harbour", "harbor", "shelter", "command", "sponsor", "back", "support", "equip")
 # Heads of a doer named by its offence: "a crime boss", "the drug lords", "a mob boss".
 _BOSS_NOUNS = ("boss", "lord", "baron", "kingpin", "godfather")
 _OFFENCE_KINDS = ("crime", "criminal", "drug", "mob", "mafia", "gang", "terror", "cartel")
@@ -175,6 +178,15 @@ def _subject(verb) -> list:
     return []
 
 
+_CURRENCIES = ("$", "£", "€", "¥", "dollar", "euro", "pound", "franc", "yen", "rupee", "rouble", "ruble", "yuan",
+               "peso", "krona", "krone", "mark", "lira", "rand", "won", "real", "shekel", "dinar", "riyal", "dirham")
+
+
+def _is_amount(tok) -> bool:
+    """An amount of money as an object ("fined 1,000 francs", "fined $2m"), not the one fined."""
+    return tok.like_num or _starts(tok.text, _CURRENCIES) or any(_starts(c.text, _CURRENCIES) for c in tok.children)
+
+
 def _partners(verb) -> list:
     """Who a passive clause names beside its subject with "with" or "along with": "X was named in the lawsuit with
     Y", "X was arrested and beheaded with her brother, Y"."""
@@ -216,7 +228,8 @@ def _about_verb(verb, enforce: bool) -> list:
         if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux") and (
                 verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative")):
             return subj  # a headline's passive ("BNP leader Nick Griffin arrested")
-        obj = _children(verb, "dobj", "dative")
+        # not an amount ("fined 1,000 francs by the committee"): the one fined is elsewhere
+        obj = [t for t in _children(verb, "dobj", "dative") if not _is_amount(t)]
         if obj:
             return obj
         if verb.dep_ == "conj" and not subj:
@@ -224,7 +237,8 @@ def _about_verb(verb, enforce: bool) -> list:
         # a reduced passive: "X, charged with fraud", "Bernie Ebbers ... is on trial, accused of fraud"
         if verb.dep_ in ("acl", "amod") or (verb.dep_ in ("relcl",) and not _children(verb, "nsubj")):
             return [verb.head]
-        if verb.dep_ == "advcl" and not _children(verb, "nsubj"):
+        if verb.dep_ == "advcl" and not _children(verb, "nsubj") and not verb.lower_.endswith("ing"):
+            # "Accused of fraud, X resigned"; not "X sued Y, alleging that ...": the one alleging is the accuser
             return _subject(verb.head)
         if verb.dep_ == "pcomp" and verb.head.lower_ == "for" and _children(verb.head.head, "nsubjpass"):
             return _subject(verb.head.head)  # "X was taken in for questioning", "held for questioning"
@@ -372,6 +386,9 @@ def _targets_of(doc, trig_tok) -> list:
         return out
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
         return []
+    if word == "behind" and any(c.lower_ == "bars" for c in trig_tok.children):
+        verb = trig_tok.head  # "put X behind bars", "X was put behind bars", "X is behind bars"
+        return _children(verb, "dobj", "nsubjpass") or _subject(verb)
     in_jail = trig_tok.dep_ == "pobj" and trig_tok.head.lower_ in ("in", "to", "into")
     jail_term = trig_tok.dep_ == "compound" and _starts(trig_tok.head.lower_, ("term", "sentenc"))
     if word in ("prison", "jail") and not (in_jail or jail_term):
@@ -398,6 +415,8 @@ def _targets_of(doc, trig_tok) -> list:
             out += _children(head.head, "dobj")  # "X called them suicide bombers": them, not X
         elif head.dep_ in ("attr", "oprd"):
             out += _subject(head.head)  # "X is a terrorist"
+        elif head.dep_ == "dobj" and _starts(head.head.lower_, _SPONSOR_VERBS):
+            out += _subject(head.head)  # "X have sent suicide bombers to ...", "X funded the militias"
         elif head.dep_ == "pobj" and head.head.lower_ in ("into", "as") and head.head.dep_ == "prep":
             out += _children(head.head.head, "dobj")  # "turned X into a crime boss", "described X as a terrorist"
         return out
@@ -486,6 +505,8 @@ def _targets_of(doc, trig_tok) -> list:
     if _starts(noun.text, _UNDERGONE_NOUNS + _ENFORCE_NOUNS) and noun.dep_ == "pobj" and _children(verb, "dobj"):
         return found + _children(verb, "dobj")  # "place terror suspects under house arrest"
     # "X faces charges", "X pleaded guilty to fraud", "X is on trial for fraud"; "X was named in the lawsuit with Y"
+    if _starts(noun.text, _ENFORCE_NOUNS) and _children(noun, "poss"):
+        return found  # "the prosecutor limited his charges to ...": the owner brings them
     return found + _subject(verb) + (_partners(verb) if _children(verb, "nsubjpass") else [])
 
 
@@ -618,7 +639,8 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
 _WORK_ROLES = ("star", "co-star", "actor", "actress", "singer", "creator", "author", "writer", "director",
                "producer", "presenter", "host", "composer", "novelist", "screenwriter")
 # Triggers that are names themselves and keep their capital anywhere.
-_PROPER_TRIGGERS = ("ponzi", "islamic", "al-qaeda", "qaeda", "isis", "wmd", "ofac", "sdn", "vat")
+_PROPER_TRIGGERS = ("ponzi", "islamic", "al-qaeda", "qaeda", "isis", "wmd", "ofac", "sdn", "vat", "mafia", "camorra",
+                    "cosa nostra", "yakuza")
 
 
 def _in_title(trig) -> bool:
@@ -656,7 +678,7 @@ _MOTION = {"down", "up", "forward", "forwards", "through", "into", "to", "toward
 # Tasks one is "charged with" (entrusted with): "the official charged with overseeing the merger".
 _DUTY_VERBS = ("overse", "test", "ensur", "monitor", "review", "implement", "enforc", "regulat", "protect", "improv",
                "reform", "supervis", "tackl", "draft", "investigat", "policing", "crack", "restor", "rebuild",
-               "safeguard", "examin", "assess", "audit", "inspect")
+               "safeguard", "examin", "assess", "audit", "inspect", "resolv", "negotiat", "mediat", "broker")
 # (not "running", "setting", "handling", "leading", "organising": "charged with running a Ponzi scheme" is accused)
 # "hard graft" is hard work; graft as a verb is to work ("made to graft").
 _WORK_ADJECTIVES = {"hard", "sheer", "honest", "good", "real", "more", "much", "plenty", "extra"}
