@@ -348,6 +348,20 @@ def test_ingestion_gives_the_risk_to_the_charged_company_not_the_commenting_bank
         assert found[0]["risk_categories"] in ("[]", [], None), (bystander, found[0]["risk_categories"])
 
 
+def test_a_bank_whose_analysts_comment_takes_no_risk_from_the_next_sentence(db):
+    # The bank's own sentence holds no adverse word; the next one ("the firm's former director ... bribery") is about
+    # the charged company, though its "the firm" could refer back to the bank.
+    text = ("Kestrel Shipping fined over fuel cargoes\n\nKestrel Shipping Ltd. was fined $2m on Monday for sanctions "
+            "breaches. Analysts at Meridian Bank said the case was serious for the industry. Prosecutors said the "
+            "firm's former director had been jailed for bribery in March.")
+    r = ingest.ingest(db, raws=[RawArticle("kestrel.txt", "txt", text=text, source="Test Daily")])
+    assert [o.status for o in r.outcomes] == ["added"], r.outcomes
+    bank = store.find_entities(db, "Meridian Bank")
+    assert bank and bank[0]["risk_categories"] in ("[]", [], None), bank[0]["risk_categories"]
+    kestrel = store.find_entities(db, "Kestrel Shipping Ltd.")
+    assert kestrel and "sanctions" in kestrel[0]["risk_categories"]
+
+
 def _bench():
     """benchmarks/adverse_subjects.py as a module (it imports ner_conll from its own folder)."""
     import importlib.util

@@ -185,6 +185,12 @@ _TARGETED = re.compile(r"\b(?:sanctions?|action|measures|charges|case|embargo)\s
 _REPORTING_BEFORE = re.compile(r"\b(?:according to|a report (?:in|by)|reported by|told|quoted by|cited by|"
                                r"said in|statement (?:from|by))\s*(?:the\s+)?"
                                r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Lord|Lady|Sir|Dame)\.?\s+)?$", re.IGNORECASE)
+# Outside experts commenting: "Analysts at X said ...", "economists from X": X comments on the matter; the adverse
+# words of the following sentences are about the matter, not X (the parse can still find X a subject of its own
+# sentence: "analysts at X were charged").
+_COMMENTATOR_BEFORE = re.compile(r"\b(?:analysts?|economists?|strategists?|experts?|researchers?|commentators?|"
+                                 r"observers?|traders?|brokers?|dealers?)\s+(?:at|from|with)\s+(?:the\s+)?$",
+                                 re.IGNORECASE)
 _LEAD = (r"^(?:'s?\s+\w+\s+)?(?:\s*(?:,[^,]{0,60},|and [A-Z][\w.\- ]{0,40}?|administration|officials?|statement|"
          r"spokes(?:man|woman|person)|\(\w+\))\s*)*\s*(?:has |have |had |will |would |also |reportedly |is reportedly |"
          r"are reportedly |is |are )*")
@@ -262,7 +268,7 @@ def reporting_role(sentence: str, start: int, end: int, lang: str = "en") -> str
     """Say how the entity at ``sentence[start:end]`` takes part: "source", "enforcer", "speaker" or None."""
     reporting, enforcer, speaker = (_FR.reporting_before, _FR.enforcer, _FR.speaker) if lang == "fr" else \
         (_REPORTING_BEFORE, _ENFORCER, _SPEAKER)
-    if reporting.search(sentence[:start]):
+    if reporting.search(sentence[:start]) or (lang == "en" and _COMMENTATOR_BEFORE.search(sentence[:start])):
         return "source"
     after = sentence[end:]
     if enforcer.match(after):
