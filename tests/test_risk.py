@@ -30,6 +30,8 @@ def test_taxonomy_covers_the_fatf_categories_we_promise():
     ("Maria Rossi is accused of tax evasion.", "Maria Rossi", "tax_crime", "allegation"),
     ("Ocean Star Shipping was accused of supplying North Korea with oil.", "Ocean Star Shipping", "sanctions",
      "allegation"),
+    ("Kestrel Shipping Ltd. carried fuel to North Korea in 2023, the lawsuit says.", "Kestrel Shipping Ltd.",
+     "sanctions", "charge"),
     ("The firm Delta Dynamics exported dual-use parts to Iran's missile program.", "Delta Dynamics",
      "proliferation", None),
     ("Hackers linked to Lazarus Group stole $80m in a ransomware attack.", "Lazarus Group", "cybercrime", None),

@@ -21,7 +21,8 @@ from watchlists import risk_fr
 
 # Sanctioned jurisdictions: helping them is itself a sanctions red flag.
 _SANCTIONED = r"(?:North Korea|N\. Korea|DPRK|Pyongyang|Iran|Tehran|Syria|Damascus|Cuba|Crimea|Donetsk|Luhansk)"
-_HELP = (r"(?:assist|support|help|suppl(?:y|ie|ying)|financ|fund|arm|equip|ship|smuggl|export|sell|sold|trad)"
+_HELP = (r"(?:assist|support|help|suppl(?:y|ie|ying)|financ|fund|arm|equip|ship|smuggl|export|sell|sold|trad|carr(?:y|ie)|"
+         r"deliver|transport)"
          r"\w*")
 
 # name -> (label, weight, FATF reference, patterns)
