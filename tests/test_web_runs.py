@@ -15,6 +15,7 @@ from screening.engine.pairs import algorithm_id
 from screening.service import worker
 from screening.store import db as dbmod
 from screening.store import jobs, runs, settings
+from watchlists.risk import TAXONOMY
 
 CLIENTS = [
     ["Customer ID", "Customer Name", "Legal Form", "Nationality", "Date of Birth"],
@@ -143,6 +144,10 @@ def test_upload_preview_map_start_run_hit_decide_and_report(signed_in, web_app):
     assert "<mark>Liaoning Hongxiang</mark>" in page
     assert "US and China to cooperate in tackling North Korea threat" in page
     assert "No decision yet: pending." in page and 'optgroup label="false positive"' in page
+    # the entity's risk categories by the taxonomy's names, the code beside each
+    assert liaoning["risk_categories"]
+    for code in liaoning["risk_categories"]:
+        assert f'{TAXONOMY[code][0]} <span class="muted">({code})</span>' in page
 
     # Decide twice: both decisions stay in the history, the latest is the status.
     res = client.post(f"/hits/{liaoning['id']}/decide", data={

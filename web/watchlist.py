@@ -58,7 +58,11 @@ def http_url(url: str | None) -> str | None:
 
 
 def risk_label(category: str) -> str:
+    """The taxonomy's label of a risk category ("bribery_corruption" -> "Bribery and corruption")."""
     return TAXONOMY[category][0] if category in TAXONOMY else category
+
+
+bp.add_app_template_global(risk_label, "risk_label")  # the hit and run pages name categories too
 
 
 def _page_url(page: int) -> str:
