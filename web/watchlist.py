@@ -71,7 +71,7 @@ def _page_url(page: int) -> str:
 
 
 def _render(template: str, status: int = 200, **context):
-    return render_template(template, job_url=job_url, http_url=http_url, risk_label=risk_label,
+    return render_template(template, job_url=job_url, http_url=http_url,
                            page_url=_page_url, **context), status
 
 
