@@ -118,7 +118,10 @@ def predict(pairs: list[dict], use_parse: bool) -> tuple[list[bool], list[bool]]
     from watchlists import nlp, risk, roles, subjects
 
     # As ingestion does: a sentence is parsed when ``subjects.worth_parsing`` says so (every one here: it has a name).
-    names_of = {p["sentence"]: [tuple(n) for n in p["names"]] for p in pairs}
+    # Each name with its kind when a labelled pair gives it, as ingestion passes the kind of every entity.
+    kinds = {(p["sentence"], p["ent_start"], p["ent_end"]): "person" if p["type"] == "PER" else "organization"
+             for p in pairs}
+    names_of = {p["sentence"]: [(a, b, kinds.get((p["sentence"], a, b))) for a, b in p["names"]] for p in pairs}
     sentences = [s for s in names_of if subjects.worth_parsing(s, names_of[s])]
     docs = {}
     if use_parse:

@@ -313,6 +313,39 @@ def test_the_adverse_signal_goes_to_the_subject(kind, sentence, name, subject):
     assert (sig.adverse > 0) is subject, (kind, sig)
 
 
+# A definite description ("the firm", "the former banker") stands for the one name of its kind named before it, as
+# ingestion passes each name with its kind; not for a speaker, an enforcer, two names it could mean, or a plural.
+ORG, PER = "organization", "person"
+DESCRIPTIONS = [
+    # sentence, [(name, kind)], name asked about, is the adverse subject
+    ("Former Redgum boss Gregory Fairweather was involved in the fraud at the firm, a court heard.",
+     [("Redgum", ORG), ("Gregory Fairweather", PER)], "Redgum", True),
+    ("Gregory Fairweather founded Orion Foods in 1990, and the company was fined for fraud last year.",
+     [("Gregory Fairweather", PER), ("Orion Foods", ORG)], "Orion Foods", True),
+    ("Gregory Fairweather founded Orion Foods in 1990, and the company was fined for fraud last year.",
+     [("Gregory Fairweather", PER), ("Orion Foods", ORG)], "Gregory Fairweather", False),  # not of its kind
+    ("Kestrel Shipping hired Anna Price in May; the firm was later charged with fraud.",
+     [("Kestrel Shipping", ORG), ("Anna Price", PER)], "Kestrel Shipping", True),
+    ("Analysts at Barclays said the company was charged with fraud.", [("Barclays", ORG)], "Barclays", False),
+    ("The Maritime Authority said the firm had been fined for fraud.", [("Maritime Authority", ORG)],
+     "Maritime Authority", False),
+    ("Redgum bought Kestrel Shipping last year, before the firm was charged with fraud.",
+     [("Redgum", ORG), ("Kestrel Shipping", ORG)], "Redgum", False),  # two it could mean
+    ("Victor Lang said the sprinter had been charged with fraud.", [("Victor Lang", PER)], "Victor Lang", False),
+    ("Senator Ann Lee said the charges against the men were weak.", [("Ann Lee", PER)], "Ann Lee", False),
+]
+
+
+@pytest.mark.parametrize("sentence,names,name,subject", DESCRIPTIONS, ids=[f"{c[2]}: {c[0][:40]}" for c in DESCRIPTIONS])
+def test_a_definite_description_stands_for_the_one_name_of_its_kind(sentence, names, name, subject):
+    spans = [(sentence.index(n), sentence.index(n) + len(n), kind) for n, kind in names]
+    start = sentence.index(name)
+    doc = subjects.parse(nlp.load_parser(), [sentence])[0]
+    about = subjects.about(doc, start, start + len(name), spans)
+    sig = risk.classify(sentence, start, start + len(name), about=about)
+    assert (sig.adverse > 0) is subject, (about, sig)
+
+
 def test_a_sentence_without_adverse_words_is_not_parsed():
     assert not subjects.needs_parse("Orion Foods opened a new plant in Penang, Barclays analysts said.")
     assert subjects.needs_parse("Orion Foods was charged with fraud, Barclays analysts said.")
@@ -360,6 +393,15 @@ def test_a_bank_whose_analysts_comment_takes_no_risk_from_the_next_sentence(db):
     assert bank and bank[0]["risk_categories"] in ("[]", [], None), bank[0]["risk_categories"]
     kestrel = store.find_entities(db, "Kestrel Shipping Ltd.")
     assert kestrel and "sanctions" in kestrel[0]["risk_categories"]
+
+
+def test_ingestion_passes_each_name_with_its_kind_so_the_firm_is_the_company(db):
+    text = ("Mining chief tells of fraud\n\nFormer Redgum Minerals boss Gregory Fairweather was directly involved in the "
+            "fraud at the firm, a court in Perth heard on Monday.")
+    r = ingest.ingest(db, raws=[RawArticle("redgum.txt", "txt", text=text, source="Test Daily")])
+    assert [o.status for o in r.outcomes] == ["added"], r.outcomes
+    redgum = store.find_entities(db, "Redgum Minerals")
+    assert redgum and "fraud" in redgum[0]["risk_categories"], redgum
 
 
 def _bench():

@@ -741,7 +741,7 @@ def needs_parse(sentence: str) -> bool:
     return bool(risk.trigger_offsets(sentence))
 
 
-def worth_parsing(sentence: str, names: list[tuple[int, int]]) -> bool:
+def worth_parsing(sentence: str, names: list[tuple]) -> bool:
     """Whether to parse a sentence with the names at ``names``: it holds adverse words and at least one name. A lone
     name is parsed too: the word rules alone flag nearly every name beside a trigger ("forged a reputation", "the
     murder of X"), and the parse of these sentences keeps ingestion above 0.8 of the raw model's speed
@@ -749,11 +749,86 @@ def worth_parsing(sentence: str, names: list[tuple[int, int]]) -> bool:
     return bool(names) and needs_parse(sentence)
 
 
-def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None) -> bool | None:
+# Definite descriptions that stand for a name of the sentence: "WorldCom boss X was involved in the fraud at the
+# firm", "X's lawyer called for the charges against the Greek sprinter to be dropped". Head nouns (word starts).
+_ORG_DESCRIPTIONS = ("firm", "company", "group", "bank", "corporation", "business", "giant", "conglomerate",
+                     "carrier", "airline", "retailer", "lender", "insurer", "broadcaster", "network", "club", "side",
+                     "party", "organisation", "organization", "charity", "website", "site", "label", "studio",
+                     "maker", "manufacturer", "producer", "supplier", "operator", "outfit", "chain", "brokerage",
+                     "newspaper", "paper", "publisher", "developer", "multinational", "subsidiary", "unit")
+_PERSON_DESCRIPTIONS = ("man", "woman", "boy", "girl", "teenager", "youth", "sprinter", "athlete",
+                        "player", "star", "striker", "midfielder", "goalkeeper", "keeper", "winger", "captain",
+                        "boxer", "cyclist", "runner", "swimmer", "footballer", "cricketer", "bowler", "batsman",
+                        "jockey", "rider", "singer", "rapper", "actor", "actress", "musician", "tycoon",
+                        "businessman", "businesswoman", "billionaire", "magnate", "oligarch", "entrepreneur",
+                        "politician", "minister", "senator", "mayor", "cleric", "preacher", "priest", "doctor",
+                        "suspect", "defendant", "millionaire", "financier", "banker", "trader", "founder",
+                        "chairman", "chairwoman", "veteran", "champion", "international", "official")
+_DEFINITE = {"the", "this", "that"}
+
+
+def _described(tok) -> str | None:
+    """The kind of party a definite description stands for ("the firm": an organisation; "the Greek sprinter": a
+    person), or None for any other word."""
+    if not tok.text[:1].islower() or not any(c.lower_ in _DEFINITE for c in _children(tok, "det")):
+        return None
+    word = tok.lower_  # singular only: "the men" are not the one man named before
+    if word in _PERSON_DESCRIPTIONS:
+        return "person"
+    if word in _ORG_DESCRIPTIONS:
+        return "organization"
+    return None
+
+
+def _commenter(tok) -> bool:
+    """Whether the name at ``tok`` speaks or enforces in its sentence: it is, or is part of (an owner, a modifier,
+    "analysts at X"), the subject of a verb of speech or an active enforcement, or the agent of one."""
+    t, steps = tok, 0
+    while steps < 6 and t.head != t:
+        steps += 1
+        if t.dep_ in ("nsubj", "csubj") and (_starts(t.head.text, _SPEECH_VERBS) or (
+                _starts(t.head.text, _ENFORCE_VERBS) and not _children(t.head, "auxpass"))):
+            return True
+        if t.dep_ == "pobj" and t.head.dep_ == "agent":
+            return True
+        if t.dep_ not in ("compound", "poss", "pobj", "prep", "appos", "conj", "nmod", "amod"):
+            return False
+        t = t.head
+    return False
+
+
+def _corefer(doc, hit: set[int], typed: list[tuple[object, str | None]]) -> set[int]:
+    """The tokens of the names that a definite description among ``hit`` stands for: the one name of the same kind
+    named before it in the sentence that neither speaks nor enforces ("the firm" after "WorldCom boss X"; not
+    "Analysts at Barclays said the company was charged"). ``typed``: each name's span and kind (None unknown)."""
+    out: set[int] = set()
+    for i in sorted(hit):
+        kind = _described(doc[i])
+        if kind is None:
+            continue
+        edge = doc[i].left_edge.i
+        if doc[i].dep_ != "appos" and edge >= 2 and doc[edge - 1].text == "," and any(
+                sp.end == edge - 1 for sp, _k in typed):
+            continue  # "X, the Lebanese company founded by ...", which the parser did not read as X's apposition:
+            # its reading of the rest is not to be trusted either
+        before = [sp for sp, k in typed if sp.end <= doc[i].left_edge.i and (k == kind or (
+            k is None and len(typed) == 1))]
+        texts = {sp.text for sp in before}
+        if len(texts) != 1:
+            continue  # no name, or more than one it may stand for
+        chosen = [sp for sp in before if not any(_commenter(t) for t in sp)]
+        if len(chosen) == len(before):
+            out |= {t.i for sp in chosen for t in sp}
+    return out
+
+
+def about(doc, start: int, end: int, names: list[tuple] | None = None) -> bool | None:
     """Whether the sentence's adverse words are about the name at ``doc.text[start:end]``.
 
-    ``names``: the (start, end) of every name found in the sentence, the pronouns' candidates ("he" stands for the
-    nearest one before it). None when the sentence holds no adverse word (nothing to say).
+    ``names``: the (start, end) or (start, end, kind) of every name found in the sentence, the pronouns' and
+    descriptions' candidates ("he" stands for the nearest one before it; "the firm" for the one organisation, kind
+    "organization", named before it, "the sprinter" for the one "person"). None when the sentence holds no adverse
+    word (nothing to say).
     """
     triggers = risk.trigger_offsets(doc.text)
     if not triggers:
@@ -774,9 +849,13 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
         # the doer in a sentence with adverse words; not "anti-Mafia prosecutors"
         return True
     name_tokens = None
+    typed: list[tuple[object, str | None]] = []
     if names is not None:
-        spans = [doc.char_span(a, b, alignment_mode="expand") for a, b in names]
-        name_tokens = {t.i for sp in spans if sp is not None for t in sp}
+        for n in names:
+            sp = doc.char_span(n[0], n[1], alignment_mode="expand")
+            if sp is not None and len(sp):
+                typed.append((sp, n[2] if len(n) > 2 else None))
+        name_tokens = {t.i for sp, _kind in typed for t in sp}
     hit: set[int] = set()
     enforcement = False
     offences: set[int] = set()  # offence words ("fraud", "terrorism"): an "against X" on them is done to X
@@ -800,4 +879,6 @@ def about(doc, start: int, end: int, names: list[tuple[int, int]] | None = None)
         hit |= _spread(_targets(doc, root), name_tokens)
     hit |= _spread(_against(doc, enforcement, offences), name_tokens)
     hit |= _spread(_contesters(doc), name_tokens)
+    if typed:
+        hit |= _spread([doc[i] for i in _corefer(doc, hit, typed)], name_tokens)
     return bool(roots & hit)

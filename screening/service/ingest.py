@@ -272,9 +272,9 @@ class Importer:
             store.set_unscreened(db, out[i][0], entity_keys.LONE_PERSON)
         return [o for o in out if o is not None]
 
-    def _parse_adverse(self, names: dict[str, list[tuple[int, int]]]) -> dict:
+    def _parse_adverse(self, names: dict[str, list[tuple[int, int, str]]]) -> dict:
         """Parse, once each, the sentences worth it (adverse words; see ``subjects.worth_parsing``): sentence ->
-        parsed doc. ``names``: each sentence's names (start, end)."""
+        parsed doc. ``names``: each sentence's names (start, end, kind)."""
         todo = [e for e, spans in names.items() if subjects.worth_parsing(e, spans)]
         if not todo:
             return {}
@@ -306,11 +306,12 @@ class Importer:
             clusters = consolidate.cluster(result.mentions, prep.paragraphs) + _credit_clusters(prep)
             # The dependency parse runs only on the sentences with adverse words, to tell whom they are about
             # (English: the French pipeline's parser is not loaded, its sentences keep the word rules alone).
-            names: dict[str, list[tuple[int, int]]] = {}  # the names of each sentence (excerpt)
+            # the names of each sentence (excerpt), with their kind ("the firm" stands for the one organisation)
+            names: dict[str, list[tuple[int, int, str]]] = {}
             for cl in clusters:
                 for m in cl.mentions:
                     if m.kind == "name":
-                        names.setdefault(m.excerpt, []).append((m.start, m.end))
+                        names.setdefault(m.excerpt, []).append((m.start, m.end, cl.type))
             parsed = self._parse_adverse(names) if lang == "en" else {}
             signals = [[risk.classify(m.excerpt, m.start, m.end, m.context, lang=lang,
                                       about=subjects.about(parsed[m.excerpt], m.start, m.end, names[m.excerpt])
