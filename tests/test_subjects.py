@@ -304,6 +304,30 @@ CASES = [
     ("behind bars", "Prosecutors want to put Victor Lang behind bars quickly.", "Victor Lang", True),
     ("keeping watch", "The Maritime Authority has kept a close eye on fuel smuggling since 2019.",
      "Maritime Authority", False),
+    # stop 27, from test3's errors (read after its second run)
+    ("willing to commit", "Victor Lang told the court he was willing to commit fraud to keep the firm afloat.",
+     "Victor Lang", True),
+    ("a fine for bribing", "The seed company Ceres has agreed to pay a $2m (£1m) fine for bribing a customs official.",
+     "Ceres", True),
+    ("headline fined an amount", "Redgum fined $2m for bribery", "Redgum", True),
+    ("inverted passive", "Also arrested were Anna Price and two of her brothers.", "Anna Price", True),
+    ("headline noun", "Criminal probe on Redgum accounts", "Redgum", True),
+    ("what a lawsuit seeks", "The lawsuit seeks to force Kestrel Shipping to recall the fuel.", "Kestrel Shipping",
+     True),
+    ("whose real name", "The singer, whose real name is Tom Hale, was arrested on a charge of assault.", "Tom Hale",
+     True),
+    ("protesters from a group", "Twelve protesters from the Green Dawn campaign group were arrested outside the plant.",
+     "Green Dawn", True),
+    ("staff at a firm", "Police have detained two senior managers at shipping firm Kestrel Shipping, with reports "
+     "suggesting they are being investigated for fraud.", "Kestrel Shipping", True),
+    ("where a murder was", "The murders at Harbour Hotel shocked the town.", "Harbour Hotel", False),
+    ("when killings were", "The killings in the Troubles were carried out by both sides.", "Troubles", False),
+    ("who catches it", "Mailguard caught 300 phishing e-mails last month.", "Mailguard", False),
+    ("who lifts it", "Minister Ann Lee said her plan to remove the arms embargo was sound.", "Ann Lee", False),
+    ("the client of lawyers", "Mr Lang's lawyers said he was unaware of the fraud.", "Lang", True),
+    ("board rejects the charges", "Redgum's board rejected the charges against their chairman.", "Redgum", True),
+    ("who would replace jail", "Mr Lee wants house arrest and other powers to replace indefinite jail for terror "
+     "suspects.", "Lee", False),
 ]
 
 
@@ -333,6 +357,9 @@ DESCRIPTIONS = [
      [("Redgum", ORG), ("Kestrel Shipping", ORG)], "Redgum", False),  # two it could mean
     ("Victor Lang said the sprinter had been charged with fraud.", [("Victor Lang", PER)], "Victor Lang", False),
     ("Senator Ann Lee said the charges against the men were weak.", [("Ann Lee", PER)], "Ann Lee", False),
+    # "he" is no organisation: not the group that speaks
+    ("Local group Citizens Against Fraud said he should stay behind bars.", [("Citizens Against Fraud", ORG)],
+     "Citizens Against Fraud", False),
 ]
 
 

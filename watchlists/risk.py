@@ -299,7 +299,9 @@ def classify(sentence: str, start: int, end: int, context: str = "", lang: str =
         if m and m.start() == t["at"] and not (m.end() <= start < m.end() + 80):
             continue
         kept.append(t)
-    triggers = kept
+    # unless the parse found them about this entity and they are all the sentence says ("X's board rejected the
+    # charges against their chairman": the entity comes before the target)
+    triggers = kept if kept or not about else triggers
     if context:
         triggers += _find(context, "context", lang)
     if not triggers:

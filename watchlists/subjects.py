@@ -38,11 +38,13 @@ _ENFORCE_VERBS = ("sue", "sued", "suing", "charg", "fine", "fined", "fining", "a
 _ACTOR_VERBS = ("threat", "call", "back", "urg", "demand", "want", "recommend", "welcom", "refer", "pass", "transfer", "combat", "fight", "tackl",
                 "expose", "solve", "tighten", "reduc", "prevent", "abolish", "introduc", "allow", "present",
                 "monitor", "warn", "defend", "end", "keep", "kept", "lead", "led", "drag", "trigger", "co-ordinat",
-                "coordinat", "approv")
+                "coordinat", "approv", "replac", "reform", "extend",
+                # who catches or stops offences: "X caught 273 phishing e-mails", "X blocked the scam"
+                "catch", "caught", "block", "detect", "intercept", "filter", "thwart", "foil")
 # Verbs that bring or use a thing: their subject brings an enforcement noun against someone else ("the SEC filed
 # charges", "taking legal action"), but commits an offence noun ("denies using drugs", "launched a terror attack").
 _BRING_VERBS = ("bring", "brought", "file", "launch", "tak", "took", "seek", "sought", "impos", "press", "level",
-                "lodg", "pursu", "issu", "lift", "win", "won", "use", "using")
+                "lodg", "pursu", "issu", "lift", "remov", "scrap", "win", "won", "use", "using")
 # Verbs of speech and thought: their subject comments; the words they report are about others.
 _SPEECH_VERBS = ("say", "said", "says", "tell", "told", "claim", "argu", "contend", "warn", "believ", "add",
                  "report", "announc", "confirm", "stat", "insist", "wr", "suggest", "note", "explain", "think",
@@ -98,7 +100,9 @@ _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "
 _RESIST_VERBS = ("fight", "contest", "challeng", "appeal", "resist", "dispute", "deni", "deny", "face")
 # Unnamed staff standing for their organisation: "managers from X were charged", "six WorldCom executives".
 _STAFF = ("manager", "executive", "employee", "official", "director", "staff", "member", "worker", "banker",
-          "trader", "officer", "management", "board", "boss", "leadership", "one")
+          "trader", "officer", "management", "board", "boss", "leadership", "one",
+          # and a group's people in the street: "protesters from the X campaign group were arrested"
+          "protester", "activist", "campaigner", "militant")
 # Words of the stage of a matter, read beside the taxonomy's triggers once a sentence has one: "X's trial",
 # "his alleged second in command Y", "X, accused of ...".
 _STAGE_WORDS = re.compile(r"\b(?:accus\w+|punishments?|alleg\w+|suspect\w*|investigat\w+|prob(?:e|ed|es)|inquiry|trial|"
@@ -167,8 +171,11 @@ def _subject(verb) -> list:
             return _children(verb.head, "poss")  # "his decision to commit fraud"
         if verb.dep_ in ("acl", "relcl") or (verb.dep_ == "amod"):
             return [verb.head]  # "X, accused of fraud", "jailed tycoon X"
-        if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp") and verb.head != verb:
+        if verb.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acomp") and verb.head != verb:
+            # ("acomp": "he was willing to commit fraud", the doer is the subject of "was")
             up = verb.head if verb.dep_ != "pcomp" else verb.head.head
+            if verb.dep_ == "pcomp" and up.dep_ == "dobj" and _starts(up.head.text, _UNDERGO_VERBS):
+                return _subject(up.head)  # "X agreed to pay a fine for bribing an official": who pays it
             if verb.dep_ == "pcomp" and _starts(up.text, _ENFORCE_VERBS):
                 # "accusing X of producing a fraudulent prospectus": the doer is the one accused
                 return _children(up, "nsubjpass") or _children(up, "dobj") or _subject(up)
@@ -182,9 +189,15 @@ _CURRENCIES = ("$", "£", "€", "¥", "dollar", "euro", "pound", "franc", "yen"
                "peso", "krona", "krone", "mark", "lira", "rand", "won", "real", "shekel", "dinar", "riyal", "dirham")
 
 
+_MAGNITUDES = {"m", "bn", "mn", "million", "billion", "k", "thousand", "trillion"}
+
+
 def _is_amount(tok) -> bool:
     """An amount of money as an object ("fined 1,000 francs", "fined $2m"), not the one fined."""
-    return tok.like_num or _starts(tok.text, _CURRENCIES) or any(_starts(c.text, _CURRENCIES) for c in tok.children)
+    return tok.like_num or _starts(tok.text, _CURRENCIES) or any(
+        _starts(c.text, _CURRENCIES) for c in tok.children) or (tok.lower_ in _MAGNITUDES and any(
+            c.like_num for c in tok.children)) or any(
+        _starts(c.text, _CURRENCIES) for n in _children(tok, "nummod") for c in n.children)  # "$1.5m": $ on 1.5
 
 
 def _partners(verb) -> list:
@@ -215,9 +228,11 @@ def _about_verb(verb, enforce: bool) -> list:
         if _children(verb, "auxpass") and verb.dep_ in ("pcomp", "advcl", "xcomp"):
             return _subject(verb)  # "X is furious after being fined", "X faces a ban after being charged"
         if _children(verb, "auxpass"):
-            # a passive whose subject the parser lost ("Vivendi and its chief were each fined"): the names before it
+            # a passive whose subject the parser lost ("Vivendi and its chief were each fined"): the names before
+            # it; or after it, hung on its auxiliary ("Also arrested were X and members of her family")
             return [t for c in verb.children if c.i < verb.i and c.dep_ not in ("agent", "punct", "mark")
-                    for t in c.subtree]
+                    for t in c.subtree] + [t for a in _children(verb, "auxpass") if a.i > verb.i
+                                           for t in _children(a, "attr", "nsubj")]
         subj = _children(verb, "nsubj")
         # (a name the parser made an object predicate is the object: "charged Orion Foods Pte. Ltd. and its former
         # director with fraud", where the legal form's full stops mislead it)
@@ -226,8 +241,8 @@ def _about_verb(verb, enforce: bool) -> list:
         if obj:
             return obj
         if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux") and (
-                verb.dep_ == "ROOT" and not _children(verb, "dobj", "dative")):
-            return subj  # a headline's passive ("BNP leader Nick Griffin arrested")
+                verb.dep_ == "ROOT" and not [o for o in _children(verb, "dobj", "dative") if not _is_amount(o)]):
+            return subj  # a headline's passive ("BNP leader Nick Griffin arrested", "X fined $1.5m for bribery")
         # not an amount ("fined 1,000 francs by the committee"): the one fined is elsewhere
         obj = [t for t in _children(verb, "dobj", "dative") if not _is_amount(t)]
         if obj:
@@ -295,8 +310,8 @@ def _about_noun(noun, victim: bool = False) -> tuple[list, bool]:
         preps = [c for c in noun.head.children if c.dep_ == "prep" and c.i == noun.right_edge.i + 1]
     for prep in preps:
         p = prep.text.lower()
-        if victim and p in ("on", "of"):
-            continue  # "the assassination attempt on X", "the murder of X"
+        if victim and p in ("on", "of", "in", "at", "within"):
+            continue  # "the assassination attempt on X", "the murder of X"; "killings in the Troubles" (when, where)
         offence = not _starts(word, _ENFORCE_NOUNS + _ACCUSATION_NOUNS + _UNDERGONE_NOUNS + _CASE_NOUNS)
         if p in ("against", "on") and offence:
             continue  # an offence "against X" or "on X" is done to X ("state terrorism against the Tamils")
@@ -337,6 +352,8 @@ def _climb(tok):
     return (tok, "verb") if _is_verb(tok) else None
 
 
+# Verbs of compelling: "the lawsuit seeks to force X to censor the music".
+_COERCE_VERBS = ("force", "compel", "stop", "bar", "block", "prevent", "make", "order", "oblig")
 # Verbs of doing an offence through others or by plan: their agent did it ("the killings were ordered by X"); not
 # "uncovered by auditors", "investigated by the police".
 _DOER_VERBS = ("order", "carri", "commit", "organis", "organiz", "mastermind", "plan", "orchestrat", "perpetrat",
@@ -377,6 +394,9 @@ def _targets_of(doc, trig_tok) -> list:
         # "Prosecutors charged X"; not "Prosecutors fear the CSI effect" (the object of a thought is its topic)
         topic = _starts(verb.text, _SPEECH_VERBS) and not _starts(verb.text, _ENFORCE_VERBS)
         out = [] if topic else _children(verb, "dobj")
+        # "The lawsuit seeks to force X to ...", "Prosecutors want to jail X": whom the aim is done to
+        out += [o for x in _children(verb, "xcomp") if _starts(x.text, _ENFORCE_VERBS + _COERCE_VERBS)
+                for o in _children(x, "dobj")]
         for clause in _children(verb, "ccomp"):
             out += _subject(clause)
             # "We will present evidence that X knew ...": the clause of the evidence
@@ -420,7 +440,11 @@ def _targets_of(doc, trig_tok) -> list:
         elif head.dep_ == "pobj" and head.head.lower_ in ("into", "as") and head.head.dep_ == "prep":
             out += _children(head.head.head, "dobj")  # "turned X into a crime boss", "described X as a terrorist"
         return out
-    if _is_verb(trig_tok) and trig_tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "compound", "poss"):
+    headline_noun = trig_tok.dep_ == "ROOT" and not word.endswith(("ed", "ing")) and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj", "aux", "auxpass", "agent", "ccomp", "xcomp", "dative", "prt")
+        for c in trig_tok.children)  # "Criminal probe on Citigroup deals": a headline made of a noun phrase
+    if _is_verb(trig_tok) and not headline_noun and trig_tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass",
+                                                                          "compound", "poss"):
         if _starts(word, _SPEECH_VERBS) and not _starts(word, _ENFORCE_VERBS):
             return []
         out = _about_verb(trig_tok, _starts(word, _ENFORCE_VERBS))
@@ -510,16 +534,22 @@ def _targets_of(doc, trig_tok) -> list:
     return found + _subject(verb) + (_partners(verb) if _children(verb, "nsubjpass") else [])
 
 
-def _antecedent(pron, names: set[int] | None):
+def _antecedent(pron, names: dict[int, str | None] | None):
     """The name a pronoun stands for.
 
     "it": the subject of the main clause ("Deutsche Bank is involved ... it is being sued"); "he", "him", "his":
-    the nearest name before it that is an argument ("X represented singer Y when he was arrested"); ``names`` are
-    the token indices of the names found in the sentence, when known.
+    the nearest name before it that is an argument ("X represented singer Y when he was arrested"), else the owner
+    of one ("Mr X's lawyers said he was unaware of the fraud"); ``names`` are the token indices of the names found
+    in the sentence with their kind ("person", "organization" or None), when known: "he" is no organisation.
     """
+    other = set()  # the names of the other kind
+    if names is not None:
+        other = {i for i, k in names.items() if k == ("organization" if pron.lower_ in _PERSON_PRONOUNS else "person")}
+        names = {i: k for i, k in names.items() if i not in other}
     if pron.lower_ in _ORG_PRONOUNS:
         root = pron.sent.root
-        subj = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i and t != pron]
+        subj = [t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < pron.i and t != pron
+                and t.i not in other]
         if subj and subj[0].lower_ not in _PRONOUNS and subj[0].text[:1].isupper():
             return subj[0]
         # "80 percent said ETA had shown ... when it offered a truce": the nearest named subject before it
@@ -531,7 +561,7 @@ def _antecedent(pron, names: set[int] | None):
     if pron.lower_ not in _PERSON_PRONOUNS:
         return None
     before = list(pron.doc[pron.sent.start:pron.i])[::-1]
-    for deps in (("nsubj", "nsubjpass", "dobj", "appos", "conj", "dative"), ("pobj",)):  # core arguments first
+    for deps in (("nsubj", "nsubjpass", "dobj", "appos", "conj", "dative"), ("pobj",), ("poss",)):  # core first
         for t in before:
             # a name the extractor found (or, without them, a capitalised word not opening the sentence)
             named = t.i in names if names is not None else t.text[:1].isupper() and t.i != t.sent.start
@@ -573,7 +603,7 @@ def _contesters(doc) -> list:
     return out
 
 
-def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
+def _spread(tokens: list, names: dict[int, str | None] | None = None) -> set[int]:
     """Add what stands for the same party: conjuncts, appositions, the antecedent of "who", staff's employer."""
     out: set[int] = set()
     todo = list(tokens)
@@ -595,6 +625,11 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
             todo.append(t.head.head)
         elif t.lower_ == "who" and t.head.dep_ == "pcomp" and t.head.head.dep_ == "prep":
             todo.append(t.head.head.head)  # a relative clause the parser hung on a preposition ("a man with who ...")
+        for clause in _children(t, "relcl"):
+            # "The rapper, whose real name is X, was arrested": X is the rapper
+            if clause.lower_ in _COPULAS and any(n.lower_ == "name" and any(w.lower_ == "whose" for w in n.children)
+                                                 for n in _children(clause, "nsubj")):
+                todo += _children(clause, "attr")
         if t.lower_ == "whose":  # "X, whose chief executive was fined": X
             clause = t.head
             while clause.dep_ != "relcl" and clause.head != clause:
@@ -630,7 +665,10 @@ def _spread(tokens: list, names: set[int] | None = None) -> set[int]:
             # "managers from X were charged"; not the employer in a name's apposition, a title ("X, chief executive
             # of Y, was arrested": Y is only X's employer)
             todo += _children(t, "compound", "poss", "nmod")
-            for prep in _children(t, "prep"):
+            # ("detained three executives at milk firm X": the parser often hangs the "at" on the verb)
+            hung = [p for p in t.head.children if p.dep_ == "prep" and p.i == t.right_edge.i + 1] \
+                if t.dep_ == "dobj" else []
+            for prep in _children(t, "prep") + hung:
                 if prep.text.lower() in ("from", "of", "at"):
                     todo += _children(prep, "pobj")
     return out
@@ -855,7 +893,7 @@ def about(doc, start: int, end: int, names: list[tuple] | None = None) -> bool |
             sp = doc.char_span(n[0], n[1], alignment_mode="expand")
             if sp is not None and len(sp):
                 typed.append((sp, n[2] if len(n) > 2 else None))
-        name_tokens = {t.i for sp, _kind in typed for t in sp}
+        name_tokens = {t.i: kind for sp, kind in typed for t in sp}
     hit: set[int] = set()
     enforcement = False
     offences: set[int] = set()  # offence words ("fraud", "terrorism"): an "against X" on them is done to X
