@@ -328,6 +328,10 @@ CASES = [
     ("board rejects the charges", "Redgum's board rejected the charges against their chairman.", "Redgum", True),
     ("who would replace jail", "Mr Lee wants house arrest and other powers to replace indefinite jail for terror "
      "suspects.", "Lee", False),
+    ("a crime group of two words", "The murder bore the hallmarks of the Cosa Nostra, police said.", "Cosa Nostra",
+     True),
+    ("a company called Triad", "Triad said the fraud at Orion Foods was serious.", "Triad", False),
+    ("the Mob", "Police said the Mob had run the fraud for years.", "Mob", True),
 ]
 
 
@@ -429,6 +433,27 @@ def test_ingestion_passes_each_name_with_its_kind_so_the_firm_is_the_company(db)
     assert [o.status for o in r.outcomes] == ["added"], r.outcomes
     redgum = store.find_entities(db, "Redgum Minerals")
     assert redgum and "fraud" in redgum[0]["risk_categories"], redgum
+
+
+def test_the_following_sentences_count_only_when_their_adverse_words_are_about_the_name(db):
+    # "The firm", "He" refer back to the name of the sentence before; their adverse words count for it only when the
+    # parse finds them about those words, not about someone the firm or person speaks of.
+    text = ("Shipping news of the week\n\n"
+            "Kestrel Shipping Ltd. opened a new office in Singapore last year. The firm was fined $2m on Monday for "
+            "sanctions breaches.\n\n"
+            "Bluewater Logistics Ltd. is based in Rotterdam. The company said the regulator had fined its rival for "
+            "fraud.\n\n"
+            "Gregory Fairweather, a British trader, founded Redgum Trading in 1990. He was arrested on Monday on fraud "
+            "charges.\n\n"
+            "Anna Price spoke to reporters in Lyon on Tuesday. She said police had arrested two men for fraud.\n")
+    r = ingest.ingest(db, raws=[RawArticle("week.txt", "txt", text=text, source="Test Daily")])
+    assert [o.status for o in r.outcomes] == ["added"], r.outcomes
+    categories = {n: store.find_entities(db, n)[0]["risk_categories"] for n in
+                  ("Kestrel Shipping Ltd.", "Bluewater Logistics Ltd.", "Gregory Fairweather", "Anna Price")}
+    assert "sanctions" in categories["Kestrel Shipping Ltd."], categories
+    assert "fraud" in categories["Gregory Fairweather"], categories
+    assert categories["Bluewater Logistics Ltd."] in ("[]", [], None), categories
+    assert categories["Anna Price"] in ("[]", [], None), categories
 
 
 def _bench():

@@ -1055,6 +1055,15 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None, lang: 
     return Extraction(mentions)
 
 
+def references(context: str, etype: str) -> list[tuple[int, int]]:
+    """Where the following sentences of ``context`` (English, as ``_context`` keeps them) refer back to an entity
+    of type ``etype``: each "the firm", "the company" for an organisation, an opening "He" or "She" for a person."""
+    if etype == ORG:
+        return [m.span() for m in _REFERENCE.finditer(context)]
+    # each sentence kept opens with its pronoun; they are joined by one space
+    return [(m.start(1), m.end(1)) for m in re.finditer(r"(?:^|(?<=[.!?\"'”] ))(He|She)\b", context)]
+
+
 def _context(all_sents, pos: int | None, etype: str, reference: re.Pattern = _REFERENCE,
              pronoun: re.Pattern = _PRONOUN) -> str:
     """Return the next sentences that refer back to the entity ("the firm ...", "He ..."), up to two."""

@@ -280,14 +280,15 @@ def reporting_role(sentence: str, start: int, end: int, lang: str = "en") -> str
 
 
 def classify(sentence: str, start: int, end: int, context: str = "", lang: str = "en",
-             about: bool | None = None) -> RiskSignal:
+             about: bool | None = None, context_about: bool | None = None) -> RiskSignal:
     """Read the sentence naming an entity (and any following sentences that refer back to it).
 
     ``lang`` is the article's language: "en", or "fr" for the French vocabulary (``watchlists.risk_fr``).
     ``about`` is what the dependency parse says (``subjects.about``): False when the sentence's adverse words are
     about someone else (the entity comments, prosecutes, defends, or is only another name's employer), which
     leaves the categories as context but no adverse weight; None when no parse was made (French articles are not
-    parsed).
+    parsed). ``context_about`` says the same of the following sentences, read through the words that refer back
+    ("the firm", "He"): False drops their adverse words ("The firm said the regulator had fined its rival").
     """
     sig = RiskSignal()
     triggers = _find(sentence, "sentence", lang)
@@ -302,7 +303,7 @@ def classify(sentence: str, start: int, end: int, context: str = "", lang: str =
     # unless the parse found them about this entity and they are all the sentence says ("X's board rejected the
     # charges against their chairman": the entity comes before the target)
     triggers = kept if kept or not about else triggers
-    if context:
+    if context and context_about is not False:
         triggers += _find(context, "context", lang)
     if not triggers:
         return sig

@@ -68,7 +68,9 @@ _AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "
                 "kidnapper", "launderer", "counterfeiter", "scammer", "gangster", "racketeer", "embezzler", "gang",
                 "techno-gang", "cartel", "mafia", "guerrilla", "guerilla", "militia")
 # Criminal groups known by a common name: named alone they are the doers ("the Mafia", "the Camorra").
-_CRIME_GROUPS = ("mafia", "camorra", "ndrangheta", "yakuza", "triad", "mob")  # compared word by word
+_CRIME_GROUPS = {"mafia", "camorra", "ndrangheta", "'ndrangheta", "yakuza", "cosa nostra", "sacra corona unita",
+                 "triads", "the triads", "the triad", "the mob"}  # the whole name, with "the" when it stands before
+# ("Triad" or "Mob" alone may be a company's name; "the Mob", "the triads" are crime groups)
 # Verbs of sending, arming or paying doers: their subject is behind the offence ("X sent suicide bombers").
 _SPONSOR_VERBS = ("send", "sent", "dispatch", "deploy", "train", "recruit", "arm", "fund", "financ", "pay", "paid",
                   "hire", "harbour", "harbor", "shelter", "command", "sponsor", "back", "support", "equip")
@@ -860,6 +862,14 @@ def _corefer(doc, hit: set[int], typed: list[tuple[object, str | None]]) -> set[
     return out
 
 
+def _cached(doc, key: tuple, work):
+    """What ``work()`` finds in ``doc``, worked out once per parsed sentence (``about`` is asked once per name)."""
+    memo = doc.user_data.setdefault("subjects", {})
+    if key not in memo:
+        memo[key] = work()
+    return memo[key]
+
+
 def about(doc, start: int, end: int, names: list[tuple] | None = None) -> bool | None:
     """Whether the sentence's adverse words are about the name at ``doc.text[start:end]``.
 
@@ -881,7 +891,9 @@ def about(doc, start: int, end: int, names: list[tuple] | None = None) -> bool |
             t = t.head  # a part of a longer name ("Bryn" of "Bryn Fon"), not a title ("WorldCom boss X")
             roots.add(t.i)
     words = [t.lower_ for t in span if t.is_alpha]
-    if words and all(_starts(w, _AGENT_NOUNS + _CRIME_GROUPS) for w in words) \
+    called = ("the " if span.start and doc[span.start - 1].lower_ == "the" else "") + " ".join(span.text.lower().split())
+    if words and (all(_starts(w, _AGENT_NOUNS) for w in words) or called in _CRIME_GROUPS
+                  or called.removeprefix("the ") in _CRIME_GROUPS) \
             and not risk.policy_before(doc.text[max(0, start - 30):start]):
         # a name that is a criminal group's or doers' common name ("a Mafia killing", "Kidnappers have seized ..."):
         # the doer in a sentence with adverse words; not "anti-Mafia prosecutors"
@@ -914,9 +926,20 @@ def about(doc, start: int, end: int, names: list[tuple] | None = None) -> bool |
         if not _starts(root.text, _ENFORCE_VERBS + _ENFORCE_NOUNS + _ACCUSATION_NOUNS + _UNDERGONE_NOUNS
                        + _CASE_NOUNS + _ENFORCER_PEOPLE):
             offences.add(root.i)
-        hit |= _spread(_targets(doc, root), name_tokens)
+        hit |= _spread(_cached(doc, ("targets", root.i), lambda: _targets(doc, root)), name_tokens)
     hit |= _spread(_against(doc, enforcement, offences), name_tokens)
-    hit |= _spread(_contesters(doc), name_tokens)
+    hit |= _spread(_cached(doc, ("contesters",), lambda: _contesters(doc)), name_tokens)
     if typed:
         hit |= _spread([doc[i] for i in _corefer(doc, hit, typed)], name_tokens)
     return bool(roots & hit)
+
+
+def about_reference(doc, refs: list[tuple[int, int]]) -> bool | None:
+    """Whether the adverse words of the following sentences in ``doc`` are about the entity they refer back to at
+    ``refs`` ("the firm", "He": ``extract.references``): True when they are about one of those words ("The firm was
+    fined"), False when about others ("The firm said the regulator had fined its rival"), None without adverse
+    words or without a word that refers back."""
+    verdicts = [about(doc, a, b) for a, b in refs]
+    if not verdicts or all(v is None for v in verdicts):
+        return None
+    return any(verdicts)

@@ -272,10 +272,12 @@ class Importer:
             store.set_unscreened(db, out[i][0], entity_keys.LONE_PERSON)
         return [o for o in out if o is not None]
 
-    def _parse_adverse(self, names: dict[str, list[tuple[int, int, str]]]) -> dict:
-        """Parse, once each, the sentences worth it (adverse words; see ``subjects.worth_parsing``): sentence ->
-        parsed doc. ``names``: each sentence's names (start, end, kind)."""
+    def _parse_adverse(self, names: dict[str, list[tuple[int, int, str]]], contexts: set[str]) -> dict:
+        """Parse, once each, the sentences worth it (adverse words; see ``subjects.worth_parsing``) and the
+        following sentences that refer back to a name and hold adverse words: text -> parsed doc. ``names``: each
+        sentence's names (start, end, kind); ``contexts``: the following sentences of the names (``Mention.context``)."""
         todo = [e for e, spans in names.items() if subjects.worth_parsing(e, spans)]
+        todo += sorted(c for c in contexts if c not in names and subjects.needs_parse(c))
         if not todo:
             return {}
         if self.parser is None:
@@ -312,10 +314,16 @@ class Importer:
                 for m in cl.mentions:
                     if m.kind == "name":
                         names.setdefault(m.excerpt, []).append((m.start, m.end, cl.type))
-            parsed = self._parse_adverse(names) if lang == "en" else {}
+            contexts = {m.context for cl in clusters for m in cl.mentions if m.kind == "name" and m.context}
+            parsed = self._parse_adverse(names, contexts) if lang == "en" else {}
+            # The following sentences are read through their words that refer back ("the firm", "He"): are their
+            # adverse words about the entity?
             signals = [[risk.classify(m.excerpt, m.start, m.end, m.context, lang=lang,
                                       about=subjects.about(parsed[m.excerpt], m.start, m.end, names[m.excerpt])
-                                      if m.excerpt in parsed else None) if m.kind == "name"
+                                      if m.excerpt in parsed else None,
+                                      context_about=subjects.about_reference(
+                                          parsed[m.context], extract.references(m.context, cl.type))
+                                      if m.context in parsed else None) if m.kind == "name"
                         else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
             # Beside the risk signal, the public function a sentence gives a person (what makes a PEP); the
             # function vocabulary is English only.
