@@ -10,7 +10,7 @@ import pytest
 
 from screening.service import ingest
 from screening.store import watchlist as store
-from watchlists import nlp, risk, subjects
+from watchlists import extract, nlp, risk, subjects
 from watchlists.sources import RawArticle
 
 
@@ -433,6 +433,26 @@ def test_ingestion_passes_each_name_with_its_kind_so_the_firm_is_the_company(db)
     assert [o.status for o in r.outcomes] == ["added"], r.outcomes
     redgum = store.find_entities(db, "Redgum Minerals")
     assert redgum and "fraud" in redgum[0]["risk_categories"], redgum
+
+
+@pytest.mark.parametrize("context,etype,about", [
+    ("The firm was fined $2m for sanctions breaches.", "organization", True),
+    ("The company said the regulator had fined its rival for fraud.", "organization", False),
+    ("She said police had arrested two men for fraud.", "person", False),
+    # a clause of its own inside the allegations
+    ("The fines came after a probe into allegations that the media giant misled investors.", "organization", True),
+    # the same pronoun later in the sentence
+    ("He said he was sent there shortly after his arrest in Zambia.", "person", True),
+    # "that these companies" are others; the one that lends money is no subject
+    ("He has alleged that these companies were aware of the fraud but continued to lend money to the company.",
+     "organization", False),
+    # the firm sues: the plaintiff (not a headline's "X sued")
+    ("During the crisis, the firm sued the state alleging that the freeze had affected the company.", "organization",
+     False),
+])
+def test_the_following_sentences_are_read_through_the_words_that_refer_back(context, etype, about):
+    doc = subjects.parse(nlp.load_parser(), [context])[0]
+    assert subjects.about_reference(doc, extract.references(context, etype)) is about
 
 
 def test_the_following_sentences_count_only_when_their_adverse_words_are_about_the_name(db):

@@ -1055,13 +1055,22 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None, lang: 
     return Extraction(mentions)
 
 
-def references(context: str, etype: str) -> list[tuple[int, int]]:
+_PLURAL_REFERENCE = re.compile(r"\b(?:these|those|other)\b|(?:ies|[^s]s)$", re.IGNORECASE)
+
+
+def references(context: str, etype: str, name: str = "") -> list[tuple[int, int]]:
     """Where the following sentences of ``context`` (English, as ``_context`` keeps them) refer back to an entity
-    of type ``etype``: each "the firm", "the company" for an organisation, an opening "He" or "She" for a person."""
+    of type ``etype`` named ``name``: its name; each "the firm", "the company" for an organisation (not "that these
+    companies"); for a person, the opening "He" or "She" and the same pronoun later ("He said he was arrested")."""
+    out = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", context)] if name else []
     if etype == ORG:
-        return [m.span() for m in _REFERENCE.finditer(context)]
+        return out + [m.span() for m in _REFERENCE.finditer(context) if not _PLURAL_REFERENCE.search(m.group(0))]
     # each sentence kept opens with its pronoun; they are joined by one space
-    return [(m.start(1), m.end(1)) for m in re.finditer(r"(?:^|(?<=[.!?\"'”] ))(He|She)\b", context)]
+    opening = [m.group(1) for m in re.finditer(r"(?:^|(?<=[.!?\"'”] ))(He|She)\b", context)]
+    if not opening:
+        return out
+    same = r"he|him|his|himself" if opening[0] == "He" else r"she|her|hers|herself"
+    return out + [m.span() for m in re.finditer(rf"\b(?:{same})\b", context, re.IGNORECASE)]
 
 
 def _context(all_sents, pos: int | None, etype: str, reference: re.Pattern = _REFERENCE,

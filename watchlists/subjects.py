@@ -242,7 +242,7 @@ def _about_verb(verb, enforce: bool) -> list:
         obj += [t for t in subj if t.i > verb.i]  # "sued Morgan Stanley" read as its subject
         if obj:
             return obj
-        if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux") and (
+        if subj and verb.text.lower().endswith("ed") and not _children(verb, "aux", "ccomp", "xcomp") and (
                 verb.dep_ == "ROOT" and not [o for o in _children(verb, "dobj", "dative") if not _is_amount(o)]):
             return subj  # a headline's passive ("BNP leader Nick Griffin arrested", "X fined $1.5m for bribery")
         # not an amount ("fined 1,000 francs by the committee"): the one fined is elsewhere
@@ -267,7 +267,8 @@ def _about_verb(verb, enforce: bool) -> list:
     if held is not None and _starts(held.lower_, _TAKE_VERBS) and verb.text.lower().endswith("ed") \
             and not _children(held, "nsubjpass", "auxpass"):
         return _subject(held)  # who holds the one kidnapped did it
-    if _children(verb, "auxpass") or verb.dep_ in ("acl", "amod") and verb.text.lower().endswith("ed"):
+    if _children(verb, "auxpass") or verb.dep_ in ("acl", "amod") and verb.text.lower().endswith("ed") \
+            and not _children(verb, "nsubj"):  # (not a clause of its own: "allegations that the firm misled ...")
         return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
     return _subject(verb)
 

@@ -322,7 +322,7 @@ class Importer:
                                       about=subjects.about(parsed[m.excerpt], m.start, m.end, names[m.excerpt])
                                       if m.excerpt in parsed else None,
                                       context_about=subjects.about_reference(
-                                          parsed[m.context], extract.references(m.context, cl.type))
+                                          parsed[m.context], extract.references(m.context, cl.type, m.name))
                                       if m.context in parsed else None) if m.kind == "name"
                         else risk.RiskSignal(reporting=True) for m in cl.mentions] for cl in clusters]
             # Beside the risk signal, the public function a sentence gives a person (what makes a PEP); the
