@@ -35,6 +35,27 @@ def test_other_signoffs_and_credits():
     assert len(c.paragraphs) == 3
 
 
+def test_breadcrumbs_copyright_lines_and_the_site_name_after_the_title_go():
+    text = ("Harbour group fined over fuel cargoes | Coastline Daily\n\nCoastline Daily > Business > Shipping\n\n"
+            "Harbourline Tankers Pte. Ltd. was fined $3.5m on Tuesday for breaching UN sanctions.\n\n"
+            "Prices > costs > wages is the order the board expects this year, a director said.\n\n"
+            "Share this article Related: Port news (c) Coastline Daily 2026\n")
+    c = clean(text)
+    removed = dict(c.removed)
+    assert c.title == "Harbour group fined over fuel cargoes"
+    assert removed["| Coastline Daily"] == "site name after the title"
+    assert removed["Coastline Daily > Business > Shipping"] == "navigation (breadcrumb)"
+    assert removed["Share this article Related: Port news (c) Coastline Daily 2026"] == "copyright line"
+    assert c.paragraphs[0] == "Harbour group fined over fuel cargoes"
+    assert len(c.paragraphs) == 3  # a sentence with arrows in it stays
+    assert not any("Coastline" in p for p in c.paragraphs)
+
+
+def test_a_title_with_a_bar_inside_keeps_what_is_no_site_name():
+    c = clean("Oil | the week in review of prices and the fines that followed\n\nThe regulator fined two traders.\n")
+    assert c.title == "Oil | the week in review of prices and the fines that followed"
+
+
 def test_a_sentence_is_never_taken_for_a_menu_item():
     text = "Title here\n\n1. The first finding of the report is that Acme Ltd paid bribes to officials.\n"
     c = clean(text)
@@ -54,6 +75,9 @@ def test_language_of_lines():
     assert guess_language("Le président a annoncé des sanctions contre la Russie.") == "fr"
     assert guess_language("Президент объявил о санкциях") == "other"
     assert guess_language("Liaoning Hongxiang") is None  # names alone say nothing
+    # an acronym is a name, not a function word ("UN" is no French "un")
+    assert guess_language("Harbourline Tankers Pte. Ltd. was fined $3.5m on Tuesday for breaching UN sanctions.") \
+        in ("en", None)
 
 
 def test_dates():

@@ -118,6 +118,11 @@ def test_organisation_head_words_and_countries(nlp):
     assert not any(n in ("Wales", "GMT") for n, _ in got)
 
 
+def test_a_trade_word_at_the_end_makes_an_organisation(nlp):
+    got = mentions(nlp, ["The bank said the regulator had also fined a rival, Oriole Freight, for false invoices."])
+    assert ("Oriole Freight", "organization") in got, got
+
+
 def test_outlet_sections_are_sources():
     from watchlists.roles import SOURCE, SUBJECT, role_of
 

@@ -35,6 +35,7 @@ def test_taxonomy_covers_the_fatf_categories_we_promise():
     ("The firm Delta Dynamics exported dual-use parts to Iran's missile program.", "Delta Dynamics",
      "proliferation", None),
     ("Hackers linked to Lazarus Group stole $80m in a ransomware attack.", "Lazarus Group", "cybercrime", None),
+    ("The regulator fined Oriole Freight Ltd for false invoices.", "Oriole Freight Ltd", "fraud", "conviction"),
 ])
 def test_categories_and_stages(sentence, name, category, stage):
     sig = classify(*_at(sentence, name))

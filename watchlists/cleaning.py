@@ -7,6 +7,8 @@ show it and a test can assert it:
 - image captions and credit lines ("Image: picture-alliance/Zuma/Xinhua", "Photo: Reuters"), and the short caption
   title just above a credit line;
 - agency sign-offs at the end ("dm/msh (Reuters)"): the agencies they credit are kept as the article's credits;
+- breadcrumbs ("Coastline Daily > Business > Shipping") and copyright lines ("Share (c) Coastline Daily 2026");
+- the site's name after the title ("Harbour group fined | Coastline Daily");
 - lines in another language than the article.
 """
 from __future__ import annotations
@@ -46,6 +48,11 @@ _DATE_LINE = re.compile(
     r"(?:\s*[,|-]?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?(?:\s*[A-Z]{2,4})?)?\s*$",
     re.IGNORECASE,
 )
+# "Home > Business > Shipping", "News › World": short parts joined by two or more arrows.
+_BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s+[>›»]\s+[^.!?>›»]{1,40}){2,}$")
+_COPYRIGHT = re.compile(r"©|\(c\)\s|\bcopyright\b|\ball rights reserved\b", re.IGNORECASE)
+# "Title | Site": the part after the last bar of the title line, when it is a short name.
+_SITE_AFTER_TITLE = re.compile(r"^(.{12,}?)\s+\|\s+((?:[A-Z0-9][\w&.'-]*\s*){1,5})$")
 _TERMINAL = re.compile(r"[.!?:;\"”’')\]]\s*$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -142,6 +149,10 @@ def clean(text: str, title: str | None = None, has_title_line: bool = True) -> C
         if _NAV.match(line) or (i < 12 and _NUMBERED_MENU.match(line) and not _is_sentence(line)
                                 and not kept):
             reason = "navigation"
+        elif _BREADCRUMB.match(line) and not _is_sentence(line):
+            reason = "navigation (breadcrumb)"
+        elif tail and _COPYRIGHT.search(line) and not _is_sentence(line):
+            reason = "copyright line"
         elif credit[i]:
             reason = "image caption or credit"
         elif i in drop_as_caption_title:
@@ -160,6 +171,11 @@ def clean(text: str, title: str | None = None, has_title_line: bool = True) -> C
         else:
             kept.append(line)
 
+    if has_title_line and kept:
+        site = _SITE_AFTER_TITLE.match(kept[0])
+        if site:
+            removed.append((f"| {site.group(2)}", "site name after the title"))
+            kept[0] = site.group(1)
     if title is None and has_title_line and kept:
         title = kept[0]
     return CleanText(kept, removed, title=title, published=published, credits=credits, language=language)

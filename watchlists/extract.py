@@ -236,7 +236,10 @@ _ORG_HEADS = {"United", "City", "Rovers", "Wanderers", "Athletic", "Albion", "Ho
               "Federation", "Union", "League", "Committee", "Foundation", "Trust", "Institute", "University",
               "College", "Hospital", "Society", "Commission", "Ministry", "Department", "Agency", "Authority",
               "Corporation", "Bank", "Group", "Holdings", "Airlines", "Airways", "Motors", "Inc", "Ltd", "plc",
-              "PLC", "LLC", "GmbH", "AG", "Industries", "Enterprises", "Partners", "Capital", "Securities"}
+              "PLC", "LLC", "GmbH", "AG", "Industries", "Enterprises", "Partners", "Capital", "Securities",
+              # trades that name companies ("Oriole Freight", "Redgum Minerals")
+              "Freight", "Logistics", "Shipping", "Tankers", "Trading", "Mining", "Minerals", "Pharmaceuticals",
+              "Technologies", "Petroleum", "Insurance", "Investments", "Ventures", "Studios"}
 # Words the model takes for names that never are: time zones, budget and market words.
 _NOT_NAMES = {"GMT", "BST", "EST", "EDT", "CET", "UTC", "PST", "AM", "PM", "Budget", "Dow", "Nasdaq", "FTSE",
               "Halftime", "Aggregate", "Total", "Qualifier", "Attendance"}  # words of result lines

@@ -71,10 +71,13 @@ def guess_language(text: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return None
+    # acronyms are names, not another language's function words: the "UN" of "breaching UN sanctions" is no French
+    # "un", the "EU" of "EU patent law" no Portuguese "eu" (the "US" of "US box office" still reads as English)
+    foreign = [w.lower() for w in _WORD.findall(text) if not (w.isupper() and len(w) > 1)]
     en = sum(1 for w in words if w in english)
     best, best_hits = None, 0
     for code, stop in others.items():
-        hits = sum(1 for w in words if w in stop)
+        hits = sum(1 for w in foreign if w in stop)
         if hits > best_hits:
             best, best_hits = code, hits
     if best_hits and (en == 0 or best_hits >= 2 * en + 1):

@@ -55,7 +55,7 @@ TAXONOMY: dict[str, tuple[str, float, str, list[str]]] = {
     "fraud": ("Fraud", 0.8, "FATF designated category: fraud", [
         r"\bfraud\w*\b", r"\bscam(?:s|med|mers?|ming)?\b", r"\bPonzi\b", r"\bembezzl\w+\b", r"\bmisappropriat\w+\b", r"\bforg(?:ery|ed)\b",
         r"\bfalse accounting\b", r"\bcooked the books\b", r"\bmisled investors\b|\bmisleading investors\b",
-        r"\bdeceiv\w+\b|\bdeception\b", r"\bcounterfeit\w*\b",
+        r"\bdeceiv\w+\b|\bdeception\b", r"\bcounterfeit\w*\b", r"\b(?:false|fake|fictitious|sham) invoic\w*\b",
     ]),
     "bribery_corruption": ("Bribery and corruption", 0.8, "FATF designated category: corruption and bribery", [
         r"\bbrib\w+\b", r"\bcorrupt\w*\b", r"\bkickbacks?\b", r"\bgraft\b", r"\bbackhanders?\b",
