@@ -192,7 +192,7 @@ def test_the_name_column_is_found_in_most_header_layouts(corpus):
     ("legal entity", "organization"), ("Non-natural person", "organization"), ("non-individual", "organization"),
     ("Institution", "organization"), ("Bank", "organization"), ("Fund", "organization"), ("Trust", "organization"),
     ("Partnership", "organization"), ("LLP", "organization"), ("Foundation", "organization"),
-    ("Association", "organization"), ("Government body", "organization"), ("Personne morale", "organization"),
+    ("Association", "organization"), ("Government body", "organization"), ("Gov", "organization"), ("Personne morale", "organization"),
     ("Juristische Person", "organization"), ("Persona jurídica", "organization"), ("SPV", "organization"),
     ("Private company limited by shares", "organization"), ("Corporate (PIC)", "organization"),
     ("Vessel", "vessel"), ("Ship", "vessel"), ("Aircraft", "aircraft"), ("-0-", "unknown"), ("Other", "unknown"),
@@ -211,3 +211,13 @@ def test_words_that_tell_no_type_are_refused_by_the_reader_and_noted_by_the_file
     row = next(client_rows([(1, ["Name", "Type"]), (2, ["Acme Trading LLC", word])], m))
     assert row.screenable and row.type == "organization"          # inferred from the legal form
     assert row.notes == [f"type {word!r} not recognised: screened as an organization (the name has a legal form)"]
+
+
+@pytest.mark.parametrize("word", ["SAS", "GmbH", "Pte Ltd", "SARL"])
+def test_a_legal_form_written_as_the_type_makes_an_organisation(word):
+    m = Mapping(1, ["Name", "Type"], {"name": 0, "type": 1})
+    row = next(client_rows([(1, ["Name", "Type"]), (2, ["Oriole Freight", word])], m))
+    assert row.screenable and row.type == "organization"
+    # (a form the type words know already, such as GmbH, needs no note)
+    assert row.notes in ([], [f"type {word!r} is a legal form: screened as an organization"])
+    assert word != "SAS" or row.notes  # SAS is no type word: the note says why it was read as one

@@ -77,7 +77,8 @@ def _type_synonyms() -> dict[str, str]:
 _TYPE_SYNONYMS = _type_synonyms()
 _TYPE_SYNONYMS.update({"fisica": PERSON, "physique": PERSON, "physical": PERSON, "personal": PERSON,
                        "juridica": ORGANIZATION, "juridique": ORGANIZATION, "morale": ORGANIZATION,
-                       "giuridica": ORGANIZATION, "aktiebolag": ORGANIZATION, "ab": ORGANIZATION})
+                       "giuridica": ORGANIZATION, "aktiebolag": ORGANIZATION, "ab": ORGANIZATION,
+                       "gov": ORGANIZATION, "govt": ORGANIZATION})
 # Words too short or too vague to decide a type inside a longer description.
 _WEAK_TYPE_WORDS = {w for w in _TYPE_SYNONYMS if len(w) <= 2} | {"private", "group", "business", "commercial",
                                                                  "other", "others", "unknown", "0", "persona",

@@ -273,6 +273,10 @@ def _read_type(r: ClientRow, cells: list, i: int | None) -> None:
         why = "tells no type"             # "Other"
     except ValueError:
         pass
+    if has_legal_form(raw):
+        r.type = "organization"  # a CRM that writes the legal form as the type: "SAS", "GmbH", "Pte Ltd"
+        r.notes.append(f"type {raw!r} is a legal form: screened as an organization")
+        return
     if r.name and has_legal_form(r.name):
         r.type = "organization"
         r.notes.append(f"type {raw!r} {why}: screened as an organization (the name has a legal form)")
