@@ -476,6 +476,20 @@ def test_the_following_sentences_count_only_when_their_adverse_words_are_about_t
     assert categories["Anna Price"] in ("[]", [], None), categories
 
 
+def test_the_evidence_shows_the_following_sentences_whose_adverse_words_count(db):
+    text = ("Shipping news of the week\n\n"
+            "Kestrel Shipping Ltd. opened a new office in Singapore last year. The firm was fined $2m on Monday for "
+            "sanctions breaches.\n\n"
+            "Bluewater Logistics Ltd. is based in Rotterdam. The company said the regulator had fined its rival for "
+            "fraud.\n")
+    ingest.ingest(db, raws=[RawArticle("week.txt", "txt", text=text, source="Test Daily")])
+    kestrel = store.evidence(store.get_entity(db, "Kestrel Shipping Ltd."))["excerpts"][0]
+    assert kestrel["excerpt"].startswith("Kestrel Shipping Ltd. opened")
+    assert kestrel["context"] == "The firm was fined $2m on Monday for sanctions breaches."
+    bluewater = store.evidence(store.get_entity(db, "Bluewater Logistics Ltd."))["excerpts"][0]
+    assert bluewater["context"] is None  # its following sentence is about someone else: not shown as evidence
+
+
 def _bench():
     """benchmarks/adverse_subjects.py as a module (it imports ner_conll from its own folder)."""
     import importlib.util

@@ -525,3 +525,24 @@ def test_the_preview_explains_the_columns_and_keeps_several_countries(signed_in,
     assert run["not_screened"] == 1 and run["not_screened_reasons"] == {"empty name": 1}
     page = client.get(f"/runs/{run['id']}").get_data(as_text=True)
     assert "country ← Country of Incorporation, Country of Residence" in text(page)
+
+
+def test_the_hit_page_and_report_show_the_following_sentences_whose_adverse_words_count(signed_in, web_app):
+    from screening.service import ingest
+    from watchlists.sources import RawArticle
+
+    text = ("Shipping news of the week\n\nKestrel Shipping Ltd. opened a new office in Singapore last year. The firm "
+            "was fined $2m on Monday for sanctions breaches <b>at sea</b>.\n")
+    db = open_db(web_app)
+    ingest.ingest(db, raws=[RawArticle("week.txt", "txt", text=text, source="Test Daily")])
+    db.close()
+    client = signed_in("analyst")
+    run_id = screen_file(client, web_app, [["Name"], ["Kestrel Shipping Ltd"]])
+    page = client.get(f"/runs/{run_id}").get_data(as_text=True)
+    page = client.get(f"/hits/{hit_ids(page)[0]}").get_data(as_text=True)
+    assert "Then, referring back to it:" in page
+    assert "The firm was fined $2m on Monday for sanctions breaches &lt;b&gt;at sea&lt;/b&gt;." in page
+    report = load_workbook(io.BytesIO(client.get(f"/runs/{run_id}/report.xlsx").data), rich_text=False)
+    ws = report["Hits"]
+    column = [c.value for c in ws[1]].index("Excerpt") + 1
+    assert "[then:] The firm was fined $2m" in str(ws.cell(2, column).value)

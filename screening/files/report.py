@@ -183,9 +183,11 @@ def _rich_excerpt(excerpt: dict) -> CellRichText | str | None:
     if not text:
         return None
     start, end = excerpt.get("start"), excerpt.get("end")
+    # the following sentences whose adverse words count for the entity ("The firm was fined ...")
+    then = f" [then:] {excerpt['context']}" if excerpt.get("context") else ""
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-        return text
-    parts = [text[:start], TextBlock(InlineFont(b=True), text[start:end]), text[end:]]
+        return text + then
+    parts = [text[:start], TextBlock(InlineFont(b=True), text[start:end]), text[end:] + then]
     return CellRichText([part for part in parts if isinstance(part, TextBlock) or part])
 
 

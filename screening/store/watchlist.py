@@ -761,9 +761,11 @@ def evidence(entity: dict, max_excerpts: int = MAX_EXCERPTS) -> dict:
     programs = list(entity.get("programs") or []) if listed else []
 
     def excerpt(m: dict) -> dict:
+        # the following sentences, when their adverse words count for the entity ("The firm was fined ...")
+        context = m.get("context") if any(t.get("in") == "context" for t in m.get("triggers") or ()) else None
         return {"excerpt": m["excerpt"], "start": m["start"], "end": m["end"], "alias": m["alias"],
                 "article_title": m["article_title"], "source": m["article_source"],
-                "published": m["article_published"], "url": m["article_url"]}
+                "published": m["article_published"], "url": m["article_url"], "context": context or None}
     stages = [m.get("stage") for m in mentions if (m.get("adverse") or 0) > 0 and m.get("stage")]
     functions, seen = [], set()
     for m in sorted((m for m in entity.get("mentions") or [] if m.get("function")),
