@@ -332,6 +332,11 @@ CASES = [
      True),
     ("a company called Triad", "Triad said the fraud at Orion Foods was serious.", "Triad", False),
     ("the Mob", "Police said the Mob had run the fraud for years.", "Mob", True),
+    ("suspects are the ones suspected", "Plans to allow Interior Minister Anna Price to place terror suspects under "
+     "house arrest without trial are set for their first real test in Parliament.", "Anna Price", False),
+    ("a witness examined in court", "Questioned by the prosecution, Ms Price said her plan had been to move the "
+     "coverage away from the trial.", "Price", False),
+    ("questioned by police over it", "Victor Lang was questioned by police over the fraud.", "Victor Lang", True),
 ]
 
 

@@ -94,7 +94,7 @@ _CIRCUMSTANCE = {"after", "before", "during", "since", "following", "despite", "
 _DISCOURSE_NOUNS = ("claim", "report", "statement", "plan", "proposal", "law", "legislation", "film", "movie",
                     "role", "documentar", "book", "novel", "programme", "program", "campaign", "dossier", "rule",
                     "speech", "warning", "question", "issue", "debate", "power", "bill", "measure", "strateg",
-                    "polic", "fear", "threat", "edition", "drama", "order", "offer",
+                    "policy", "policies", "fear", "threat", "edition", "drama", "order", "offer",
                     # gatherings about a matter: "spoke at a meeting on kidnapping"
                     "meeting", "conference", "seminar", "summit", "symposium", "workshop", "forum", "lecture",
                     "discussion", "panel")
@@ -409,6 +409,13 @@ def _targets_of(doc, trig_tok) -> list:
         return out
     if _starts(word, _ENFORCER_PEOPLE) and trig_tok.dep_ not in ("pobj", "dobj", "nsubjpass"):
         return []
+    if word.startswith("prosecution") and trig_tok.head.lower_ == "by" and trig_tok.head.head.lower_.startswith(
+            "question"):
+        return []  # "Questioned by the prosecution, Ms X said ...": a witness examined in court
+    if word.startswith("suspect") and not word.endswith("ed") and trig_tok.dep_ in _NOMINAL_ARGS:
+        # "suspects" as a noun are the people suspected: not the subject of the verb that holds them ("plans to
+        # allow X to place terror suspects under house arrest")
+        return [trig_tok]
     if word == "behind" and any(c.lower_ == "bars" for c in trig_tok.children):
         verb = trig_tok.head  # "put X behind bars", "X was put behind bars", "X is behind bars"
         return _children(verb, "dobj", "nsubjpass") or _subject(verb)
@@ -723,6 +730,10 @@ _DUTY_VERBS = ("overse", "test", "ensur", "monitor", "review", "implement", "enf
 # (not "running", "setting", "handling", "leading", "organising": "charged with running a Ponzi scheme" is accused)
 # "hard graft" is hard work; graft as a verb is to work ("made to graft").
 _WORK_ADJECTIVES = {"hard", "sheer", "honest", "good", "real", "more", "much", "plenty", "extra"}
+# Who questions a witness in court or a minister in parliament, not a suspect: "questioned by the prosecution".
+# (Not "prosecutors", "police", "detectives": "five hours of questioning by prosecutors" is an investigation.)
+_EXAMINERS = ("prosecution", "defence", "defense", "lawyer", "counsel", "barrister", "attorney", "judge", "jur",
+              "mp", "committee", "senator", "journalist", "reporter", "interviewer", "presenter", "audience")
 # Verbs of accusing: what they accuse of must hold an offence word ("accused X of lying" is no offence).
 _ACCUSING = ("accus", "alleg")
 
@@ -757,6 +768,10 @@ def _other_sense(doc, trig, triggers: list[tuple[int, int]]) -> bool:
         withs = [p.i for p in _children(root, "prep") if p.lower_ == "with"]
         # "charged into the second round with a romp": the run comes first; "charged with fraud over ..." is not
         return bool(motion) and (not withs or min(motion) < min(withs))
+    if word.startswith("question") and any(
+            _starts(n.lower_, _EXAMINERS) for p in _children(root, "agent", "prep") if p.lower_ == "by"
+            for n in _children(p, "pobj")):
+        return True  # "questioned by the prosecution", "under questioning by defence lawyers": a witness examined
     if word.startswith(_ACCUSING) and (verbal or word.endswith("es")):
         # the "of" hangs on the verb or, as the parser often has it, on the accused ("accused X of lying")
         ofs = [p for h in [root] + _children(root, "dobj") for p in _children(h, "prep") if p.lower_ == "of"]
