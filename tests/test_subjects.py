@@ -337,6 +337,10 @@ CASES = [
     ("a witness examined in court", "Questioned by the prosecution, Ms Price said her plan had been to move the "
      "coverage away from the trial.", "Price", False),
     ("questioned by police over it", "Victor Lang was questioned by police over the fraud.", "Victor Lang", True),
+    ("arrested, including X", "Two other men have been arrested including Vell 's business partner Marc Durand , "
+     "charged as an accomplice .", "Marc Durand", True),
+    ("after testing positive", "Price was sacked by Arsenal on Monday after testing positive for cocaine - a move the "
+     "coach has backed.", "Price", True),
 ]
 
 

@@ -220,8 +220,10 @@ def _about_verb(verb, enforce: bool) -> list:
         # an offence verb in the passive: its subject is the victim ("X was kidnapped"); its agent did it
         return [t for a in _children(verb, "agent") for t in _children(a, "pobj")]
     if passive:
-        # "X was arrested along with Y", "X was arrested and beheaded with her brother, Y"
-        return passive + _partners(verb)
+        # "X was arrested along with Y", "X was arrested and beheaded with her brother, Y"; "Five people have been
+        # arrested including X's wife Y"
+        return passive + _partners(verb) + [t for p in _children(verb, "prep") if p.lower_ == "including"
+                                            for t in _children(p, "pobj")]
     if enforce:
         if _children(verb, "auxpass") and verb.dep_ in ("relcl", "acl"):
             return [verb.head]  # "the first chief executive to be tried for ..."
@@ -349,6 +351,8 @@ def _climb(tok):
             # (a headline's noun the parser made its root: "X target of patent lawsuit")
             return tok, "noun"
         if tok.dep_ == "amod" and tok.head != tok:
+            if tok.head.dep_ in ("pcomp", "xcomp", "advcl", "ccomp") and _is_verb(tok.head):
+                return tok.head, "verb"  # "after testing positive for cocaine": the clause of the test
             return tok.head, "noun"  # "X 'aware' of WorldCom fraud", "people guilty of fraud"
         if _is_verb(tok):
             return tok, "verb"
