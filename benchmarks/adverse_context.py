@@ -26,6 +26,8 @@ import json
 import sys
 from pathlib import Path
 
+from adverse_subjects import score  # benchmarks/ (the script's folder)
+
 REPO = Path(__file__).resolve().parents[1]
 BBC = REPO.parent / "shared" / "data" / "news_bbc_fulltext"
 DATA = REPO / "benchmarks" / "data" / "adverse_context.jsonl"
@@ -79,16 +81,6 @@ def reports(row: dict) -> bool:
     from watchlists import risk
 
     return risk.reporting_role(row["sentence"], row["start"], row["end"]) in ("source", "enforcer")
-
-
-def score(gold: list[bool], guess: list[bool]) -> str:
-    tp = sum(g and q for g, q in zip(gold, guess))
-    fp = sum(q and not g for g, q in zip(gold, guess))
-    fn = sum(g and not q for g, q in zip(gold, guess))
-    prec = tp / (tp + fp) if tp + fp else 0.0
-    rec = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return f"precision {prec:.3f}  recall {rec:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})"
 
 
 def main(argv: list[str] | None = None) -> int:

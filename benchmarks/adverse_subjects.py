@@ -182,6 +182,17 @@ def speed(n: int) -> None:
     print("target: ratio >= 0.80 with the parse as shipped")
 
 
+def score(gold: list[bool], guess: list[bool]) -> str:
+    """Precision, recall and F1 of ``guess`` against ``gold``, with the counts, as the benchmarks print them."""
+    tp = sum(g and q for g, q in zip(gold, guess))
+    fp = sum(q and not g for g, q in zip(gold, guess))
+    fn = sum(g and not q for g, q in zip(gold, guess))
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return f"precision {prec:.3f}  recall {rec:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--errors", type=int, default=0, help="print up to N false positives and N false negatives")
@@ -209,15 +220,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{sum(gold[i] for i in idx)} subjects")
         for title, guess in (("adverse subject (mention adverse, entity role subject)", pred),
                              ("adverse mention (whatever the entity's role)", mention)):
-            g = [gold[i] for i in idx]
-            q = [guess[i] for i in idx]
-            tp = sum(a and b for a, b in zip(g, q))
-            fp = sum(b and not a for a, b in zip(g, q))
-            fn = sum(a and not b for a, b in zip(g, q))
-            prec = tp / (tp + fp) if tp + fp else 0.0
-            rec = tp / (tp + fn) if tp + fn else 0.0
-            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-            print(f"  {title}: precision {prec:.3f}  recall {rec:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})")
+            print(f"  {title}: {score([gold[i] for i in idx], [guess[i] for i in idx])}")
     if args.errors:
         # The rules are developed on the dev and dev2 rows; the test rows' errors are shown only on request.
         for title, want in (("false positives", False), ("false negatives", True)):
