@@ -810,7 +810,7 @@ def worth_parsing(sentence: str, names: list[tuple]) -> bool:
 
 
 # Definite descriptions that stand for a name of the sentence: "WorldCom boss X was involved in the fraud at the
-# firm", "X's lawyer called for the charges against the Greek sprinter to be dropped". Head nouns (word starts).
+# firm", "X's lawyer called for the charges against the Greek sprinter to be dropped". Head nouns, singular.
 _ORG_DESCRIPTIONS = ("firm", "company", "group", "bank", "corporation", "business", "giant", "conglomerate",
                      "carrier", "airline", "retailer", "lender", "insurer", "broadcaster", "network", "club", "side",
                      "party", "organisation", "organization", "charity", "website", "site", "label", "studio",
