@@ -107,8 +107,8 @@ def screen_cmd(obj: Context, file: str, sheet: str | None, columns: tuple[str, .
         _echo_some(problems, "the report's Not screened sheet")
     notes = prepared.notes
     if notes:
-        click.echo(f"{len(notes)} note{'s' if len(notes) != 1 else ''} (these rows are screened; the value named is "
-                   f"left out):")
+        click.echo(f"{len(notes)} note{'s' if len(notes) != 1 else ''} (these rows are screened; each note says "
+                   f"what was made of the value it names):")
         _echo_some(notes, "the Notes column of the report's Records sheet")
     click.echo("Loading the watchlist..." if not cluster else f"Loading the watchlist; screening on the Dask "
                f"cluster at {cluster}...")
