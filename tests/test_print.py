@@ -269,6 +269,10 @@ def test_markup_escapes_and_sets_cjk_in_its_font(cjk_font):
     # The matched name highlighted; offsets that do not fit the sentence give plain text.
     assert "<b>Li</b>" in pdf.marked({"excerpt": "Mr Li said", "start": 3, "end": 5})
     assert pdf.marked({"excerpt": "Mr Li said", "start": 3, "end": 50}) == "Mr Li said"
+    # The following sentences whose adverse words count for the entity come after it, escaped.
+    then = pdf.marked({"excerpt": "Acme Ltd opened an office.", "start": 0, "end": 8,
+                       "context": "The firm was fined <b>$2m</b>."})
+    assert then.endswith("<br/><i>Then, referring back to it:</i> The firm was fined &lt;b&gt;$2m&lt;/b&gt;.")
 
 
 def test_a_long_run_is_laid_out_while_its_hits_are_read(case, tmp_path, monkeypatch):

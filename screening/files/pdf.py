@@ -223,7 +223,14 @@ def _fonted(text: str) -> str:
 
 def marked(excerpt: dict | None, limit: int = MAX_TEXT) -> str:
     """An excerpt sentence as markup with the matched name in bold on a highlight, as the hit page shows it (plain
-    text when the offsets do not fit the sentence)."""
+    text when the offsets do not fit the sentence), then the following sentences whose adverse words count for the
+    entity, when there are any ("Then, referring back to it: The firm was fined ...")."""
+    context = clean_text((excerpt or {}).get("context") or "")
+    then = f"<br/><i>Then, referring back to it:</i> {markup(context, limit)}" if context else ""
+    return _marked_sentence(excerpt, limit) + then
+
+
+def _marked_sentence(excerpt: dict | None, limit: int) -> str:
     text = clean_text((excerpt or {}).get("excerpt") or "")
     start, end = (excerpt or {}).get("start"), (excerpt or {}).get("end")
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
