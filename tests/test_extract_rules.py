@@ -118,6 +118,15 @@ def test_organisation_head_words_and_countries(nlp):
     assert not any(n in ("Wales", "GMT") for n, _ in got)
 
 
+def test_a_destination_is_not_the_country_of_the_names(nlp):
+    paragraphs = ["Harbourline Tankers Pte. Ltd. shipped fuel to a port in Libya for three years.",
+                  "Chinese conglomerate Liaoning Hongxiang sold parts to Iran, prosecutors in France said."]
+    docs = list(nlp.pipe(paragraphs))
+    got = {m.name: m.countries for m in ex.extract(paragraphs, docs).mentions}
+    assert got["Harbourline Tankers Pte. Ltd."] == []
+    assert got["Liaoning Hongxiang"] == ["cn", "fr"]  # the country before the name, and the other places
+
+
 def test_a_trade_word_at_the_end_makes_an_organisation(nlp):
     got = mentions(nlp, ["The bank said the regulator had also fined a rival, Oriole Freight, for false invoices."])
     assert ("Oriole Freight", "organization") in got, got

@@ -1028,7 +1028,7 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None, lang: 
         for sp in spans:
             if sp.label in ("GPE", "LOC", "NORP"):
                 code = places.place_country(sp.text)
-                if code:
+                if code and not _DESTINATION_BEFORE.search(text[max(0, sp.start - 40):sp.start]):
                     sent_countries.setdefault(sp.sent, []).append((sp.start, code))
         for sp in spans:
             if sp.label not in ("PERSON", "ORG") or not _good_name(sp):
@@ -1059,6 +1059,13 @@ def extract(paragraphs: list[str], docs, known: KnownNames | None = None, lang: 
 
 
 _PLURAL_REFERENCE = re.compile(r"\b(?:these|those|other)\b|(?:ies|[^s]s)$", re.IGNORECASE)
+
+
+# A place the sentence sends something to is not the country of its names: "shipped fuel to a port in Libya",
+# "exported parts to Iran" (the destination stays in the sentence, for the risk words).
+_DESTINATION_BEFORE = re.compile(r"\b(?:shipped|sent|exported|delivered|carried|transported|smuggled|sold|"
+                                 r"supplied|flew|sailed)\b[^.;]{0,25}\b(?:to|into|towards?)\s+"
+                                 r"(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:in\s+)?$", re.IGNORECASE)
 
 
 def references(context: str, etype: str, name: str = "") -> list[tuple[int, int]]:
