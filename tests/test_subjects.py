@@ -373,6 +373,11 @@ DESCRIPTIONS = [
     # "he" is no organisation: not the group that speaks
     ("Local group Citizens Against Fraud said he should stay behind bars.", [("Citizens Against Fraud", ORG)],
      "Citizens Against Fraud", False),
+    # a trigger inside another name says nothing of this one; a proper trigger (al-Qaeda) still does
+    ("The footage was filmed by two crews who had permission to interview C-Murder - one from Court TV and one from "
+     "a local cable show.", [("C-Murder", PER), ("Court TV", ORG)], "Court TV", False),
+    ("Police said Victor Lang had trained with al-Qaeda in Afghanistan.", [("Victor Lang", PER), ("al-Qaeda", ORG)],
+     "Victor Lang", True),
 ]
 
 

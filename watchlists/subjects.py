@@ -935,6 +935,8 @@ def about(doc, start: int, end: int, names: list[tuple] | None = None) -> bool |
             continue
         if trig.start < span.end and span.start < trig.end:
             continue  # a trigger inside the name ("Midsomer Murders", "Stop Murder Music") says nothing of it
+        if name_tokens and trig.start in name_tokens and not trig.text.lower().startswith(_PROPER_TRIGGERS):
+            continue  # nor inside another name ("a crew from Court TV interviewed C-Murder")
         if _in_title(trig):
             continue  # "roles in The Basketball Diaries and Gangs of New York": a title, not adverse words
         if _other_sense(doc, trig, triggers):
