@@ -68,12 +68,13 @@ def guess_language(text: str) -> str | None:
     if latin_share(text) < 0.5:
         return "other"
     english, others = _stopwords()
-    words = [w.lower() for w in _WORD.findall(text)]
+    found = _WORD.findall(text)
+    words = [w.lower() for w in found]
     if not words:
         return None
     # acronyms are names, not another language's function words: the "UN" of "breaching UN sanctions" is no French
     # "un", the "EU" of "EU patent law" no Portuguese "eu" (the "US" of "US box office" still reads as English)
-    foreign = [w.lower() for w in _WORD.findall(text) if not (w.isupper() and len(w) > 1)]
+    foreign = [w.lower() for w in found if not (w.isupper() and len(w) > 1)]
     en = sum(1 for w in words if w in english)
     best, best_hits = None, 0
     for code, stop in others.items():

@@ -69,7 +69,7 @@ _AGENT_NOUNS = ("murderer", "fraudster", "terrorist", "extremist", "smuggler", "
                 "techno-gang", "cartel", "mafia", "guerrilla", "guerilla", "militia")
 # Criminal groups known by a common name: named alone they are the doers ("the Mafia", "the Camorra").
 _CRIME_GROUPS = {"mafia", "camorra", "ndrangheta", "'ndrangheta", "yakuza", "cosa nostra", "sacra corona unita",
-                 "triads", "the triads", "the triad", "the mob"}  # the whole name, with "the" when it stands before
+                 "triads", "the triad", "the mob"}  # the whole name, with "the" when it stands before
 # ("Triad" or "Mob" alone may be a company's name; "the Mob", "the triads" are crime groups)
 # Verbs of sending, arming or paying doers: their subject is behind the offence ("X sent suicide bombers").
 _SPONSOR_VERBS = ("send", "sent", "dispatch", "deploy", "train", "recruit", "arm", "fund", "financ", "pay", "paid",
@@ -876,9 +876,8 @@ def _corefer(doc, hit: set[int], typed: list[tuple[object, str | None]]) -> set[
         texts = {sp.text for sp in before}
         if len(texts) != 1:
             continue  # no name, or more than one it may stand for
-        chosen = [sp for sp in before if not any(_commenter(t) for t in sp)]
-        if len(chosen) == len(before):
-            out |= {t.i for sp in chosen for t in sp}
+        if not any(_commenter(t) for sp in before for t in sp):
+            out |= {t.i for sp in before for t in sp}
     return out
 
 
@@ -911,7 +910,8 @@ def about(doc, start: int, end: int, names: list[tuple] | None = None) -> bool |
             t = t.head  # a part of a longer name ("Bryn" of "Bryn Fon"), not a title ("WorldCom boss X")
             roots.add(t.i)
     words = [t.lower_ for t in span if t.is_alpha]
-    called = ("the " if span.start and doc[span.start - 1].lower_ == "the" else "") + " ".join(span.text.lower().split())
+    the = "the " if span.start and doc[span.start - 1].lower_ == "the" else ""
+    called = the + " ".join(span.text.lower().split())
     if words and (all(_starts(w, _AGENT_NOUNS) for w in words) or called in _CRIME_GROUPS
                   or called.removeprefix("the ") in _CRIME_GROUPS) \
             and not risk.policy_before(doc.text[max(0, start - 30):start]):

@@ -275,7 +275,8 @@ class Importer:
     def _parse_adverse(self, names: dict[str, list[tuple[int, int, str]]], contexts: set[str]) -> dict:
         """Parse, once each, the sentences worth it (adverse words; see ``subjects.worth_parsing``) and the
         following sentences that refer back to a name and hold adverse words: text -> parsed doc. ``names``: each
-        sentence's names (start, end, kind); ``contexts``: the following sentences of the names (``Mention.context``)."""
+        sentence's names (start, end, kind); ``contexts``: the following sentences of the names
+        (``Mention.context``)."""
         todo = [e for e, spans in names.items() if subjects.worth_parsing(e, spans)]
         todo += sorted(c for c in contexts if c not in names and subjects.needs_parse(c))
         if not todo:
